@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { parseLatency } from './executors/executor.js';
+
+/**
+ * The only reader of process.env. Precedence: CLI flag (overrides) > environment (SERPQ_*) > default.
+ * Every problem is reported at once, and the result is frozen.
+ */
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  /** A file path, `:memory:`, or a postgres:// URL. */
+  readonly db: string;
+  /** sandbox, relay, or a module path. */
+  readonly executor: string;
+  readonly sandboxLatency: { readonly normal: number; readonly high: number };
+  readonly timeTravel: boolean;
+  /** Bearer token of the admin API; null = one is generated at start and printed. */
+  readonly adminToken: string | null;
+  readonly allowPrivateWebhooks: boolean;
+  /** Run workers in this process (serve --no-workers turns them off). */
+  readonly workers: boolean;
+  readonly logLevel: string;
+}
+
+export type ConfigOverrides = Partial<Record<keyof Config, unknown>>;
+
+const bool = z
+  .union([z.boolean(), z.string()])
+  .transform((v, ctx) => {
+    if (typeof v === 'boolean') return v;
+    const t = v.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(t)) return true;
+    if (['0', 'false', 'no', 'off', ''].includes(t)) return false;
+    ctx.addIssue({ code: 'custom', message: `expected a boolean, got '${v}'` });
+    return z.NEVER;
+  });
+
+const schema = z.object({
+  host: z.string().min(1),
+  port: z.coerce.number().int().min(0).max(65535),
+  db: z.string().min(1),
+  executor: z.string().min(1),
+  sandboxLatency: z.string().transform((v, ctx) => {
+    try {
+      return parseLatency(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  }),
+  timeTravel: bool,
+  adminToken: z.string().min(8, 'the admin token needs at least 8 characters').nullable(),
+  allowPrivateWebhooks: bool,
+  workers: bool,
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+});
+
+const ENV: Record<keyof Config, string> = {
+  host: 'SERPQ_HOST',
+  port: 'SERPQ_PORT',
+  db: 'SERPQ_DB',
+  executor: 'SERPQ_EXECUTOR',
+  sandboxLatency: 'SERPQ_SANDBOX_LATENCY',
+  timeTravel: 'SERPQ_TIME_TRAVEL',
+  adminToken: 'SERPQ_ADMIN_TOKEN',
+  allowPrivateWebhooks: 'SERPQ_ALLOW_PRIVATE_WEBHOOKS',
+  workers: 'SERPQ_WORKERS',
+  logLevel: 'SERPQ_LOG_LEVEL',
+};
+
+const DEFAULTS: Record<keyof Config, unknown> = {
+  host: '127.0.0.1',
+  port: 8080,
+  db: './serpq.db',
+  executor: 'sandbox',
+  sandboxLatency: '0',
+  timeTravel: false,
+  adminToken: null,
+  allowPrivateWebhooks: false,
+  workers: true,
+  logLevel: 'warn',
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: ConfigOverrides = {}): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(DEFAULTS) as (keyof Config)[]) {
+    const fromEnv = env[ENV[key]];
+    raw[key] = overrides[key] !== undefined ? overrides[key] : fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULTS[key];
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const key = String(i.path[0]) as keyof Config;
+        return `${key} (${ENV[key]}): ${i.message}`;
+      }),
+    );
+  }
+  return Object.freeze({ ...parsed.data, sandboxLatency: Object.freeze(parsed.data.sandboxLatency) });
+}
+
+/** True when the address only accepts local connections (demo credentials are allowed there). */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}

@@ -1,0 +1,64 @@
+import type { ResultFunction, SeTypeDef } from '../domain/catalog.js';
+import type { NormalizedTask } from '../domain/task-request.js';
+
+/**
+ * The Executor port: turns an accepted task into a SERP. The sandbox renders deterministic SERPs;
+ * a relay forwards to an upstream DataForSEO-compatible API; a user module can plug its own fetcher.
+ */
+
+export interface ExecutionInput {
+  readonly id: string;
+  readonly def: SeTypeDef;
+  readonly request: NormalizedTask;
+  readonly postedAt: number;
+}
+
+export interface ExecutionOutcome {
+  /** 20000, or a terminal vendor code (40101, 40102, 40103, ...). */
+  readonly statusCode: number;
+  readonly statusMessage: string;
+  /** Results to store, by function. Executors that render on read return none. */
+  readonly results?: ReadonlyArray<{ readonly fn: ResultFunction; readonly value: unknown }>;
+  /** Final cost after a refund, in micro-USD; omitted = as charged at task_post. */
+  readonly costMicro?: number;
+}
+
+export interface Executor {
+  readonly name: string;
+  /** Delay between posting and completion for a priority (the sandbox's emulated latency). */
+  latencyMs(priority: number): number;
+  execute(input: ExecutionInput, signal: AbortSignal): Promise<ExecutionOutcome>;
+  /**
+   * For deterministic executors: renders a result on read from the request alone, so nothing needs
+   * storing. `datetime` is the completion time in the vendor's format. Returns null when the
+   * executor stores its results instead.
+   */
+  render?(input: ExecutionInput, fn: ResultFunction, datetime: string): unknown | null;
+  /** The example result for the vendor's magic id 00000000-0000-0000-0000-000000000000. */
+  example?(def: SeTypeDef, fn: ResultFunction, datetime: string): unknown | null;
+}
+
+/** Parses a latency spec: `0`, `2s`, or `normal=2s,high=500ms` (units ms, s, m; bare numbers are ms). */
+export function parseLatency(spec: string): { normal: number; high: number } {
+  const unit = (v: string): number => {
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v.trim());
+    if (!m) throw new Error(`invalid latency '${v}': use e.g. 0, 500ms, 2s, normal=2s,high=500ms`);
+    const n = Number(m[1]);
+    return Math.round(m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60_000 : n);
+  };
+  const out = { normal: 0, high: 0 };
+  const text = spec.trim();
+  if (!text.includes('=')) {
+    out.normal = out.high = unit(text);
+    return out;
+  }
+  for (const part of text.split(',')) {
+    const [k, v] = part.split('=');
+    const key = k?.trim();
+    if ((key !== 'normal' && key !== 'high') || v === undefined) {
+      throw new Error(`invalid latency '${spec}': use e.g. normal=2s,high=500ms`);
+    }
+    out[key] = unit(v);
+  }
+  return out;
+}

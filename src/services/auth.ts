@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import type { AccountRow, Store } from '../store/store.js';
+import { verifyPassword } from './passwords.js';
+
+/**
+ * HTTP Basic authentication against the accounts in the store. A password hash costs tens of
+ * milliseconds by design, so a verified header is remembered: the cache maps a SHA-256 of the header
+ * (never the plaintext) to the account id and the password hash it was checked against. The account
+ * row is still read on every request (a prepared point lookup), so balance and limit changes apply at
+ * once, and a changed password no longer matches the cached hash and is verified afresh.
+ */
+export interface Authenticator {
+  authenticate(header: string | undefined): Promise<AccountRow | null>;
+}
+
+interface CacheEntry {
+  accountId: number;
+  passwordHash: string;
+  expires: number;
+}
+
+const MAX_ENTRIES = 10_000;
+
+export function createAuthenticator(store: Store, options: { ttlMs?: number; failureTtlMs?: number } = {}): Authenticator {
+  const ttl = options.ttlMs ?? 10 * 60_000;
+  const failureTtl = options.failureTtlMs ?? 5_000;
+  const verified = new Map<string, CacheEntry>();
+  // Recently failed headers are refused without hashing again, so a client retrying bad credentials
+  // in a loop cannot turn the server into a scrypt furnace.
+  const failed = new Map<string, number>();
+
+  const remember = <V>(map: Map<string, V>, key: string, value: V): void => {
+    if (map.size >= MAX_ENTRIES) map.delete(map.keys().next().value as string);
+    map.set(key, value);
+  };
+
+  return {
+    async authenticate(header) {
+      if (!header || !header.startsWith('Basic ')) return null;
+      const key = createHash('sha256').update(header).digest('base64');
+      const now = Date.now();
+      const hit = verified.get(key);
+      if (hit && hit.expires > now) {
+        const account = await store.accountById(hit.accountId);
+        if (account && account.passwordHash === hit.passwordHash) return account;
+        verified.delete(key);
+      }
+      const failedUntil = failed.get(key);
+      if (failedUntil !== undefined && failedUntil > now) return null;
+
+      const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon <= 0) return null;
+      const login = decoded.slice(0, colon);
+      const password = decoded.slice(colon + 1);
+      const account = await store.accountByLogin(login);
+      if (account && (await verifyPassword(password, account.passwordHash))) {
+        failed.delete(key);
+        remember(verified, key, { accountId: account.id, passwordHash: account.passwordHash, expires: now + ttl });
+        return account;
+      }
+      remember(failed, key, now + failureTtl);
+      return null;
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { Clock } from '../domain/clock.js';
+import type { Executor } from '../executors/executor.js';
+import type { AccountRow, Store } from '../store/store.js';
+
+/** What the use cases need, passed explicitly (no container). */
+export interface ServiceDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly executor: Executor;
+  /** Tells local workers that new tasks are queued (a hint; polling stays the truth). */
+  readonly notifyQueued: () => void;
+}
+
+/** The authenticated caller of one request and the request's start (for the envelope's `time`). */
+export interface CallContext {
+  readonly account: AccountRow;
+  readonly url: string;
+  readonly startedAt: number;
+}
+
+/** Milliseconds since the call started, from a monotonic timer. */
+export function elapsedMs(ctx: { startedAt: number }): number {
+  return performance.now() - ctx.startedAt;
+}

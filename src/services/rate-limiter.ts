@@ -1,0 +1,78 @@
+import type { Clock } from '../domain/clock.js';
+
+/**
+ * Per-account request limits, in process. Per-minute limits are exact sliding windows: each key keeps
+ * the times of its last `limit` accepted hits in a ring buffer, and a hit is allowed when the oldest
+ * of them left the window. O(1) per hit, `limit` numbers of memory per key.
+ * (A multi-node deployment shares these counters through the store instead.)
+ */
+export interface RateDecision {
+  readonly allowed: boolean;
+  /** Hits left in the current window after this one. */
+  readonly remaining: number;
+}
+
+export interface RateLimiter {
+  hit(key: string, limit: number, windowMs?: number): RateDecision;
+  /** Remaining hits without taking one. */
+  peek(key: string, limit: number, windowMs?: number): number;
+  /** Takes a concurrency slot; false when `max` are in flight. */
+  enter(key: string, max: number): boolean;
+  leave(key: string): void;
+}
+
+interface Ring {
+  times: Float64Array;
+  start: number;
+  count: number;
+}
+
+export function createRateLimiter(clock: Clock): RateLimiter {
+  const rings = new Map<string, Ring>();
+  const inFlight = new Map<string, number>();
+
+  const ringFor = (key: string, limit: number): Ring => {
+    let r = rings.get(key);
+    if (!r || r.times.length !== limit) {
+      // A changed limit starts a fresh window for that key.
+      r = { times: new Float64Array(Math.max(1, limit)), start: 0, count: 0 };
+      rings.set(key, r);
+    }
+    return r;
+  };
+  const expire = (r: Ring, now: number, windowMs: number): void => {
+    while (r.count > 0 && r.times[r.start] <= now - windowMs) {
+      r.start = (r.start + 1) % r.times.length;
+      r.count--;
+    }
+  };
+
+  return {
+    hit(key, limit, windowMs = 60_000) {
+      if (limit <= 0) return { allowed: false, remaining: 0 };
+      const now = clock.now();
+      const r = ringFor(key, limit);
+      expire(r, now, windowMs);
+      if (r.count >= limit) return { allowed: false, remaining: 0 };
+      r.times[(r.start + r.count) % r.times.length] = now;
+      r.count++;
+      return { allowed: true, remaining: limit - r.count };
+    },
+    peek(key, limit, windowMs = 60_000) {
+      const r = ringFor(key, limit);
+      expire(r, clock.now(), windowMs);
+      return Math.max(0, limit - r.count);
+    },
+    enter(key, max) {
+      const n = inFlight.get(key) ?? 0;
+      if (n >= max) return false;
+      inFlight.set(key, n + 1);
+      return true;
+    },
+    leave(key) {
+      const n = (inFlight.get(key) ?? 1) - 1;
+      if (n <= 0) inFlight.delete(key);
+      else inFlight.set(key, n);
+    },
+  };
+}

@@ -1,0 +1,377 @@
+import Database from 'better-sqlite3';
+import type { WebhookState } from '../../domain/task.js';
+import type {
+  AccountLimits,
+  AccountPatch,
+  AccountRow,
+  Completion,
+  NewAccount,
+  NewTask,
+  PostOutcome,
+  ReadyScope,
+  Store,
+  TaskRow,
+} from '../store.js';
+import { withBusyRetry } from '../map-db-error.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+
+const STATES = ['queued', 'running', 'done'] as const;
+
+interface RawTask {
+  id: string;
+  account_id: number;
+  se: string;
+  se_type: string;
+  state: number;
+  status_code: number | null;
+  status_message: string | null;
+  priority: number;
+  tag: string | null;
+  data: string;
+  postback_url: string | null;
+  postback_data: string | null;
+  pingback_url: string | null;
+  cost_micro: number;
+  posted_at: number;
+  run_after: number;
+  completed_at: number | null;
+  collected_at: number | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  attempts: number;
+  webhook_state: string;
+  listed: number;
+}
+
+interface RawAccount {
+  id: number;
+  login: string;
+  password_hash: string;
+  balance_micro: number;
+  total_deposits_micro: number;
+  tasks_ready_per_minute: number;
+  requests_per_minute: number;
+  concurrent_requests: number;
+  created_at: number;
+}
+
+function toTask(r: RawTask): TaskRow {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    se: r.se,
+    seType: r.se_type,
+    state: STATES[r.state] ?? 'queued',
+    statusCode: r.status_code,
+    statusMessage: r.status_message,
+    priority: r.priority,
+    tag: r.tag,
+    data: r.data,
+    postbackUrl: r.postback_url,
+    postbackData: r.postback_data,
+    pingbackUrl: r.pingback_url,
+    costMicro: r.cost_micro,
+    postedAt: r.posted_at,
+    runAfter: r.run_after,
+    completedAt: r.completed_at,
+    collectedAt: r.collected_at,
+    leaseOwner: r.lease_owner,
+    leaseExpiresAt: r.lease_expires_at,
+    attempts: r.attempts,
+    webhookState: r.webhook_state as WebhookState,
+    listed: r.listed === 1,
+  };
+}
+
+function toAccount(r: RawAccount): AccountRow {
+  return {
+    id: r.id,
+    login: r.login,
+    passwordHash: r.password_hash,
+    balanceMicro: r.balance_micro,
+    totalDepositsMicro: r.total_deposits_micro,
+    limits: {
+      tasksReadyPerMinute: r.tasks_ready_per_minute,
+      requestsPerMinute: r.requests_per_minute,
+      concurrentRequests: r.concurrent_requests,
+    },
+    createdAt: r.created_at,
+  };
+}
+
+export interface SqliteStoreOptions {
+  /** A file path or `:memory:`. */
+  readonly path: string;
+}
+
+/**
+ * The embedded store: better-sqlite3 in WAL mode. WAL with synchronous=NORMAL keeps every committed
+ * transaction across a crash of the process (kill -9); only a power loss may drop the last commits,
+ * which is the usual trade for an embedded default. One connection, one writer: statements are
+ * prepared once and run synchronously, so a task_post transaction never interleaves with another.
+ */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly #db: Database.Database;
+  #stmts!: ReturnType<SqliteStore['prepare']>;
+
+  constructor(options: SqliteStoreOptions) {
+    this.#db = new Database(options.path);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = NORMAL');
+    this.#db.pragma('busy_timeout = 5000');
+    this.#db.pragma('cache_size = -65536');
+    this.#db.pragma('temp_store = MEMORY');
+  }
+
+  /** The underlying connection, for tests and benchmarks that seed data in bulk. */
+  get database(): Database.Database {
+    return this.#db;
+  }
+
+  async migrate(): Promise<void> {
+    const db = this.#db;
+    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    for (const m of SQLITE_MIGRATIONS) {
+      // BEGIN IMMEDIATE takes the write lock first, so two processes migrating at once run one after
+      // the other and the second sees the first's row.
+      withBusyRetry(() =>
+        db.transaction(() => {
+          const done = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version);
+          if (done) return;
+          db.exec(m.sql);
+          db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+        }).immediate(),
+      );
+    }
+    this.#stmts = this.prepare();
+  }
+
+  private prepare() {
+    const db = this.#db;
+    const readyCols = 'ready_json';
+    const readyWhere = 'listed = 1 AND collected_at IS NULL AND completed_at >= ?';
+    return {
+      insertAccount: db.prepare(
+        `INSERT INTO accounts (login, password_hash, balance_micro, total_deposits_micro, tasks_ready_per_minute, requests_per_minute, concurrent_requests, created_at)
+         VALUES (@login, @passwordHash, @balance, @balance, @trpm, @rpm, @cc, @createdAt) RETURNING *`,
+      ),
+      accountByLogin: db.prepare('SELECT * FROM accounts WHERE login = ?'),
+      accountById: db.prepare('SELECT * FROM accounts WHERE id = ?'),
+      listAccounts: db.prepare('SELECT * FROM accounts ORDER BY id'),
+      countAccounts: db.prepare('SELECT count(*) AS n FROM accounts').pluck(),
+      balance: db.prepare('SELECT balance_micro FROM accounts WHERE id = ?').pluck(),
+      debit: db.prepare('UPDATE accounts SET balance_micro = balance_micro - ? WHERE id = ?'),
+      insertTask: db.prepare(
+        `INSERT INTO tasks (id, account_id, se, se_type, priority, tag, data, postback_url, postback_data, pingback_url, cost_micro, posted_at, run_after, ready_json, webhook_state)
+         VALUES (@id, @accountId, @se, @seType, @priority, @tag, @data, @postbackUrl, @postbackData, @pingbackUrl, @costMicro, @postedAt, @runAfter, @readyJson, @webhookState)`,
+      ),
+      // Claim: due queued tasks in run_after order, then expired leases (a crashed worker's tasks).
+      claimQueued: db.prepare(
+        `UPDATE tasks SET state = 1, lease_owner = @owner, lease_expires_at = @expires, attempts = attempts + 1
+         WHERE id IN (SELECT id FROM tasks WHERE state = 0 AND run_after <= @now ORDER BY run_after LIMIT @limit)
+         RETURNING *`,
+      ),
+      claimExpired: db.prepare(
+        `UPDATE tasks SET lease_owner = @owner, lease_expires_at = @expires, attempts = attempts + 1
+         WHERE id IN (SELECT id FROM tasks WHERE state = 1 AND lease_expires_at < @now ORDER BY lease_expires_at LIMIT @limit)
+         RETURNING *`,
+      ),
+      // Completion is a compare-and-set on the lease: a worker whose lease expired and was taken over
+      // cannot complete the task a second time.
+      complete: db.prepare(
+        `UPDATE tasks SET state = 2, status_code = @code, status_message = @message, completed_at = @now,
+           lease_owner = NULL, lease_expires_at = NULL,
+           cost_micro = coalesce(@cost, cost_micro),
+           listed = CASE WHEN postback_url IS NULL THEN 1 ELSE 0 END
+         WHERE id = @id AND state = 1 AND lease_owner = @owner
+         RETURNING account_id, cost_micro`,
+      ),
+      refund: db.prepare('UPDATE accounts SET balance_micro = balance_micro + ? WHERE id = ?'),
+      costOf: db.prepare('SELECT cost_micro FROM tasks WHERE id = ?').pluck(),
+      insertResult: db.prepare('INSERT OR REPLACE INTO task_results (task_id, fn, body) VALUES (?, ?, ?)'),
+      nextQueued: db.prepare('SELECT min(run_after) FROM tasks WHERE state = 0').pluck(),
+      nextLease: db.prepare('SELECT min(lease_expires_at) FROM tasks WHERE state = 1').pluck(),
+      readyAll: db.prepare(
+        `SELECT ${readyCols} FROM tasks INDEXED BY tasks_ready_all WHERE account_id = ? AND ${readyWhere} ORDER BY completed_at LIMIT ?`,
+      ).pluck(),
+      readySe: db.prepare(
+        `SELECT ${readyCols} FROM tasks INDEXED BY tasks_ready_se WHERE account_id = ? AND se = ? AND ${readyWhere} ORDER BY completed_at LIMIT ?`,
+      ).pluck(),
+      readyType: db.prepare(
+        `SELECT ${readyCols} FROM tasks INDEXED BY tasks_ready_type WHERE account_id = ? AND se = ? AND se_type = ? AND ${readyWhere} ORDER BY completed_at LIMIT ?`,
+      ).pluck(),
+      taskById: db.prepare('SELECT * FROM tasks WHERE id = ?'),
+      markCollected: db.prepare('UPDATE tasks SET collected_at = ? WHERE id = ? AND collected_at IS NULL'),
+      resultOf: db.prepare('SELECT body FROM task_results WHERE task_id = ? AND fn = ?').pluck(),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+
+  async ping(): Promise<boolean> {
+    return this.#db.open && this.#db.prepare('SELECT 1').pluck().get() === 1;
+  }
+
+  async createAccount(a: NewAccount): Promise<AccountRow> {
+    const row = this.#stmts.insertAccount.get({
+      login: a.login,
+      passwordHash: a.passwordHash,
+      balance: a.balanceMicro,
+      trpm: a.limits.tasksReadyPerMinute,
+      rpm: a.limits.requestsPerMinute,
+      cc: a.limits.concurrentRequests,
+      createdAt: a.createdAt,
+    }) as RawAccount;
+    return toAccount(row);
+  }
+
+  async updateAccount(login: string, patch: AccountPatch): Promise<AccountRow | null> {
+    const sets: string[] = [];
+    const params: Record<string, unknown> = { login };
+    if (patch.passwordHash !== undefined) {
+      sets.push('password_hash = @passwordHash');
+      params.passwordHash = patch.passwordHash;
+    }
+    if (patch.balanceMicro !== undefined) {
+      // A raised balance counts as a deposit (user_data money.total).
+      sets.push('total_deposits_micro = total_deposits_micro + max(0, @balance - balance_micro)', 'balance_micro = @balance');
+      params.balance = patch.balanceMicro;
+    }
+    const limitCols: Record<keyof AccountLimits, string> = {
+      tasksReadyPerMinute: 'tasks_ready_per_minute',
+      requestsPerMinute: 'requests_per_minute',
+      concurrentRequests: 'concurrent_requests',
+    };
+    for (const [k, col] of Object.entries(limitCols) as [keyof AccountLimits, string][]) {
+      const v = patch.limits?.[k];
+      if (v !== undefined) {
+        sets.push(`${col} = @${k}`);
+        params[k] = v;
+      }
+    }
+    if (sets.length === 0) return this.accountByLogin(login);
+    const row = this.#db.prepare(`UPDATE accounts SET ${sets.join(', ')} WHERE login = @login RETURNING *`).get(params) as
+      | RawAccount
+      | undefined;
+    return row ? toAccount(row) : null;
+  }
+
+  async accountByLogin(login: string): Promise<AccountRow | null> {
+    const r = this.#stmts.accountByLogin.get(login) as RawAccount | undefined;
+    return r ? toAccount(r) : null;
+  }
+
+  async accountById(id: number): Promise<AccountRow | null> {
+    const r = this.#stmts.accountById.get(id) as RawAccount | undefined;
+    return r ? toAccount(r) : null;
+  }
+
+  async listAccounts(): Promise<AccountRow[]> {
+    return (this.#stmts.listAccounts.all() as RawAccount[]).map(toAccount);
+  }
+
+  async countAccounts(): Promise<number> {
+    return this.#stmts.countAccounts.get() as number;
+  }
+
+  async postTasks(accountId: number, tasks: readonly NewTask[]): Promise<PostOutcome> {
+    const s = this.#stmts;
+    return withBusyRetry(() =>
+      this.#db
+        .transaction((): PostOutcome => {
+          let balance = s.balance.get(accountId) as number;
+          let spent = 0;
+          const accepted: boolean[] = [];
+          for (const t of tasks) {
+            if (t.costMicro > balance) {
+              accepted.push(false);
+              continue;
+            }
+            balance -= t.costMicro;
+            spent += t.costMicro;
+            s.insertTask.run({
+              ...t,
+              accountId,
+              webhookState: t.postbackUrl || t.pingbackUrl ? 'pending' : 'none',
+            });
+            accepted.push(true);
+          }
+          if (spent > 0) s.debit.run(spent, accountId);
+          return { accepted, balanceMicro: balance };
+        })
+        .immediate(),
+    );
+  }
+
+  async claimTasks(owner: string, now: number, leaseMs: number, limit: number): Promise<TaskRow[]> {
+    const s = this.#stmts;
+    return withBusyRetry(() =>
+      this.#db
+        .transaction(() => {
+          const params = { owner, now, expires: now + leaseMs, limit };
+          const rows = s.claimQueued.all(params) as RawTask[];
+          if (rows.length < limit) rows.push(...(s.claimExpired.all({ ...params, limit: limit - rows.length }) as RawTask[]));
+          return rows.map(toTask);
+        })
+        .immediate(),
+    );
+  }
+
+  async completeTasks(completions: readonly Completion[], now: number): Promise<number> {
+    const s = this.#stmts;
+    return withBusyRetry(() =>
+      this.#db
+        .transaction(() => {
+          let n = 0;
+          for (const c of completions) {
+            const before = c.costMicro !== undefined ? (s.costOf.get(c.id) as number | undefined) : undefined;
+            const row = s.complete.get({
+              id: c.id,
+              owner: c.leaseOwner,
+              code: c.statusCode,
+              message: c.statusMessage,
+              now,
+              cost: c.costMicro ?? null,
+            }) as { account_id: number; cost_micro: number } | undefined;
+            if (!row) continue;
+            n++;
+            if (before !== undefined && before > row.cost_micro) s.refund.run(before - row.cost_micro, row.account_id);
+            for (const r of c.results ?? []) s.insertResult.run(c.id, r.fn, r.body);
+          }
+          return n;
+        })
+        .immediate(),
+    );
+  }
+
+  async nextDueAt(): Promise<number | null> {
+    const q = this.#stmts.nextQueued.get() as number | null;
+    const l = this.#stmts.nextLease.get() as number | null;
+    if (q === null) return l;
+    if (l === null) return q;
+    return Math.min(q, l);
+  }
+
+  async listReady(accountId: number, scope: ReadyScope, since: number, limit: number): Promise<string[]> {
+    const s = this.#stmts;
+    if (scope.se && scope.seType) return s.readyType.all(accountId, scope.se, scope.seType, since, limit) as string[];
+    if (scope.se) return s.readySe.all(accountId, scope.se, since, limit) as string[];
+    return s.readyAll.all(accountId, since, limit) as string[];
+  }
+
+  async taskById(id: string): Promise<TaskRow | null> {
+    const r = this.#stmts.taskById.get(id) as RawTask | undefined;
+    return r ? toTask(r) : null;
+  }
+
+  async markCollected(id: string, now: number): Promise<void> {
+    withBusyRetry(() => this.#stmts.markCollected.run(now, id));
+  }
+
+  async resultOf(id: string, fn: string): Promise<Buffer | null> {
+    return (this.#stmts.resultOf.get(id, fn) as Buffer | undefined) ?? null;
+  }
+}

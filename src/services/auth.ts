@@ -21,7 +21,15 @@ interface CacheEntry {
 
 const MAX_ENTRIES = 10_000;
 
-export function createAuthenticator(store: Store, options: { ttlMs?: number; failureTtlMs?: number } = {}): Authenticator {
+export interface AuthenticatorOptions {
+  readonly ttlMs?: number;
+  readonly failureTtlMs?: number;
+  /** The password check (scrypt); replaceable so tests can count how often it runs. */
+  readonly verify?: (password: string, hash: string) => Promise<boolean>;
+}
+
+export function createAuthenticator(store: Store, options: AuthenticatorOptions = {}): Authenticator {
+  const verify = options.verify ?? verifyPassword;
   const ttl = options.ttlMs ?? 10 * 60_000;
   const failureTtl = options.failureTtlMs ?? 5_000;
   const verified = new Map<string, CacheEntry>();
@@ -54,7 +62,7 @@ export function createAuthenticator(store: Store, options: { ttlMs?: number; fai
       const login = decoded.slice(0, colon);
       const password = decoded.slice(colon + 1);
       const account = await store.accountByLogin(login);
-      if (account && (await verifyPassword(password, account.passwordHash))) {
+      if (account && (await verify(password, account.passwordHash))) {
         failed.delete(key);
         remember(verified, key, { accountId: account.id, passwordHash: account.passwordHash, expires: now + ttl });
         return account;

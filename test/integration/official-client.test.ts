@@ -6,7 +6,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  ApiException,
   SerpApi,
   SerpApiGoogleImagesCarouselElementItem,
   SerpApiGoogleImagesImagesSearchElementItem,
@@ -16,10 +15,13 @@ import {
   SerpGoogleImagesTaskGetHtmlResponseInfo,
   SerpGoogleImagesTaskPostRequestInfo,
   SerpGoogleImagesTaskPostResponseInfo,
+  SerpGoogleImagesTaskPostTaskInfo,
   SerpGoogleImagesTasksFixedResponseInfo,
   SerpGoogleImagesTasksReadyResponseInfo,
   SerpGoogleImagesTasksReadyResultInfo,
   SerpTasksReadyResponseInfo,
+  SerpTasksReadyResultInfo,
+  BaseSerpApiGoogleImagesElementItem,
 } from 'dataforseo-client';
 import { type TestApp, makeTestApp } from '../helpers/app.js';
 
@@ -40,6 +42,26 @@ function createAuthenticatedFetch(username: string, password: string) {
     return fetch(url, newInit);
   };
 }
+
+/**
+ * The shape of the client's ApiException (models/ApiException.js). The class is not exported by the
+ * package (neither from the root nor through its `exports` map), so users can only duck-type it.
+ */
+interface ClientApiException extends Error {
+  isApiException: true;
+  status: number;
+  response: string;
+  headers: Record<string, string>;
+  result: unknown;
+}
+
+/*
+ * The package's .d.ts files use extension-less relative imports, which NodeNext resolution cannot
+ * follow, so under this project's tsconfig every client symbol types as `any`; callbacks are
+ * annotated explicitly to stay `strict`.
+ */
+type ReadyResult = SerpGoogleImagesTasksReadyResultInfo | SerpTasksReadyResultInfo;
+type ImagesItem = BaseSerpApiGoogleImagesElementItem;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -82,7 +104,7 @@ describe('official dataforseo-client against serpq', () => {
     expect(posted!.cost).toBeGreaterThan(0);
     const tasks = posted!.tasks!;
     expect(tasks).toHaveLength(2);
-    for (const task of tasks) {
+    for (const task of tasks as SerpGoogleImagesTaskPostTaskInfo[]) {
       expect(task.status_code).toBe(20100);
       expect(task.status_message).toBe('Task Created.');
       expect(task.id).toMatch(UUID);
@@ -93,7 +115,7 @@ describe('official dataforseo-client against serpq', () => {
     expect(tasks[1]!.cost!).toBeGreaterThan(tasks[0]!.cost!);
     expect(tasks[0]!.data).toMatchObject({ api: 'serp', function: 'task_post', se: 'google', se_type: 'images', keyword: 'albert einstein', tag: 'first-tag' });
     expect(tasks[1]!.data).toMatchObject({ keyword: 'marie curie', tag: 'second-tag', priority: 2 });
-    const [id1, id2] = tasks.map((task) => task.id!);
+    const [id1, id2] = tasks.map((task: SerpGoogleImagesTaskPostTaskInfo) => task.id!);
     const tags = new Map([
       [id1!, 'first-tag'],
       [id2!, 'second-tag'],
@@ -114,7 +136,7 @@ describe('official dataforseo-client against serpq', () => {
     expect(readyTask.result_count).toBe(2);
     expect(readyTask.data).toMatchObject({ api: 'serp', function: 'tasks_ready', se: 'google', se_type: 'images' });
     const readyResults = readyTask.result!;
-    expect(readyResults.map((r) => r.id).sort()).toEqual([id1, id2].sort());
+    expect(readyResults.map((r: ReadyResult) => r.id).sort()).toEqual([id1, id2].sort());
     for (const r of readyResults) {
       expect(r).toBeInstanceOf(SerpGoogleImagesTasksReadyResultInfo);
       expect(r.se).toBe('google');
@@ -131,7 +153,7 @@ describe('official dataforseo-client against serpq', () => {
     expect(allReady).toBeInstanceOf(SerpTasksReadyResponseInfo);
     expect(allReady!.status_code).toBe(20000);
     const allResults = allReady!.tasks![0]!.result!;
-    expect(allResults.map((r) => r.id).sort()).toEqual([id1, id2].sort());
+    expect(allResults.map((r: ReadyResult) => r.id).sort()).toEqual([id1, id2].sort());
     for (const r of allResults) {
       expect(r.tag).toBe(tags.get(r.id!));
       expect(r.endpoint_regular).toBeNull();
@@ -162,9 +184,9 @@ describe('official dataforseo-client against serpq', () => {
     expect(items.length).toBeGreaterThan(0);
     expect(result.items_count).toBe(items.length);
 
-    const carousel = items.filter((i) => i instanceof SerpApiGoogleImagesCarouselElementItem);
-    const images = items.filter((i) => i instanceof SerpApiGoogleImagesImagesSearchElementItem);
-    const related = items.filter((i) => i instanceof SerpApiGoogleImagesRelatedSearchesElementItem);
+    const carousel = items.filter((i: ImagesItem) => i instanceof SerpApiGoogleImagesCarouselElementItem);
+    const images = items.filter((i: ImagesItem) => i instanceof SerpApiGoogleImagesImagesSearchElementItem);
+    const related = items.filter((i: ImagesItem) => i instanceof SerpApiGoogleImagesRelatedSearchesElementItem);
     // The client maps the `type` discriminator: every item becomes one of its typed subclasses.
     expect(carousel.length + images.length + related.length).toBe(items.length);
     expect(carousel).toHaveLength(1);
@@ -180,8 +202,8 @@ describe('official dataforseo-client against serpq', () => {
       expect(item).toBeInstanceOf(expectedClass);
     }
     // rank_absolute runs 1..n over all items; rank_group counts within a type.
-    expect(items.map((i) => i.rank_absolute)).toEqual(items.map((_, n) => n + 1));
-    expect(images.map((i) => i.rank_group)).toEqual(images.map((_, n) => n + 1));
+    expect(items.map((i: ImagesItem) => i.rank_absolute)).toEqual(items.map((_: ImagesItem, n: number) => n + 1));
+    expect(images.map((i: ImagesItem) => i.rank_group)).toEqual(images.map((_: ImagesItem, n: number) => n + 1));
     const firstImage = images[0] as SerpApiGoogleImagesImagesSearchElementItem;
     expect(typeof firstImage.title).toBe('string');
     expect(firstImage.source_url).toMatch(/^https?:\/\//);
@@ -209,9 +231,9 @@ describe('official dataforseo-client against serpq', () => {
     const after = await api.googleImagesTasksReady();
     expect(after!.status_code).toBe(20000);
     expect(after!.tasks![0]!.result_count).toBe(0);
-    expect((after!.tasks![0]!.result ?? []).map((r) => r.id)).toEqual([]);
+    expect((after!.tasks![0]!.result ?? []).map((r: ReadyResult) => r.id)).toEqual([]);
     const allAfter = await api.tasksReady();
-    expect((allAfter!.tasks![0]!.result ?? []).map((r) => r.id)).toEqual([]);
+    expect((allAfter!.tasks![0]!.result ?? []).map((r: ReadyResult) => r.id)).toEqual([]);
 
     // A collected task can still be fetched again.
     const again = await api.googleImagesTaskGetAdvanced(id1!);
@@ -238,9 +260,10 @@ describe('official dataforseo-client against serpq', () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(err).toBeInstanceOf(ApiException);
-    const apiErr = err as ApiException;
-    expect(ApiException.isApiException(apiErr)).toBe(true);
+    expect(err).toBeInstanceOf(Error);
+    const apiErr = err as ClientApiException;
+    expect(apiErr.isApiException).toBe(true);
+    expect(apiErr.message).toBe('An unexpected server error occurred.');
     expect(apiErr.status).toBe(401);
     expect(apiErr.result).toBeNull();
     const body = JSON.parse(apiErr.response) as { status_code: number; status_message: string; tasks: unknown };
@@ -281,7 +304,7 @@ describe('official dataforseo-client against serpq', () => {
     expect(await t.runWorkers()).toBe(1);
 
     const ready = await api.googleImagesTasksReady();
-    expect(ready!.tasks![0]!.result!.map((r) => [r.id, r.tag])).toEqual([[id, 'queued']]);
+    expect(ready!.tasks![0]!.result!.map((r: ReadyResult) => [r.id, r.tag])).toEqual([[id, 'queued']]);
     const done = await api.googleImagesTaskGetAdvanced(id);
     expect(done!.tasks![0]!.status_code).toBe(20000);
     expect(done!.tasks![0]!.result![0]!.keyword).toBe('nikola tesla');

@@ -1,0 +1,176 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { DEMO_LOGIN, DEMO_PASSWORD, createApp, openStore } from '../app.js';
+import { ConfigError, isLoopbackHost, loadConfig } from '../config.js';
+import { systemClock } from '../domain/clock.js';
+import { AccountInputError, createAccount, publicAccount } from '../services/accounts.js';
+import { createSandboxExecutor } from '../executors/sandbox/sandbox-executor.js';
+import { createWorker } from '../worker/worker.js';
+function overridesFrom(flags) {
+    return {
+        host: flags.host,
+        port: flags.port,
+        db: flags.db,
+        executor: flags.executor,
+        sandboxLatency: flags.sandboxLatency,
+        timeTravel: flags.timeTravel,
+        adminToken: flags.adminToken,
+        allowPrivateWebhooks: flags.allowPrivateWebhooks,
+        // commander sets workers=true by default for --no-workers; only pass it when turned off.
+        workers: flags.workers === false ? false : undefined,
+        logLevel: flags.logLevel,
+    };
+}
+function withServerOptions(cmd) {
+    return cmd
+        .option('--host <host>', 'address to bind (SERPQ_HOST)', undefined)
+        .option('--port <port>', 'port to listen on (SERPQ_PORT)')
+        .option('--db <db>', 'SQLite file, :memory:, or postgres:// URL (SERPQ_DB)')
+        .option('--executor <name>', 'sandbox, relay, or a module path (SERPQ_EXECUTOR)')
+        .option('--sandbox-latency <spec>', 'completion latency, e.g. 0 or normal=2s,high=500ms (SERPQ_SANDBOX_LATENCY)')
+        .option('--time-travel', 'let the admin API move the clock forward (SERPQ_TIME_TRAVEL=1)')
+        .option('--admin-token <token>', 'bearer token of the admin API (SERPQ_ADMIN_TOKEN); generated when absent')
+        .option('--allow-private-webhooks', 'allow postbacks/pingbacks to private addresses (SERPQ_ALLOW_PRIVATE_WEBHOOKS=1)')
+        .addOption(new Option('--log-level <level>', 'log level (SERPQ_LOG_LEVEL)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']));
+}
+function fail(err) {
+    if (err instanceof ConfigError || err instanceof AccountInputError)
+        console.error(`serpq: ${err.message}`);
+    else
+        console.error('serpq:', err instanceof Error ? err.message : err);
+    process.exit(1);
+}
+function onSignals(stop) {
+    let stopping = false;
+    const handler = () => {
+        if (stopping)
+            process.exit(1);
+        stopping = true;
+        stop().then(() => process.exit(0), () => process.exit(1));
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+}
+const program = new Command();
+program.name('serpq').description('Self-hosted, wire-compatible DataForSEO v3 SERP task service');
+withServerOptions(program.command('serve').description('serve the API (and run workers unless --no-workers)'))
+    .option('--no-workers', 'serve HTTP only; run `serpq worker` elsewhere')
+    .action(async (flags) => {
+    try {
+        const config = loadConfig(process.env, overridesFrom(flags));
+        const app = await createApp(config);
+        await app.listen();
+        onSignals(() => app.close());
+        const address = app.http.server.address();
+        const port = typeof address === 'object' && address ? address.port : config.port;
+        const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+        const base = `http://${host}:${port}`;
+        const demo = isLoopbackHost(config.host) && (await app.store.accountByLogin(DEMO_LOGIN));
+        const lines = [
+            `serpq serving the DataForSEO v3 SERP API at ${base}`,
+            `  database: ${config.db}   executor: ${config.executor}   time travel: ${config.timeTravel ? 'on' : 'off'}`,
+        ];
+        if (demo) {
+            lines.push(`  credentials: ${DEMO_LOGIN} / ${DEMO_PASSWORD} (demo account)`, '', 'Try it:', `  curl -s -u ${DEMO_LOGIN}:${DEMO_PASSWORD} -H 'Content-Type: application/json' -X POST ${base}/v3/serp/google/images/task_post -d '[{"keyword":"albert einstein","location_code":2840,"language_code":"en"}]'`, `  curl -s -u ${DEMO_LOGIN}:${DEMO_PASSWORD} ${base}/v3/serp/google/images/tasks_ready`, `  curl -s -u ${DEMO_LOGIN}:${DEMO_PASSWORD} ${base}/v3/serp/google/images/task_get/advanced/<id from tasks_ready>`);
+        }
+        else {
+            lines.push('  credentials: create an account with `serpq accounts add <login> --password <p> --balance <usd>`');
+        }
+        lines.push('', `Admin API: Authorization: Bearer ${config.adminToken ? '<your --admin-token>' : app.adminToken}`);
+        console.log(lines.join('\n'));
+    }
+    catch (err) {
+        fail(err);
+    }
+});
+withServerOptions(program.command('worker').description('run workers (and deliveries) without HTTP')).action(async (flags) => {
+    try {
+        const config = loadConfig(process.env, overridesFrom(flags));
+        const store = openStore(config.db);
+        await store.migrate();
+        const worker = createWorker({
+            store,
+            clock: systemClock,
+            executor: createSandboxExecutor({ latency: config.sandboxLatency }),
+            onError: (err) => console.error('worker error:', err),
+        });
+        worker.start();
+        onSignals(async () => {
+            await worker.stop();
+            await store.close();
+        });
+        console.log(`serpq worker ${worker.owner} running on ${config.db}`);
+    }
+    catch (err) {
+        fail(err);
+    }
+});
+program
+    .command('migrate')
+    .description('apply database migrations')
+    .option('--db <db>', 'SQLite file, :memory:, or postgres:// URL (SERPQ_DB)')
+    .action(async (flags) => {
+    try {
+        const config = loadConfig(process.env, { db: flags.db });
+        const store = openStore(config.db);
+        await store.migrate();
+        await store.close();
+        console.log(`migrated ${config.db}`);
+    }
+    catch (err) {
+        fail(err);
+    }
+});
+const accounts = program.command('accounts').description('manage API accounts');
+accounts
+    .command('add <login>')
+    .description('create an account')
+    .option('--db <db>', 'database (SERPQ_DB)')
+    .option('--password <password>', 'API password (generated and printed when absent)')
+    .option('--balance <usd>', 'starting balance in USD', '0')
+    .option('--tasks-ready-per-minute <n>', 'tasks_ready calls per minute (default 20)')
+    .option('--requests-per-minute <n>', 'API calls per minute (default 2000)')
+    .option('--concurrent-requests <n>', 'simultaneous requests (default 30)')
+    .action(async (login, flags) => {
+    try {
+        const config = loadConfig(process.env, { db: flags.db });
+        const store = openStore(config.db);
+        await store.migrate();
+        const password = flags.password ?? (await import('node:crypto')).randomBytes(12).toString('base64url');
+        const limits = {};
+        const asInt = (v, name) => {
+            if (!/^\d+$/.test(v))
+                throw new AccountInputError(`${name} must be a whole number`);
+            return Number(v);
+        };
+        if (flags.tasksReadyPerMinute)
+            limits.tasks_ready_per_minute = asInt(flags.tasksReadyPerMinute, '--tasks-ready-per-minute');
+        if (flags.requestsPerMinute)
+            limits.requests_per_minute = asInt(flags.requestsPerMinute, '--requests-per-minute');
+        if (flags.concurrentRequests)
+            limits.concurrent_requests = asInt(flags.concurrentRequests, '--concurrent-requests');
+        const account = await createAccount(store, Date.now(), { login, password, balance: flags.balance, limits });
+        await store.close();
+        console.log(JSON.stringify({ ...publicAccount(account), password: flags.password ? undefined : password }, null, 2));
+    }
+    catch (err) {
+        fail(err);
+    }
+});
+accounts
+    .command('list')
+    .description('list accounts')
+    .option('--db <db>', 'database (SERPQ_DB)')
+    .action(async (flags) => {
+    try {
+        const config = loadConfig(process.env, { db: flags.db });
+        const store = openStore(config.db);
+        await store.migrate();
+        console.log(JSON.stringify((await store.listAccounts()).map(publicAccount), null, 2));
+        await store.close();
+    }
+    catch (err) {
+        fail(err);
+    }
+});
+program.parseAsync(process.argv).catch(fail);

@@ -1,0 +1,389 @@
+// Synthetic Google Images SERPs in DataForSEO's task_get/advanced and task_get/html shapes.
+// Everything is derived from a seed over the task parameters, so re-fetching a task (or posting the
+// same task twice) yields the same SERP. Each image row has its own sub-seed keyed by its index,
+// which keeps depth=50 a prefix of depth=100 and lets rows be generated independently.
+import { createRng, deriveSeed, hashString } from "./prng.js";
+import { ALT_TEMPLATES, MODIFIERS, NEWS_SECTIONS, REFINEMENT_CHIP_TITLES, SUBREDDITS, USERNAMES, correctSpelling, makeBlogDomain, pickImageSite, } from "./vocab.js";
+const GRID_XPATH = "/html[1]/body[1]/div[2]/c-wiz[1]/div[1]/div[1]/div[1]/div[1]/div[1]/div[1]/div[";
+const CAROUSEL_XPATH = "/html[1]/body[1]/div[2]/c-wiz[1]/div[1]/div[1]/div[1]/div[1]/div[1]/g-scrolling-carousel[1]";
+const CHIPS_XPATH = "/html[1]/body[1]/div[2]/div[2]/div[1]/div[1]/div[1]/div[1]/span[1]";
+const TBN_PREFIX = "https://encrypted-tbn0.gstatic.com/images?q=tbn:ANd9Gc";
+const CDN_PREFIX = "https://api.dataforseo.com/cdn/i/";
+const B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const B64URL = B62 + "-_";
+const TBN_LEADS = ["R", "Q", "S", "T"];
+// Sub-stream ids for non-row parts of the page; far above the 700-row maximum so they never collide.
+const STREAM_LAYOUT = 1_000_001;
+const STREAM_CAROUSEL = 1_000_002;
+const STREAM_RELATED = 1_000_003;
+const STREAM_CHIPS = 1_000_004;
+/**
+ * Renders the task_get/advanced result: a carousel, `depth` images_search rows and one
+ * related_searches block after the first 20–30 images. Deterministic in all inputs except
+ * taskId (carousel CDN URLs) and datetime (echoed).
+ */
+export function renderImagesAdvanced(input) {
+    return buildAdvanced(input, false);
+}
+/**
+ * The "everything" example served for the vendor's sandbox id 00000000-0000-0000-0000-000000000000:
+ * ten images, every item type, a spell suggestion and refinement chips with options.
+ */
+export function renderImagesExample(input) {
+    return buildAdvanced({ ...input, depth: 10 }, true);
+}
+/** Renders the task_get/html result: one page whose grid holds the same images as the advanced result. */
+export function renderImagesHtml(input) {
+    return renderImagesHtmlFrom(input, renderImagesAdvanced(input));
+}
+/** Like renderImagesHtml, reusing an advanced result already rendered for the same input. */
+export function renderImagesHtmlFrom(input, advanced) {
+    return {
+        keyword: input.keyword,
+        type: "images",
+        se_domain: input.seDomain,
+        location_code: input.locationCode,
+        language_code: input.languageCode,
+        datetime: input.datetime,
+        items_count: 1,
+        items: [{ page: 1, date: input.datetime, html: buildHtml(input, advanced) }],
+    };
+}
+/** Google's check_url for the task: the images tab (tbm=isch) on the task's domain and locale. */
+export function imagesCheckUrl(input) {
+    let url = "https://" + hostOf(input.seDomain) + "/search?q=" + encode(input.keyword) +
+        "&tbm=isch&num=100" + localeQuery(input) + "&gws_rd=cr&ie=UTF-8&oe=UTF-8";
+    const sp = input.searchParam;
+    if (sp)
+        url += sp.charCodeAt(0) === 38 /* & */ ? sp : "&" + sp;
+    return url;
+}
+function buildAdvanced(input, example) {
+    const rc = makeContext(input);
+    const depth = Math.max(0, Math.floor(input.depth));
+    const layout = createRng(deriveSeed(rc.seed, STREAM_LAYOUT));
+    const relatedAfter = example ? 5 : layout.int(20, 30);
+    const items = [];
+    const types = [];
+    const seen = new Set();
+    const push = (item) => {
+        items.push(item);
+        if (!seen.has(item.type)) {
+            seen.add(item.type);
+            types.push(item.type);
+        }
+    };
+    push(buildCarousel(rc, items.length + 1));
+    let gridSlot = 1;
+    for (let i = 0; i < depth; i++) {
+        if (i === relatedAfter)
+            push(buildRelated(rc, items.length + 1, gridSlot++));
+        push(buildImage(rc, i, items.length + 1, gridSlot++));
+    }
+    if (relatedAfter >= depth)
+        push(buildRelated(rc, items.length + 1, gridSlot));
+    const corrected = correctSpelling(input.keyword);
+    let spell = corrected === null ? null : { keyword: corrected, type: "did_you_mean" };
+    if (example && spell === null)
+        spell = { keyword: rc.lower, type: "did_you_mean" };
+    return {
+        keyword: input.keyword,
+        type: "images",
+        se_domain: input.seDomain,
+        location_code: input.locationCode,
+        language_code: input.languageCode,
+        check_url: imagesCheckUrl(input),
+        datetime: input.datetime,
+        spell,
+        refinement_chips: buildChips(rc, example),
+        item_types: types,
+        // The vendor reports 0 for image SERPs (Google shows no result count on the images tab).
+        se_results_count: 0,
+        items_count: items.length,
+        items,
+    };
+}
+function makeContext(input) {
+    const kw = input.keyword;
+    const host = hostOf(input.seDomain);
+    const dash = input.languageCode.indexOf("-");
+    const plus = encode(kw).split("%20").join("+");
+    const lower = kw.toLowerCase();
+    return {
+        input,
+        // depth is deliberately left out so that smaller depths are prefixes of larger ones.
+        seed: hashString(kw + "\u0001" + input.locationCode + "\u0001" + input.languageCode + "\u0001" +
+            input.seDomain + "\u0001" + input.os),
+        lower,
+        modifiers: withoutKeywordWords(MODIFIERS, lower),
+        chipTitles: withoutKeywordWords(REFINEMENT_CHIP_TITLES, lower),
+        plus,
+        origin: "https://" + host,
+        host,
+        locale: localeQuery(input),
+        base: {
+            kw,
+            Kw: titleCase(kw),
+            slug: slugify(kw),
+            wslug: encode(wikiTitle(kw)),
+            pct: encode(kw),
+            plus,
+            lang: (dash > 0 ? input.languageCode.slice(0, dash) : input.languageCode).toLowerCase() || "en",
+            n: "", mod: "", dom: "", id: "", h: "", b: "", h2: "", h6: "", h12: "", hp: "", wp: "", ts: "",
+            y: "", m: "", d: "", sub: "", user: "", sect: "",
+        },
+    };
+}
+function buildImage(rc, index, rankAbsolute, gridSlot) {
+    const rng = createRng(deriveSeed(rc.seed, index));
+    const site = pickImageSite(rng);
+    const h = rng.hex(32);
+    const ctx = {
+        ...rc.base,
+        n: formatCount(rng.int(1, 900) * (rng.chance(0.5) ? 1000 : 100) + rng.int(0, 99)),
+        mod: rng.pick(rc.modifiers),
+        dom: site.domain === "{dom}" ? makeBlogDomain(rng) : site.domain,
+        id: String(rng.int(10_000_000, 999_999_999)),
+        h,
+        b: rng.chars(11, B62),
+        h2: h.slice(30, 32),
+        h6: h.slice(6, 12),
+        h12: h.slice(12, 24),
+        hp: h.slice(0, 2) + "/" + h.slice(2, 4) + "/" + h.slice(4, 6),
+        wp: h.slice(0, 1) + "/" + h.slice(0, 2),
+        ts: "1" + rng.int(500_000_000, 749_999_999) + String(rng.int(1000, 9999)),
+        y: String(rng.int(2015, 2025)),
+        m: pad2(rng.int(1, 12)),
+        d: pad2(rng.int(1, 28)),
+        sub: rng.pick(SUBREDDITS),
+        user: rng.pick(USERNAMES),
+        sect: rng.pick(NEWS_SECTIONS),
+    };
+    return {
+        type: "images_search",
+        rank_group: index + 1,
+        rank_absolute: rankAbsolute,
+        xpath: GRID_XPATH + gridSlot + "]",
+        title: rng.pick(site.titles)(ctx),
+        subtitle: ctx.dom,
+        alt: rng.pick(ALT_TEMPLATES)(ctx),
+        url: rng.pick(site.page)(ctx),
+        source_url: rng.pick(site.src)(ctx),
+        encoded_url: TBN_PREFIX + rng.pick(TBN_LEADS) + rng.chars(53, B64URL) + (rng.chance(0.3) ? "&usqp=CAU" : ""),
+    };
+}
+function buildCarousel(rc, rankAbsolute) {
+    const rng = createRng(deriveSeed(rc.seed, STREAM_CAROUSEL));
+    const words = rng.sample(rc.modifiers, rng.int(6, 12));
+    const prefix = CDN_PREFIX + rc.input.taskId + ":";
+    return {
+        type: "carousel",
+        rank_group: 1,
+        rank_absolute: rankAbsolute,
+        page: 1,
+        position: "left",
+        xpath: CAROUSEL_XPATH,
+        title: null,
+        items: words.map((title, n) => ({ type: "carousel_element", title, subtitle: null, image_url: prefix + n })),
+        rectangle: null,
+    };
+}
+function buildRelated(rc, rankAbsolute, gridSlot) {
+    const rng = createRng(deriveSeed(rc.seed, STREAM_RELATED));
+    const words = rng.sample(rc.modifiers, rng.int(6, 10));
+    return {
+        type: "related_searches",
+        rank_group: 1,
+        rank_absolute: rankAbsolute,
+        page: 1,
+        position: "left",
+        xpath: GRID_XPATH + gridSlot + "]",
+        items: words.map((w) => (rng.chance(0.7) ? rc.lower + " " + w : w + " " + rc.lower)),
+        rectangle: null,
+    };
+}
+function buildChips(rc, withOptions) {
+    const rng = createRng(deriveSeed(rc.seed, STREAM_CHIPS));
+    const titles = rng.sample(rc.chipTitles, rng.int(6, 10));
+    return {
+        type: "refinement_chips",
+        xpath: CHIPS_XPATH,
+        items: titles.map((title) => {
+            const chip = queryForm(title.toLowerCase());
+            const options = withOptions
+                ? rng.sample(rc.modifiers, rng.int(3, 5)).map((opt) => ({
+                    type: "refinement_chips_option",
+                    title: opt,
+                    url: chipUrl(rc, chip + "+" + queryForm(opt), chip),
+                    domain: rc.host,
+                }))
+                : null;
+            return { type: "refinement_chips_element", title, url: chipUrl(rc, chip, chip), domain: rc.host, options };
+        }),
+    };
+}
+function chipUrl(rc, extra, chip) {
+    return rc.origin + "/search?q=" + rc.plus + "+" + extra + "&tbm=isch" + rc.locale +
+        "&chips=q:" + rc.plus + ",g_1:" + chip + "&sa=X";
+}
+function buildHtml(input, result) {
+    const kw = escapeHtml(input.keyword);
+    const lang = escapeHtml(input.languageCode);
+    const searchBase = "/search?tbm=isch" + escapeHtml(localeQuery(input)) + "&amp;q=";
+    let html = '<!doctype html><html lang="' + lang + '"><head><meta charset="UTF-8">' +
+        '<meta name="referrer" content="origin"><title>' + kw + " - Google Search</title>" +
+        "<style>.islrc{display:flex;flex-wrap:wrap}.isv-r{width:220px;margin:4px}.rg_i{max-width:100%}" +
+        ".fxgdke{color:#70757a;font-size:12px}.bytUYc{font-size:14px;font-weight:400}</style></head>" +
+        '<body><div class="sfbg"><form class="tsf" action="/search" method="GET" role="search">' +
+        '<input type="hidden" name="tbm" value="isch"><input class="gLFyf" name="q" type="text" maxlength="2048" ' +
+        'autocomplete="off" aria-label="Search" value="' + kw + '"></form></div><div id="rcnt">';
+    const chips = result.refinement_chips;
+    if (chips) {
+        html += '<div class="IUOThf" role="list">';
+        for (const chip of chips.items) {
+            html += '<a class="nPDzT T3FoJb" role="listitem" href="' + escapeHtml(chip.url) + '"><span>' +
+                escapeHtml(chip.title) + "</span></a>";
+        }
+        html += "</div>";
+    }
+    html += '<div id="islrg" class="islrg"><div class="islrc">';
+    let ri = 0;
+    for (const item of result.items) {
+        if (item.type === "images_search") {
+            const url = escapeHtml(item.url);
+            const title = escapeHtml(item.title);
+            html += '<div class="isv-r PNCib MSM1fd BUooTd" data-ri="' + ri++ + '"><a class="wXeWr islib nfEiy" href="' +
+                url + '"><div class="bRMDJf islir"><img class="rg_i Q4LuWd" src="' + escapeHtml(item.encoded_url) +
+                '" alt="' + escapeHtml(item.alt) + '" data-src="' + escapeHtml(item.source_url) +
+                '"></div></a><a class="VFACy kGQAp" href="' + url + '" title="' + title +
+                '" target="_blank" rel="noopener"><div class="fxgdke">' + escapeHtml(item.subtitle) +
+                '</div><h3 class="bytUYc">' + title + "</h3></a></div>";
+        }
+        else if (item.type === "related_searches") {
+            html += '<div class="isv-r related"><div class="nxcd" role="heading" aria-level="2">Related searches</div>';
+            for (const q of item.items ?? []) {
+                html += '<a class="Dl4Hcc" href="' + searchBase + escapeHtml(encode(q)) + '">' +
+                    escapeHtml(q) + "</a>";
+            }
+            html += "</div>";
+        }
+        else {
+            html += '<g-scrolling-carousel class="F1hUFe"><div class="Ea7vOd">';
+            for (const el of item.items) {
+                const t = escapeHtml(el.title);
+                html += '<a class="ZbiHjd" href="' + searchBase + escapeHtml(encode(input.keyword + " " + el.title)) +
+                    '"><img class="tLYnX" src="' + escapeHtml(el.image_url) + '" alt="' + t + '"><span>' + t + "</span></a>";
+            }
+            html += "</div></g-scrolling-carousel>";
+        }
+    }
+    return html + "</div></div></div></body></html>";
+}
+/** Escapes text for HTML element content and double- or single-quoted attributes. */
+export function escapeHtml(text) {
+    // Scan first: most strings need no escaping, and returning the input avoids any allocation.
+    let i = 0;
+    for (; i < text.length; i++) {
+        const ch = text.charCodeAt(i);
+        if (ch === 38 || ch === 60 || ch === 62 || ch === 34 || ch === 39)
+            break;
+    }
+    if (i === text.length)
+        return text;
+    let out = text.slice(0, i);
+    for (; i < text.length; i++) {
+        const ch = text.charCodeAt(i);
+        if (ch === 38)
+            out += "&amp;";
+        else if (ch === 60)
+            out += "&lt;";
+        else if (ch === 62)
+            out += "&gt;";
+        else if (ch === 34)
+            out += "&quot;";
+        else if (ch === 39)
+            out += "&#39;";
+        else
+            out += text[i];
+    }
+    return out;
+}
+function hostOf(seDomain) {
+    const d = seDomain.trim().toLowerCase() || "google.com";
+    return d.startsWith("www.") ? d : "www." + d;
+}
+function localeQuery(input) {
+    return "&hl=" + encode(input.languageCode) +
+        (input.countryIso ? "&gl=" + encode(input.countryIso.toUpperCase()) : "");
+}
+function queryForm(text) {
+    return encode(text).split("%20").join("+");
+}
+function titleCase(text) {
+    const words = text.split(" ");
+    for (let i = 0; i < words.length; i++) {
+        const w = words[i];
+        if (w.length > 0)
+            words[i] = w[0].toUpperCase() + w.slice(1);
+    }
+    return words.join(" ");
+}
+function wikiTitle(text) {
+    const t = text.trim().split(" ").filter((w) => w.length > 0).join("_");
+    return t.length > 0 ? t[0].toUpperCase() + t.slice(1) : "Image";
+}
+/** Lowercase ASCII slug; non-ASCII letters are kept percent-encoded so foreign keywords still slug. */
+function slugify(text) {
+    let out = "";
+    let dash = false;
+    for (const ch of text.toLowerCase()) {
+        const code = ch.charCodeAt(0);
+        if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57)) {
+            out += ch;
+            dash = false;
+        }
+        else if (code > 127) {
+            out += encode(ch);
+            dash = false;
+        }
+        else if (!dash && out.length > 0) {
+            out += "-";
+            dash = true;
+        }
+    }
+    if (dash)
+        out = out.slice(0, -1);
+    return out.length > 0 ? out : "image";
+}
+/** Drops words the keyword already contains, unless that leaves too few to fill a carousel. */
+function withoutKeywordWords(words, lowerKeyword) {
+    const kept = words.filter((w) => !lowerKeyword.includes(w.toLowerCase()));
+    return kept.length >= 12 ? kept : words;
+}
+function pad2(n) {
+    return n < 10 ? "0" + n : String(n);
+}
+/** "12,345"; hand-rolled because Intl formatting is comparatively slow in a per-row path. */
+function formatCount(n) {
+    let s = String(n);
+    for (let i = s.length - 3; i > 0; i -= 3)
+        s = s.slice(0, i) + "," + s.slice(i);
+    return s;
+}
+/**
+ * encodeURIComponent that never throws: keywords arrive from JSON and may hold lone surrogates,
+ * which encodeURIComponent rejects; those are replaced with U+FFFD first.
+ */
+function encode(text) {
+    try {
+        return encodeURIComponent(text);
+    }
+    catch {
+        let fixed = "";
+        for (const ch of text) {
+            const code = ch.charCodeAt(0);
+            fixed += ch.length === 1 && code >= 0xd800 && code <= 0xdfff ? "\ufffd" : ch;
+        }
+        return encodeURIComponent(fixed);
+    }
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('config', () => {
+  it('defaults to 127.0.0.1:8080, ./serpq.db, the sandbox and no latency', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ host: '127.0.0.1', port: 8080, db: './serpq.db', executor: 'sandbox', timeTravel: false, workers: true });
+    expect(c.sandboxLatency).toEqual({ normal: 0, high: 0 });
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+  it('reads SERPQ_* and lets flags win', () => {
+    const c = loadConfig({ SERPQ_PORT: '9000', SERPQ_TIME_TRAVEL: '1', SERPQ_SANDBOX_LATENCY: 'normal=2s,high=500ms' }, { port: '9100' });
+    expect(c.port).toBe(9100);
+    expect(c.timeTravel).toBe(true);
+    expect(c.sandboxLatency).toEqual({ normal: 2000, high: 500 });
+  });
+  it('reports every problem at once', () => {
+    try {
+      loadConfig({ SERPQ_PORT: 'x', SERPQ_SANDBOX_LATENCY: 'soon', SERPQ_TIME_TRAVEL: 'maybe' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems.join('\n');
+      expect(problems).toContain('SERPQ_PORT');
+      expect(problems).toContain('SERPQ_SANDBOX_LATENCY');
+      expect(problems).toContain('SERPQ_TIME_TRAVEL');
+    }
+  });
+});

@@ -1,0 +1,112 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The real `serpq serve` in a child process (tsx on the TypeScript sources), for tests that must kill
+ * the server with SIGKILL and start it again on the same database file. Every child started here is
+ * tracked, so `killAllServers()` in an afterEach ends them even when a test failed half-way.
+ */
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const live = new Set<ChildProcess>();
+
+export interface ServeOptions {
+  readonly db: string;
+  readonly adminToken: string;
+  /** --sandbox-latency spec, e.g. '0' or '60m'. */
+  readonly latency?: string;
+  readonly timeTravel?: boolean;
+  /** Serve HTTP only (--no-workers). */
+  readonly noWorkers?: boolean;
+}
+
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  readonly port: number;
+  readonly base: string;
+  /** What the child wrote to stdout/stderr so far (for failure messages). */
+  output(): string;
+  /** kill -9 and wait until the process is gone. */
+  kill(): Promise<void>;
+}
+
+/** A port that was free a moment ago (listen on 0, read it, close). */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const address = srv.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  srv.close();
+  await once(srv, 'close');
+  return port;
+}
+
+function exited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+async function killChild(child: ChildProcess): Promise<void> {
+  if (!exited(child)) {
+    const gone = once(child, 'exit');
+    child.kill('SIGKILL');
+    await gone;
+  }
+  live.delete(child);
+}
+
+/** Ends every child started by startServer that is still running. */
+export async function killAllServers(): Promise<void> {
+  await Promise.all([...live].map(killChild));
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function startOnce(opts: ServeOptions, port: number): Promise<ServerProcess | { failed: string }> {
+  const args = ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--db', opts.db, '--host', '127.0.0.1', '--port', String(port)];
+  args.push('--admin-token', opts.adminToken, '--log-level', 'silent', '--sandbox-latency', opts.latency ?? '0');
+  if (opts.timeTravel) args.push('--time-travel');
+  if (opts.noWorkers) args.push('--no-workers');
+  // The child reads SERPQ_* from its environment; only the flags above may configure it.
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SERPQ_')) env[k] = v;
+
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const base = `http://127.0.0.1:${port}`;
+
+  // Waiting for the process to boot: bounded number of short attempts, fails fast if it exits.
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if (exited(child)) break;
+    try {
+      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) });
+      if (res.status === 200) {
+        await res.arrayBuffer();
+        return { child, port, base, output: () => out, kill: () => killChild(child) };
+      }
+    } catch {
+      // not listening yet
+    }
+    await sleep(50);
+  }
+  await killChild(child);
+  return { failed: `serpq serve did not become healthy on port ${port}:\n${out}` };
+}
+
+/** Starts `serpq serve` on a free port and resolves once GET /healthz answers 200. */
+export async function startServer(opts: ServeOptions): Promise<ServerProcess> {
+  let last = '';
+  // The port can be taken between freePort() and the child's bind; try another one then.
+  for (let i = 0; i < 3; i++) {
+    const started = await startOnce(opts, await freePort());
+    if (!('failed' in started)) return started;
+    last = started.failed;
+    if (!/EADDRINUSE/.test(last)) break;
+  }
+  throw new Error(last);
+}

@@ -1,0 +1,161 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { type ClientRequest, request as httpRequest } from 'node:http';
+import { createAuthenticator } from '../../src/services/auth.js';
+import { updateAccount } from '../../src/services/accounts.js';
+import { verifyPassword } from '../../src/services/passwords.js';
+import { ADMIN_TOKEN, type TestApp, basicAuth, imagesTask, makeTestApp, postImages } from '../helpers/app.js';
+
+describe('authentication', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await makeTestApp();
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  it('answers 401 with 40100 in the envelope and a Basic challenge for missing or wrong credentials', async () => {
+    for (const auth of [null, basicAuth('demo', 'wrong'), basicAuth('nobody', 'demo'), 'Basic !!!', 'Bearer demo']) {
+      const res = await t.request('GET', '/v3/serp/tasks_ready', { auth });
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Basic realm="DataForSEO REST API"');
+      expect(res.body).toMatchObject({ status_code: 40100, tasks_count: 0, tasks: null });
+    }
+  });
+
+  it('stores passwords hashed, never in plain text', async () => {
+    const account = await t.app.store.accountByLogin('demo');
+    expect(account!.passwordHash).toMatch(/^scrypt\$/);
+    expect(account!.passwordHash).not.toContain('demo');
+  });
+
+  it('verifies a password once and serves repeat requests from the cache; a changed password is re-checked', async () => {
+    await t.addAccount('cached', { password: 'first-password' });
+    let hashes = 0;
+    const auth = createAuthenticator(t.app.store, {
+      verify: async (p, h) => {
+        hashes++;
+        return verifyPassword(p, h);
+      },
+    });
+    const header = basicAuth('cached', 'first-password');
+    for (let i = 0; i < 5; i++) expect((await auth.authenticate(header))?.login).toBe('cached');
+    expect(hashes).toBe(1);
+    // Wrong passwords are refused, and a retry loop of the same bad header is not hashed again.
+    for (let i = 0; i < 3; i++) expect(await auth.authenticate(basicAuth('cached', 'nope'))).toBeNull();
+    expect(hashes).toBe(2);
+    await updateAccount(t.app.store, 'cached', { password: 'second-password' });
+    expect(await auth.authenticate(header)).toBeNull();
+    expect((await auth.authenticate(basicAuth('cached', 'second-password')))?.login).toBe('cached');
+  });
+
+  it('sets X-RateLimit headers and answers 40202 past the per-minute request limit', async () => {
+    const auth = await t.addAccount('busy', { limits: { requests_per_minute: 3 } });
+    const first = await t.request('GET', '/v3/appendix/errors', { auth });
+    expect(first.headers['x-ratelimit-limit']).toBe('3');
+    expect(first.headers['x-ratelimit-remaining']).toBe('2');
+    await t.request('GET', '/v3/appendix/errors', { auth });
+    await t.request('GET', '/v3/appendix/errors', { auth });
+    const limited = await t.request('GET', '/v3/appendix/errors', { auth });
+    expect(limited.status).toBe(200);
+    expect(limited.body.status_code).toBe(40202);
+    t.advance(60);
+    expect((await t.request('GET', '/v3/appendix/errors', { auth })).body.status_code).toBe(20000);
+  });
+
+  it('answers 40209 beyond the concurrent request limit', async () => {
+    const auth = await t.addAccount('parallel', { limits: { concurrent_requests: 2 } });
+    await t.app.http.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = t.app.http.server.address() as { port: number };
+    // Two requests held open: headers sent (so auth and the slot are taken), body never finished.
+    const held: ClientRequest[] = [];
+    const done: Promise<void>[] = [];
+    for (let k = 0; k < 2; k++) {
+      const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/v3/serp/google/images/task_post', headers: { authorization: auth, 'content-type': 'application/json', 'content-length': '1000' } });
+      done.push(new Promise((resolve) => { req.on('error', () => resolve()); req.on('response', (r) => { r.resume(); resolve(); }); }));
+      req.write('[');
+      held.push(req);
+    }
+    const statusOf = async () => ((await (await fetch(`http://127.0.0.1:${port}/v3/appendix/errors`, { headers: { authorization: auth } })).json()) as { status_code: number }).status_code;
+    // The held requests reach the server asynchronously: poll (bounded) until both occupy their slots.
+    let seen = 0;
+    for (let i = 0; i < 200 && seen !== 40209; i++) seen = await statusOf();
+    expect(seen).toBe(40209);
+    held.forEach((r) => r.destroy());
+    await Promise.all(done);
+    let after = 0;
+    for (let i = 0; i < 200 && after !== 20000; i++) after = await statusOf();
+    expect(after).toBe(20000);
+  });
+});
+
+describe('admin API', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await makeTestApp();
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+  const admin = (method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown, token = ADMIN_TOKEN) =>
+    t.app.http.inject({ method, url, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: body === undefined ? undefined : JSON.stringify(body) });
+
+  it('requires the bearer token', async () => {
+    expect((await admin('GET', '/admin/clock', undefined, 'wrong-token')).statusCode).toBe(401);
+    expect((await t.app.http.inject({ method: 'GET', url: '/admin/accounts' })).statusCode).toBe(401);
+  });
+
+  it('creates, lists and updates accounts with balance and limits', async () => {
+    const created = await admin('POST', '/admin/accounts', { login: 'acme', password: 'pw-acme', balance: 25.5, limits: { tasks_ready_per_minute: 60 } });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ login: 'acme', balance: 25.5, limits: { tasks_ready_per_minute: 60, requests_per_minute: 2000, concurrent_requests: 30 } });
+    expect(created.body).not.toContain('pw-acme');
+    expect((await admin('POST', '/admin/accounts', { login: 'acme', password: 'x' })).statusCode).toBe(409);
+    expect((await admin('POST', '/admin/accounts', { login: 'bad login', password: 'x' })).statusCode).toBe(400);
+    expect((await admin('POST', '/admin/accounts', { login: 'b', password: 'x', limits: { nope: 1 } })).statusCode).toBe(400);
+    expect((await admin('POST', '/admin/accounts', '[')).statusCode).toBe(400);
+    const list = (await admin('GET', '/admin/accounts')).json() as { accounts: Array<{ login: string }> };
+    expect(list.accounts.map((a) => a.login)).toEqual(['demo', 'acme']);
+    const patched = await admin('PATCH', '/admin/accounts/acme', { balance: 30, limits: { concurrent_requests: 5 } });
+    expect(patched.json()).toMatchObject({ balance: 30, limits: { concurrent_requests: 5, tasks_ready_per_minute: 60 } });
+    expect((await admin('PATCH', '/admin/accounts/nobody', { balance: 1 })).statusCode).toBe(404);
+    // The new account works over the vendor API.
+    const ids = await postImages(t, [imagesTask()], basicAuth('acme', 'pw-acme'));
+    expect(ids).toHaveLength(1);
+  });
+
+  it('moves the clock forward only, and only with time travel', async () => {
+    const before = (await admin('GET', '/admin/clock')).json() as { now: string; time_travel: boolean };
+    expect(before.time_travel).toBe(true);
+    const moved = (await admin('POST', '/admin/clock', { advance_seconds: 3600 })).json() as { now: string };
+    expect(Date.parse(moved.now) - Date.parse(before.now)).toBe(3600_000);
+    expect((await admin('POST', '/admin/clock', { advance_seconds: -5 })).statusCode).toBe(400);
+    expect((await admin('POST', '/admin/clock', { advance_seconds: 'x' })).statusCode).toBe(400);
+
+    const plain = await createApp(loadConfig({ SERPQ_DB: ':memory:', SERPQ_ADMIN_TOKEN: ADMIN_TOKEN, SERPQ_LOG_LEVEL: 'silent' }));
+    try {
+      const res = await plain.http.inject({ method: 'POST', url: '/admin/clock', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: '{"advance_seconds":10}' });
+      expect(res.statusCode).toBe(409);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('creates the demo account only on a fresh database bound to loopback', async () => {
+    const exposed = await createApp(loadConfig({ SERPQ_DB: ':memory:', SERPQ_HOST: '0.0.0.0', SERPQ_LOG_LEVEL: 'silent' }));
+    try {
+      expect(await exposed.store.countAccounts()).toBe(0);
+      const res = await exposed.http.inject({ method: 'GET', url: '/v3/serp/tasks_ready', headers: { authorization: basicAuth('demo', 'demo') } });
+      expect(res.statusCode).toBe(401);
+    } finally {
+      await exposed.close();
+    }
+  });
+
+  it('answers health and readiness', async () => {
+    expect((await t.app.http.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    expect((await t.app.http.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+  });
+});

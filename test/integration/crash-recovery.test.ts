@@ -109,7 +109,7 @@ interface DrainOutcome {
  * followed by a short wait for that process, a bounded number of times. Ids listed but not expected
  * (tasks of calls whose answer was lost in the kill) are collected too, so they cannot crowd a page.
  */
-async function drain(srv: ServerProcess, expected: ReadonlySet<string>, maxIdlePolls = 300): Promise<DrainOutcome> {
+async function drain(srv: ServerProcess, db: string, expected: ReadonlySet<string>, maxIdlePolls = 300): Promise<DrainOutcome> {
   const listed = new Map<string, number>();
   const collected = new Map<string, number>();
   let remaining = expected.size;
@@ -133,12 +133,31 @@ async function drain(srv: ServerProcess, expected: ReadonlySet<string>, maxIdleP
     if (page.length === 0) {
       if (++idle > maxIdlePolls) {
         const missing = [...expected].filter((id) => !collected.has(id));
-        throw new Error(`${missing.length} of ${expected.size} acknowledged tasks were never listed, e.g. ${missing.slice(0, 3).join(', ')}`);
+        throw new Error(`${missing.length} of ${expected.size} acknowledged tasks were never listed: ${await describeTasks(db, missing.slice(0, 3))}`);
       }
       await sleep(50);
     }
   }
   return { listed, collected };
+}
+
+/** The stored state of some tasks, for failure messages (read beside the running server; WAL allows it). */
+async function describeTasks(db: string, ids: readonly string[]): Promise<string> {
+  const store = new SqliteStore({ path: db });
+  try {
+    await store.migrate();
+    const rows = await Promise.all(ids.map((id) => store.taskById(id)));
+    return ids
+      .map((id, i) => {
+        const t = rows[i];
+        if (!t) return `${id}: NOT IN THE DATABASE`;
+        const lease = t.leaseExpiresAt === null ? 'none' : `${t.leaseOwner} until ${new Date(t.leaseExpiresAt).toISOString()}`;
+        return `${id}: state=${t.state} status=${t.statusCode} attempts=${t.attempts} lease=${lease} completed=${t.completedAt} collected=${t.collectedAt} listed=${t.listed}`;
+      })
+      .join('; ');
+  } finally {
+    await store.close();
+  }
 }
 
 /** After a drain: every expected id listed once, collected once, no longer listed, still answering 20000. */
@@ -236,7 +255,7 @@ describe('crash recovery: a task acknowledged with 20100 survives kill -9', () =
     expect(acked.size).toBeGreaterThanOrEqual(killAfter * PER_CALL);
 
     srv = await startServer(flags);
-    const outcome = await drain(srv, acked);
+    const outcome = await drain(srv, db, acked);
     await expectCollectedOnce(srv, acked, outcome);
 
     // How the kill split the work (reported, not asserted: it depends on scheduling).
@@ -278,7 +297,7 @@ describe('crash recovery: a task acknowledged with 20100 survives kill -9', () =
     }
 
     await admin(srv, 'POST', '/admin/clock', { advance_seconds: 7200 });
-    const outcome = await drain(srv, acked);
+    const outcome = await drain(srv, db, acked);
     await expectCollectedOnce(srv, acked, outcome);
     expect(outcome.collected.size, 'nothing but the acknowledged tasks was listed').toBe(500);
   });
@@ -308,7 +327,7 @@ describe('crash recovery: a task acknowledged with 20100 survives kill -9', () =
 
     srv = await startServer({ db, adminToken: TOKEN, latency: '0', timeTravel: true });
     // The queued half runs at once; the leased half must wait for its lease.
-    const first = await drain(srv, queued);
+    const first = await drain(srv, db, queued);
     await expectCollectedOnce(srv, queued, first);
     expect([...first.collected.keys()].filter((id) => claimedSet.has(id)), 'leased tasks completed before the lease expired').toEqual([]);
     for (const id of claimed.slice(0, 5)) {
@@ -317,7 +336,7 @@ describe('crash recovery: a task acknowledged with 20100 survives kill -9', () =
     }
 
     await admin(srv, 'POST', '/admin/clock', { advance_seconds: 121 });
-    const second = await drain(srv, claimedSet);
+    const second = await drain(srv, db, claimedSet);
     await expectCollectedOnce(srv, claimedSet, second);
 
     // The dead worker's late completion is refused: the lease was taken over and the task completed once.

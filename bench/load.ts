@@ -16,6 +16,10 @@ export interface LoadRun {
   readonly mbPerSec: number;
   /** CPU the server used during the window, as a fraction of one core. */
   readonly serverCpu: number;
+  /** Requests served per second of server CPU time: throughput as if the server had its core to itself. */
+  readonly perServerCpuSec: number;
+  /** CPU this (load-generator) process used during the window, as a fraction of one core. */
+  readonly loadGenCpu: number;
   readonly durationS: number;
 }
 
@@ -32,6 +36,7 @@ export interface LoadOptions {
 
 export async function runLoad(o: LoadOptions): Promise<LoadRun> {
   const cpu0 = o.serverPid ? cpuTimeMs(o.serverPid) : Number.NaN;
+  const gen0 = process.cpuUsage();
   const t0 = performance.now();
   const r: AutocannonResult = await autocannon({
     url: o.url,
@@ -45,6 +50,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadRun> {
   });
   const wallMs = performance.now() - t0;
   const cpu1 = o.serverPid ? cpuTimeMs(o.serverPid) : Number.NaN;
+  const gen = process.cpuUsage(gen0);
   const completed = r.requests.total;
   const seconds = r.duration;
   return {
@@ -56,6 +62,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadRun> {
     non2xx: r.non2xx,
     mbPerSec: r.throughput.total / seconds / 1e6,
     serverCpu: (cpu1 - cpu0) / wallMs,
+    perServerCpuSec: completed / ((cpu1 - cpu0) / 1000),
+    loadGenCpu: (gen.user + gen.system) / 1000 / wallMs,
     durationS: seconds,
   };
 }

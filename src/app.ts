@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { type Config, isLoopbackHost } from './config.js';
-import { type Clock, createTravelClock, systemClock } from './domain/clock.js';
+import { type Clock, createTravelClock, isTravelClock, systemClock } from './domain/clock.js';
 import type { Executor } from './executors/executor.js';
 import { createSandboxExecutor } from './executors/sandbox/sandbox-executor.js';
 import { createHttpServer } from './http/server.js';
@@ -12,6 +12,10 @@ import { createRateLimiter } from './services/rate-limiter.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { type Worker, createWorker } from './worker/worker.js';
+import { type Dispatcher, createDispatcher } from './delivery/dispatcher.js';
+import { createSender } from './delivery/send.js';
+import { type ResultFunction, findSeType } from './domain/catalog.js';
+import { completedTaskEnvelope } from './services/get-task.js';
 
 /**
  * The composition root: the only place that knows concrete implementations. Builds the store, the
@@ -23,6 +27,7 @@ export interface App {
   readonly clock: Clock;
   readonly http: FastifyInstance;
   readonly worker: Worker | null;
+  readonly dispatcher: Dispatcher | null;
   readonly adminToken: string;
   /** Set when the demo account was created on this start. */
   readonly demoCreated: boolean;
@@ -39,6 +44,70 @@ export interface AppOverrides {
   readonly worker?: { readonly leaseMs?: number; readonly pollMs?: number };
 }
 
+/** The workers and the webhook dispatcher of one process (`serve`, or `worker` without HTTP). */
+export interface Background {
+  readonly worker: Worker;
+  readonly dispatcher: Dispatcher;
+  start(): void;
+  /** After the clock moved: re-check what became due. */
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+export function createBackground(
+  config: Config,
+  store: Store,
+  clock: Clock,
+  executor: Executor,
+  overrides: AppOverrides = {},
+  onError: (err: unknown) => void = (err) => console.error(err),
+): Background {
+  const sender = createSender({ timeoutMs: config.webhookTimeoutMs, allowPrivate: config.allowPrivateWebhooks });
+  const payloadDeps: ServiceDeps = { store, clock, executor, notifyQueued: () => {}, notifyDeliveries: () => {} };
+  const dispatcher = createDispatcher({
+    store,
+    clock,
+    sender,
+    onError,
+    pollMs: overrides.worker?.pollMs,
+    payload: async (task, fn) => {
+      const def = findSeType(task.se, task.seType);
+      if (!def) throw new Error(`unknown type ${task.se}/${task.seType}`);
+      const path = ['v3', 'serp', task.se, task.seType, 'task_get', fn, task.id];
+      return JSON.stringify(await completedTaskEnvelope(payloadDeps, task, def, fn as ResultFunction, { path, startedAt: performance.now() }));
+    },
+  });
+  const worker = createWorker({
+    store,
+    clock,
+    executor,
+    leaseMs: overrides.worker?.leaseMs,
+    pollMs: overrides.worker?.pollMs,
+    onError,
+    onCompleted: () => dispatcher.wake(),
+  });
+  return {
+    worker,
+    dispatcher,
+    start() {
+      worker.start();
+      dispatcher.start();
+    },
+    wake() {
+      worker.wake();
+      dispatcher.wake();
+    },
+    async stop() {
+      await worker.stop();
+      await dispatcher.stop();
+      await sender.close();
+    },
+  };
+}
+
+/** Settings key of the persisted time-travel offset (ms). */
+export const CLOCK_OFFSET_KEY = 'clock_offset_ms';
+
 export const DEMO_LOGIN = 'demo';
 export const DEMO_PASSWORD = 'demo';
 export const DEMO_BALANCE_USD = 100;
@@ -50,7 +119,7 @@ export function openStore(db: string): Store {
   return new SqliteStore({ path: db });
 }
 
-function createExecutor(config: Config): Executor {
+export function createExecutor(config: Config): Executor {
   if (config.executor === 'sandbox') return createSandboxExecutor({ latency: config.sandboxLatency });
   throw new Error(`executor '${config.executor}' is not available in this build; use 'sandbox'`);
 }
@@ -60,6 +129,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const clock = config.timeTravel ? createTravelClock(baseClock) : baseClock;
   const store = overrides.store ?? openStore(config.db);
   await store.migrate();
+  // The time-travel offset is kept in the store: rows written under a moved clock must not end up in
+  // the future after a restart, and every process sharing the store must agree on the time.
+  if (isTravelClock(clock)) {
+    const saved = Number(await store.getSetting(CLOCK_OFFSET_KEY));
+    if (Number.isFinite(saved) && saved > 0) clock.setOffset(saved);
+  }
 
   // Default credentials only on a fresh database that is reachable from this machine alone.
   let demoCreated = false;
@@ -69,23 +144,28 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   }
 
   const executor = overrides.executor ?? createExecutor(config);
-  const worker = config.workers
-    ? createWorker({
-        store,
-        clock,
-        executor,
-        leaseMs: overrides.worker?.leaseMs,
-        pollMs: overrides.worker?.pollMs,
-        onError: (err) => http.log.error({ err }, 'worker error'),
-      })
-    : null;
-  const services: ServiceDeps = { store, clock, executor, notifyQueued: () => worker?.wake() };
+  const background = config.workers ? createBackground(config, store, clock, executor, overrides, (err) => http.log.error({ err }, 'background error')) : null;
+  const services: ServiceDeps = {
+    store,
+    clock,
+    executor,
+    notifyQueued: () => background?.worker.wake(),
+    notifyDeliveries: () => background?.dispatcher.wake(),
+  };
   const adminToken = config.adminToken ?? randomBytes(18).toString('base64url');
   const http = createHttpServer({
     services,
     auth: createAuthenticator(store),
     limiter: createRateLimiter(clock),
-    admin: { store, clock, token: adminToken, onClockMoved: () => worker?.wake() },
+    admin: {
+      store,
+      clock,
+      token: adminToken,
+      onClockMoved: async () => {
+        if (isTravelClock(clock)) await store.setSetting(CLOCK_OFFSET_KEY, String(clock.offsetMs()));
+        background?.wake();
+      },
+    },
     logLevel: config.logLevel,
   });
 
@@ -94,16 +174,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     store,
     clock,
     http,
-    worker,
+    worker: background?.worker ?? null,
+    dispatcher: background?.dispatcher ?? null,
     adminToken,
     demoCreated,
     async listen() {
       const address = await http.listen({ host: config.host, port: config.port });
-      worker?.start();
+      background?.start();
       return address;
     },
     async close() {
-      await worker?.stop();
+      await background?.stop();
       await http.close();
       await store.close();
     },

@@ -17,6 +17,8 @@ export interface Config {
   /** Bearer token of the admin API; null = one is generated at start and printed. */
   readonly adminToken: string | null;
   readonly allowPrivateWebhooks: boolean;
+  /** Total time a webhook receiver has to answer (the vendor's 10 s). */
+  readonly webhookTimeoutMs: number;
   /** Run workers in this process (serve --no-workers turns them off). */
   readonly workers: boolean;
   readonly logLevel: string;
@@ -51,6 +53,7 @@ const schema = z.object({
   timeTravel: bool,
   adminToken: z.string().min(8, 'the admin token needs at least 8 characters').nullable(),
   allowPrivateWebhooks: bool,
+  webhookTimeoutMs: z.coerce.number().int().min(1).max(600_000),
   workers: bool,
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 });
@@ -64,6 +67,7 @@ const ENV: Record<keyof Config, string> = {
   timeTravel: 'SERPQ_TIME_TRAVEL',
   adminToken: 'SERPQ_ADMIN_TOKEN',
   allowPrivateWebhooks: 'SERPQ_ALLOW_PRIVATE_WEBHOOKS',
+  webhookTimeoutMs: 'SERPQ_WEBHOOK_TIMEOUT_MS',
   workers: 'SERPQ_WORKERS',
   logLevel: 'SERPQ_LOG_LEVEL',
 };
@@ -77,6 +81,7 @@ const DEFAULTS: Record<keyof Config, unknown> = {
   timeTravel: false,
   adminToken: null,
   allowPrivateWebhooks: false,
+  webhookTimeoutMs: 10_000,
   workers: true,
   logLevel: 'warn',
 };

@@ -13,7 +13,7 @@ export interface AdminDeps {
   readonly clock: Clock;
   readonly token: string;
   /** Called after the clock moved (workers re-check what became due). */
-  readonly onClockMoved: () => void;
+  readonly onClockMoved: () => void | Promise<void>;
 }
 
 function tokenMatches(header: string | undefined, token: string): boolean {
@@ -61,7 +61,7 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
         return fail(reply, 400, 'advance_seconds must be a number >= 0 (the clock only moves forward)');
       }
       clock.advance(seconds * 1000);
-      deps.onClockMoved();
+      await deps.onClockMoved();
       return clockView();
     });
 
@@ -77,6 +77,30 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
         throw err;
       }
     });
+    // The delivery log of a task's webhooks (an extension; the vendor has only serp/errors).
+    admin.get('/admin/tasks/:id/deliveries', async (req: FastifyRequest<{ Params: { id: string } }>, reply) => {
+      const task = await store.taskById(req.params.id);
+      if (!task) return fail(reply, 404, `no task '${req.params.id}'`);
+      const log = await store.deliveriesOf(task.id);
+      return {
+        task_id: task.id,
+        webhook_state: task.webhookState,
+        listed: task.listed,
+        deliveries: log.deliveries.map((d) => ({ kind: d.kind, state: d.state, attempts: d.attempts, next_attempt_at: new Date(d.nextAttemptAt).toISOString() })),
+        attempts: log.attempts.map((a) => ({
+          kind: a.kind,
+          url: a.url,
+          method: a.method,
+          attempted_at: new Date(a.attemptedAt).toISOString(),
+          ok: a.ok,
+          http_code: a.httpCode,
+          duration_ms: Math.round(a.durationMs * 10) / 10,
+          response: a.response,
+          error: a.error,
+        })),
+      };
+    });
+
     admin.patch('/admin/accounts/:login', async (req: FastifyRequest<{ Params: { login: string } }>, reply) => {
       const body = parseJson(req);
       if (!body) return fail(reply, 400, 'body must be a JSON object');

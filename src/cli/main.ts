@@ -1,11 +1,9 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
-import { DEMO_LOGIN, DEMO_PASSWORD, createApp, openStore } from '../app.js';
+import { DEMO_LOGIN, DEMO_PASSWORD, createApp, createBackground, createExecutor, openStore } from '../app.js';
 import { ConfigError, type ConfigOverrides, isLoopbackHost, loadConfig } from '../config.js';
 import { systemClock } from '../domain/clock.js';
 import { AccountInputError, createAccount, publicAccount } from '../services/accounts.js';
-import { createSandboxExecutor } from '../executors/sandbox/sandbox-executor.js';
-import { createWorker } from '../worker/worker.js';
 
 /** The `serpq` command: serve, worker, migrate, accounts. */
 
@@ -115,18 +113,13 @@ withServerOptions(program.command('worker').description('run workers (and delive
     const config = loadConfig(process.env, overridesFrom(flags));
     const store = openStore(config.db);
     await store.migrate();
-    const worker = createWorker({
-      store,
-      clock: systemClock,
-      executor: createSandboxExecutor({ latency: config.sandboxLatency }),
-      onError: (err) => console.error('worker error:', err),
-    });
-    worker.start();
+    const background = createBackground(config, store, systemClock, createExecutor(config), {}, (err) => console.error('serpq worker:', err));
+    background.start();
     onSignals(async () => {
-      await worker.stop();
+      await background.stop();
       await store.close();
     });
-    console.log(`serpq worker ${worker.owner} running on ${config.db}`);
+    console.log(`serpq worker ${background.worker.owner} running on ${config.db}`);
   } catch (err) {
     fail(err);
   }

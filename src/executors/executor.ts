@@ -38,13 +38,14 @@ export interface Executor {
   example?(def: SeTypeDef, fn: ResultFunction, datetime: string): unknown | null;
 }
 
-/** Parses a latency spec: `0`, `2s`, or `normal=2s,high=500ms` (units ms, s, m; bare numbers are ms). */
+/** Parses a latency spec: `0`, `2s`, or `normal=2s,high=500ms` (units ms, s, m, h; bare numbers are ms). */
 export function parseLatency(spec: string): { normal: number; high: number } {
   const unit = (v: string): number => {
-    const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v.trim());
-    if (!m) throw new Error(`invalid latency '${v}': use e.g. 0, 500ms, 2s, normal=2s,high=500ms`);
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v.trim());
+    if (!m) throw new Error(`invalid latency '${v}': use e.g. 0, 500ms, 2s, 5m, 1h, normal=2s,high=500ms`);
     const n = Number(m[1]);
-    return Math.round(m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60_000 : n);
+    const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 'ms'] ?? 1;
+    return Math.round(n * factor);
   };
   const out = { normal: 0, high: 0 };
   const text = spec.trim();

@@ -9,6 +9,7 @@ import type { CallContext, ServiceDeps } from '../services/deps.js';
 import { getTask } from '../services/get-task.js';
 import { listReady } from '../services/list-ready.js';
 import { postTasks } from '../services/post-tasks.js';
+import { listErrors, resendWebhooks } from '../services/webhooks.js';
 import type { RateLimiter } from '../services/rate-limiter.js';
 import type { AccountRow } from '../store/store.js';
 import { registerAdmin, type AdminDeps } from '../admin/routes.js';
@@ -41,6 +42,20 @@ function sendEnvelope(reply: FastifyReply, status: StatusDef, startedAt: number)
     .code(status.http)
     .type(JSON_TYPE)
     .send(JSON.stringify(envelope(status, { timeMs: performance.now() - startedAt, tasks: null })));
+}
+
+const INVALID = Symbol('invalid body');
+
+/** The request body as JSON: undefined when empty, INVALID when it does not parse. */
+function jsonBody(req: FastifyRequest): unknown {
+  const raw = req.body as Buffer | undefined;
+  const text = raw && raw.length > 0 ? raw.toString('utf8').trim() : '';
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return INVALID;
+  }
 }
 
 function ctxOf(req: FastifyRequest): CallContext {
@@ -154,17 +169,23 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   app.post('/v3/serp/:se/:seType/task_post', async (req: FastifyRequest<{ Params: { se: string; seType: string } }>, reply) => {
     const def = findSeType(req.params.se, req.params.seType);
     if (!def) return sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt);
-    const raw = req.body as Buffer | undefined;
-    let body: unknown;
-    const text = raw && raw.length > 0 ? raw.toString('utf8').trim() : '';
-    if (text.length > 0) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        return sendEnvelope(reply, STATUS.POST_DATA_INVALID, req.startedAt);
-      }
-    }
+    const body = jsonBody(req);
+    if (body === INVALID) return sendEnvelope(reply, STATUS.POST_DATA_INVALID, req.startedAt);
     const out = await postTasks(services, ctxOf(req), def, body);
+    return reply.code(out.httpStatus).type(JSON_TYPE).send(JSON.stringify(out.body));
+  });
+
+  app.post('/v3/serp/errors', async (req, reply) => {
+    const body = jsonBody(req);
+    if (body === INVALID) return sendEnvelope(reply, STATUS.POST_DATA_INVALID, req.startedAt);
+    const out = await listErrors(services, ctxOf(req), body);
+    return reply.code(out.httpStatus).type(JSON_TYPE).send(JSON.stringify(out.body));
+  });
+
+  app.post('/v3/appendix/webhook_resend', async (req, reply) => {
+    const body = jsonBody(req);
+    if (body === INVALID) return sendEnvelope(reply, STATUS.POST_DATA_INVALID, req.startedAt);
+    const out = await resendWebhooks(services, ctxOf(req), body);
     return reply.code(out.httpStatus).type(JSON_TYPE).send(JSON.stringify(out.body));
   });
 

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { microToUsd, usdToMicro } from '../domain/pricing.js';
+import { newWebhookSecret } from '../domain/webhooks.js';
 import { type AccountLimits, type AccountRow, DEFAULT_LIMITS, type Store } from '../store/store.js';
 import { hashPassword } from './passwords.js';
 
@@ -8,6 +10,10 @@ export interface AccountInput {
   readonly password?: unknown;
   readonly balance?: unknown;
   readonly limits?: unknown;
+  /** Opt-in webhook retries (boolean). */
+  readonly webhook_retries?: unknown;
+  /** Opt-in webhook signing: true generates a secret, a `whsec_...` string sets one, null turns signing off. */
+  readonly webhook_secret?: unknown;
 }
 
 export class AccountInputError extends Error {}
@@ -46,6 +52,20 @@ function parsePassword(v: unknown): string | undefined {
   return v;
 }
 
+function parseRetries(v: unknown): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'boolean') throw new AccountInputError('webhook_retries must be true or false');
+  return v;
+}
+
+function parseSecret(v: unknown): string | null | undefined {
+  if (v === undefined) return undefined;
+  if (v === null || v === false) return null;
+  if (v === true) return newWebhookSecret(randomBytes(24));
+  if (typeof v === 'string' && /^whsec_[A-Za-z0-9+/=]{16,}$/.test(v)) return v;
+  throw new AccountInputError('webhook_secret must be true (generate), null (off) or a whsec_<base64> secret');
+}
+
 export async function createAccount(store: Store, now: number, input: AccountInput): Promise<AccountRow> {
   if (typeof input.login !== 'string' || !LOGIN_RE.test(input.login)) {
     throw new AccountInputError('login must be 1-128 characters of letters, digits and ._@+-');
@@ -59,6 +79,11 @@ export async function createAccount(store: Store, now: number, input: AccountInp
     balanceMicro: parseBalance(input.balance) ?? 0,
     limits: { ...DEFAULT_LIMITS, ...parseLimits(input.limits) },
     createdAt: now,
+  }).then(async (created) => {
+    const retries = parseRetries(input.webhook_retries);
+    const secret = parseSecret(input.webhook_secret);
+    if (retries === undefined && secret === undefined) return created;
+    return (await store.updateAccount(created.login, { webhookRetries: retries, webhookSecret: secret })) ?? created;
   });
 }
 
@@ -68,6 +93,8 @@ export async function updateAccount(store: Store, login: string, input: AccountI
     passwordHash: password === undefined ? undefined : await hashPassword(password),
     balanceMicro: parseBalance(input.balance),
     limits: parseLimits(input.limits),
+    webhookRetries: parseRetries(input.webhook_retries),
+    webhookSecret: parseSecret(input.webhook_secret),
   });
 }
 
@@ -82,6 +109,8 @@ export function publicAccount(a: AccountRow) {
       requests_per_minute: a.limits.requestsPerMinute,
       concurrent_requests: a.limits.concurrentRequests,
     },
+    webhook_retries: a.webhookRetries,
+    webhook_secret: a.webhookSecret,
     created_at: new Date(a.createdAt).toISOString(),
   };
 }

@@ -9,6 +9,8 @@ export interface ServiceDeps {
   readonly executor: Executor;
   /** Tells local workers that new tasks are queued (a hint; polling stays the truth). */
   readonly notifyQueued: () => void;
+  /** Tells local delivery loops that webhooks are due (a hint; polling stays the truth). */
+  readonly notifyDeliveries: () => void;
 }
 
 /** The authenticated caller of one request and the request's start (for the envelope's `time`). */

@@ -45,12 +45,32 @@ export async function getTask(deps: ServiceDeps, ctx: CallContext, def: SeTypeDe
   if (now - task.completedAt > retention) return answer(STATUS.RESULTS_EXPIRED, data);
 
   await deps.store.markCollected(task.id, now);
+  return completedTaskEnvelope(deps, task, def, fn, { path, startedAt: ctx.startedAt });
+}
+
+/**
+ * The task_get/{fn} envelope of a completed task: its terminal code with a null result after a failed
+ * execution, else the result. The body of a postback is exactly this.
+ */
+export async function completedTaskEnvelope(
+  deps: ServiceDeps,
+  task: TaskRow,
+  def: SeTypeDef,
+  fn: ResultFunction,
+  call: { path: string[]; startedAt: number },
+): Promise<WireEnvelope> {
+  const data = taskData(task);
+  let status: StatusDef | { code: number; message: string } = STATUS.OK;
+  let result: unknown[] | null = null;
   if (task.statusCode !== STATUS.OK.code) {
-    return answer({ code: task.statusCode ?? STATUS.TASK_EXECUTION_FAILED.code, message: task.statusMessage ?? STATUS.TASK_EXECUTION_FAILED.message }, data);
+    status = { code: task.statusCode ?? STATUS.TASK_EXECUTION_FAILED.code, message: task.statusMessage ?? STATUS.TASK_EXECUTION_FAILED.message };
+  } else {
+    const value = await resultOf(deps, task, def, fn);
+    if (value === null) status = STATUS.NO_PREPARED_DATA;
+    else result = [value];
   }
-  const result = await resultOf(deps, task, def, fn);
-  if (result === null) return answer(STATUS.NO_PREPARED_DATA, data);
-  return answer(STATUS.OK, data, [result]);
+  const timeMs = elapsedMs(call);
+  return envelope(STATUS.OK, { timeMs, tasks: [wireTask(task.id, status, { timeMs, path: call.path, data, result })] });
 }
 
 /** The task's `data` echo as answered by task_get. */

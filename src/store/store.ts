@@ -1,4 +1,5 @@
 import type { WebhookState } from '../domain/task.js';
+import type { WebhookKind } from '../domain/webhooks.js';
 
 /**
  * The Store port: every persistent read and write serpq makes. Feature code depends on this
@@ -29,6 +30,10 @@ export interface AccountRow {
   readonly balanceMicro: number;
   readonly totalDepositsMicro: number;
   readonly limits: AccountLimits;
+  /** Opt-in: retry failed webhooks on the published schedule. */
+  readonly webhookRetries: boolean;
+  /** Opt-in: sign webhooks (Standard Webhooks) with this secret. */
+  readonly webhookSecret: string | null;
   readonly createdAt: number;
 }
 
@@ -44,6 +49,8 @@ export interface AccountPatch {
   readonly passwordHash?: string;
   readonly balanceMicro?: number;
   readonly limits?: Partial<AccountLimits>;
+  readonly webhookRetries?: boolean;
+  readonly webhookSecret?: string | null;
 }
 
 export interface NewTask {
@@ -112,6 +119,79 @@ export interface Completion {
   readonly costMicro?: number;
 }
 
+/** A webhook to send, claimed from the outbox under a lease. */
+export interface DeliveryJob {
+  readonly id: number;
+  readonly taskId: string;
+  readonly accountId: number;
+  readonly kind: WebhookKind;
+  /** The URL as posted, with `$id` / `$tag` still in it. */
+  readonly url: string;
+  /** Attempts made before this one. */
+  readonly attempts: number;
+}
+
+/** The outcome of one attempt, recorded with the delivery's new state in one transaction. */
+export interface AttemptRecord {
+  readonly deliveryId: number;
+  readonly owner: string;
+  readonly taskId: string;
+  readonly accountId: number;
+  readonly kind: WebhookKind;
+  /** The URL actually called. */
+  readonly url: string;
+  readonly method: 'GET' | 'POST';
+  readonly attemptedAt: number;
+  readonly ok: boolean;
+  readonly httpCode: number | null;
+  readonly durationMs: number;
+  readonly response: string | null;
+  readonly error: string | null;
+  /** After a failure: when to try again (retries on), or null when this was the last attempt. */
+  readonly nextAttemptAt: number | null;
+}
+
+export interface AttemptRow {
+  readonly kind: WebhookKind;
+  readonly url: string;
+  readonly method: string;
+  readonly attemptedAt: number;
+  readonly ok: boolean;
+  readonly httpCode: number | null;
+  readonly durationMs: number;
+  readonly response: string | null;
+  readonly error: string | null;
+}
+
+export interface DeliveryRow {
+  readonly kind: WebhookKind;
+  readonly state: 'pending' | 'delivered' | 'failed';
+  readonly attempts: number;
+  readonly nextAttemptAt: number;
+}
+
+/** One row of POST /v3/serp/errors: a failed webhook attempt or a task whose execution failed. */
+export interface ErrorRow {
+  readonly id: string;
+  readonly at: number;
+  readonly function: string;
+  readonly errorCode: number | null;
+  readonly errorMessage: string | null;
+  readonly httpUrl: string | null;
+  readonly httpMethod: string | null;
+  readonly httpCode: number | null;
+  readonly httpTimeMs: number | null;
+  readonly httpResponse: string | null;
+}
+
+export interface ErrorQuery {
+  readonly from: number;
+  readonly to: number;
+  readonly fn: string | null;
+  readonly limit: number;
+  readonly offset: number;
+}
+
 export type ReadyScope = { readonly se?: string; readonly seType?: string };
 
 export interface Store {
@@ -148,4 +228,24 @@ export interface Store {
   /** Sets collected_at on the first collection; no-op afterwards. */
   markCollected(id: string, now: number): Promise<void>;
   resultOf(id: string, fn: string): Promise<Buffer | null>;
+
+  /** Claims due webhook deliveries (pending and due, not leased or lease expired). */
+  claimDeliveries(owner: string, now: number, leaseMs: number, limit: number): Promise<DeliveryJob[]>;
+  /** Gives claimed deliveries back unsent, due again at `dueAt`. */
+  releaseDeliveries(ids: readonly number[], owner: string, dueAt: number): Promise<void>;
+  /**
+   * Records an attempt and its consequences atomically: the delivery's state, and for a postback the
+   * task's listing (a failed postback puts the task on tasks_ready). False when the lease was lost.
+   */
+  recordAttempt(a: AttemptRecord): Promise<boolean>;
+  /** Earliest time a pending delivery is due or a delivery lease expires (null when none). */
+  nextDeliveryAt(): Promise<number | null>;
+  /** Queues the webhooks of the account's completed tasks again; per id, whether it had any. */
+  resendWebhooks(accountId: number, taskIds: readonly string[], now: number): Promise<boolean[]>;
+  listErrors(accountId: number, q: ErrorQuery): Promise<ErrorRow[]>;
+  deliveriesOf(taskId: string): Promise<{ deliveries: DeliveryRow[]; attempts: AttemptRow[] }>;
+
+  /** Small shared settings, e.g. the time-travel offset. */
+  getSetting(key: string): Promise<string | null>;
+  setSetting(key: string, value: string): Promise<void>;
 }

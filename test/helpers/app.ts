@@ -18,6 +18,8 @@ export interface TestApp {
   readonly demoAuth: string;
   /** Executes every task due now (repeats until nothing is left to claim). */
   runWorkers(): Promise<number>;
+  /** Sends every webhook due now and waits for the outcomes. */
+  runDeliveries(): Promise<number>;
   /** Moves the clock forward by seconds. */
   advance(seconds: number): void;
   request(method: 'GET' | 'POST' | 'PATCH', url: string, opts?: { auth?: string | null; body?: unknown; rawBody?: string | Buffer; headers?: Record<string, string> }): Promise<{ status: number; body: WireEnvelope; headers: Record<string, unknown>; text: string }>;
@@ -35,7 +37,7 @@ export function basicAuth(login: string, password: string): string {
 export async function makeTestApp(options: { latency?: string; env?: Record<string, string> } = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'serpq-test-'));
   const config = loadConfig(
-    { SERPQ_DB: join(dir, 'serpq.db'), SERPQ_TIME_TRAVEL: '1', SERPQ_ADMIN_TOKEN: ADMIN_TOKEN, SERPQ_SANDBOX_LATENCY: options.latency ?? '0', SERPQ_LOG_LEVEL: 'silent', ...options.env },
+    { SERPQ_DB: join(dir, 'serpq.db'), SERPQ_TIME_TRAVEL: '1', SERPQ_ADMIN_TOKEN: ADMIN_TOKEN, SERPQ_SANDBOX_LATENCY: options.latency ?? '0', SERPQ_LOG_LEVEL: 'silent', SERPQ_ALLOW_PRIVATE_WEBHOOKS: '1', SERPQ_WEBHOOK_TIMEOUT_MS: '400', ...options.env },
     {},
   );
   const base = createManualClock();
@@ -74,6 +76,9 @@ export async function makeTestApp(options: { latency?: string; env?: Record<stri
         if (n === 0) return total;
         total += n;
       }
+    },
+    async runDeliveries() {
+      return (await app.dispatcher?.runOnce()) ?? 0;
     },
     advance(seconds: number) {
       clock.advance(seconds * 1000);

@@ -80,4 +80,56 @@ CREATE TABLE task_results (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 2,
+    name: 'webhook outbox, delivery log, settings',
+    sql: `
+-- Small shared settings (the time-travel clock offset, so it survives a restart).
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+-- Opt-in webhook extensions per account (off by default: the vendor's single attempt, unsigned).
+ALTER TABLE accounts ADD COLUMN webhook_retries INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN webhook_secret TEXT;
+
+-- The outbox: one row per webhook of a completed task, written in the completion transaction.
+-- state: pending (to send, or to retry at next_attempt_at), delivered, failed (no more attempts).
+CREATE TABLE webhook_deliveries (
+  id INTEGER PRIMARY KEY,
+  task_id TEXT NOT NULL,
+  account_id INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  url TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  lease_owner TEXT,
+  lease_expires_at INTEGER,
+  created_at INTEGER NOT NULL,
+  UNIQUE (task_id, kind)
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE state = 'pending';
+
+-- Every attempt: the delivery log, and the source of the webhook rows of POST /v3/serp/errors.
+CREATE TABLE webhook_attempts (
+  id INTEGER PRIMARY KEY,
+  delivery_id INTEGER NOT NULL,
+  task_id TEXT NOT NULL,
+  account_id INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  url TEXT NOT NULL,
+  method TEXT NOT NULL,
+  attempted_at INTEGER NOT NULL,
+  ok INTEGER NOT NULL,
+  http_code INTEGER,
+  duration_ms REAL NOT NULL,
+  response TEXT,
+  error TEXT
+);
+CREATE INDEX webhook_attempts_task ON webhook_attempts (task_id);
+CREATE INDEX webhook_attempts_failed ON webhook_attempts (account_id, attempted_at) WHERE ok = 0;
+
+-- Tasks whose execution failed, by completion time (the task rows of POST /v3/serp/errors).
+CREATE INDEX tasks_failed ON tasks (account_id, completed_at) WHERE state = 2 AND status_code <> 20000;
+`,
+  },
 ];

@@ -1,10 +1,17 @@
 import Database from 'better-sqlite3';
 import type { WebhookState } from '../../domain/task.js';
+import type { WebhookKind } from '../../domain/webhooks.js';
 import type {
   AccountLimits,
   AccountPatch,
   AccountRow,
+  AttemptRecord,
+  AttemptRow,
   Completion,
+  DeliveryJob,
+  DeliveryRow,
+  ErrorQuery,
+  ErrorRow,
   NewAccount,
   NewTask,
   PostOutcome,
@@ -52,6 +59,8 @@ interface RawAccount {
   tasks_ready_per_minute: number;
   requests_per_minute: number;
   concurrent_requests: number;
+  webhook_retries: number;
+  webhook_secret: string | null;
   created_at: number;
 }
 
@@ -95,6 +104,8 @@ function toAccount(r: RawAccount): AccountRow {
       requestsPerMinute: r.requests_per_minute,
       concurrentRequests: r.concurrent_requests,
     },
+    webhookRetries: r.webhook_retries === 1,
+    webhookSecret: r.webhook_secret,
     createdAt: r.created_at,
   };
 }
@@ -185,7 +196,58 @@ export class SqliteStore implements Store {
            cost_micro = coalesce(@cost, cost_micro),
            listed = CASE WHEN postback_url IS NULL THEN 1 ELSE 0 END
          WHERE id = @id AND state = 1 AND lease_owner = @owner
-         RETURNING account_id, cost_micro`,
+         RETURNING account_id, cost_micro, postback_url, pingback_url`,
+      ),
+      // The outbox rows are written in the completion transaction: a crash can never leave a
+      // completed task whose webhook is forgotten.
+      insertDelivery: db.prepare(
+        `INSERT OR IGNORE INTO webhook_deliveries (task_id, account_id, kind, url, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+      claimDeliveries: db.prepare(
+        `UPDATE webhook_deliveries SET lease_owner = @owner, lease_expires_at = @expires
+         WHERE id IN (SELECT id FROM webhook_deliveries INDEXED BY webhook_deliveries_due
+                      WHERE state = 'pending' AND next_attempt_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at < @now)
+                      ORDER BY next_attempt_at LIMIT @limit)
+         RETURNING id, task_id, account_id, kind, url, attempts`,
+      ),
+      releaseDelivery: db.prepare(
+        'UPDATE webhook_deliveries SET lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = ? WHERE id = ? AND lease_owner = ?',
+      ),
+      settleDelivery: db.prepare(
+        `UPDATE webhook_deliveries SET attempts = attempts + 1, state = @state, next_attempt_at = coalesce(@next, next_attempt_at),
+           lease_owner = NULL, lease_expires_at = NULL
+         WHERE id = @id AND lease_owner = @owner AND state = 'pending'`,
+      ),
+      insertAttempt: db.prepare(
+        `INSERT INTO webhook_attempts (delivery_id, task_id, account_id, kind, url, method, attempted_at, ok, http_code, duration_ms, response, error)
+         VALUES (@deliveryId, @taskId, @accountId, @kind, @url, @method, @attemptedAt, @ok, @httpCode, @durationMs, @response, @error)`,
+      ),
+      // A failed postback puts the task on tasks_ready (the vendor's rule); success leaves it off.
+      postbackFailed: db.prepare("UPDATE tasks SET listed = 1, webhook_state = 'failed' WHERE id = ?"),
+      postbackDelivered: db.prepare("UPDATE tasks SET webhook_state = 'delivered' WHERE id = ? AND webhook_state = 'pending'"),
+      pingbackOutcome: db.prepare("UPDATE tasks SET webhook_state = ? WHERE id = ? AND postback_url IS NULL AND webhook_state <> 'failed'"),
+      nextDelivery: db.prepare("SELECT min(max(next_attempt_at, coalesce(lease_expires_at, 0))) FROM webhook_deliveries WHERE state = 'pending'").pluck(),
+      taskForResend: db.prepare('SELECT id, account_id, state, postback_url, pingback_url FROM tasks WHERE id = ?'),
+      resend: db.prepare(
+        `INSERT INTO webhook_deliveries (task_id, account_id, kind, url, next_attempt_at, created_at) VALUES (@taskId, @accountId, @kind, @url, @now, @now)
+         ON CONFLICT (task_id, kind) DO UPDATE SET state = 'pending', next_attempt_at = @now, lease_owner = NULL, lease_expires_at = NULL`,
+      ),
+      getSetting: db.prepare('SELECT value FROM settings WHERE key = ?').pluck(),
+      setSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      deliveriesOf: db.prepare('SELECT kind, state, attempts, next_attempt_at FROM webhook_deliveries WHERE task_id = ? ORDER BY kind'),
+      attemptsOf: db.prepare('SELECT kind, url, method, attempted_at, ok, http_code, duration_ms, response, error FROM webhook_attempts WHERE task_id = ? ORDER BY id'),
+      errors: db.prepare(
+        `SELECT * FROM (
+           SELECT task_id AS id, attempted_at AS at, kind || '_url' AS function, NULL AS error_code, url AS error_message,
+                  url AS http_url, method AS http_method, http_code, duration_ms AS http_time_ms, coalesce(response, error) AS http_response
+           FROM webhook_attempts WHERE account_id = @account AND ok = 0 AND attempted_at >= @from AND attempted_at <= @to
+           UNION ALL
+           SELECT id, completed_at, 'serp/' || se || '/' || se_type || '/task_post', status_code, status_message,
+                  NULL, NULL, NULL, NULL, NULL
+           FROM tasks WHERE account_id = @account AND state = 2 AND status_code <> 20000 AND completed_at >= @from AND completed_at <= @to
+         ) WHERE @fn IS NULL OR function = @fn
+         ORDER BY at DESC, id LIMIT @limit OFFSET @offset`,
       ),
       refund: db.prepare('UPDATE accounts SET balance_micro = balance_micro + ? WHERE id = ?'),
       costOf: db.prepare('SELECT cost_micro FROM tasks WHERE id = ?').pluck(),
@@ -251,6 +313,14 @@ export class SqliteStore implements Store {
         sets.push(`${col} = @${k}`);
         params[k] = v;
       }
+    }
+    if (patch.webhookRetries !== undefined) {
+      sets.push('webhook_retries = @webhookRetries');
+      params.webhookRetries = patch.webhookRetries ? 1 : 0;
+    }
+    if (patch.webhookSecret !== undefined) {
+      sets.push('webhook_secret = @webhookSecret');
+      params.webhookSecret = patch.webhookSecret;
     }
     if (sets.length === 0) return this.accountByLogin(login);
     const row = this.#db.prepare(`UPDATE accounts SET ${sets.join(', ')} WHERE login = @login RETURNING *`).get(params) as
@@ -335,9 +405,11 @@ export class SqliteStore implements Store {
               message: c.statusMessage,
               now,
               cost: c.costMicro ?? null,
-            }) as { account_id: number; cost_micro: number } | undefined;
+            }) as { account_id: number; cost_micro: number; postback_url: string | null; pingback_url: string | null } | undefined;
             if (!row) continue;
             n++;
+            if (row.postback_url) s.insertDelivery.run(c.id, row.account_id, 'postback', row.postback_url, now, now);
+            if (row.pingback_url) s.insertDelivery.run(c.id, row.account_id, 'pingback', row.pingback_url, now, now);
             if (before !== undefined && before > row.cost_micro) s.refund.run(before - row.cost_micro, row.account_id);
             for (const r of c.results ?? []) s.insertResult.run(c.id, r.fn, r.body);
           }
@@ -373,5 +445,129 @@ export class SqliteStore implements Store {
 
   async resultOf(id: string, fn: string): Promise<Buffer | null> {
     return (this.#stmts.resultOf.get(id, fn) as Buffer | undefined) ?? null;
+  }
+
+  async claimDeliveries(owner: string, now: number, leaseMs: number, limit: number): Promise<DeliveryJob[]> {
+    const rows = withBusyRetry(() => this.#stmts.claimDeliveries.all({ owner, now, expires: now + leaseMs, limit })) as Array<{
+      id: number;
+      task_id: string;
+      account_id: number;
+      kind: WebhookKind;
+      url: string;
+      attempts: number;
+    }>;
+    return rows.map((r) => ({ id: r.id, taskId: r.task_id, accountId: r.account_id, kind: r.kind, url: r.url, attempts: r.attempts }));
+  }
+
+  async releaseDeliveries(ids: readonly number[], owner: string, dueAt: number): Promise<void> {
+    const s = this.#stmts;
+    withBusyRetry(() => this.#db.transaction(() => ids.forEach((id) => s.releaseDelivery.run(dueAt, id, owner))).immediate());
+  }
+
+  async recordAttempt(a: AttemptRecord): Promise<boolean> {
+    const s = this.#stmts;
+    return withBusyRetry(() =>
+      this.#db
+        .transaction(() => {
+          const state = a.ok ? 'delivered' : a.nextAttemptAt !== null ? 'pending' : 'failed';
+          const changed = s.settleDelivery.run({ id: a.deliveryId, owner: a.owner, state, next: a.nextAttemptAt }).changes;
+          if (changed === 0) return false;
+          s.insertAttempt.run({ ...a, ok: a.ok ? 1 : 0 });
+          if (a.kind === 'postback') {
+            if (a.ok) s.postbackDelivered.run(a.taskId);
+            else s.postbackFailed.run(a.taskId);
+          } else {
+            s.pingbackOutcome.run(a.ok ? 'delivered' : 'failed', a.taskId);
+          }
+          return true;
+        })
+        .immediate(),
+    );
+  }
+
+  async nextDeliveryAt(): Promise<number | null> {
+    return this.#stmts.nextDelivery.get() as number | null;
+  }
+
+  async resendWebhooks(accountId: number, taskIds: readonly string[], now: number): Promise<boolean[]> {
+    const s = this.#stmts;
+    return withBusyRetry(() =>
+      this.#db
+        .transaction(() =>
+          taskIds.map((taskId) => {
+            const t = s.taskForResend.get(taskId) as
+              | { id: string; account_id: number; state: number; postback_url: string | null; pingback_url: string | null }
+              | undefined;
+            if (!t || t.account_id !== accountId || t.state !== 2 || (!t.postback_url && !t.pingback_url)) return false;
+            if (t.postback_url) s.resend.run({ taskId, accountId, kind: 'postback', url: t.postback_url, now });
+            if (t.pingback_url) s.resend.run({ taskId, accountId, kind: 'pingback', url: t.pingback_url, now });
+            return true;
+          }),
+        )
+        .immediate(),
+    );
+  }
+
+  async listErrors(accountId: number, q: ErrorQuery): Promise<ErrorRow[]> {
+    const rows = this.#stmts.errors.all({ account: accountId, from: q.from, to: q.to, fn: q.fn, limit: q.limit, offset: q.offset }) as Array<{
+      id: string;
+      at: number;
+      function: string;
+      error_code: number | null;
+      error_message: string | null;
+      http_url: string | null;
+      http_method: string | null;
+      http_code: number | null;
+      http_time_ms: number | null;
+      http_response: string | null;
+    }>;
+    return rows.map((r) => ({
+      id: r.id,
+      at: r.at,
+      function: r.function,
+      errorCode: r.error_code,
+      errorMessage: r.error_message,
+      httpUrl: r.http_url,
+      httpMethod: r.http_method,
+      httpCode: r.http_code,
+      httpTimeMs: r.http_time_ms,
+      httpResponse: r.http_response,
+    }));
+  }
+
+  async deliveriesOf(taskId: string): Promise<{ deliveries: DeliveryRow[]; attempts: AttemptRow[] }> {
+    const deliveries = (this.#stmts.deliveriesOf.all(taskId) as Array<{ kind: WebhookKind; state: DeliveryRow['state']; attempts: number; next_attempt_at: number }>).map(
+      (d) => ({ kind: d.kind, state: d.state, attempts: d.attempts, nextAttemptAt: d.next_attempt_at }),
+    );
+    const attempts = (this.#stmts.attemptsOf.all(taskId) as Array<{
+      kind: WebhookKind;
+      url: string;
+      method: string;
+      attempted_at: number;
+      ok: number;
+      http_code: number | null;
+      duration_ms: number;
+      response: string | null;
+      error: string | null;
+    }>).map((a) => ({
+      kind: a.kind,
+      url: a.url,
+      method: a.method,
+      attemptedAt: a.attempted_at,
+      ok: a.ok === 1,
+      httpCode: a.http_code,
+      durationMs: a.duration_ms,
+      response: a.response,
+      error: a.error,
+    }));
+    return { deliveries, attempts };
+  }
+
+  async getSetting(key: string): Promise<string | null> {
+    return (this.#stmts.getSetting.get(key) as string | undefined) ?? null;
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    withBusyRetry(() => this.#stmts.setSetting.run(key, value));
   }
 }

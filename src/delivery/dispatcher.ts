@@ -1,0 +1,198 @@
+import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { Clock } from '../domain/clock.js';
+import { isWebhookSuccess, nextAttemptAt, signatureHeaders, webhookUrl } from '../domain/webhooks.js';
+import type { DeliveryJob, Store, TaskRow } from '../store/store.js';
+import type { Sender } from './send.js';
+
+/**
+ * The outbox dispatcher: claims due webhook deliveries under a lease, sends them, and records each
+ * attempt with its consequences in one transaction. A crash mid-send leaves the lease to expire and
+ * the delivery is sent again (at least once), so no completed task is ever left neither delivered
+ * nor listed. Concurrency is bounded overall and per receiving host, so a slow or hostile receiver
+ * holds at most its own share of connections; the rest of its deliveries wait their turn in the outbox.
+ */
+export interface DispatcherOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly sender: Sender;
+  /** The JSON text of task_get/{fn} for a task: the postback body. */
+  readonly payload: (task: TaskRow, fn: string) => Promise<string>;
+  readonly maxInFlight?: number;
+  readonly maxPerHost?: number;
+  readonly leaseMs?: number;
+  readonly pollMs?: number;
+  readonly onError?: (err: unknown) => void;
+}
+
+export interface Dispatcher {
+  /** Sends everything due now and waits for the outcomes (for tests and `serpq` one-shot use). */
+  runOnce(): Promise<number>;
+  start(): void;
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+const USER_AGENT = 'serpq-webhooks/1';
+
+export function createDispatcher(options: DispatcherOptions): Dispatcher {
+  const { store, clock, sender } = options;
+  const maxInFlight = options.maxInFlight ?? 512;
+  const maxPerHost = options.maxPerHost ?? 32;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const pollMs = options.pollMs ?? 1000;
+  const owner = `d-${randomBytes(6).toString('hex')}`;
+  const perHost = new Map<string, number>();
+  let inFlight = 0;
+  let running = false;
+  let loop: Promise<void> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let wakeUp: (() => void) | null = null;
+  const active = new Set<Promise<void>>();
+
+  async function deliver(job: DeliveryJob, host: string): Promise<void> {
+    try {
+      const task = await store.taskById(job.taskId);
+      if (!task) return;
+      // Read per delivery (a point lookup), so a changed retry or signing setting applies at once.
+      const account = await store.accountById(job.accountId);
+      const url = webhookUrl(job.url, task.id, task.tag);
+      const headers: Record<string, string> = { 'user-agent': USER_AGENT };
+      let body: Buffer | undefined;
+      let signed = '';
+      if (job.kind === 'postback') {
+        signed = await options.payload(task, task.postbackData ?? 'advanced');
+        body = gzipSync(signed);
+        headers['content-type'] = 'application/json';
+        headers['content-encoding'] = 'gzip';
+      }
+      if (account?.webhookSecret) {
+        // Signature timestamps are wall-clock time: receivers compare them with their own clocks.
+        Object.assign(headers, signatureHeaders(account.webhookSecret, `msg_${task.id}_${job.kind}`, Math.floor(Date.now() / 1000), signed));
+      }
+      const method = job.kind === 'postback' ? 'POST' : 'GET';
+      const attemptedAt = clock.now();
+      const out = await sender.send({ method, url, headers, body });
+      const ok = isWebhookSuccess(out.httpCode);
+      await store.recordAttempt({
+        deliveryId: job.id,
+        owner,
+        taskId: task.id,
+        accountId: job.accountId,
+        kind: job.kind,
+        url,
+        method,
+        attemptedAt,
+        ok,
+        httpCode: out.httpCode,
+        durationMs: out.durationMs,
+        response: out.response,
+        error: out.error ?? (ok ? null : `HTTP ${out.httpCode}`),
+        nextAttemptAt: ok ? null : nextAttemptAt(job.attempts + 1, clock.now(), account?.webhookRetries ?? false),
+      });
+    } catch (err) {
+      // Left leased: the delivery is retried when the lease expires.
+      options.onError?.(err);
+    } finally {
+      inFlight--;
+      const n = (perHost.get(host) ?? 1) - 1;
+      if (n <= 0) perHost.delete(host);
+      else perHost.set(host, n);
+      wakeUp?.();
+    }
+  }
+
+  function hostOf(job: DeliveryJob): string {
+    try {
+      return new URL(job.url.replace(/\$id|\$tag/g, 'x')).host;
+    } catch {
+      return '';
+    }
+  }
+
+  /** Claims what capacity allows and starts sending; returns how many were started. */
+  async function pump(): Promise<number> {
+    const room = maxInFlight - inFlight;
+    if (room <= 0) return 0;
+    const jobs = await store.claimDeliveries(owner, clock.now(), leaseMs, room);
+    const deferred: number[] = [];
+    let started = 0;
+    for (const job of jobs) {
+      const host = hostOf(job);
+      const busy = perHost.get(host) ?? 0;
+      if (busy >= maxPerHost) {
+        deferred.push(job.id);
+        continue;
+      }
+      perHost.set(host, busy + 1);
+      inFlight++;
+      started++;
+      const p = deliver(job, host);
+      active.add(p);
+      void p.finally(() => active.delete(p));
+    }
+    // A host at its limit keeps its other deliveries in the outbox, due again at once; they are claimed
+    // again when one of that host's deliveries finishes (which wakes the loop).
+    if (deferred.length > 0) await store.releaseDeliveries(deferred, owner, clock.now());
+    return started;
+  }
+
+  async function sleep(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      wakeUp = resolve;
+      timer = setTimeout(resolve, ms);
+    });
+    wakeUp = null;
+    timer = null;
+  }
+
+  async function run(): Promise<void> {
+    while (running) {
+      try {
+        const started = await pump();
+        if (started > 0 && inFlight < maxInFlight) continue;
+        if (!running) break;
+        if (inFlight > 0) {
+          // Wait for a slot: a finishing delivery wakes the loop.
+          await sleep(pollMs);
+          continue;
+        }
+        const next = await store.nextDeliveryAt();
+        const wait = next === null ? pollMs : Math.max(1, Math.min(pollMs, next - clock.now()));
+        await sleep(wait);
+      } catch (err) {
+        options.onError?.(err);
+        if (running) await sleep(Math.min(pollMs, 500));
+      }
+    }
+  }
+
+  return {
+    async runOnce() {
+      let total = 0;
+      for (;;) {
+        const started = await pump();
+        total += started;
+        if (active.size > 0) await Promise.race(active);
+        // Deferral needs a busy host, so with nothing in flight nothing due is left.
+        if (started === 0 && active.size === 0) return total;
+      }
+    },
+    start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    wake() {
+      if (timer) clearTimeout(timer);
+      wakeUp?.();
+    },
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      wakeUp?.();
+      await loop;
+      await Promise.allSettled([...active]);
+    },
+  };
+}

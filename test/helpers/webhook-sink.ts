@@ -1,0 +1,99 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+
+/**
+ * A local webhook receiver for tests. The first path segment picks its behaviour:
+ * /ok (200), /s204, /s300, /s301 (redirect to /ok/redirected), /s404, /s500, /hang (never answers),
+ * /reset (destroys the connection), /slow (200 after `slowMs`), /flip (500 until `flip.ok = true`).
+ * Every request is recorded, with gzip bodies unpacked.
+ */
+export interface SinkRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly raw: Buffer;
+  /** The body after gunzip when it was sent gzip-encoded. */
+  readonly body: string;
+}
+
+export interface WebhookSink {
+  readonly base: string;
+  readonly requests: SinkRequest[];
+  readonly flip: { ok: boolean };
+  /** Resolves when `n` requests have arrived (bounded by `timeoutMs` of real time). */
+  waitFor(n: number, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startSink(options: { slowMs?: number } = {}): Promise<WebhookSink> {
+  const requests: SinkRequest[] = [];
+  const flip = { ok: false };
+  const waiters: Array<() => void> = [];
+  const hanging = new Set<ServerResponse>();
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      const gz = String(req.headers['content-encoding'] ?? '') === 'gzip';
+      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, raw, body: gz ? gunzipSync(raw).toString('utf8') : raw.toString('utf8') });
+      waiters.splice(0).forEach((w) => w());
+      const kind = (req.url ?? '/').split(/[/?]/)[1];
+      switch (kind) {
+        case 'ok':
+          return res.end('received');
+        case 's204':
+          res.statusCode = 204;
+          return res.end();
+        case 's300':
+          res.statusCode = 300;
+          return res.end('multiple');
+        case 's301':
+          res.writeHead(301, { location: '/ok/redirected' });
+          return res.end();
+        case 's404':
+          res.statusCode = 404;
+          return res.end('no such hook');
+        case 's500':
+          res.statusCode = 500;
+          return res.end('x'.repeat(100_000)); // a large error body: only a capped part is kept
+        case 'hang':
+          hanging.add(res);
+          return;
+        case 'reset':
+          return req.socket.destroy();
+        case 'slow':
+          setTimeout(() => res.end('slow ok'), options.slowMs ?? 50);
+          return;
+        case 'flip':
+          res.statusCode = flip.ok ? 200 : 500;
+          return res.end();
+        default:
+          res.statusCode = 404;
+          return res.end();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    base: `http://127.0.0.1:${port}`,
+    requests,
+    flip,
+    async waitFor(n, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (requests.length < n) {
+        if (Date.now() > deadline) throw new Error(`sink saw ${requests.length} of ${n} requests`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 50);
+        });
+      }
+    },
+    async close() {
+      for (const res of hanging) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -8,6 +8,7 @@ import { renderImagesAdvanced, type ImagesRenderInput } from '../src/executors/s
 import { createAccount } from '../src/services/accounts.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { httpGet, runLoad, sequential, type LoadRun } from './load.js';
+import { summarizeProfile } from './profile.js';
 import { type Child, HAS_TASKSET, cpuModel, pinSelf, sleep, spawnChild, waitForOutput } from './proc.js';
 import { BENCH_PASSWORD, EMPTY_LOGIN, HIGH_LIMITS, KEYWORDS, READY_LOGIN, READY_ROWS, ensureSeeded } from './seed.js';
 import { fmtInt, markdownTable, mean, median, percentile, round, table } from './stats.js';
@@ -23,7 +24,9 @@ import { fmtInt, markdownTable, mean, median, percentile, round, table } from '.
  *
  * Servers and workers run in child processes pinned to core 0, this process (autocannon, SQLite
  * polling) to core 1, when taskset exists. Flags: --quick (short smoke run), --reseed,
- * --rows <n> (default 1000000), --rounds <n> (default 3).
+ * --rows <n> (default 1000000), --rounds <n> (default 5), --profile (instead of measuring: CPU
+ * profiles of serpq under the empty-list, full-page and task_post loads, summarised on stdout and
+ * written to bench/results/profiles/).
  */
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -92,10 +95,10 @@ function build(): { command: string; prefix: string[]; how: string } {
 
 let serpqCmd: { command: string; prefix: string[]; how: string };
 
-async function startSerpq(db: string, extra: string[] = ['--no-workers']): Promise<{ child: Child; base: string }> {
+async function startSerpq(db: string, extra: string[] = ['--no-workers'], nodeArgs: string[] = []): Promise<{ child: Child; base: string }> {
   const child = spawnChild(
     serpqCmd.command,
-    [...serpqCmd.prefix, 'serve', '--db', db, '--host', '127.0.0.1', '--port', '0', '--admin-token', ADMIN_TOKEN, '--log-level', 'silent', ...extra],
+    [...nodeArgs, ...serpqCmd.prefix, 'serve', '--db', db, '--host', '127.0.0.1', '--port', '0', '--admin-token', ADMIN_TOKEN, '--log-level', 'silent', ...extra],
     { cpu: SERVER_CPU, cwd: ROOT },
   );
   const port = await waitForOutput(child, /serving the DataForSEO v3 SERP API at http:\/\/127\.0\.0\.1:(\d+)/);
@@ -214,20 +217,25 @@ interface ExecResult {
   readonly curve: { t: number; done: number }[];
 }
 
-async function ingestAndExecute(): Promise<{ ingest: IngestResult; exec: ExecResult }> {
-  const db = join(DATA, 'ingest.db');
-  for (const s of ['', '-wal', '-shm']) rmSync(db + s, { force: true });
+/** A fresh database with one ingest account (1,000,000 USD, high limits). */
+async function freshIngestDb(name: string): Promise<string> {
+  const db = join(DATA, name);
+  removeDb(db);
   const store = new SqliteStore({ path: db });
   await store.migrate();
   await createAccount(store, Date.now(), { login: 'bench-ingest', password: BENCH_PASSWORD, balance: 1_000_000, limits: HIGH_LIMITS });
   await store.close();
+  return db;
+}
 
-  const { child, base } = await startSerpq(db, ['--no-workers']);
-  const counter = new Database(db, { readonly: true, fileMustExist: true });
-  const countAll = counter.prepare('SELECT count(*) FROM tasks').pluck();
+function removeDb(db: string): void {
+  for (const s of ['', '-wal', '-shm']) rmSync(db + s, { force: true });
+}
+
+function ingestRequests() {
   const bodies = ingestBodies();
   let next = 0;
-  const requests = [
+  return [
     {
       method: 'POST',
       path: '/v3/serp/google/images/task_post',
@@ -235,6 +243,15 @@ async function ingestAndExecute(): Promise<{ ingest: IngestResult; exec: ExecRes
       setupRequest: (req: { body?: string | Buffer }) => ({ ...req, body: bodies[next++ % bodies.length] }),
     },
   ];
+}
+
+async function ingestAndExecute(): Promise<{ ingest: IngestResult; exec: ExecResult }> {
+  const db = await freshIngestDb('ingest.db');
+  const { child, base } = await startSerpq(db, ['--no-workers']);
+  const counter = new Database(db, { readonly: true, fileMustExist: true });
+  const countAll = counter.prepare('SELECT count(*) FROM tasks').pluck();
+  const bodies = ingestBodies();
+  const requests = ingestRequests();
   // One checked call first: all 100 tasks must be created (20100), or the numbers mean nothing.
   const check = await httpGet(`${base}/v3/serp/google/images/task_post`, { authorization: basic('bench-ingest'), 'content-type': 'application/json' }, 'POST', bodies[0]);
   const checked = JSON.parse(check.body) as { tasks: { status_code: number }[] };
@@ -292,7 +309,7 @@ async function ingestAndExecute(): Promise<{ ingest: IngestResult; exec: ExecRes
   const tasksPerSec = end.t > start.t ? (end.done - start.done) / (end.t - start.t) : Number.NaN;
   const exec: ExecResult = { queued, completed: done, tasksPerSec, drained, drainS: round(elapsed, 2), workerCpu, tasksPerWorkerCpuSec: done / (workerCpuMs / 1000), curve };
   log(`  execution: ${fmtInt(tasksPerSec)} tasks/s (${fmtInt(done)}/${fmtInt(queued)} done in ${round(elapsed, 1)} s${drained ? '' : ', cap reached'}, worker cpu ${round(workerCpu * 100, 0)}%, ${fmtInt(exec.tasksPerWorkerCpuSec)} tasks per worker cpu-s)`);
-  for (const s of ['', '-wal', '-shm']) rmSync(db + s, { force: true });
+  removeDb(db);
   return { ingest, exec };
 }
 
@@ -336,6 +353,45 @@ function renderBench(): { meanUs: number; p50Us: number; p99Us: number; stringif
 }
 
 // ---------------------------------------------------------------------------------------------------
+// --profile: where serpq's CPU goes under each load (node --cpu-prof), instead of measuring.
+
+async function profileMode(bigDb: string): Promise<void> {
+  const dir = join(RESULTS, 'profiles');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const out: Record<string, unknown> = {};
+  const cases: { name: string; db: () => Promise<string>; load: (base: string, pid: number) => Promise<LoadRun>; perRequest: number }[] = [
+    { name: 'tasks_ready-empty', db: async () => bigDb, load: (base, pid) => runLoad({ url: base + '/v3/serp/tasks_ready', connections: READY_CONNECTIONS, durationS: 5, headers: { authorization: basic(EMPTY_LOGIN) }, serverPid: pid }), perRequest: 1 },
+    { name: 'tasks_ready-full', db: async () => bigDb, load: (base, pid) => runLoad({ url: base + '/v3/serp/tasks_ready', connections: READY_CONNECTIONS, durationS: 5, headers: { authorization: basic(READY_LOGIN) }, serverPid: pid }), perRequest: 1 },
+    { name: 'task_post', db: () => freshIngestDb('profile-ingest.db'), load: (base, pid) => runLoad({ url: base, connections: INGEST_CONNECTIONS, durationS: 5, requests: ingestRequests(), serverPid: pid }), perRequest: TASKS_PER_CALL },
+  ];
+  for (const c of cases) {
+    await phase(`profile ${c.name}`, async () => {
+      const caseDir = join(dir, c.name);
+      mkdirSync(caseDir, { recursive: true });
+      const db = await c.db();
+      const s = await startSerpq(db, ['--no-workers'], ['--cpu-prof', '--cpu-prof-dir', caseDir]);
+      const r = await c.load(s.base, s.child.pid);
+      await s.child.stop();
+      if (c.name === 'task_post') removeDb(db);
+      const { readdirSync } = await import('node:fs');
+      const file = readdirSync(caseDir).find((f) => f.endsWith('.cpuprofile'));
+      if (!file) throw new Error(`no profile written in ${caseDir}`);
+      const summary = summarizeProfile(join(caseDir, file), `file://${BUILD}/`);
+      const usPerUnit = (summary.busyMs * 1000) / (r.requests * c.perRequest);
+      log(`  ${fmtInt(r.rps)} req/s, server cpu ${round(r.serverCpu * 100, 0)}%; profiled busy time ${round(usPerUnit, 1)} us per ${c.perRequest === 1 ? 'request' : 'task'}`);
+      log('  self time:');
+      for (const f of summary.self.slice(0, 15)) log(`    ${(f.share * 100).toFixed(1).padStart(5)}%  ${round(f.share * usPerUnit, 1).toString().padStart(6)} us  ${f.fn}`);
+      log('  inclusive, serpq code:');
+      for (const f of summary.inclusive.slice(0, 12)) log(`    ${(f.share * 100).toFixed(1).padStart(5)}%  ${round(f.share * usPerUnit, 1).toString().padStart(6)} us  ${f.fn}`);
+      out[c.name] = { load: r, usPerUnit, ...summary };
+    });
+  }
+  writeFileSync(join(RESULTS, 'profile.json'), JSON.stringify(out, null, 2));
+  log(`\nprofiles: ${dir} (open the .cpuprofile files in Chrome DevTools); summary: ${join(RESULTS, 'profile.json')}`);
+}
+
+// ---------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -366,6 +422,11 @@ async function main(): Promise<void> {
   const readyHeaders = { authorization: basic(READY_LOGIN) };
   const emptyHeaders = { authorization: basic(EMPTY_LOGIN) };
   const READY_PATH = '/v3/serp/tasks_ready';
+
+  if (flag('--profile')) {
+    await profileMode(bigDb);
+    return;
+  }
 
   const big = await startSerpq(bigDb);
   let bareServer: { child: Child; base: string } | null = null;

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { findSeType } from '../src/domain/catalog.js';
 import { ID_FAMILY, newId } from '../src/domain/ids.js';
 import { taskPostPriceMicro } from '../src/domain/pricing.js';
@@ -31,7 +32,9 @@ export const BENCH_PASSWORD = 'bench-password';
 export const READY_LOGIN = 'bench-ready';
 export const EMPTY_LOGIN = 'bench-empty';
 const FILLERS = 8;
-const SEED_FORMAT = 1;
+const SEED_FORMAT = 2;
+/** The cache is only valid for the exact schema it was seeded with (migrations may still change in development). */
+const MIGRATIONS_HASH = createHash('sha256').update(JSON.stringify(SQLITE_MIGRATIONS)).digest('hex').slice(0, 16);
 const DAY = 24 * 3600_000;
 
 export const HIGH_LIMITS = { tasks_ready_per_minute: 100_000_000, requests_per_minute: 100_000_000, concurrent_requests: 1000 };
@@ -39,7 +42,7 @@ export const HIGH_LIMITS = { tasks_ready_per_minute: 100_000_000, requests_per_m
 export interface SeedInfo {
   readonly format: number;
   readonly total: number;
-  readonly migrations: number;
+  readonly migrations: string;
   readonly readyAccountId: number;
   readonly emptyAccountId: number;
   /** completed_at of the bench-ready rows is readyBase + i (ms), i < READY_ROWS. */
@@ -106,7 +109,7 @@ function rng(seed: number): () => number {
 export async function ensureSeeded(dbPath: string, total: number, options: { force?: boolean; log?: (s: string) => void } = {}): Promise<SeedOutcome> {
   const log = options.log ?? (() => {});
   const info = options.force ? null : readSidecar(dbPath);
-  if (info && existsSync(dbPath) && info.format === SEED_FORMAT && info.total === total && info.migrations === SQLITE_MIGRATIONS.length) {
+  if (info && existsSync(dbPath) && info.format === SEED_FORMAT && info.total === total && info.migrations === MIGRATIONS_HASH) {
     const store = new SqliteStore({ path: dbPath });
     await store.migrate();
     const db = store.database;
@@ -269,11 +272,11 @@ async function seed(dbPath: string, total: number, log: (s: string) => void): Pr
 
   const seedMs = performance.now() - started;
   log(`seeded ${dbPath}: ${total.toLocaleString('en-US')} tasks in ${(seedMs / 1000).toFixed(1)} s (rows ${(loadedMs / 1000).toFixed(1)} s, indexes ${((seedMs - loadedMs) / 1000).toFixed(1)} s)`);
-  const { size } = await import('node:fs').then((fs) => fs.statSync(dbPath));
+  const { size } = statSync(dbPath);
   const info: SeedInfo = {
     format: SEED_FORMAT,
     total,
-    migrations: SQLITE_MIGRATIONS.length,
+    migrations: MIGRATIONS_HASH,
     readyAccountId: readyAcct.id,
     emptyAccountId: emptyAcct.id,
     readyBase,

@@ -20,6 +20,10 @@ export interface ServeOptions {
   readonly timeTravel?: boolean;
   /** Serve HTTP only (--no-workers). */
   readonly noWorkers?: boolean;
+  /** Further flags, e.g. ['--allow-private-webhooks']. */
+  readonly extraArgs?: readonly string[];
+  /** SERPQ_* variables for the child (others are stripped). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface ServerProcess {
@@ -69,9 +73,11 @@ async function startOnce(opts: ServeOptions, port: number): Promise<ServerProces
   args.push('--admin-token', opts.adminToken, '--log-level', 'silent', '--sandbox-latency', opts.latency ?? '0');
   if (opts.timeTravel) args.push('--time-travel');
   if (opts.noWorkers) args.push('--no-workers');
+  if (opts.extraArgs) args.push(...opts.extraArgs);
   // The child reads SERPQ_* from its environment; only the flags above may configure it.
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SERPQ_')) env[k] = v;
+  Object.assign(env, opts.env ?? {});
 
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);

@@ -4,7 +4,8 @@ import { gunzipSync } from 'node:zlib';
 /**
  * A local webhook receiver for tests. The first path segment picks its behaviour:
  * /ok (200), /s204, /s300, /s301 (redirect to /ok/redirected), /s404, /s500, /hang (never answers),
- * /reset (destroys the connection), /slow (200 after `slowMs`), /flip (500 until `flip.ok = true`).
+ * /reset (destroys the connection), /slow (200 after `slowMs`), /flip (500 until `flip.ok = true`),
+ * /hold (hangs until `flip.ok = true`, then 200).
  * Every request is recorded, with gzip bodies unpacked.
  */
 export interface SinkRequest {
@@ -58,6 +59,10 @@ export async function startSink(options: { slowMs?: number } = {}): Promise<Webh
           res.statusCode = 500;
           return res.end('x'.repeat(100_000)); // a large error body: only a capped part is kept
         case 'hang':
+          hanging.add(res);
+          return;
+        case 'hold': // hangs until flip.ok, then answers 200
+          if (flip.ok) return res.end('held ok');
           hanging.add(res);
           return;
         case 'reset':

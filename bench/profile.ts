@@ -18,7 +18,7 @@ export interface ProfileSummary {
 
 function label(n: ProfileNode, root: string): string {
   const cf = n.callFrame;
-  const url = cf.url.replace(/^.*node_modules\//, 'nm/').replace(root, '');
+  const url = cf.url.replace(/^.*node_modules\//, 'nm/').replace(root, 'src/');
   return `${cf.functionName || '(anonymous)'} ${url}${url ? `:${cf.lineNumber + 1}` : ''}`.trim();
 }
 

@@ -153,9 +153,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     notifyDeliveries: () => background?.dispatcher.wake(),
   };
   const adminToken = config.adminToken ?? randomBytes(18).toString('base64url');
+  const auth = createAuthenticator(store);
   const http = createHttpServer({
     services,
-    auth: createAuthenticator(store),
+    auth,
     limiter: createRateLimiter(clock),
     admin: {
       store,
@@ -165,6 +166,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         if (isTravelClock(clock)) await store.setSetting(CLOCK_OFFSET_KEY, String(clock.offsetMs()));
         background?.wake();
       },
+      onAccountsChanged: () => auth.forget(),
     },
     logLevel: config.logLevel,
   });

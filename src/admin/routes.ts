@@ -14,6 +14,8 @@ export interface AdminDeps {
   readonly token: string;
   /** Called after the clock moved (workers re-check what became due). */
   readonly onClockMoved: () => void | Promise<void>;
+  /** Called after an account was created or changed (caches drop their copies). */
+  readonly onAccountsChanged?: () => void;
 }
 
 function tokenMatches(header: string | undefined, token: string): boolean {
@@ -71,6 +73,7 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
       if (!body) return fail(reply, 400, 'body must be a JSON object');
       try {
         const account = await createAccount(store, clock.now(), body as AccountInput);
+        deps.onAccountsChanged?.();
         return reply.code(201).send(publicAccount(account));
       } catch (err) {
         if (err instanceof AccountInputError) return fail(reply, /exists/.test(err.message) ? 409 : 400, err.message);
@@ -106,6 +109,7 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
       if (!body) return fail(reply, 400, 'body must be a JSON object');
       try {
         const account = await updateAccount(store, req.params.login, body as AccountInput);
+        deps.onAccountsChanged?.();
         return account ? publicAccount(account) : fail(reply, 404, `no account '${req.params.login}'`);
       } catch (err) {
         if (err instanceof AccountInputError) return fail(reply, 400, err.message);

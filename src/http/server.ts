@@ -1,4 +1,5 @@
 import { createGunzip } from 'node:zlib';
+import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { type ResultFunction, findSeType, isKnownEngine } from '../domain/catalog.js';
 import { appendixErrors } from '../services/appendix.js';
@@ -13,6 +14,8 @@ import { listErrors, resendWebhooks } from '../services/webhooks.js';
 import type { RateLimiter } from '../services/rate-limiter.js';
 import type { AccountRow } from '../store/store.js';
 import { registerAdmin, type AdminDeps } from '../admin/routes.js';
+import { createReadyAnswer, createFastReady } from './fast-ready.js';
+import { createGate } from './gate.js';
 
 /**
  * The HTTP edge: routes, Basic auth, per-account limits, body parsing and the mapping of every
@@ -58,17 +61,35 @@ function jsonBody(req: FastifyRequest): unknown {
   }
 }
 
+/** Official clients may gzip request bodies: unpacked before parsing (a route-level hook of POST routes). */
+async function gunzipBody(req: FastifyRequest, _reply: FastifyReply, payload: NodeJS.ReadableStream & { on: Function }) {
+  if (String(req.headers['content-encoding'] ?? '').toLowerCase() !== 'gzip') return payload;
+  const gunzip = createGunzip();
+  let encoded = 0;
+  payload.on('data', (chunk: Buffer) => {
+    encoded += chunk.length;
+    // Fastify compares the bytes received with Content-Length, which counts the compressed body.
+    (gunzip as unknown as { receivedEncodedLength: number }).receivedEncodedLength = encoded;
+  });
+  payload.on('error', (err: Error) => gunzip.destroy(err));
+  return payload.pipe(gunzip);
+}
+
 function ctxOf(req: FastifyRequest): CallContext {
   return { account: req.account as AccountRow, url: req.url, startedAt: req.startedAt };
 }
 
 export function createHttpServer(deps: HttpDeps): FastifyInstance {
+  const { services, limiter } = deps;
+  const gate = createGate(deps.auth, limiter);
+  const fastReady = createFastReady(gate, createReadyAnswer(services, limiter));
   const app = Fastify({
     logger: deps.logLevel && deps.logLevel !== 'silent' ? { level: deps.logLevel } : false,
     bodyLimit: 32 * 1024 * 1024,
     return503OnClosing: true,
+    // tasks_ready is the hottest call: GETs of it are answered before the router (see fast-ready.ts).
+    serverFactory: (handler) => createServer((req, res) => fastReady(req, res) || handler(req, res)),
   });
-  const { services, auth, limiter } = deps;
 
   app.decorateRequest('account', undefined);
   app.decorateRequest('startedAt', 0);
@@ -78,41 +99,14 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-  // Official clients may gzip request bodies.
-  app.addHook('preParsing', async (req, _reply, payload) => {
-    if (String(req.headers['content-encoding'] ?? '').toLowerCase() !== 'gzip') return payload;
-    const gunzip = createGunzip();
-    let encoded = 0;
-    payload.on('data', (chunk: Buffer) => {
-      encoded += chunk.length;
-      (gunzip as unknown as { receivedEncodedLength: number }).receivedEncodedLength = encoded;
-    });
-    payload.on('error', (err) => gunzip.destroy(err));
-    return payload.pipe(gunzip);
-  });
-
   app.addHook('onRequest', async (req, reply) => {
     req.startedAt = performance.now();
     if (!req.url.startsWith('/v3/')) return;
-    const account = await auth.authenticate(req.headers.authorization);
-    if (!account) {
-      reply.header('WWW-Authenticate', 'Basic realm="DataForSEO REST API"');
-      return sendEnvelope(reply, STATUS.UNAUTHORIZED, req.startedAt);
-    }
-    req.account = account;
-    const key = String(account.id);
-    const rate = limiter.hit(`req:${key}`, account.limits.requestsPerMinute);
-    reply.header('X-RateLimit-Limit', account.limits.requestsPerMinute);
-    reply.header('X-RateLimit-Remaining', rate.remaining);
-    if (!rate.allowed) return sendEnvelope(reply, STATUS.RATE_LIMIT, req.startedAt);
-    if (!limiter.enter(`cc:${key}`, account.limits.concurrentRequests)) {
-      return sendEnvelope(reply, STATUS.TOO_MANY_SIMULTANEOUS, req.startedAt);
-    }
-    let left = false;
-    reply.raw.once('close', () => {
-      if (!left) limiter.leave(`cc:${key}`);
-      left = true;
-    });
+    const g = await gate(req.headers.authorization);
+    reply.headers(g.headers);
+    if (!g.ok) return sendEnvelope(reply, g.status, req.startedAt);
+    req.account = g.account;
+    reply.raw.once('close', g.release);
   });
 
   app.setNotFoundHandler((req, reply) => sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt || performance.now()));
@@ -143,12 +137,10 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     return true;
   };
 
+  const ready = createReadyAnswer(services, limiter);
   const readyHandler = async (req: FastifyRequest<{ Params: { se?: string; seType?: string } }>, reply: FastifyReply) => {
-    const { se, seType } = req.params;
-    if (se !== undefined && !isKnownEngine(se)) return sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt);
-    if (seType !== undefined && !findSeType(se ?? '', seType)) return sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt);
-    if (readyLimited(req, reply)) return reply;
-    return reply.type(JSON_TYPE).send(await listReady(services, ctxOf(req), { se, seType }));
+    const out = await ready(req.account as AccountRow, req.url, req.startedAt, req.params.se, req.params.seType);
+    return reply.code(out.status).type(JSON_TYPE).send(out.body);
   };
   const readMethods: ('GET' | 'POST')[] = ['GET', 'POST'];
   app.route({ method: readMethods, url: '/v3/serp/tasks_ready', handler: readyHandler });
@@ -166,7 +158,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     },
   });
 
-  app.post('/v3/serp/:se/:seType/task_post', async (req: FastifyRequest<{ Params: { se: string; seType: string } }>, reply) => {
+  app.post('/v3/serp/:se/:seType/task_post', { preParsing: gunzipBody }, async (req: FastifyRequest<{ Params: { se: string; seType: string } }>, reply) => {
     const def = findSeType(req.params.se, req.params.seType);
     if (!def) return sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt);
     const body = jsonBody(req);
@@ -175,14 +167,14 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     return reply.code(out.httpStatus).type(JSON_TYPE).send(JSON.stringify(out.body));
   });
 
-  app.post('/v3/serp/errors', async (req, reply) => {
+  app.post('/v3/serp/errors', { preParsing: gunzipBody }, async (req, reply) => {
     const body = jsonBody(req);
     if (body === INVALID) return sendEnvelope(reply, STATUS.POST_DATA_INVALID, req.startedAt);
     const out = await listErrors(services, ctxOf(req), body);
     return reply.code(out.httpStatus).type(JSON_TYPE).send(JSON.stringify(out.body));
   });
 
-  app.post('/v3/appendix/webhook_resend', async (req, reply) => {
+  app.post('/v3/appendix/webhook_resend', { preParsing: gunzipBody }, async (req, reply) => {
     const body = jsonBody(req);
     if (body === INVALID) return sendEnvelope(reply, STATUS.POST_DATA_INVALID, req.startedAt);
     const out = await resendWebhooks(services, ctxOf(req), body);

@@ -5,18 +5,24 @@ import { verifyPassword } from './passwords.js';
 /**
  * HTTP Basic authentication against the accounts in the store. A password hash costs tens of
  * milliseconds by design, so a verified header is remembered: the cache maps a SHA-256 of the header
- * (never the plaintext) to the account id and the password hash it was checked against. The account
- * row is still read on every request (a prepared point lookup), so balance and limit changes apply at
- * once, and a changed password no longer matches the cached hash and is verified afresh.
+ * (never the plaintext) to the account and the password hash it was checked against. The account row
+ * is re-read at most once a second (and at once after a change through the admin API), so balance and
+ * limit changes apply within a second on every node; a changed password no longer matches the cached
+ * hash and is verified afresh. (Balances are re-checked inside the task_post transaction regardless.)
  */
 export interface Authenticator {
   authenticate(header: string | undefined): Promise<AccountRow | null>;
+  /** Drops cached account rows (after an account changed through this process's admin API). */
+  forget(): void;
 }
 
 interface CacheEntry {
   accountId: number;
   passwordHash: string;
   expires: number;
+  /** The account row and when it was read: reused for `rowTtlMs`, then read again. */
+  row: AccountRow;
+  rowAt: number;
 }
 
 const MAX_ENTRIES = 10_000;
@@ -26,12 +32,15 @@ export interface AuthenticatorOptions {
   readonly failureTtlMs?: number;
   /** The password check (scrypt); replaceable so tests can count how often it runs. */
   readonly verify?: (password: string, hash: string) => Promise<boolean>;
+  /** How long a cached account row is reused (ms). */
+  readonly rowTtlMs?: number;
 }
 
 export function createAuthenticator(store: Store, options: AuthenticatorOptions = {}): Authenticator {
   const verify = options.verify ?? verifyPassword;
   const ttl = options.ttlMs ?? 10 * 60_000;
   const failureTtl = options.failureTtlMs ?? 5_000;
+  const rowTtl = options.rowTtlMs ?? 1_000;
   const verified = new Map<string, CacheEntry>();
   // Recently failed headers are refused without hashing again, so a client retrying bad credentials
   // in a loop cannot turn the server into a scrypt furnace.
@@ -49,8 +58,13 @@ export function createAuthenticator(store: Store, options: AuthenticatorOptions 
       const now = Date.now();
       const hit = verified.get(key);
       if (hit && hit.expires > now) {
+        if (now - hit.rowAt < rowTtl) return hit.row;
         const account = await store.accountById(hit.accountId);
-        if (account && account.passwordHash === hit.passwordHash) return account;
+        if (account && account.passwordHash === hit.passwordHash) {
+          hit.row = account;
+          hit.rowAt = now;
+          return account;
+        }
         verified.delete(key);
       }
       const failedUntil = failed.get(key);
@@ -64,11 +78,14 @@ export function createAuthenticator(store: Store, options: AuthenticatorOptions 
       const account = await store.accountByLogin(login);
       if (account && (await verify(password, account.passwordHash))) {
         failed.delete(key);
-        remember(verified, key, { accountId: account.id, passwordHash: account.passwordHash, expires: now + ttl });
+        remember(verified, key, { accountId: account.id, passwordHash: account.passwordHash, expires: now + ttl, row: account, rowAt: now });
         return account;
       }
       remember(failed, key, now + failureTtl);
       return null;
+    },
+    forget() {
+      for (const entry of verified.values()) entry.rowAt = 0;
     },
   };
 }

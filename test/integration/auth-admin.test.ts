@@ -35,6 +35,7 @@ describe('authentication', () => {
     await t.addAccount('cached', { password: 'first-password' });
     let hashes = 0;
     const auth = createAuthenticator(t.app.store, {
+      rowTtlMs: 0, // re-read the account on every call, as a node other than the one that changed it does after 1 s
       verify: async (p, h) => {
         hashes++;
         return verifyPassword(p, h);
@@ -49,6 +50,17 @@ describe('authentication', () => {
     await updateAccount(t.app.store, 'cached', { password: 'second-password' });
     expect(await auth.authenticate(header)).toBeNull();
     expect((await auth.authenticate(basicAuth('cached', 'second-password')))?.login).toBe('cached');
+  });
+
+  it('applies an account change made through the admin API to the next request', async () => {
+    const auth = await t.addAccount('changing', { password: 'first-password' });
+    expect((await t.request('GET', '/v3/serp/tasks_ready', { auth })).status).toBe(200);
+    const patched = await t.app.http.inject({ method: 'PATCH', url: '/admin/accounts/changing', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: JSON.stringify({ password: 'second-password', limits: { requests_per_minute: 1 } }) });
+    expect(patched.statusCode).toBe(200);
+    expect((await t.request('GET', '/v3/serp/tasks_ready', { auth })).status).toBe(401);
+    const fresh = basicAuth('changing', 'second-password');
+    expect((await t.request('GET', '/v3/appendix/errors', { auth: fresh })).body.status_code).toBe(20000);
+    expect((await t.request('GET', '/v3/appendix/errors', { auth: fresh })).body.status_code).toBe(40202);
   });
 
   it('sets X-RateLimit headers and answers 40202 past the per-minute request limit', async () => {

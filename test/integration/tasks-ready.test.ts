@@ -169,4 +169,30 @@ describe('tasks_ready', () => {
       await t2.close();
     }
   });
+
+  it('answers the same over a socket (raw fast path) as through the router', async () => {
+    await t.app.store.updateAccount('demo', { limits: { tasksReadyPerMinute: 8 } });
+    const ids = await postImages(t, [imagesTask('socket', { tag: 's' })]);
+    await t.runWorkers();
+    await t.app.http.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = t.app.http.server.address() as { port: number };
+    const normalize = (text: string) => text.replace(/"time":"[^"]+"/g, '"time":"T"').replace(/"id":"[0-9a-f-]{36}","status_code":20000,"status_message":"Ok.","time":"T","cost":0,"result_count"/, '"id":"CALL","status_code":20000,"status_message":"Ok.","time":"T","cost":0,"result_count"');
+    const urls = ['/v3/serp/tasks_ready', '/v3/serp/google/tasks_ready', '/v3/serp/google/images/tasks_ready', '/v3/serp/google/images/tasks_ready?x=1', '/v3/serp/nosuch/tasks_ready', '/v3/serp/google/nosuch/tasks_ready'];
+    for (const url of urls) {
+      const viaSocket = await fetch(`http://127.0.0.1:${port}${url}`, { headers: { authorization: t.demoAuth } });
+      const viaRouter = await t.request('GET', url);
+      expect({ url, status: viaSocket.status }).toEqual({ url, status: viaRouter.status });
+      expect(normalize(await viaSocket.text())).toBe(normalize(viaRouter.text));
+      expect(viaSocket.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    }
+    expect(ids).toHaveLength(1);
+    // The four valid URLs were called twice each: the 8 calls of the minute are used (404s do not count).
+    const limited = await fetch(`http://127.0.0.1:${port}/v3/serp/tasks_ready`, { headers: { authorization: t.demoAuth } });
+    expect(((await limited.json()) as { status_code: number }).status_code).toBe(40202);
+    const noAuth = await fetch(`http://127.0.0.1:${port}/v3/serp/tasks_ready`);
+    expect(noAuth.status).toBe(401);
+    expect(noAuth.headers.get('www-authenticate')).toBe('Basic realm="DataForSEO REST API"');
+    expect(((await noAuth.json()) as { status_code: number }).status_code).toBe(40100);
+    expect(limited.headers.get('x-ratelimit-limit')).toBe('2000');
+  });
 });

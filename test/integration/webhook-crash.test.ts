@@ -73,8 +73,8 @@ describe('webhook delivery across kill -9', () => {
       expect({ id, ok: delivered || failedAndListed }).toEqual({ id, ok: true });
     }
     final.close();
-    // The flip receivers failed before the crash (500): they are listed; the held ones were delivered after it.
-    for (const id of ids.filter((_, i) => i % 2 === 0)) expect(listed.has(id)).toBe(true);
+    // The held postbacks were in flight at the kill: they were delivered after the restart. (A flip
+    // postback whose 500 was not yet recorded at the kill is retried too and may be delivered.)
     for (const id of ids.filter((_, i) => i % 2 === 1)) expect(listed.has(id)).toBe(false);
   });
 });

@@ -1,0 +1,35 @@
+import { STATUS, type StatusDef } from '../domain/status-codes.js';
+import type { Authenticator } from '../services/auth.js';
+import type { RateLimiter } from '../services/rate-limiter.js';
+import type { AccountRow } from '../store/store.js';
+
+/**
+ * The gate every vendor API call passes: Basic auth, the per-minute request limit and the
+ * concurrent-request limit, with the rate-limit headers to send. Shared by the Fastify routes and
+ * the raw tasks_ready fast path, so both answer identically.
+ */
+export type GateOutcome =
+  | { readonly ok: true; readonly account: AccountRow; readonly headers: Record<string, string>; readonly release: () => void }
+  | { readonly ok: false; readonly status: StatusDef; readonly headers: Record<string, string> };
+
+export type Gate = (authorization: string | undefined) => Promise<GateOutcome>;
+
+const CHALLENGE = { 'www-authenticate': 'Basic realm="DataForSEO REST API"' };
+
+export function createGate(auth: Authenticator, limiter: RateLimiter): Gate {
+  return async (authorization) => {
+    const account = await auth.authenticate(authorization);
+    if (!account) return { ok: false, status: STATUS.UNAUTHORIZED, headers: CHALLENGE };
+    const key = String(account.id);
+    const rate = limiter.hit(`req:${key}`, account.limits.requestsPerMinute);
+    const headers = { 'x-ratelimit-limit': String(account.limits.requestsPerMinute), 'x-ratelimit-remaining': String(rate.remaining) };
+    if (!rate.allowed) return { ok: false, status: STATUS.RATE_LIMIT, headers };
+    if (!limiter.enter(`cc:${key}`, account.limits.concurrentRequests)) return { ok: false, status: STATUS.TOO_MANY_SIMULTANEOUS, headers };
+    let released = false;
+    const release = () => {
+      if (!released) limiter.leave(`cc:${key}`);
+      released = true;
+    };
+    return { ok: true, account, headers, release };
+  };
+}

@@ -1,0 +1,872 @@
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import type { ClientConfig, CustomTypesConfig, PoolClient, QueryResult, QueryResultRow } from 'pg';
+import type { WebhookState } from '../../domain/task.js';
+import type { WebhookKind } from '../../domain/webhooks.js';
+import type {
+  AccountLimits,
+  AccountPatch,
+  AccountRow,
+  AttemptRecord,
+  AttemptRow,
+  Completion,
+  DeliveryJob,
+  DeliveryRow,
+  ErrorQuery,
+  ErrorRow,
+  NewAccount,
+  NewTask,
+  PostOutcome,
+  ReadyScope,
+  Store,
+  TaskRow,
+} from '../store.js';
+import { isRetryableDbError } from '../map-db-error.js';
+import { MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_DDL } from './migrations.js';
+
+const STATES = ['queued', 'running', 'done'] as const;
+
+/** Attempts of a statement or transaction that failed on a deadlock or serialization failure. */
+const MAX_ATTEMPTS = 4;
+
+interface RawTask {
+  id: string;
+  account_id: number;
+  se: string;
+  se_type: string;
+  state: number;
+  status_code: number | null;
+  status_message: string | null;
+  priority: number;
+  tag: string | null;
+  data: string;
+  postback_url: string | null;
+  postback_data: string | null;
+  pingback_url: string | null;
+  cost_micro: number;
+  posted_at: number;
+  run_after: number;
+  completed_at: number | null;
+  collected_at: number | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  attempts: number;
+  webhook_state: string;
+  listed: boolean;
+}
+
+interface RawAccount {
+  id: number;
+  login: string;
+  password_hash: string;
+  balance_micro: number;
+  total_deposits_micro: number;
+  tasks_ready_per_minute: number;
+  requests_per_minute: number;
+  concurrent_requests: number;
+  webhook_retries: boolean;
+  webhook_secret: string | null;
+  created_at: number;
+}
+
+function toTask(r: RawTask): TaskRow {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    se: r.se,
+    seType: r.se_type,
+    state: STATES[r.state] ?? 'queued',
+    statusCode: r.status_code,
+    statusMessage: r.status_message,
+    priority: r.priority,
+    tag: r.tag,
+    data: r.data,
+    postbackUrl: r.postback_url,
+    postbackData: r.postback_data,
+    pingbackUrl: r.pingback_url,
+    costMicro: r.cost_micro,
+    postedAt: r.posted_at,
+    runAfter: r.run_after,
+    completedAt: r.completed_at,
+    collectedAt: r.collected_at,
+    leaseOwner: r.lease_owner,
+    leaseExpiresAt: r.lease_expires_at,
+    attempts: r.attempts,
+    webhookState: r.webhook_state as WebhookState,
+    listed: r.listed,
+  };
+}
+
+function toAccount(r: RawAccount): AccountRow {
+  return {
+    id: r.id,
+    login: r.login,
+    passwordHash: r.password_hash,
+    balanceMicro: r.balance_micro,
+    totalDepositsMicro: r.total_deposits_micro,
+    limits: {
+      tasksReadyPerMinute: r.tasks_ready_per_minute,
+      requestsPerMinute: r.requests_per_minute,
+      concurrentRequests: r.concurrent_requests,
+    },
+    webhookRetries: r.webhook_retries,
+    webhookSecret: r.webhook_secret,
+    createdAt: r.created_at,
+  };
+}
+
+/**
+ * int8 (BIGINT: ids, epoch-ms times, micro-USD) as JS numbers, for this store's connections only:
+ * the global pg.types stay untouched. Every stored value is far below 2^53.
+ */
+const TYPES: CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === 20 && format !== 'binary' ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as CustomTypesConfig['getTypeParser'],
+};
+
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/** Double-quotes an identifier (schema and channel names; they are validated too). */
+export function quoteIdent(name: string): string {
+  return '"' + name.replace(/"/g, '""') + '"';
+}
+
+/**
+ * Splits serpq's own `schema` query parameter (and libpq `options`, merged with ours) off a
+ * postgres:// URL; the other parameters are left as written for pg.
+ */
+export function parsePostgresUrl(url: string): { connectionString: string; schema: string | null; options: string | null } {
+  const q = url.indexOf('?');
+  if (q < 0) return { connectionString: url, schema: null, options: null };
+  let schema: string | null = null;
+  let options: string | null = null;
+  const kept: string[] = [];
+  for (const part of url.slice(q + 1).split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const key = decodeURIComponent((eq < 0 ? part : part.slice(0, eq)).replace(/\+/g, ' '));
+    const value = eq < 0 ? '' : decodeURIComponent(part.slice(eq + 1).replace(/\+/g, ' '));
+    if (key === 'schema') schema = value;
+    else if (key === 'options') options = value;
+    else kept.push(part);
+  }
+  return { connectionString: url.slice(0, q) + (kept.length ? '?' + kept.join('&') : ''), schema: schema || null, options };
+}
+
+/** A NOTIFY channel name for this store's schema (identifiers stop at 63 bytes; long names are hashed). */
+function channelName(base: string, schema: string | null): string {
+  if (!schema) return base;
+  const name = `${schema}.${base}`;
+  return Buffer.byteLength(name) <= 63 ? name : `${base}.${createHash('sha256').update(schema).digest('hex').slice(0, 16)}`;
+}
+
+export interface PostgresStoreOptions {
+  /**
+   * A postgres:// or postgresql:// URL as pg accepts it, plus serpq's own `?schema=<name>` parameter:
+   * every connection then uses that schema (search_path), created by migrate() if missing. The
+   * parameter is removed before the URL is given to pg.
+   */
+  readonly url: string;
+  /** Overrides `?schema=` of the URL. Letters, digits and underscores, at most 63 characters. */
+  readonly schema?: string;
+  /** Connections in the pool (default 10). */
+  readonly poolSize?: number;
+}
+
+/**
+ * The PostgreSQL store: the same schema and semantics as the SQLite store, for several serpq
+ * processes sharing one database. Every hot path is one statement or one short transaction, and is
+ * safe under concurrency: claims take rows with FOR UPDATE SKIP LOCKED, completion is a
+ * compare-and-set on the lease, and task_post locks the account row while it debits. Statements run
+ * under READ COMMITTED; deadlocks and serialization failures are retried a few times.
+ *
+ * Wake-ups: postTasks NOTIFYs `serpq_tasks`, and completions that write outbox rows as well as
+ * resendWebhooks NOTIFY `serpq_deliveries` (schema-qualified when a schema is set); `listen()` relays
+ * them. The notifications are sent with the commit (pg_notify inside the transaction).
+ */
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+  readonly #pool: pg.Pool;
+  readonly #clientConfig: ClientConfig;
+  readonly #schema: string | null;
+  readonly #channels: { readonly tasks: string; readonly deliveries: string };
+  readonly #listeners = new Set<() => Promise<void>>();
+
+  constructor(options: PostgresStoreOptions) {
+    const parsed = parsePostgresUrl(options.url);
+    const schema = options.schema ?? parsed.schema;
+    if (schema !== null && !SCHEMA_NAME.test(schema)) {
+      throw new Error(`invalid PostgreSQL schema name '${schema}': use letters, digits and underscores (at most 63)`);
+    }
+    this.#schema = schema;
+    const pgOptions = [parsed.options, schema ? `-c search_path=${quoteIdent(schema)}` : null].filter(Boolean).join(' ');
+    this.#clientConfig = {
+      connectionString: parsed.connectionString,
+      types: TYPES,
+      ...(pgOptions ? { options: pgOptions } : {}),
+    };
+    this.#pool = new pg.Pool({ ...this.#clientConfig, max: options.poolSize ?? 10 });
+    // An idle connection that breaks (server restart) is dropped by the pool; without a listener the
+    // 'error' event would crash the process.
+    this.#pool.on('error', () => {});
+    this.#channels = { tasks: channelName('serpq_tasks', schema), deliveries: channelName('serpq_deliveries', schema) };
+  }
+
+  /** The schema every connection uses (null: the server's default search_path). */
+  get schema(): string | null {
+    return this.#schema;
+  }
+
+  /** The underlying pool, for tests and benchmarks that seed data in bulk. */
+  get pool(): pg.Pool {
+    return this.#pool;
+  }
+
+  /** One statement (autocommit: atomic on its own), retried on deadlock / serialization failure. */
+  async #query<R extends QueryResultRow>(name: string | undefined, text: string, values: unknown[] = []): Promise<QueryResult<R>> {
+    for (let i = 1; ; i++) {
+      try {
+        return await this.#pool.query<R>(name ? { name, text, values } : { text, values });
+      } catch (err) {
+        if (i >= MAX_ATTEMPTS || !isRetryableDbError(err)) throw err;
+        await backoff(i);
+      }
+    }
+  }
+
+  /** A transaction on one pooled connection, retried as a whole on deadlock / serialization failure. */
+  async #tx<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
+    for (let i = 1; ; i++) {
+      const client = await this.#pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const out = await fn(client);
+        await client.query('COMMIT');
+        return out;
+      } catch (err) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = true;
+        }
+        if (i >= MAX_ATTEMPTS || !isRetryableDbError(err)) throw err;
+      } finally {
+        client.release(broken);
+      }
+      await backoff(i);
+    }
+  }
+
+  async migrate(): Promise<void> {
+    const schema = this.#schema;
+    await this.#tx(async (c) => {
+      // Several processes may start at once: the lock makes them migrate one after the other, and
+      // it is released with the transaction.
+      await c.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+      if (schema) {
+        await c.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+        await c.query(`SET LOCAL search_path TO ${quoteIdent(schema)}`);
+      }
+      await c.query(PG_SCHEMA_MIGRATIONS_DDL);
+      const done = new Set((await c.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+      for (const m of PG_MIGRATIONS) {
+        if (done.has(m.version)) continue;
+        await c.query(m.sql);
+        await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, Date.now()]);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#listeners].map((stop) => stop()));
+    if (!this.#pool.ended) await this.#pool.end();
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      const r = await this.#pool.query<{ one: number }>('SELECT 1 AS one');
+      return r.rows[0]?.one === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  // ---- accounts ------------------------------------------------------------------------------
+
+  async createAccount(a: NewAccount): Promise<AccountRow> {
+    const r = await this.#query<RawAccount>(
+      'serpq_insert_account',
+      `INSERT INTO accounts (login, password_hash, balance_micro, total_deposits_micro, tasks_ready_per_minute, requests_per_minute, concurrent_requests, created_at)
+       VALUES ($1, $2, $3, $3, $4, $5, $6, $7) RETURNING *`,
+      [a.login, a.passwordHash, a.balanceMicro, a.limits.tasksReadyPerMinute, a.limits.requestsPerMinute, a.limits.concurrentRequests, a.createdAt],
+    );
+    return toAccount(r.rows[0]);
+  }
+
+  async updateAccount(login: string, patch: AccountPatch): Promise<AccountRow | null> {
+    const sets: string[] = [];
+    const values: unknown[] = [login];
+    const param = (v: unknown): string => {
+      values.push(v);
+      return `$${values.length}`;
+    };
+    if (patch.passwordHash !== undefined) sets.push(`password_hash = ${param(patch.passwordHash)}`);
+    if (patch.balanceMicro !== undefined) {
+      // A raised balance counts as a deposit (user_data money.total).
+      const p = param(patch.balanceMicro);
+      sets.push(`total_deposits_micro = total_deposits_micro + greatest(0, ${p}::bigint - balance_micro)`, `balance_micro = ${p}::bigint`);
+    }
+    const limitCols: Record<keyof AccountLimits, string> = {
+      tasksReadyPerMinute: 'tasks_ready_per_minute',
+      requestsPerMinute: 'requests_per_minute',
+      concurrentRequests: 'concurrent_requests',
+    };
+    for (const [k, col] of Object.entries(limitCols) as [keyof AccountLimits, string][]) {
+      const v = patch.limits?.[k];
+      if (v !== undefined) sets.push(`${col} = ${param(v)}`);
+    }
+    if (patch.webhookRetries !== undefined) sets.push(`webhook_retries = ${param(patch.webhookRetries)}`);
+    if (patch.webhookSecret !== undefined) sets.push(`webhook_secret = ${param(patch.webhookSecret)}`);
+    if (sets.length === 0) return this.accountByLogin(login);
+    const r = await this.#query<RawAccount>(undefined, `UPDATE accounts SET ${sets.join(', ')} WHERE login = $1 RETURNING *`, values);
+    return r.rows[0] ? toAccount(r.rows[0]) : null;
+  }
+
+  async accountByLogin(login: string): Promise<AccountRow | null> {
+    const r = await this.#query<RawAccount>('serpq_account_by_login', 'SELECT * FROM accounts WHERE login = $1', [login]);
+    return r.rows[0] ? toAccount(r.rows[0]) : null;
+  }
+
+  async accountById(id: number): Promise<AccountRow | null> {
+    const r = await this.#query<RawAccount>('serpq_account_by_id', 'SELECT * FROM accounts WHERE id = $1', [id]);
+    return r.rows[0] ? toAccount(r.rows[0]) : null;
+  }
+
+  async listAccounts(): Promise<AccountRow[]> {
+    return (await this.#query<RawAccount>(undefined, 'SELECT * FROM accounts ORDER BY id')).rows.map(toAccount);
+  }
+
+  async countAccounts(): Promise<number> {
+    return (await this.#query<{ n: number }>(undefined, 'SELECT count(*) AS n FROM accounts')).rows[0].n;
+  }
+
+  // ---- tasks ---------------------------------------------------------------------------------
+
+  async postTasks(accountId: number, tasks: readonly NewTask[]): Promise<PostOutcome> {
+    return this.#tx(async (c) => {
+      // The account row lock serializes task_post calls of one account across processes; calls of
+      // different accounts do not wait for each other.
+      const b = await c.query<{ balance_micro: number }>({
+        name: 'serpq_balance_for_update',
+        text: 'SELECT balance_micro FROM accounts WHERE id = $1 FOR UPDATE',
+        values: [accountId],
+      });
+      if (!b.rows[0]) throw new Error(`postTasks: no account ${accountId}`);
+      let balance = b.rows[0].balance_micro;
+      let spent = 0;
+      const accepted: boolean[] = [];
+      const picked: NewTask[] = [];
+      for (const t of tasks) {
+        if (t.costMicro > balance) {
+          accepted.push(false);
+          continue;
+        }
+        balance -= t.costMicro;
+        spent += t.costMicro;
+        picked.push(t);
+        accepted.push(true);
+      }
+      if (picked.length > 0) {
+        // One statement: every accepted row from arrays, the debit, and the wake-up (sent at commit).
+        await c.query({
+          name: 'serpq_post_tasks',
+          text: `WITH ins AS (
+              INSERT INTO tasks (id, account_id, se, se_type, priority, tag, data, postback_url, postback_data, pingback_url,
+                                 cost_micro, posted_at, run_after, ready_json, webhook_state)
+              SELECT u.id, $15::bigint, u.se, u.se_type, u.priority, u.tag, u.data, u.postback_url, u.postback_data, u.pingback_url,
+                     u.cost_micro, u.posted_at, u.run_after, u.ready_json, u.webhook_state
+              FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                          $10::bigint[], $11::bigint[], $12::bigint[], $13::text[], $14::text[])
+                AS u(id, se, se_type, priority, tag, data, postback_url, postback_data, pingback_url,
+                     cost_micro, posted_at, run_after, ready_json, webhook_state)
+              RETURNING 1
+            ), debit AS (
+              UPDATE accounts SET balance_micro = balance_micro - $16::bigint WHERE id = $15::bigint
+            )
+            SELECT (SELECT count(*) FROM ins) AS n, pg_notify($17, '')`,
+          values: [
+            picked.map((t) => t.id),
+            picked.map((t) => t.se),
+            picked.map((t) => t.seType),
+            picked.map((t) => t.priority),
+            picked.map((t) => t.tag),
+            picked.map((t) => t.data),
+            picked.map((t) => t.postbackUrl),
+            picked.map((t) => t.postbackData),
+            picked.map((t) => t.pingbackUrl),
+            picked.map((t) => t.costMicro),
+            picked.map((t) => t.postedAt),
+            picked.map((t) => t.runAfter),
+            picked.map((t) => t.readyJson),
+            picked.map((t) => (t.postbackUrl || t.pingbackUrl ? 'pending' : 'none')),
+            accountId,
+            spent,
+            this.#channels.tasks,
+          ],
+        });
+      }
+      return { accepted, balanceMicro: balance };
+    });
+  }
+
+  async claimTasks(owner: string, now: number, leaseMs: number, limit: number): Promise<TaskRow[]> {
+    if (limit <= 0) return [];
+    const params = [owner, now, now + leaseMs, limit];
+    // Due queued tasks in run_after order, then expired leases (a crashed worker's tasks). SKIP LOCKED:
+    // concurrent claimers take disjoint rows without waiting for each other. Each is one statement.
+    const rows = (
+      await this.#query<RawTask>(
+        'serpq_claim_queued',
+        `WITH c AS MATERIALIZED (
+           SELECT id FROM tasks WHERE state = 0 AND run_after <= $2 ORDER BY run_after LIMIT $4 FOR UPDATE SKIP LOCKED
+         )
+         UPDATE tasks t SET state = 1, lease_owner = $1, lease_expires_at = $3, attempts = t.attempts + 1
+         FROM c WHERE t.id = c.id
+         RETURNING t.*`,
+        params,
+      )
+    ).rows;
+    if (rows.length < limit) {
+      params[3] = limit - rows.length;
+      const expired = await this.#query<RawTask>(
+        'serpq_claim_expired',
+        `WITH c AS MATERIALIZED (
+           SELECT id FROM tasks WHERE state = 1 AND lease_expires_at < $2 ORDER BY lease_expires_at LIMIT $4 FOR UPDATE SKIP LOCKED
+         )
+         UPDATE tasks t SET lease_owner = $1, lease_expires_at = $3, attempts = t.attempts + 1
+         FROM c WHERE t.id = c.id
+         RETURNING t.*`,
+        params,
+      );
+      rows.push(...expired.rows);
+    }
+    return rows.map(toTask);
+  }
+
+  async completeTasks(completions: readonly Completion[], now: number): Promise<number> {
+    // The first completion of an id wins, as in SQLite (a second one fails the lease check there).
+    const seen = new Set<string>();
+    const list = completions.filter((c) => !seen.has(c.id) && seen.add(c.id));
+    if (list.length === 0) return 0;
+    const results = list.flatMap((c) => (c.results ?? []).map((r) => ({ id: c.id, fn: r.fn, body: r.body })));
+    // One statement, so one transaction: lock the tasks whose lease the completer still holds (in id
+    // order), complete them (compare-and-set on state and lease owner: a worker whose lease expired
+    // and was taken over completes nothing), write their outbox rows, refund lowered costs, store
+    // results, and wake the dispatchers when outbox rows were written (NOTIFY is sent at commit).
+    const r = await this.#query<{ n: number }>(
+      'serpq_complete_tasks',
+      `WITH c AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::bigint[]) AS c(id, owner, code, message, cost)
+       ), prev AS MATERIALIZED (
+         SELECT t.id, t.cost_micro FROM tasks t JOIN c ON c.id = t.id
+         WHERE t.state = 1 AND t.lease_owner = c.owner
+         ORDER BY t.id FOR UPDATE OF t
+       ), done AS (
+         UPDATE tasks t SET state = 2, status_code = c.code, status_message = c.message, completed_at = $6::bigint,
+           lease_owner = NULL, lease_expires_at = NULL, cost_micro = coalesce(c.cost, t.cost_micro),
+           listed = t.postback_url IS NULL
+         FROM c, prev
+         WHERE t.id = c.id AND prev.id = t.id AND t.state = 1 AND t.lease_owner = c.owner
+         RETURNING t.id, t.account_id, prev.cost_micro AS before, t.cost_micro AS after, t.postback_url, t.pingback_url
+       ), outbox AS (
+         INSERT INTO webhook_deliveries (task_id, account_id, kind, url, next_attempt_at, created_at)
+         SELECT id, account_id, 'postback', postback_url, $6::bigint, $6::bigint FROM done WHERE postback_url <> ''
+         UNION ALL
+         SELECT id, account_id, 'pingback', pingback_url, $6::bigint, $6::bigint FROM done WHERE pingback_url <> ''
+         ON CONFLICT (task_id, kind) DO NOTHING
+         RETURNING 1
+       ), refund AS (
+         UPDATE accounts a SET balance_micro = a.balance_micro + r.amount
+         FROM (SELECT account_id, sum(before - after)::bigint AS amount FROM done WHERE before > after GROUP BY account_id) r
+         WHERE a.id = r.account_id
+       ), stored AS (
+         INSERT INTO task_results (task_id, fn, body)
+         SELECT r.task_id, r.fn, r.body FROM unnest($7::text[], $8::text[], $9::bytea[]) AS r(task_id, fn, body)
+         WHERE r.task_id IN (SELECT id FROM done)
+         ON CONFLICT (task_id, fn) DO UPDATE SET body = excluded.body
+       ), wake AS (
+         SELECT pg_notify($10, '') FROM (SELECT 1 FROM outbox LIMIT 1) x
+       )
+       SELECT (SELECT count(*) FROM done)::int AS n, (SELECT count(*) FROM wake)::int AS woke`,
+      [
+        list.map((c) => c.id),
+        list.map((c) => c.leaseOwner),
+        list.map((c) => c.statusCode),
+        list.map((c) => c.statusMessage),
+        list.map((c) => c.costMicro ?? null),
+        now,
+        results.map((x) => x.id),
+        results.map((x) => x.fn),
+        results.map((x) => x.body),
+        this.#channels.deliveries,
+      ],
+    );
+    return r.rows[0].n;
+  }
+
+  async nextDueAt(): Promise<number | null> {
+    const r = await this.#query<{ q: number | null; l: number | null }>(
+      'serpq_next_due',
+      'SELECT (SELECT min(run_after) FROM tasks WHERE state = 0) AS q, (SELECT min(lease_expires_at) FROM tasks WHERE state = 1) AS l',
+    );
+    const { q, l } = r.rows[0];
+    if (q === null) return l;
+    if (l === null) return q;
+    return Math.min(q, l);
+  }
+
+  async listReady(accountId: number, scope: ReadyScope, since: number, limit: number): Promise<string[]> {
+    // Each scope is a range scan of its partial covering index (INCLUDE ready_json).
+    const where = 'listed AND collected_at IS NULL';
+    let r: QueryResult<{ ready_json: string }>;
+    if (scope.se && scope.seType) {
+      r = await this.#query(
+        'serpq_ready_type',
+        `SELECT ready_json FROM tasks WHERE account_id = $1 AND se = $2 AND se_type = $3 AND ${where} AND completed_at >= $4 ORDER BY completed_at LIMIT $5`,
+        [accountId, scope.se, scope.seType, since, limit],
+      );
+    } else if (scope.se) {
+      r = await this.#query(
+        'serpq_ready_se',
+        `SELECT ready_json FROM tasks WHERE account_id = $1 AND se = $2 AND ${where} AND completed_at >= $3 ORDER BY completed_at LIMIT $4`,
+        [accountId, scope.se, since, limit],
+      );
+    } else {
+      r = await this.#query(
+        'serpq_ready_all',
+        `SELECT ready_json FROM tasks WHERE account_id = $1 AND ${where} AND completed_at >= $2 ORDER BY completed_at LIMIT $3`,
+        [accountId, since, limit],
+      );
+    }
+    return r.rows.map((x) => x.ready_json);
+  }
+
+  async taskById(id: string): Promise<TaskRow | null> {
+    const r = await this.#query<RawTask>('serpq_task_by_id', 'SELECT * FROM tasks WHERE id = $1', [id]);
+    return r.rows[0] ? toTask(r.rows[0]) : null;
+  }
+
+  async markCollected(id: string, now: number): Promise<void> {
+    await this.#query('serpq_mark_collected', 'UPDATE tasks SET collected_at = $1 WHERE id = $2 AND collected_at IS NULL', [now, id]);
+  }
+
+  async resultOf(id: string, fn: string): Promise<Buffer | null> {
+    const r = await this.#query<{ body: Buffer }>('serpq_result_of', 'SELECT body FROM task_results WHERE task_id = $1 AND fn = $2', [id, fn]);
+    return r.rows[0]?.body ?? null;
+  }
+
+  // ---- webhooks ------------------------------------------------------------------------------
+
+  async claimDeliveries(owner: string, now: number, leaseMs: number, limit: number): Promise<DeliveryJob[]> {
+    if (limit <= 0) return [];
+    const r = await this.#query<{ id: number; task_id: string; account_id: number; kind: WebhookKind; url: string; attempts: number }>(
+      'serpq_claim_deliveries',
+      `WITH c AS MATERIALIZED (
+         SELECT id FROM webhook_deliveries
+         WHERE state = 'pending' AND next_attempt_at <= $2 AND (lease_expires_at IS NULL OR lease_expires_at < $2)
+         ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED
+       )
+       UPDATE webhook_deliveries d SET lease_owner = $1, lease_expires_at = $3
+       FROM c WHERE d.id = c.id
+       RETURNING d.id, d.task_id, d.account_id, d.kind, d.url, d.attempts`,
+      [owner, now, now + leaseMs, limit],
+    );
+    return r.rows.map((x) => ({ id: x.id, taskId: x.task_id, accountId: x.account_id, kind: x.kind, url: x.url, attempts: x.attempts }));
+  }
+
+  async releaseDeliveries(ids: readonly number[], owner: string, dueAt: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.#query(
+      'serpq_release_deliveries',
+      'UPDATE webhook_deliveries SET lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = $1 WHERE id = ANY($2::bigint[]) AND lease_owner = $3',
+      [dueAt, ids, owner],
+    );
+  }
+
+  async recordAttempt(a: AttemptRecord): Promise<boolean> {
+    const state = a.ok ? 'delivered' : a.nextAttemptAt !== null ? 'pending' : 'failed';
+    // The task's listing follows the webhook: a failed postback puts the task on tasks_ready (the
+    // vendor's rule), a delivered one leaves it off; a pingback only records its outcome.
+    let taskUpdate: string;
+    const extra: unknown[] = [];
+    if (a.kind === 'postback') {
+      taskUpdate = a.ok
+        ? `UPDATE tasks SET webhook_state = 'delivered' WHERE id = $5 AND webhook_state = 'pending' AND EXISTS (SELECT 1 FROM s)`
+        : `UPDATE tasks SET listed = true, webhook_state = 'failed' WHERE id = $5 AND EXISTS (SELECT 1 FROM s)`;
+    } else {
+      taskUpdate = `UPDATE tasks SET webhook_state = $16 WHERE id = $5 AND postback_url IS NULL AND webhook_state <> 'failed' AND EXISTS (SELECT 1 FROM s)`;
+      extra.push(a.ok ? 'delivered' : 'failed');
+    }
+    const name = a.kind === 'postback' ? (a.ok ? 'serpq_attempt_postback_ok' : 'serpq_attempt_postback_failed') : 'serpq_attempt_pingback';
+    // One statement, so one transaction: the lease compare-and-set, the attempt row, the task.
+    const r = await this.#query<{ n: number }>(
+      name,
+      `WITH s AS (
+         UPDATE webhook_deliveries SET attempts = attempts + 1, state = $3, next_attempt_at = coalesce($4::bigint, next_attempt_at),
+           lease_owner = NULL, lease_expires_at = NULL
+         WHERE id = $1 AND lease_owner = $2 AND state = 'pending'
+         RETURNING id
+       ), a AS (
+         INSERT INTO webhook_attempts (delivery_id, task_id, account_id, kind, url, method, attempted_at, ok, http_code, duration_ms, response, error)
+         SELECT id, $5::text, $6::bigint, $7::text, $8::text, $9::text, $10::bigint, $11::boolean, $12::int, $13::float8, $14::text, $15::text FROM s
+       ), t AS (
+         ${taskUpdate}
+       )
+       SELECT count(*)::int AS n FROM s`,
+      [
+        a.deliveryId,
+        a.owner,
+        state,
+        a.nextAttemptAt,
+        a.taskId,
+        a.accountId,
+        a.kind,
+        a.url,
+        a.method,
+        a.attemptedAt,
+        a.ok,
+        a.httpCode,
+        a.durationMs,
+        a.response,
+        a.error,
+        ...extra,
+      ],
+    );
+    return r.rows[0].n > 0;
+  }
+
+  async nextDeliveryAt(): Promise<number | null> {
+    const r = await this.#query<{ at: number | null }>(
+      'serpq_next_delivery',
+      "SELECT min(greatest(next_attempt_at, coalesce(lease_expires_at, 0))) AS at FROM webhook_deliveries WHERE state = 'pending'",
+    );
+    return r.rows[0].at;
+  }
+
+  async resendWebhooks(accountId: number, taskIds: readonly string[], now: number): Promise<boolean[]> {
+    if (taskIds.length === 0) return [];
+    // One statement: (re)queue the webhooks of the account's completed tasks that have any, and wake
+    // the dispatchers at commit.
+    const r = await this.#query<{ id: string }>(
+      'serpq_resend_webhooks',
+      `WITH t AS (
+         SELECT id, postback_url, pingback_url FROM tasks
+         WHERE id = ANY($2::text[]) AND account_id = $1::bigint AND state = 2
+           AND (coalesce(postback_url, '') <> '' OR coalesce(pingback_url, '') <> '')
+       ), up AS (
+         INSERT INTO webhook_deliveries (task_id, account_id, kind, url, next_attempt_at, created_at)
+         SELECT id, $1::bigint, 'postback', postback_url, $3::bigint, $3::bigint FROM t WHERE postback_url <> ''
+         UNION ALL
+         SELECT id, $1::bigint, 'pingback', pingback_url, $3::bigint, $3::bigint FROM t WHERE pingback_url <> ''
+         ON CONFLICT (task_id, kind) DO UPDATE
+           SET state = 'pending', next_attempt_at = excluded.next_attempt_at, lease_owner = NULL, lease_expires_at = NULL
+         RETURNING 1
+       ), wake AS (
+         SELECT pg_notify($4, '') FROM (SELECT 1 FROM up LIMIT 1) x
+       )
+       SELECT id, (SELECT count(*) FROM wake) AS woke FROM t`,
+      [accountId, taskIds, now, this.#channels.deliveries],
+    );
+    const found = new Set(r.rows.map((x) => x.id));
+    return taskIds.map((id) => found.has(id));
+  }
+
+  async listErrors(accountId: number, q: ErrorQuery): Promise<ErrorRow[]> {
+    const r = await this.#query<{
+      id: string;
+      at: number;
+      function: string;
+      error_code: number | null;
+      error_message: string | null;
+      http_url: string | null;
+      http_method: string | null;
+      http_code: number | null;
+      http_time_ms: number | null;
+      http_response: string | null;
+    }>(
+      'serpq_list_errors',
+      `SELECT * FROM (
+         SELECT task_id AS id, attempted_at AS at, kind || '_url' AS "function", NULL::int AS error_code, url AS error_message,
+                url AS http_url, method AS http_method, http_code, duration_ms AS http_time_ms, coalesce(response, error) AS http_response
+         FROM webhook_attempts WHERE account_id = $1 AND NOT ok AND attempted_at >= $2 AND attempted_at <= $3
+         UNION ALL
+         SELECT id, completed_at, 'serp/' || se || '/' || se_type || '/task_post', status_code, status_message,
+                NULL::text, NULL::text, NULL::int, NULL::float8, NULL::text
+         FROM tasks WHERE account_id = $1 AND state = 2 AND status_code <> 20000 AND completed_at >= $2 AND completed_at <= $3
+       ) e WHERE $4::text IS NULL OR "function" = $4::text
+       ORDER BY at DESC, id COLLATE "C" LIMIT $5 OFFSET $6`,
+      [accountId, q.from, q.to, q.fn, q.limit, q.offset],
+    );
+    return r.rows.map((x) => ({
+      id: x.id,
+      at: x.at,
+      function: x.function,
+      errorCode: x.error_code,
+      errorMessage: x.error_message,
+      httpUrl: x.http_url,
+      httpMethod: x.http_method,
+      httpCode: x.http_code,
+      httpTimeMs: x.http_time_ms,
+      httpResponse: x.http_response,
+    }));
+  }
+
+  async deliveriesOf(taskId: string): Promise<{ deliveries: DeliveryRow[]; attempts: AttemptRow[] }> {
+    const [d, a] = await Promise.all([
+      this.#query<{ kind: WebhookKind; state: DeliveryRow['state']; attempts: number; next_attempt_at: number }>(
+        'serpq_deliveries_of',
+        'SELECT kind, state, attempts, next_attempt_at FROM webhook_deliveries WHERE task_id = $1 ORDER BY kind COLLATE "C"',
+        [taskId],
+      ),
+      this.#query<{
+        kind: WebhookKind;
+        url: string;
+        method: string;
+        attempted_at: number;
+        ok: boolean;
+        http_code: number | null;
+        duration_ms: number;
+        response: string | null;
+        error: string | null;
+      }>(
+        'serpq_attempts_of',
+        'SELECT kind, url, method, attempted_at, ok, http_code, duration_ms, response, error FROM webhook_attempts WHERE task_id = $1 ORDER BY id',
+        [taskId],
+      ),
+    ]);
+    return {
+      deliveries: d.rows.map((x) => ({ kind: x.kind, state: x.state, attempts: x.attempts, nextAttemptAt: x.next_attempt_at })),
+      attempts: a.rows.map((x) => ({
+        kind: x.kind,
+        url: x.url,
+        method: x.method,
+        attemptedAt: x.attempted_at,
+        ok: x.ok,
+        httpCode: x.http_code,
+        durationMs: x.duration_ms,
+        response: x.response,
+        error: x.error,
+      })),
+    };
+  }
+
+  // ---- settings ------------------------------------------------------------------------------
+
+  async getSetting(key: string): Promise<string | null> {
+    const r = await this.#query<{ value: string }>('serpq_get_setting', 'SELECT value FROM settings WHERE key = $1', [key]);
+    return r.rows[0]?.value ?? null;
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    await this.#query(
+      'serpq_set_setting',
+      'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      [key, value],
+    );
+  }
+
+  // ---- wake-ups ------------------------------------------------------------------------------
+
+  /** The NOTIFY channels of this store (schema-qualified when a schema is set). */
+  get channels(): { readonly tasks: string; readonly deliveries: string } {
+    return this.#channels;
+  }
+
+  /**
+   * Relays the store's wake-ups: `onTasks` when tasks were posted, `onDeliveries` when webhook
+   * deliveries were queued (completions with webhooks, resends). Uses a dedicated connection outside
+   * the pool; when it breaks it reconnects (after 1 s, repeatedly) and then calls both callbacks once,
+   * since notifications may have been missed meanwhile.
+   *
+   * A NOTIFY is only a hint that lets an idle worker or dispatcher start sooner: it can be lost
+   * (connection dropped, listener not yet connected), and several are merged into one. Polling
+   * (nextDueAt / nextDeliveryAt and the claims) stays the source of truth.
+   *
+   * Resolves once listening; the returned function stops listening and closes the connection.
+   */
+  async listen(onTasks: () => void, onDeliveries: () => void): Promise<() => Promise<void>> {
+    const { tasks, deliveries } = this.#channels;
+    const safe = (fn: () => void) => {
+      try {
+        fn();
+      } catch {
+        // A wake-up callback must not break the listener.
+      }
+    };
+    let stopped = false;
+    let client: pg.Client | null = null;
+    let timer: NodeJS.Timeout | null = null;
+
+    const open = async (): Promise<pg.Client> => {
+      const c = new pg.Client(this.#clientConfig);
+      c.on('notification', (m) => {
+        if (m.channel === tasks) safe(onTasks);
+        else if (m.channel === deliveries) safe(onDeliveries);
+      });
+      c.on('error', () => lost(c));
+      c.on('end', () => lost(c));
+      try {
+        await c.connect();
+        await c.query(`LISTEN ${quoteIdent(tasks)}; LISTEN ${quoteIdent(deliveries)}`);
+      } catch (err) {
+        c.end().catch(() => {});
+        throw err;
+      }
+      return c;
+    };
+    const lost = (c: pg.Client) => {
+      if (stopped || client !== c) return;
+      client = null;
+      c.end().catch(() => {});
+      schedule();
+    };
+    const schedule = () => {
+      if (stopped || timer) return;
+      timer = setTimeout(() => {
+        timer = null;
+        if (stopped) return;
+        open().then(
+          (c) => {
+            if (stopped) {
+              c.end().catch(() => {});
+              return;
+            }
+            client = c;
+            safe(onTasks);
+            safe(onDeliveries);
+          },
+          () => schedule(),
+        );
+      }, 1000);
+      timer.unref();
+    };
+
+    client = await open();
+    const stop = async () => {
+      if (stopped) return;
+      stopped = true;
+      this.#listeners.delete(stop);
+      if (timer) clearTimeout(timer);
+      const c = client;
+      client = null;
+      if (c) await c.end().catch(() => {});
+    };
+    this.#listeners.add(stop);
+    return stop;
+  }
+}
+
+function backoff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 10 * attempt));
+}

@@ -1,0 +1,646 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { READY_WINDOW_MS } from '../../src/domain/task.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { DEFAULT_LIMITS, type AttemptRecord, type NewTask, type Store } from '../../src/store/store.js';
+import { DIALECTS, type Dialect, type TestStore, createTestStore, pgSkipNote } from '../helpers/dialects.js';
+
+/**
+ * The Store contract, run against every available dialect (SQLite always, PostgreSQL when
+ * SERPQ_TEST_PG_URL is set). Times are fixed epochs: nothing sleeps.
+ */
+
+pgSkipNote();
+
+const T0 = Date.UTC(2025, 0, 15, 12, 0, 0);
+const LEASE = 60_000;
+
+let seq = 0;
+function taskId(): string {
+  seq++;
+  return `01151200-1535-0066-0000-${seq.toString(16).padStart(12, '0')}`;
+}
+
+function newTask(overrides: Partial<NewTask> = {}): NewTask {
+  const id = overrides.id ?? taskId();
+  const se = overrides.se ?? 'google';
+  const seType = overrides.seType ?? 'images';
+  return {
+    id,
+    se,
+    seType,
+    priority: 1,
+    tag: null,
+    data: JSON.stringify({ keyword: `kw ${id}` }),
+    postbackUrl: null,
+    postbackData: null,
+    pingbackUrl: null,
+    costMicro: 1000,
+    postedAt: T0,
+    runAfter: T0,
+    readyJson: JSON.stringify({ id, se, se_type: seType, tag: overrides.tag ?? null, endpoint_advanced: `/v3/serp/${se}/${seType}/task_get/advanced/${id}` }),
+    ...overrides,
+  };
+}
+
+/** A second handle on the same database, like another serpq process (not migrated). */
+function openSame(dialect: Dialect, url: string): Store {
+  return dialect === 'sqlite' ? new SqliteStore({ path: url }) : new PostgresStore({ url, poolSize: 4 });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`store contract (${dialect})`, () => {
+    let ts: TestStore;
+    let store: Store;
+    const extra: Store[] = [];
+
+    beforeEach(async () => {
+      ts = await createTestStore(dialect, expect.getState().currentTestName ?? 'store-contract');
+      store = ts.store;
+    });
+    afterEach(async () => {
+      await Promise.all(extra.splice(0).map((s) => s.close()));
+      await ts.cleanup();
+    });
+
+    async function second(): Promise<Store> {
+      const other = openSame(dialect, ts.url);
+      extra.push(other);
+      await other.migrate();
+      return other;
+    }
+
+    async function migrated(): Promise<Store> {
+      await store.migrate();
+      return store;
+    }
+
+    async function account(login = 'alice', balanceMicro = 1_000_000): Promise<number> {
+      const a = await store.createAccount({ login, passwordHash: `hash-${login}`, balanceMicro, limits: DEFAULT_LIMITS, createdAt: T0 });
+      return a.id;
+    }
+
+    /** Posts tasks and completes them all at `now`. */
+    async function completeAll(accountId: number, tasks: NewTask[], now = T0 + 1000, statusCode = 20000, statusMessage = 'Ok.'): Promise<void> {
+      await store.postTasks(accountId, tasks);
+      const claimed = await store.claimTasks('w', now, LEASE, 1000);
+      await store.completeTasks(claimed.map((c) => ({ id: c.id, leaseOwner: 'w', statusCode, statusMessage })), now);
+    }
+
+    function attempt(job: { id: number; taskId: string; accountId: number; kind: 'postback' | 'pingback'; url: string }, owner: string, at: number, ok: boolean, nextAttemptAt: number | null = null, extraFields: Partial<AttemptRecord> = {}): AttemptRecord {
+      return {
+        deliveryId: job.id,
+        owner,
+        taskId: job.taskId,
+        accountId: job.accountId,
+        kind: job.kind,
+        url: job.url,
+        method: job.kind === 'postback' ? 'POST' : 'GET',
+        attemptedAt: at,
+        ok,
+        httpCode: ok ? 200 : 500,
+        durationMs: 12.5,
+        response: ok ? 'fine' : 'boom',
+        error: null,
+        nextAttemptAt,
+        ...extraFields,
+      };
+    }
+
+    // ---- lifecycle ---------------------------------------------------------------------------
+
+    it('migrates idempotently, also when two processes migrate at once', async () => {
+      const other = openSame(dialect, ts.url);
+      extra.push(other);
+      await Promise.all([store.migrate(), other.migrate()]);
+      await store.migrate();
+      await other.migrate();
+      expect(await store.ping()).toBe(true);
+      const id = await account();
+      // Both handles see the same database.
+      expect((await other.accountById(id))?.login).toBe('alice');
+      expect(await other.countAccounts()).toBe(1);
+    });
+
+    // ---- accounts ----------------------------------------------------------------------------
+
+    it('creates, reads, updates and lists accounts', async () => {
+      await migrated();
+      const a = await store.createAccount({ login: 'alice', passwordHash: 'h1', balanceMicro: 5_000_000, limits: { tasksReadyPerMinute: 20, requestsPerMinute: 2000, concurrentRequests: 30 }, createdAt: T0 });
+      expect(a).toEqual({
+        id: expect.any(Number),
+        login: 'alice',
+        passwordHash: 'h1',
+        balanceMicro: 5_000_000,
+        totalDepositsMicro: 5_000_000,
+        limits: { tasksReadyPerMinute: 20, requestsPerMinute: 2000, concurrentRequests: 30 },
+        webhookRetries: false,
+        webhookSecret: null,
+        createdAt: T0,
+      });
+      await expect(store.createAccount({ login: 'alice', passwordHash: 'x', balanceMicro: 0, limits: DEFAULT_LIMITS, createdAt: T0 })).rejects.toThrow();
+      const b = await store.createAccount({ login: 'bob', passwordHash: 'h2', balanceMicro: 0, limits: DEFAULT_LIMITS, createdAt: T0 + 1 });
+
+      expect(await store.accountByLogin('alice')).toEqual(a);
+      expect(await store.accountById(b.id)).toEqual(b);
+      expect(await store.accountByLogin('nobody')).toBeNull();
+      expect(await store.accountById(999_999)).toBeNull();
+
+      // Partial limits; webhook settings.
+      const u1 = await store.updateAccount('alice', { limits: { tasksReadyPerMinute: 1000 }, webhookRetries: true, webhookSecret: 'whsec_abc', passwordHash: 'h1b' });
+      expect(u1).toMatchObject({ passwordHash: 'h1b', limits: { tasksReadyPerMinute: 1000, requestsPerMinute: 2000, concurrentRequests: 30 }, webhookRetries: true, webhookSecret: 'whsec_abc' });
+      const u2 = await store.updateAccount('alice', { webhookSecret: null, webhookRetries: false, limits: { requestsPerMinute: 5, concurrentRequests: 2 } });
+      expect(u2).toMatchObject({ limits: { tasksReadyPerMinute: 1000, requestsPerMinute: 5, concurrentRequests: 2 }, webhookRetries: false, webhookSecret: null });
+
+      // A raised balance counts as a deposit; a lowered one does not.
+      expect(await store.updateAccount('alice', { balanceMicro: 7_000_000 })).toMatchObject({ balanceMicro: 7_000_000, totalDepositsMicro: 7_000_000 });
+      expect(await store.updateAccount('alice', { balanceMicro: 1_000_000 })).toMatchObject({ balanceMicro: 1_000_000, totalDepositsMicro: 7_000_000 });
+      expect(await store.updateAccount('alice', { balanceMicro: 1_500_000 })).toMatchObject({ balanceMicro: 1_500_000, totalDepositsMicro: 7_500_000 });
+
+      expect(await store.updateAccount('alice', {})).toEqual(await store.accountByLogin('alice'));
+      expect(await store.updateAccount('nobody', { balanceMicro: 1 })).toBeNull();
+      expect(await store.updateAccount('nobody', {})).toBeNull();
+
+      expect((await store.listAccounts()).map((x) => x.login)).toEqual(['alice', 'bob']);
+      expect(await store.countAccounts()).toBe(2);
+    });
+
+    // ---- task_post ---------------------------------------------------------------------------
+
+    it('stores tasks in order while the balance covers them, with the debit', async () => {
+      await migrated();
+      const acc = await account('alice', 2500);
+      const tasks = [
+        newTask({ costMicro: 1000, postbackUrl: 'https://example.com/pb?id=$id', postbackData: 'advanced' }),
+        newTask({ costMicro: 2000 }),
+        newTask({ costMicro: 1000, pingbackUrl: 'https://example.com/ping?id=$id&tag=$tag', tag: 'x' }),
+        newTask({ costMicro: 600 }),
+        newTask({ costMicro: 500 }),
+      ];
+      const out = await store.postTasks(acc, tasks);
+      expect(out).toEqual({ accepted: [true, false, true, false, true], balanceMicro: 0 });
+      expect((await store.accountById(acc))?.balanceMicro).toBe(0);
+
+      expect(await store.taskById(tasks[1].id)).toBeNull();
+      expect(await store.taskById(tasks[3].id)).toBeNull();
+      const t0 = await store.taskById(tasks[0].id);
+      expect(t0).toEqual({
+        id: tasks[0].id,
+        accountId: acc,
+        se: 'google',
+        seType: 'images',
+        state: 'queued',
+        statusCode: null,
+        statusMessage: null,
+        priority: 1,
+        tag: null,
+        data: tasks[0].data,
+        postbackUrl: 'https://example.com/pb?id=$id',
+        postbackData: 'advanced',
+        pingbackUrl: null,
+        costMicro: 1000,
+        postedAt: T0,
+        runAfter: T0,
+        completedAt: null,
+        collectedAt: null,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        attempts: 0,
+        webhookState: 'pending',
+        listed: false,
+      });
+      expect(await store.taskById(tasks[2].id)).toMatchObject({ tag: 'x', pingbackUrl: 'https://example.com/ping?id=$id&tag=$tag', webhookState: 'pending' });
+      expect(await store.taskById(tasks[4].id)).toMatchObject({ webhookState: 'none', listed: false });
+
+      // Nothing affordable: nothing stored, balance unchanged.
+      const none = await store.postTasks(acc, [newTask({ costMicro: 1 })]);
+      expect(none).toEqual({ accepted: [false], balanceMicro: 0 });
+    });
+
+    it('never overspends when one account posts concurrently', async () => {
+      await migrated();
+      const other = await second();
+      const acc = await account('alice', 25_000);
+      const batches = Array.from({ length: 6 }, () => Array.from({ length: 10 }, () => newTask({ costMicro: 1000 })));
+      const outs = await Promise.all(batches.map((b, i) => (i % 2 ? other : store).postTasks(acc, b)));
+      const accepted = outs.flatMap((o) => o.accepted).filter(Boolean).length;
+      expect(accepted).toBe(25);
+      expect((await store.accountById(acc))?.balanceMicro).toBe(0);
+      expect(Math.min(...outs.map((o) => o.balanceMicro))).toBe(0);
+    });
+
+    // ---- claims --------------------------------------------------------------------------------
+
+    it('claims due tasks only, up to the batch limit, under a lease', async () => {
+      await migrated();
+      const acc = await account();
+      const due = Array.from({ length: 5 }, (_, i) => newTask({ runAfter: T0 + i }));
+      const later = newTask({ runAfter: T0 + 10_000 });
+      await store.postTasks(acc, [...due, later]);
+      expect(await store.nextDueAt()).toBe(T0);
+
+      const first = await store.claimTasks('w1', T0 + 100, LEASE, 3);
+      expect(first.map((t) => t.id).sort()).toEqual(due.slice(0, 3).map((t) => t.id).sort());
+      for (const t of first) expect(t).toMatchObject({ state: 'running', leaseOwner: 'w1', leaseExpiresAt: T0 + 100 + LEASE, attempts: 1 });
+      const second = await store.claimTasks('w1', T0 + 100, LEASE, 3);
+      expect(second.map((t) => t.id).sort()).toEqual(due.slice(3).map((t) => t.id).sort());
+      expect(await store.claimTasks('w1', T0 + 100, LEASE, 3)).toEqual([]);
+      // The later task is due at its time; a running lease expires at T0 + 100 + LEASE.
+      expect(await store.nextDueAt()).toBe(T0 + 10_000);
+      expect((await store.claimTasks('w1', T0 + 10_000, LEASE, 10)).map((t) => t.id)).toEqual([later.id]);
+      expect(await store.nextDueAt()).toBe(T0 + 100 + LEASE);
+      expect(await store.taskById(later.id)).toMatchObject({ state: 'running', leaseOwner: 'w1' });
+    });
+
+    it('never gives one task to two concurrent claimers', async () => {
+      await migrated();
+      const others = [await second(), await second()];
+      const acc = await account();
+      const tasks = Array.from({ length: 60 }, (_, i) => newTask({ runAfter: T0 + i }));
+      await store.postTasks(acc, tasks);
+      const handles = [store, ...others];
+      const claims = await Promise.all(
+        Array.from({ length: 9 }, (_, i) => handles[i % handles.length].claimTasks(`owner-${i}`, T0 + 1000, LEASE, 7)),
+      );
+      const ids = claims.flat().map((t) => t.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      // Everything claimed, then more claimers get the rest.
+      const rest = await Promise.all([store.claimTasks('late-a', T0 + 1000, LEASE, 100), others[0].claimTasks('late-b', T0 + 1000, LEASE, 100)]);
+      const all = [...ids, ...rest.flat().map((t) => t.id)];
+      expect(all.length).toBe(60);
+      expect(new Set(all)).toEqual(new Set(tasks.map((t) => t.id)));
+      for (const [i, c] of claims.entries()) for (const t of c) expect(t.leaseOwner).toBe(`owner-${i}`);
+    });
+
+    it('reclaims tasks whose lease expired; the old owner can no longer complete them', async () => {
+      await migrated();
+      const acc = await account();
+      const t = newTask();
+      await store.postTasks(acc, [t]);
+      expect(await store.claimTasks('a', T0, 1000, 10)).toHaveLength(1);
+      expect(await store.claimTasks('b', T0 + 999, 1000, 10)).toEqual([]);
+      expect(await store.claimTasks('b', T0 + 1000, 1000, 10)).toEqual([]); // expires strictly after
+      const re = await store.claimTasks('b', T0 + 1001, 5000, 10);
+      expect(re).toHaveLength(1);
+      expect(re[0]).toMatchObject({ id: t.id, state: 'running', leaseOwner: 'b', leaseExpiresAt: T0 + 6001, attempts: 2 });
+
+      expect(await store.completeTasks([{ id: t.id, leaseOwner: 'a', statusCode: 20000, statusMessage: 'Ok.' }], T0 + 1500)).toBe(0);
+      expect(await store.taskById(t.id)).toMatchObject({ state: 'running', leaseOwner: 'b' });
+      expect(await store.completeTasks([{ id: t.id, leaseOwner: 'b', statusCode: 20000, statusMessage: 'Ok.' }], T0 + 1600)).toBe(1);
+      // Completing twice is refused.
+      expect(await store.completeTasks([{ id: t.id, leaseOwner: 'b', statusCode: 40102, statusMessage: 'x' }], T0 + 1700)).toBe(0);
+      expect(await store.taskById(t.id)).toMatchObject({ state: 'done', statusCode: 20000, completedAt: T0 + 1600, leaseOwner: null, leaseExpiresAt: null, attempts: 2 });
+      expect(await store.nextDueAt()).toBeNull();
+    });
+
+    // ---- completion ----------------------------------------------------------------------------
+
+    it('completes under the lease: refunds, results, listing and outbox rows', async () => {
+      await migrated();
+      const acc = await account('alice', 10_000);
+      const plain = newTask({ costMicro: 3000 });
+      const post = newTask({ costMicro: 2000, postbackUrl: 'https://hooks.example/pb/$id', postbackData: 'regular' });
+      const ping = newTask({ costMicro: 1000, pingbackUrl: 'https://hooks.example/ping/$id' });
+      const both = newTask({ costMicro: 1000, postbackUrl: 'https://hooks.example/pb2', postbackData: 'advanced', pingbackUrl: 'https://hooks.example/ping2' });
+      await store.postTasks(acc, [plain, post, ping, both]);
+      expect((await store.accountById(acc))?.balanceMicro).toBe(3000);
+      const claimed = await store.claimTasks('w', T0, LEASE, 10);
+      expect(claimed).toHaveLength(4);
+
+      // A wrong owner completes nothing.
+      expect(await store.completeTasks([{ id: plain.id, leaseOwner: 'intruder', statusCode: 20000, statusMessage: 'Ok.' }], T0 + 10)).toBe(0);
+      expect(await store.taskById(plain.id)).toMatchObject({ state: 'running' });
+
+      const body = Buffer.from([0x1f, 0x8b, 0, 1, 2, 3, 255]);
+      const n = await store.completeTasks(
+        [
+          { id: plain.id, leaseOwner: 'w', statusCode: 20000, statusMessage: 'Ok.', costMicro: 1200, results: [{ fn: 'advanced', body }, { fn: 'html', body: Buffer.from('<html>') }] },
+          { id: post.id, leaseOwner: 'w', statusCode: 20000, statusMessage: 'Ok.', costMicro: 5000 }, // a raise is not charged
+          { id: ping.id, leaseOwner: 'w', statusCode: 40102, statusMessage: 'No Search Results.' },
+          { id: both.id, leaseOwner: 'w', statusCode: 20000, statusMessage: 'Ok.', costMicro: 1000 },
+          { id: 'no-such-task', leaseOwner: 'w', statusCode: 20000, statusMessage: 'Ok.' },
+        ],
+        T0 + 20,
+      );
+      expect(n).toBe(4);
+      expect((await store.accountById(acc))?.balanceMicro).toBe(3000 + 1800);
+
+      expect(await store.taskById(plain.id)).toMatchObject({ state: 'done', statusCode: 20000, statusMessage: 'Ok.', costMicro: 1200, completedAt: T0 + 20, listed: true, webhookState: 'none', leaseOwner: null });
+      expect(await store.taskById(post.id)).toMatchObject({ state: 'done', costMicro: 5000, listed: false, webhookState: 'pending' });
+      expect(await store.taskById(ping.id)).toMatchObject({ state: 'done', statusCode: 40102, statusMessage: 'No Search Results.', costMicro: 1000, listed: true, webhookState: 'pending' });
+      expect(await store.taskById(both.id)).toMatchObject({ listed: false, webhookState: 'pending' });
+
+      expect(await store.resultOf(plain.id, 'advanced')).toEqual(body);
+      expect((await store.resultOf(plain.id, 'html'))?.toString()).toBe('<html>');
+      expect(await store.resultOf(plain.id, 'regular')).toBeNull();
+      expect(await store.resultOf(post.id, 'advanced')).toBeNull();
+
+      expect((await store.deliveriesOf(plain.id)).deliveries).toEqual([]);
+      expect(await store.deliveriesOf(post.id)).toEqual({ deliveries: [{ kind: 'postback', state: 'pending', attempts: 0, nextAttemptAt: T0 + 20 }], attempts: [] });
+      expect((await store.deliveriesOf(ping.id)).deliveries).toEqual([{ kind: 'pingback', state: 'pending', attempts: 0, nextAttemptAt: T0 + 20 }]);
+      expect((await store.deliveriesOf(both.id)).deliveries.map((d) => d.kind)).toEqual(['pingback', 'postback']);
+      expect(await store.nextDeliveryAt()).toBe(T0 + 20);
+    });
+
+    // ---- tasks_ready -----------------------------------------------------------------------------
+
+    it('lists ready rows by scope, window and completion order, without collected or unlisted tasks', async () => {
+      await migrated();
+      const acc = await account('alice');
+      const other = await account('bob');
+      const a = newTask({ se: 'google', seType: 'images', runAfter: T0 });
+      const b = newTask({ se: 'google', seType: 'organic', runAfter: T0 + 1 });
+      const c = newTask({ se: 'bing', seType: 'organic', runAfter: T0 + 2 });
+      const d = newTask({ se: 'google', seType: 'images', runAfter: T0 + 3 });
+      const withPostback = newTask({ se: 'google', seType: 'images', runAfter: T0 + 4, postbackUrl: 'https://hooks.example/pb' });
+      const failed = newTask({ se: 'google', seType: 'images', runAfter: T0 + 5 });
+      // Completed in reverse posting order of d, c, b, a: the list follows completion, not posting.
+      const order = [d, c, failed, withPostback, b, a];
+      await store.postTasks(acc, order);
+      expect(await store.claimTasks('w', T0 + 10_000, LEASE, 1000)).toHaveLength(order.length);
+      for (const [i, t] of order.entries()) {
+        const now = T0 + 10_000 + i * 1000;
+        expect(await store.completeTasks([{ id: t.id, leaseOwner: 'w', statusCode: t === failed ? 40102 : 20000, statusMessage: 'x' }], now)).toBe(1);
+      }
+      const bobs = newTask({ se: 'google', seType: 'images', runAfter: T0 + 6 });
+      await completeAll(other, [bobs], T0 + 30_000);
+
+      const ready = (scope: { se?: string; seType?: string }, since = T0, limit = 1000) => store.listReady(acc, scope, since, limit);
+      expect(await ready({})).toEqual([d, c, failed, b, a].map((t) => t.readyJson));
+      expect(await ready({ se: 'google' })).toEqual([d, failed, b, a].map((t) => t.readyJson));
+      expect(await ready({ se: 'google', seType: 'images' })).toEqual([d, failed, a].map((t) => t.readyJson));
+      expect(await ready({ se: 'bing', seType: 'organic' })).toEqual([c.readyJson]);
+      expect(await ready({ se: 'yahoo' })).toEqual([]);
+      expect(await ready({}, T0, 2)).toEqual([d.readyJson, c.readyJson]);
+      expect(await store.listReady(other, {}, T0, 1000)).toEqual([bobs.readyJson]);
+
+      // The window: completed at or after `since` (the caller passes now - 3 days).
+      const dDone = T0 + 10_000;
+      expect(await ready({}, dDone + READY_WINDOW_MS - READY_WINDOW_MS)).toHaveLength(5);
+      expect(await ready({}, dDone + 1)).toEqual([c, failed, b, a].map((t) => t.readyJson));
+
+      // Collected tasks drop out; collecting is once.
+      await store.markCollected(c.id, T0 + 50_000);
+      await store.markCollected(c.id, T0 + 60_000);
+      expect((await store.taskById(c.id))?.collectedAt).toBe(T0 + 50_000);
+      expect(await ready({})).toEqual([d, failed, b, a].map((t) => t.readyJson));
+      expect(await ready({ se: 'bing' })).toEqual([]);
+    });
+
+    it('marks a task collected on the first collection only', async () => {
+      await migrated();
+      const acc = await account();
+      const t = newTask();
+      await completeAll(acc, [t]);
+      expect((await store.taskById(t.id))?.collectedAt).toBeNull();
+      await store.markCollected(t.id, T0 + 5000);
+      await store.markCollected(t.id, T0 + 9000);
+      expect((await store.taskById(t.id))?.collectedAt).toBe(T0 + 5000);
+      await store.markCollected('no-such-task', T0);
+    });
+
+    // ---- webhooks ------------------------------------------------------------------------------
+
+    it('claims, releases and re-claims deliveries under leases', async () => {
+      await migrated();
+      const acc = await account();
+      const t = newTask({ postbackUrl: 'https://hooks.example/pb/$id', postbackData: 'advanced', pingbackUrl: 'https://hooks.example/ping/$id' });
+      await completeAll(acc, [t], T0 + 100);
+      expect(await store.claimDeliveries('d1', T0 + 99, 10_000, 10)).toEqual([]); // not due yet
+      const jobs = await store.claimDeliveries('d1', T0 + 100, 10_000, 10);
+      expect(jobs.sort((x, y) => x.kind.localeCompare(y.kind))).toEqual([
+        { id: expect.any(Number), taskId: t.id, accountId: acc, kind: 'pingback', url: 'https://hooks.example/ping/$id', attempts: 0 },
+        { id: expect.any(Number), taskId: t.id, accountId: acc, kind: 'postback', url: 'https://hooks.example/pb/$id', attempts: 0 },
+      ]);
+      expect(await store.claimDeliveries('d2', T0 + 200, 10_000, 10)).toEqual([]); // leased
+      expect(await store.nextDeliveryAt()).toBe(T0 + 100 + 10_000);
+
+      // Release by a stranger does nothing; by the owner, the deliveries are due again at dueAt.
+      await store.releaseDeliveries(jobs.map((j) => j.id), 'd2', T0 + 300);
+      expect(await store.claimDeliveries('d2', T0 + 5000, 10_000, 10)).toEqual([]);
+      await store.releaseDeliveries(jobs.map((j) => j.id), 'd1', T0 + 300);
+      expect(await store.nextDeliveryAt()).toBe(T0 + 300);
+      expect(await store.claimDeliveries('d2', T0 + 299, 10_000, 10)).toEqual([]);
+      const one = await store.claimDeliveries('d2', T0 + 300, 10_000, 1);
+      expect(one).toHaveLength(1);
+      const rest = await store.claimDeliveries('d3', T0 + 300, 10_000, 10);
+      expect(rest).toHaveLength(1);
+      expect(rest[0].id).not.toBe(one[0].id);
+
+      // An expired lease is claimable by someone else.
+      expect(await store.claimDeliveries('d4', T0 + 300 + 10_000, 10_000, 10)).toEqual([]);
+      expect(await store.claimDeliveries('d4', T0 + 300 + 10_001, 10_000, 10)).toHaveLength(2);
+      // The old owner's attempt is refused.
+      expect(await store.recordAttempt(attempt(one[0], 'd2', T0 + 400, true))).toBe(false);
+      expect((await store.deliveriesOf(t.id)).attempts).toEqual([]);
+    });
+
+    it('records attempts: a failed postback lists the task, a delivered one does not', async () => {
+      await migrated();
+      const acc = await account();
+      const failing = newTask({ postbackUrl: 'https://hooks.example/fail', postbackData: 'advanced' });
+      const working = newTask({ postbackUrl: 'https://hooks.example/ok', postbackData: 'advanced' });
+      await completeAll(acc, [failing, working], T0 + 100);
+      const jobs = await store.claimDeliveries('d', T0 + 100, 10_000, 10);
+      const jf = jobs.find((j) => j.taskId === failing.id)!;
+      const jw = jobs.find((j) => j.taskId === working.id)!;
+
+      expect(await store.recordAttempt(attempt(jf, 'someone-else', T0 + 150, false))).toBe(false);
+      expect(await store.recordAttempt(attempt(jf, 'd', T0 + 150, false, null, { httpCode: null, response: null, error: 'connect ECONNREFUSED', durationMs: 3 }))).toBe(true);
+      expect(await store.recordAttempt(attempt(jw, 'd', T0 + 160, true))).toBe(true);
+      // The lease is gone: recording again is refused.
+      expect(await store.recordAttempt(attempt(jw, 'd', T0 + 170, true))).toBe(false);
+
+      expect(await store.taskById(failing.id)).toMatchObject({ listed: true, webhookState: 'failed' });
+      expect(await store.taskById(working.id)).toMatchObject({ listed: false, webhookState: 'delivered' });
+      expect(await store.listReady(acc, {}, T0, 1000)).toEqual([failing.readyJson]);
+
+      expect(await store.deliveriesOf(failing.id)).toEqual({
+        deliveries: [{ kind: 'postback', state: 'failed', attempts: 1, nextAttemptAt: T0 + 100 }],
+        attempts: [{ kind: 'postback', url: 'https://hooks.example/fail', method: 'POST', attemptedAt: T0 + 150, ok: false, httpCode: null, durationMs: 3, response: null, error: 'connect ECONNREFUSED' }],
+      });
+      expect(await store.deliveriesOf(working.id)).toEqual({
+        deliveries: [{ kind: 'postback', state: 'delivered', attempts: 1, nextAttemptAt: T0 + 100 }],
+        attempts: [{ kind: 'postback', url: 'https://hooks.example/ok', method: 'POST', attemptedAt: T0 + 160, ok: true, httpCode: 200, durationMs: 12.5, response: 'fine', error: null }],
+      });
+      expect(await store.nextDeliveryAt()).toBeNull();
+      expect(await store.claimDeliveries('d', T0 + 10_000_000, 10_000, 10)).toEqual([]);
+    });
+
+    it('keeps a failed delivery pending until its next attempt when retries are on', async () => {
+      await migrated();
+      const acc = await account();
+      const t = newTask({ postbackUrl: 'https://hooks.example/pb', postbackData: 'advanced' });
+      await completeAll(acc, [t], T0 + 100);
+      const [job] = await store.claimDeliveries('d', T0 + 100, 10_000, 10);
+      expect(await store.recordAttempt(attempt(job, 'd', T0 + 200, false, T0 + 5200))).toBe(true);
+      expect((await store.deliveriesOf(t.id)).deliveries).toEqual([{ kind: 'postback', state: 'pending', attempts: 1, nextAttemptAt: T0 + 5200 }]);
+      // A failed postback lists the task right away.
+      expect(await store.taskById(t.id)).toMatchObject({ listed: true, webhookState: 'failed' });
+      expect(await store.nextDeliveryAt()).toBe(T0 + 5200);
+      expect(await store.claimDeliveries('d', T0 + 5199, 10_000, 10)).toEqual([]);
+      const [again] = await store.claimDeliveries('d', T0 + 5200, 10_000, 10);
+      expect(again).toMatchObject({ id: job.id, attempts: 1 });
+      expect(await store.recordAttempt(attempt(again, 'd', T0 + 5300, true))).toBe(true);
+      expect((await store.deliveriesOf(t.id)).deliveries).toEqual([{ kind: 'postback', state: 'delivered', attempts: 2, nextAttemptAt: T0 + 5200 }]);
+      // Once failed, the task stays listed.
+      expect(await store.taskById(t.id)).toMatchObject({ listed: true, webhookState: 'failed' });
+    });
+
+    it('records pingback outcomes on pingback-only tasks', async () => {
+      await migrated();
+      const acc = await account();
+      const ok = newTask({ pingbackUrl: 'https://hooks.example/ok' });
+      const bad = newTask({ pingbackUrl: 'https://hooks.example/bad' });
+      const both = newTask({ pingbackUrl: 'https://hooks.example/ping', postbackUrl: 'https://hooks.example/pb', postbackData: 'regular' });
+      await completeAll(acc, [ok, bad, both], T0 + 100);
+      const jobs = await store.claimDeliveries('d', T0 + 100, 10_000, 10);
+      expect(jobs).toHaveLength(4);
+      for (const j of jobs) {
+        const success = j.taskId === ok.id || (j.taskId === both.id && j.kind === 'pingback');
+        expect(await store.recordAttempt(attempt(j, 'd', T0 + 200, success ? true : false))).toBe(true);
+      }
+      expect(await store.taskById(ok.id)).toMatchObject({ listed: true, webhookState: 'delivered' });
+      expect(await store.taskById(bad.id)).toMatchObject({ listed: true, webhookState: 'failed' });
+      // With a postback, the postback decides (it failed here).
+      expect(await store.taskById(both.id)).toMatchObject({ listed: true, webhookState: 'failed' });
+    });
+
+    it('resends the webhooks of the account’s own completed tasks', async () => {
+      await migrated();
+      const acc = await account('alice');
+      const bob = await account('bob');
+      const hooked = newTask({ postbackUrl: 'https://hooks.example/pb', postbackData: 'advanced', pingbackUrl: 'https://hooks.example/ping' });
+      const plain = newTask();
+      const bobs = newTask({ pingbackUrl: 'https://hooks.example/bob' });
+      await completeAll(acc, [hooked, plain], T0 + 100);
+      await completeAll(bob, [bobs], T0 + 100);
+      const queued = newTask({ pingbackUrl: 'https://hooks.example/q', runAfter: T0 + 1_000_000 });
+      await store.postTasks(acc, [queued]);
+
+      for (const j of await store.claimDeliveries('d', T0 + 100, 10_000, 10)) await store.recordAttempt(attempt(j, 'd', T0 + 200, j.kind === 'pingback'));
+      expect((await store.deliveriesOf(hooked.id)).deliveries.map((d) => d.state)).toEqual(['delivered', 'failed']);
+
+      const out = await store.resendWebhooks(acc, [hooked.id, plain.id, bobs.id, queued.id, 'no-such-task'], T0 + 9000);
+      expect(out).toEqual([true, false, false, false, false]);
+      expect((await store.deliveriesOf(hooked.id)).deliveries).toEqual([
+        { kind: 'pingback', state: 'pending', attempts: 1, nextAttemptAt: T0 + 9000 },
+        { kind: 'postback', state: 'pending', attempts: 1, nextAttemptAt: T0 + 9000 },
+      ]);
+      expect((await store.deliveriesOf(bobs.id)).deliveries).toEqual([{ kind: 'pingback', state: 'delivered', attempts: 1, nextAttemptAt: T0 + 100 }]);
+      expect(await store.deliveriesOf(plain.id)).toEqual({ deliveries: [], attempts: [] });
+      const again = await store.claimDeliveries('d', T0 + 9000, 10_000, 10);
+      expect(again.map((j) => j.taskId)).toEqual([hooked.id, hooked.id]);
+      expect(await store.resendWebhooks(acc, [], T0)).toEqual([]);
+    });
+
+    it('lists errors: failed webhook attempts and failed tasks, newest first, filtered and paged', async () => {
+      await migrated();
+      const acc = await account('alice');
+      const bob = await account('bob');
+      const failedTask = newTask({ se: 'google', seType: 'organic' });
+      const hooked = newTask({ postbackUrl: 'https://hooks.example/pb/$id', postbackData: 'advanced', pingbackUrl: 'https://hooks.example/ping/$id' });
+      const fine = newTask();
+      await store.postTasks(acc, [failedTask, hooked, fine]);
+      const claimed = await store.claimTasks('w', T0 + 1000, LEASE, 10);
+      expect(claimed).toHaveLength(3);
+      await store.completeTasks([{ id: failedTask.id, leaseOwner: 'w', statusCode: 40102, statusMessage: 'No Search Results.' }], T0 + 1000);
+      await store.completeTasks([{ id: hooked.id, leaseOwner: 'w', statusCode: 20000, statusMessage: 'Ok.' }, { id: fine.id, leaseOwner: 'w', statusCode: 20000, statusMessage: 'Ok.' }], T0 + 2000);
+      const bobFailed = newTask();
+      await completeAll(bob, [bobFailed], T0 + 2500, 50000, 'Internal Error.');
+
+      const jobs = await store.claimDeliveries('d', T0 + 2000, 10_000, 10);
+      const pb = jobs.find((j) => j.kind === 'postback')!;
+      const pg = jobs.find((j) => j.kind === 'pingback')!;
+      await store.recordAttempt(attempt(pb, 'd', T0 + 3000, false, T0 + 8000, { url: `https://hooks.example/pb/${hooked.id}`, httpCode: 503, response: 'unavailable', durationMs: 40 }));
+      await store.recordAttempt(attempt(pg, 'd', T0 + 4000, false, null, { url: `https://hooks.example/ping/${hooked.id}`, httpCode: null, response: null, error: 'timeout', durationMs: 10_000 }));
+      const [pb2] = await store.claimDeliveries('d', T0 + 8000, 10_000, 10);
+      await store.recordAttempt(attempt(pb2, 'd', T0 + 8000, true, null, { url: `https://hooks.example/pb/${hooked.id}` }));
+
+      const q = { from: T0, to: T0 + 100_000, fn: null, limit: 100, offset: 0 };
+      const all = await store.listErrors(acc, q);
+      expect(all).toEqual([
+        { id: hooked.id, at: T0 + 4000, function: 'pingback_url', errorCode: null, errorMessage: `https://hooks.example/ping/${hooked.id}`, httpUrl: `https://hooks.example/ping/${hooked.id}`, httpMethod: 'GET', httpCode: null, httpTimeMs: 10_000, httpResponse: 'timeout' },
+        { id: hooked.id, at: T0 + 3000, function: 'postback_url', errorCode: null, errorMessage: `https://hooks.example/pb/${hooked.id}`, httpUrl: `https://hooks.example/pb/${hooked.id}`, httpMethod: 'POST', httpCode: 503, httpTimeMs: 40, httpResponse: 'unavailable' },
+        { id: failedTask.id, at: T0 + 1000, function: 'serp/google/organic/task_post', errorCode: 40102, errorMessage: 'No Search Results.', httpUrl: null, httpMethod: null, httpCode: null, httpTimeMs: null, httpResponse: null },
+      ]);
+      expect(await store.listErrors(acc, { ...q, fn: 'postback_url' })).toEqual([all[1]]);
+      expect(await store.listErrors(acc, { ...q, fn: 'serp/google/organic/task_post' })).toEqual([all[2]]);
+      expect(await store.listErrors(acc, { ...q, fn: 'serp/google/images/task_post' })).toEqual([]);
+      expect(await store.listErrors(acc, { ...q, limit: 1, offset: 1 })).toEqual([all[1]]);
+      expect(await store.listErrors(acc, { ...q, limit: 2, offset: 2 })).toEqual([all[2]]);
+      expect(await store.listErrors(acc, { ...q, from: T0 + 3000, to: T0 + 3999 })).toEqual([all[1]]);
+      expect(await store.listErrors(acc, { ...q, from: T0 + 1000, to: T0 + 3000 })).toEqual([all[1], all[2]]);
+      expect((await store.listErrors(bob, q)).map((e) => [e.id, e.errorCode])).toEqual([[bobFailed.id, 50000]]);
+    });
+
+    it('orders errors at the same time by id', async () => {
+      await migrated();
+      const acc = await account();
+      const tasks = ['b', 'A', 'a', '-1', '0', 'B'].map((s) => newTask({ id: `0115-${s}` }));
+      await completeAll(acc, tasks, T0 + 1000, 40501, 'Invalid Field.');
+      const ids = (await store.listErrors(acc, { from: T0, to: T0 + 2000, fn: null, limit: 10, offset: 0 })).map((e) => e.id);
+      expect(ids).toEqual(tasks.map((t) => t.id).sort());
+    });
+
+    // ---- settings ------------------------------------------------------------------------------
+
+    it('gets and sets settings', async () => {
+      await migrated();
+      expect(await store.getSetting('clock_offset_ms')).toBeNull();
+      await store.setSetting('clock_offset_ms', '1000');
+      expect(await store.getSetting('clock_offset_ms')).toBe('1000');
+      await store.setSetting('clock_offset_ms', '2500');
+      expect(await store.getSetting('clock_offset_ms')).toBe('2500');
+      expect(await store.getSetting('other')).toBeNull();
+    });
+
+    // ---- PostgreSQL wake-ups --------------------------------------------------------------------
+
+    it.runIf(dialect === 'postgres')('notifies listeners after posts and queued webhooks, per schema', async () => {
+      const pgStore = (await migrated()) as PostgresStore;
+      const neighbour = await createTestStore('postgres', 'neighbour');
+      try {
+        await neighbour.store.migrate();
+        const events: string[] = [];
+        const neighbourEvents: string[] = [];
+        const waiters: Array<() => void> = [];
+        const push = (list: string[], e: string) => {
+          list.push(e);
+          waiters.splice(0).forEach((w) => w());
+        };
+        const stop = await pgStore.listen(() => push(events, 'tasks'), () => push(events, 'deliveries'));
+        const stopNeighbour = await (neighbour.store as PostgresStore).listen(() => push(neighbourEvents, 'tasks'), () => push(neighbourEvents, 'deliveries'));
+        const waitFor = async (e: string) => {
+          const deadline = Date.now() + 5000;
+          while (!events.includes(e)) {
+            if (Date.now() > deadline) throw new Error(`no ${e} notification; got ${events.join(',')}`);
+            await new Promise<void>((r) => {
+              waiters.push(r);
+              setTimeout(r, 50);
+            });
+          }
+        };
+
+        const acc = await account();
+        const t = newTask({ pingbackUrl: 'https://hooks.example/ping' });
+        await store.postTasks(acc, [t]);
+        await waitFor('tasks');
+        expect(events).not.toContain('deliveries');
+        const [c] = await store.claimTasks('w', T0, LEASE, 10);
+        await store.completeTasks([{ id: c.id, leaseOwner: 'w', statusCode: 20000, statusMessage: 'Ok.' }], T0);
+        await waitFor('deliveries');
+        events.length = 0;
+        const [job] = await store.claimDeliveries('d', T0, 10_000, 10);
+        await store.recordAttempt(attempt(job, 'd', T0 + 1, true));
+        await store.resendWebhooks(acc, [t.id], T0 + 2);
+        await waitFor('deliveries');
+        expect(neighbourEvents).toEqual([]);
+        await stop();
+        await stopNeighbour();
+      } finally {
+        await neighbour.cleanup();
+      }
+    });
+  });
+}

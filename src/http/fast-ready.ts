@@ -3,10 +3,10 @@ import { envelope } from '../contracts/envelope.js';
 import { findSeType, isKnownEngine } from '../domain/catalog.js';
 import { STATUS, type StatusDef } from '../domain/status-codes.js';
 import type { ServiceDeps } from '../services/deps.js';
-import { listReady } from '../services/list-ready.js';
+import { listReady, listReadySync } from '../services/list-ready.js';
 import type { RateLimiter } from '../services/rate-limiter.js';
 import type { AccountRow } from '../store/store.js';
-import type { Gate } from './gate.js';
+import type { Gate, GateOutcome } from './gate.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -24,15 +24,25 @@ function errorBody(status: StatusDef, startedAt: number): string {
  * 40202 past the account's tasks_ready limit per minute, else the page.
  */
 export function createReadyAnswer(services: ServiceDeps, limiter: RateLimiter) {
-  return async (account: AccountRow, url: string, startedAt: number, se?: string, seType?: string): Promise<Answer> => {
+  /** The answer when it needs no I/O (an error, or a store that reads synchronously); else null. */
+  const now = (account: AccountRow, url: string, startedAt: number, se?: string, seType?: string): Answer | null => {
     if ((se !== undefined && !isKnownEngine(se)) || (seType !== undefined && !findSeType(se ?? '', seType))) {
       return { status: STATUS.NOT_FOUND.http, body: errorBody(STATUS.NOT_FOUND, startedAt) };
     }
     if (!limiter.hit(`ready:${account.id}`, account.limits.tasksReadyPerMinute).allowed) {
       return { status: 200, body: errorBody(STATUS.RATE_LIMIT, startedAt) };
     }
-    return { status: 200, body: await listReady(services, { account, url, startedAt }, { se, seType }) };
+    const page = listReadySync(services, { account, url, startedAt }, { se, seType });
+    return page === null ? null : { status: 200, body: page };
   };
+  /** The page read asynchronously, after `now` passed the checks and returned null. */
+  const page = async (account: AccountRow, url: string, startedAt: number, se?: string, seType?: string): Promise<Answer> => ({
+    status: 200,
+    body: await listReady(services, { account, url, startedAt }, { se, seType }),
+  });
+  const answer = async (account: AccountRow, url: string, startedAt: number, se?: string, seType?: string): Promise<Answer> =>
+    now(account, url, startedAt, se, seType) ?? page(account, url, startedAt, se, seType);
+  return Object.assign(answer, { now, page });
 }
 
 const READY_PATH = /^\/v3\/serp(?:\/([^/?]+))?(?:\/([^/?]+))?\/tasks_ready\/?(?:\?.*)?$/;
@@ -50,21 +60,37 @@ export function createFastReady(gate: Gate, answer: ReturnType<typeof createRead
     if (!m) return false;
     const startedAt = performance.now();
     const send = (status: number, body: string, headers: Record<string, string>) => {
-      res.writeHead(status, { ...headers, 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body) });
+      const flat: string[] = ['content-type', JSON_TYPE, 'content-length', String(Buffer.byteLength(body))];
+      for (const k in headers) flat.push(k, headers[k]);
+      res.writeHead(status, flat);
       res.end(body);
     };
-    void (async () => {
-      try {
-        const g = await gate(req.headers.authorization);
-        if (!g.ok) return send(g.status.http, errorBody(g.status, startedAt), g.headers);
-        res.once('close', g.release);
-        const out = await answer(g.account, url, startedAt, m[1], m[2]);
-        send(out.status, out.body, g.headers);
-      } catch {
-        if (!res.headersSent) send(500, errorBody(STATUS.INTERNAL_ERROR, startedAt), {});
-        else res.destroy();
+    // With recently verified credentials and a synchronous store, the whole answer is made without
+    // a single promise; otherwise the same steps finish asynchronously. The gate runs exactly once.
+    const finish = (g: GateOutcome) => {
+      if (!g.ok) return send(g.status.http, errorBody(g.status, startedAt), g.headers);
+      const out = answer.now(g.account, url, startedAt, m[1], m[2]);
+      if (out) {
+        g.release();
+        return send(out.status, out.body, g.headers);
       }
-    })();
+      res.once('close', g.release);
+      answer.page(g.account, url, startedAt, m[1], m[2]).then(
+        (later) => send(later.status, later.body, g.headers),
+        () => fail(),
+      );
+    };
+    const fail = () => {
+      if (!res.headersSent) send(500, errorBody(STATUS.INTERNAL_ERROR, startedAt), {});
+      else res.destroy();
+    };
+    try {
+      const known = gate.sync(req.headers.authorization);
+      if (known) finish(known);
+      else gate(req.headers.authorization).then(finish, fail);
+    } catch {
+      fail();
+    }
     return true;
   };
 }

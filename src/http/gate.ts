@@ -12,14 +12,16 @@ export type GateOutcome =
   | { readonly ok: true; readonly account: AccountRow; readonly headers: Record<string, string>; readonly release: () => void }
   | { readonly ok: false; readonly status: StatusDef; readonly headers: Record<string, string> };
 
-export type Gate = (authorization: string | undefined) => Promise<GateOutcome>;
+export interface Gate {
+  (authorization: string | undefined): Promise<GateOutcome>;
+  /** The same decision without I/O when the credentials were verified recently; undefined otherwise. */
+  sync(authorization: string | undefined): GateOutcome | undefined;
+}
 
 const CHALLENGE = { 'www-authenticate': 'Basic realm="DataForSEO REST API"' };
 
 export function createGate(auth: Authenticator, limiter: RateLimiter): Gate {
-  return async (authorization) => {
-    const account = await auth.authenticate(authorization);
-    if (!account) return { ok: false, status: STATUS.UNAUTHORIZED, headers: CHALLENGE };
+  const admit = (account: AccountRow): GateOutcome => {
     const key = String(account.id);
     const rate = limiter.hit(`req:${key}`, account.limits.requestsPerMinute);
     const headers = { 'x-ratelimit-limit': String(account.limits.requestsPerMinute), 'x-ratelimit-remaining': String(rate.remaining) };
@@ -32,4 +34,14 @@ export function createGate(auth: Authenticator, limiter: RateLimiter): Gate {
     };
     return { ok: true, account, headers, release };
   };
+  const gate = async (authorization: string | undefined): Promise<GateOutcome> => {
+    const account = await auth.authenticate(authorization);
+    return account ? admit(account) : { ok: false, status: STATUS.UNAUTHORIZED, headers: CHALLENGE };
+  };
+  return Object.assign(gate, {
+    sync(authorization: string | undefined): GateOutcome | undefined {
+      const account = auth.cached(authorization);
+      return account ? admit(account) : undefined;
+    },
+  });
 }

@@ -12,6 +12,8 @@ import { verifyPassword } from './passwords.js';
  */
 export interface Authenticator {
   authenticate(header: string | undefined): Promise<AccountRow | null>;
+  /** The account of a header verified recently, without any I/O; undefined when a check is needed. */
+  cached(header: string | undefined): AccountRow | undefined;
   /** Drops cached account rows (after an account changed through this process's admin API). */
   forget(): void;
 }
@@ -51,10 +53,18 @@ export function createAuthenticator(store: Store, options: AuthenticatorOptions 
     map.set(key, value);
   };
 
+  const keyOf = (header: string) => createHash('sha256').update(header).digest('base64');
+
   return {
+    cached(header) {
+      if (!header || !header.startsWith('Basic ')) return undefined;
+      const hit = verified.get(keyOf(header));
+      const now = Date.now();
+      return hit && hit.expires > now && now - hit.rowAt < rowTtl ? hit.row : undefined;
+    },
     async authenticate(header) {
       if (!header || !header.startsWith('Basic ')) return null;
-      const key = createHash('sha256').update(header).digest('base64');
+      const key = keyOf(header);
       const now = Date.now();
       const hit = verified.get(key);
       if (hit && hit.expires > now) {

@@ -15,14 +15,44 @@ import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
 export async function listReady(deps: ServiceDeps, ctx: CallContext, scope: ReadyScope, fn: 'tasks_ready' | 'tasks_fixed' = 'tasks_ready'): Promise<string> {
   const now = deps.clock.now();
   const rows = fn === 'tasks_ready' ? await deps.store.listReady(ctx.account.id, scope, now - READY_WINDOW_MS, READY_PAGE_SIZE) : [];
-  const data: Record<string, string> = { api: 'serp', function: fn };
-  if (scope.se) data.se = scope.se;
-  if (scope.seType) data.se_type = scope.seType;
+  return readyPage(ctx, scope, fn, rows, now);
+}
+
+/**
+ * The same page without a single await, for stores that can read synchronously (the embedded
+ * SQLite store): null when the store cannot.
+ */
+export function listReadySync(deps: ServiceDeps, ctx: CallContext, scope: ReadyScope): string | null {
+  if (!deps.store.listReadySync) return null;
+  const now = deps.clock.now();
+  return readyPage(ctx, scope, 'tasks_ready', deps.store.listReadySync(ctx.account.id, scope, now - READY_WINDOW_MS, READY_PAGE_SIZE), now);
+}
+
+// `path` and `data` depend only on the URL and the function: their JSON is made once per URL.
+const tailCache = new Map<string, string>();
+
+function pageTail(url: string, scope: ReadyScope, fn: string): string {
+  const key = `${fn} ${url}`;
+  let tail = tailCache.get(key);
+  if (tail === undefined) {
+    const data: Record<string, string> = { api: 'serp', function: fn };
+    if (scope.se) data.se = scope.se;
+    if (scope.seType) data.se_type = scope.seType;
+    tail = `"path":${JSON.stringify(pathSegments(url))},"data":${JSON.stringify(data)},"result":[`;
+    if (tailCache.size >= 1000) tailCache.clear();
+    tailCache.set(key, tail);
+  }
+  return tail;
+}
+
+function readyPage(ctx: CallContext, scope: ReadyScope, fn: string, rows: readonly string[], now: number): string {
   const time = formatDuration(elapsedMs(ctx));
   const id = newId(now, ctx.account.id, ID_FAMILY.TASKS_READY);
   return (
     `{"version":"${API_VERSION}","status_code":20000,"status_message":"Ok.","time":"${time}","cost":0,"tasks_count":1,"tasks_error":0,` +
     `"tasks":[{"id":"${id}","status_code":20000,"status_message":"Ok.","time":"${time}","cost":0,"result_count":${rows.length},` +
-    `"path":${JSON.stringify(pathSegments(ctx.url))},"data":${JSON.stringify(data)},"result":[${rows.join(',')}]}]}`
+    pageTail(ctx.url, scope, fn) +
+    (rows.length === 0 ? '' : rows.length === 1 ? rows[0] : rows.join(',')) +
+    ']}]}'
   );
 }

@@ -223,6 +223,11 @@ export interface Store {
 
   /** tasks_ready rows (JSON text) for an account and scope, completed at or after `since`, oldest first. */
   listReady(accountId: number, scope: ReadyScope, since: number, limit: number): Promise<string[]>;
+  /**
+   * Capability: the same read without a promise, for stores that read synchronously (embedded SQLite).
+   * The tasks_ready fast path uses it when present; a networked store leaves it undefined.
+   */
+  readonly listReadySync?: (accountId: number, scope: ReadyScope, since: number, limit: number) => string[];
 
   taskById(id: string): Promise<TaskRow | null>;
   /** Sets collected_at on the first collection; no-op afterwards. */

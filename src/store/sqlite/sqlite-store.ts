@@ -428,11 +428,21 @@ export class SqliteStore implements Store {
   }
 
   async listReady(accountId: number, scope: ReadyScope, since: number, limit: number): Promise<string[]> {
-    const s = this.#stmts;
-    if (scope.se && scope.seType) return s.readyType.all(accountId, scope.se, scope.seType, since, limit) as string[];
-    if (scope.se) return s.readySe.all(accountId, scope.se, since, limit) as string[];
-    return s.readyAll.all(accountId, since, limit) as string[];
+    return this.listReadySync(accountId, scope, since, limit);
   }
+
+  readonly listReadySync = (accountId: number, scope: ReadyScope, since: number, limit: number): string[] => {
+    const s = this.#stmts;
+    const [stmt, args] =
+      scope.se && scope.seType
+        ? [s.readyType, [accountId, scope.se, scope.seType, since, limit]]
+        : scope.se
+          ? [s.readySe, [accountId, scope.se, since, limit]]
+          : [s.readyAll, [accountId, since, limit]];
+    // Most polls find nothing: a single-row step answers that in a third of the time `.all()` takes.
+    if (stmt.get(...args) === undefined) return [];
+    return stmt.all(...args) as string[];
+  };
 
   async taskById(id: string): Promise<TaskRow | null> {
     const r = this.#stmts.taskById.get(id) as RawTask | undefined;

@@ -167,6 +167,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         background?.wake();
       },
       onAccountsChanged: () => auth.forget(),
+      injectFaults: executor.injectFaults?.bind(executor),
     },
     logLevel: config.logLevel,
   });

@@ -14,6 +14,8 @@ export interface AdminDeps {
   readonly token: string;
   /** Called after the clock moved (workers re-check what became due). */
   readonly onClockMoved: () => void | Promise<void>;
+  /** Fault injection into this process's executor, when it supports it. */
+  readonly injectFaults?: (statusCode: number, count: number) => void;
   /** Called after an account was created or changed (caches drop their copies). */
   readonly onAccountsChanged?: () => void;
 }
@@ -65,6 +67,19 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
       clock.advance(seconds * 1000);
       await deps.onClockMoved();
       return clockView();
+    });
+
+    // Fault injection (emulator extension): the next `count` executions in this process fail with a
+    // terminal vendor code, so clients can test their handling of 40101/40102/40103.
+    admin.post('/admin/faults', async (req, reply) => {
+      const body = parseJson(req);
+      const code = body?.status_code;
+      const count = body?.count ?? 1;
+      if (!deps.injectFaults) return fail(reply, 409, 'this executor does not support fault injection');
+      if (code !== 40101 && code !== 40102 && code !== 40103) return fail(reply, 400, 'status_code must be 40101, 40102 or 40103');
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 100_000) return fail(reply, 400, 'count must be a whole number from 1 to 100000');
+      deps.injectFaults(code, count);
+      return { status_code: code, count };
     });
 
     admin.get('/admin/accounts', async () => ({ accounts: (await store.listAccounts()).map(publicAccount) }));

@@ -36,6 +36,11 @@ export interface Executor {
   render?(input: ExecutionInput, fn: ResultFunction, datetime: string): unknown | null;
   /** The example result for the vendor's magic id 00000000-0000-0000-0000-000000000000. */
   example?(def: SeTypeDef, fn: ResultFunction, datetime: string): unknown | null;
+  /**
+   * Fault injection (an emulator extension): the next `count` executions in this process end with the
+   * vendor code `statusCode` (40101, 40102, 40103) instead of a result.
+   */
+  injectFaults?(statusCode: number, count: number): void;
 }
 
 /** Parses a latency spec: `0`, `2s`, or `normal=2s,high=500ms` (units ms, s, m, h; bare numbers are ms). */

@@ -1,10 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe } from 'vitest';
 import { type App, createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { type TravelClock, createManualClock } from '../../src/domain/clock.js';
 import type { WireEnvelope } from '../../src/contracts/envelope.js';
+import { DIALECTS, type Dialect, createTestStore, pgSkipNote } from './dialects.js';
+
+/** Declares a suite once per store dialect (SQLite always; PostgreSQL when SERPQ_TEST_PG_URL is set). */
+export function eachDialect(title: string, body: (dialect: Dialect) => void): void {
+  pgSkipNote();
+  for (const dialect of DIALECTS) describe(`${title} [${dialect}]`, () => body(dialect));
+}
 
 /**
  * A real serpq app on a fresh SQLite file in a temp folder, with a manual clock (time moves only
@@ -23,6 +28,8 @@ export interface TestApp {
   /** Moves the clock forward by seconds. */
   advance(seconds: number): void;
   request(method: 'GET' | 'POST' | 'PATCH', url: string, opts?: { auth?: string | null; body?: unknown; rawBody?: string | Buffer; headers?: Record<string, string> }): Promise<{ status: number; body: WireEnvelope; headers: Record<string, unknown>; text: string }>;
+  /** Makes the next `count` executions fail with a vendor code (admin fault injection). */
+  injectFaults(statusCode: number, count?: number): Promise<void>;
   /** Creates an account through the admin API and returns its Basic auth header. */
   addAccount(login: string, opts?: { password?: string; balance?: number; limits?: Record<string, number> }): Promise<string>;
   close(): Promise<void>;
@@ -34,14 +41,16 @@ export function basicAuth(login: string, password: string): string {
   return 'Basic ' + Buffer.from(`${login}:${password}`).toString('base64');
 }
 
-export async function makeTestApp(options: { latency?: string; env?: Record<string, string> } = {}): Promise<TestApp> {
-  const dir = mkdtempSync(join(tmpdir(), 'serpq-test-'));
+let counter = 0;
+
+export async function makeTestApp(options: { latency?: string; env?: Record<string, string>; dialect?: Dialect } = {}): Promise<TestApp> {
+  const testStore = await createTestStore(options.dialect ?? 'sqlite', `app-${process.pid}-${++counter}`);
   const config = loadConfig(
-    { SERPQ_DB: join(dir, 'serpq.db'), SERPQ_TIME_TRAVEL: '1', SERPQ_ADMIN_TOKEN: ADMIN_TOKEN, SERPQ_SANDBOX_LATENCY: options.latency ?? '0', SERPQ_LOG_LEVEL: 'silent', SERPQ_ALLOW_PRIVATE_WEBHOOKS: '1', SERPQ_WEBHOOK_TIMEOUT_MS: '400', ...options.env },
+    { SERPQ_DB: testStore.url, SERPQ_TIME_TRAVEL: '1', SERPQ_ADMIN_TOKEN: ADMIN_TOKEN, SERPQ_SANDBOX_LATENCY: options.latency ?? '0', SERPQ_LOG_LEVEL: 'silent', SERPQ_ALLOW_PRIVATE_WEBHOOKS: '1', SERPQ_WEBHOOK_TIMEOUT_MS: '400', ...options.env },
     {},
   );
   const base = createManualClock();
-  const app = await createApp(config, { clock: base });
+  const app = await createApp(config, { clock: base, store: testStore.store });
   const clock = app.clock as TravelClock;
   await app.http.ready();
 
@@ -84,6 +93,15 @@ export async function makeTestApp(options: { latency?: string; env?: Record<stri
       clock.advance(seconds * 1000);
     },
     request,
+    async injectFaults(statusCode, count = 1) {
+      const res = await app.http.inject({
+        method: 'POST',
+        url: '/admin/faults',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        payload: JSON.stringify({ status_code: statusCode, count }),
+      });
+      if (res.statusCode !== 200) throw new Error(`faults: ${res.statusCode} ${res.body}`);
+    },
     async addAccount(login, opts = {}) {
       const password = opts.password ?? `${login}-secret`;
       const res = await app.http.inject({
@@ -97,7 +115,7 @@ export async function makeTestApp(options: { latency?: string; env?: Record<stri
     },
     async close() {
       await app.close();
-      rmSync(dir, { recursive: true, force: true });
+      await testStore.cleanup();
     },
   };
 }

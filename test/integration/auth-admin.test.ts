@@ -1,16 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { type ClientRequest, request as httpRequest } from 'node:http';
 import { createAuthenticator } from '../../src/services/auth.js';
 import { updateAccount } from '../../src/services/accounts.js';
 import { verifyPassword } from '../../src/services/passwords.js';
-import { ADMIN_TOKEN, type TestApp, basicAuth, imagesTask, makeTestApp, postImages } from '../helpers/app.js';
+import { ADMIN_TOKEN, type TestApp, eachDialect, basicAuth, imagesTask, makeTestApp, postImages } from '../helpers/app.js';
 
-describe('authentication', () => {
+eachDialect('authentication', (dialect) => {
   let t: TestApp;
   beforeEach(async () => {
-    t = await makeTestApp();
+    t = await makeTestApp({ dialect });
   });
   afterEach(async () => {
     await t.close();
@@ -103,10 +103,10 @@ describe('authentication', () => {
   });
 });
 
-describe('admin API', () => {
+eachDialect('admin API', (dialect) => {
   let t: TestApp;
   beforeEach(async () => {
-    t = await makeTestApp();
+    t = await makeTestApp({ dialect });
   });
   afterEach(async () => {
     await t.close();

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TestApp, imagesTask, makeTestApp, postImages, readyIds } from '../helpers/app.js';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { type TestApp, eachDialect, imagesTask, makeTestApp, postImages, readyIds } from '../helpers/app.js';
 
 const ADV = '/v3/serp/google/images/task_get/advanced/';
 const HTML = '/v3/serp/google/images/task_get/html/';
@@ -17,10 +17,10 @@ interface ImagesResult {
   items: Array<{ type: string; rank_group: number; rank_absolute: number; url?: string }>;
 }
 
-describe('task_get', () => {
+eachDialect('task_get', (dialect) => {
   let t: TestApp;
   beforeEach(async () => {
-    t = await makeTestApp({ latency: 'normal=120s,high=30s' });
+    t = await makeTestApp({ dialect, latency: 'normal=120s,high=30s' });
   });
   afterEach(async () => {
     await t.close();

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TestApp, imagesTask, makeTestApp, postImages } from '../helpers/app.js';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { type TestApp, eachDialect, imagesTask, makeTestApp, postImages } from '../helpers/app.js';
 
 const POST = '/v3/serp/google/images/task_post';
 
@@ -8,10 +8,10 @@ async function balance(t: TestApp, login = 'demo'): Promise<number> {
   return (await t.app.store.accountByLogin(login))!.balanceMicro;
 }
 
-describe('task_post', () => {
+eachDialect('task_post', (dialect) => {
   let t: TestApp;
   beforeEach(async () => {
-    t = await makeTestApp();
+    t = await makeTestApp({ dialect });
   });
   afterEach(async () => {
     await t.close();

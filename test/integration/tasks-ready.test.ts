@@ -1,12 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TestApp, imagesTask, makeTestApp, postImages, readyIds } from '../helpers/app.js';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { type TestApp, eachDialect, imagesTask, makeTestApp, postImages, readyIds } from '../helpers/app.js';
 
 const READY = '/v3/serp/google/images/tasks_ready';
 
-describe('tasks_ready', () => {
+eachDialect('tasks_ready', (dialect) => {
   let t: TestApp;
   beforeEach(async () => {
-    t = await makeTestApp();
+    t = await makeTestApp({ dialect });
   });
   afterEach(async () => {
     await t.close();
@@ -153,21 +153,14 @@ describe('tasks_ready', () => {
   });
 
   it('lists tasks whose execution failed, so the client learns the error from task_get', async () => {
-    const t2 = await makeTestApp();
-    try {
-      // A stored request that no longer validates fails with 40103 instead of looping.
-      const [id] = await postImages(t2, [imagesTask()]);
-      (t2.app.store as unknown as { database: import('better-sqlite3').Database }).database
-        .prepare("UPDATE tasks SET data = '{}' WHERE id = ?")
-        .run(id);
-      await t2.runWorkers();
-      expect(await readyIds(t2)).toEqual([id]);
-      const res = await t2.request('GET', `/v3/serp/google/images/task_get/advanced/${id}`);
-      expect(res.body.tasks![0]).toMatchObject({ status_code: 40103, result: null });
-      expect(await readyIds(t2)).toEqual([]);
-    } finally {
-      await t2.close();
-    }
+    await t.injectFaults(40102);
+    const [id] = await postImages(t, [imagesTask()]);
+    await t.runWorkers();
+    expect(await readyIds(t)).toEqual([id]);
+    const res = await t.request('GET', `/v3/serp/google/images/task_get/advanced/${id}`);
+    expect(res.body.tasks![0]).toMatchObject({ status_code: 40102, status_message: 'No Search Results.', result: null });
+    expect(res.body.tasks_error).toBe(1);
+    expect(await readyIds(t)).toEqual([]);
   });
 
   it('answers the same over a socket (raw fast path) as through the router', async () => {

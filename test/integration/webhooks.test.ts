@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { SerpGoogleImagesTaskGetAdvancedResponseInfo } from 'dataforseo-client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, type TestApp, imagesTask, makeTestApp, postImages, readyIds } from '../helpers/app.js';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { ADMIN_TOKEN, type TestApp, eachDialect, imagesTask, makeTestApp, postImages, readyIds } from '../helpers/app.js';
 import { type WebhookSink, startSink } from '../helpers/webhook-sink.js';
 
 interface ErrorsRow {
@@ -28,11 +28,11 @@ async function admin(t: TestApp, method: 'GET' | 'PATCH', url: string, body?: un
   return res.json() as Record<string, unknown>;
 }
 
-describe('webhooks', () => {
+eachDialect('webhooks', (dialect) => {
   let t: TestApp;
   let sink: WebhookSink;
   beforeEach(async () => {
-    t = await makeTestApp();
+    t = await makeTestApp({ dialect });
     sink = await startSink();
   });
   afterEach(async () => {
@@ -130,7 +130,7 @@ describe('webhooks', () => {
   });
 
   it('refuses internal addresses unless the operator allows them', async () => {
-    const strict = await makeTestApp({ env: { SERPQ_ALLOW_PRIVATE_WEBHOOKS: '0' } });
+    const strict = await makeTestApp({ dialect, env: { SERPQ_ALLOW_PRIVATE_WEBHOOKS: '0' } });
     try {
       const port = new URL(sink.base).port;
       const ids = await postImages(strict, [
@@ -152,16 +152,17 @@ describe('webhooks', () => {
   });
 
   it('lists tasks whose execution failed in serp/errors, with filters, limit and offset', async () => {
-    const ids = await postImages(t, [imagesTask('x'), imagesTask('y'), imagesTask('z', { pingback_url: `${sink.base}/s500/p` })]);
-    const db = (t.app.store as unknown as { database: import('better-sqlite3').Database }).database;
-    db.prepare("UPDATE tasks SET data = '{}' WHERE id IN (?, ?)").run(ids[0], ids[1]);
+    await t.injectFaults(40101, 2);
+    const ids = await postImages(t, [imagesTask('x'), imagesTask('y')]);
+    await t.runWorkers();
+    ids.push(...(await postImages(t, [imagesTask('z', { pingback_url: `${sink.base}/s500/p` })])));
     await t.runWorkers();
     await t.runDeliveries();
     const all = await errors(t);
     expect(all).toHaveLength(3);
     const failed = await errors(t, { filtered_function: 'serp/google/images/task_post' });
     expect(failed.map((r) => r.id).sort()).toEqual([ids[0], ids[1]].sort());
-    expect(failed[0]).toMatchObject({ error_code: 40103, error_message: 'Task execution failed, please try to resubmit the task.' });
+    expect(failed[0]).toMatchObject({ error_code: 40101, error_message: 'Internal SE Server Error.' });
     expect((await errors(t, { filtered_function: 'pingback_url' })).map((r) => r.id)).toEqual([ids[2]]);
     expect(await errors(t, { limit: 2 })).toHaveLength(2);
     expect(await errors(t, { limit: 2, offset: 2 })).toHaveLength(1);

@@ -1,6 +1,6 @@
 import type { ResultFunction, SeTypeDef } from '../../domain/catalog.js';
 import { googleDomainForCountry } from '../../domain/google-domains.js';
-import { STATUS } from '../../domain/status-codes.js';
+import { STATUS, statusByCode } from '../../domain/status-codes.js';
 import type { ExecutionInput, ExecutionOutcome, Executor } from '../executor.js';
 import { type ImagesRenderInput, renderImagesAdvanced, renderImagesExample, renderImagesHtml } from './google-images.js';
 
@@ -40,11 +40,19 @@ function renderInput(input: ExecutionInput, datetime: string): ImagesRenderInput
 }
 
 export function createSandboxExecutor(options: SandboxOptions): Executor {
+  const faults: number[] = [];
   return {
     name: 'sandbox',
     latencyMs: (priority) => (priority === 2 ? options.latency.high : options.latency.normal),
     async execute(): Promise<ExecutionOutcome> {
+      const fault = faults.shift();
+      if (fault !== undefined) {
+        return { statusCode: fault, statusMessage: statusByCode(fault)?.message ?? STATUS.TASK_EXECUTION_FAILED.message };
+      }
       return { statusCode: STATUS.OK.code, statusMessage: STATUS.OK.message };
+    },
+    injectFaults(statusCode, count) {
+      for (let i = 0; i < count; i++) faults.push(statusCode);
     },
     render(input, fn, datetime) {
       const render = RENDERERS[`${input.def.se}/${input.def.seType}`]?.[fn];

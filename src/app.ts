@@ -10,6 +10,7 @@ import { createAccount } from './services/accounts.js';
 import type { ServiceDeps } from './services/deps.js';
 import { createRateLimiter } from './services/rate-limiter.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import { PostgresStore } from './store/postgres/postgres-store.js';
 import type { Store } from './store/store.js';
 import { type Worker, createWorker } from './worker/worker.js';
 import { type Dispatcher, createDispatcher } from './delivery/dispatcher.js';
@@ -86,18 +87,25 @@ export function createBackground(
     onError,
     onCompleted: () => dispatcher.wake(),
   });
+  let unlisten: (() => Promise<void>) | null = null;
   return {
     worker,
     dispatcher,
     start() {
       worker.start();
       dispatcher.start();
+      // Other processes' task_post and completions wake this one early (PostgreSQL); polling stays the truth.
+      store.listen?.(() => worker.wake(), () => dispatcher.wake()).then(
+        (stop) => (unlisten = stop),
+        (err) => onError(err),
+      );
     },
     wake() {
       worker.wake();
       dispatcher.wake();
     },
     async stop() {
+      await unlisten?.();
       await worker.stop();
       await dispatcher.stop();
       await sender.close();
@@ -112,11 +120,27 @@ export const DEMO_LOGIN = 'demo';
 export const DEMO_PASSWORD = 'demo';
 export const DEMO_BALANCE_USD = 100;
 
+/** A store from a --db value: a postgres:// URL (optionally `?schema=name`), else a SQLite path or `:memory:`. */
 export function openStore(db: string): Store {
-  if (/^postgres(ql)?:\/\//.test(db)) {
-    throw new Error('PostgreSQL is not available in this build yet; use a SQLite file path or :memory:');
-  }
+  if (/^postgres(ql)?:\/\//.test(db)) return new PostgresStore({ url: db });
   return new SqliteStore({ path: db });
+}
+
+/**
+ * The clock of a process: real time, or with time travel real time plus an offset kept in the store,
+ * re-read every second so that every process sharing the store agrees on the time.
+ */
+export async function openClock(config: Config, store: Store, base: Clock = systemClock): Promise<{ clock: Clock; stop(): void }> {
+  if (!config.timeTravel) return { clock: base, stop() {} };
+  const clock = createTravelClock(base);
+  const sync = async () => {
+    const saved = Number(await store.getSetting(CLOCK_OFFSET_KEY));
+    if (Number.isFinite(saved) && saved > 0) clock.setOffset(saved);
+  };
+  await sync();
+  const timer = setInterval(() => void sync().catch(() => {}), 1000);
+  timer.unref();
+  return { clock, stop: () => clearInterval(timer) };
 }
 
 export function createExecutor(config: Config): Executor {
@@ -125,16 +149,12 @@ export function createExecutor(config: Config): Executor {
 }
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
-  const baseClock = overrides.clock ?? systemClock;
-  const clock = config.timeTravel ? createTravelClock(baseClock) : baseClock;
   const store = overrides.store ?? openStore(config.db);
   await store.migrate();
   // The time-travel offset is kept in the store: rows written under a moved clock must not end up in
   // the future after a restart, and every process sharing the store must agree on the time.
-  if (isTravelClock(clock)) {
-    const saved = Number(await store.getSetting(CLOCK_OFFSET_KEY));
-    if (Number.isFinite(saved) && saved > 0) clock.setOffset(saved);
-  }
+  const timeSource = await openClock(config, store, overrides.clock ?? systemClock);
+  const clock = timeSource.clock;
 
   // Default credentials only on a fresh database that is reachable from this machine alone.
   let demoCreated = false;
@@ -187,6 +207,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       return address;
     },
     async close() {
+      timeSource.stop();
       await background?.stop();
       await http.close();
       await store.close();

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
-import { DEMO_LOGIN, DEMO_PASSWORD, createApp, createBackground, createExecutor, openStore } from '../app.js';
+import { DEMO_LOGIN, DEMO_PASSWORD, createApp, createBackground, createExecutor, openClock, openStore } from '../app.js';
 import { ConfigError, type ConfigOverrides, isLoopbackHost, loadConfig } from '../config.js';
-import { systemClock } from '../domain/clock.js';
 import { AccountInputError, createAccount, publicAccount } from '../services/accounts.js';
 
 /** The `serpq` command: serve, worker, migrate, accounts. */
@@ -113,9 +112,11 @@ withServerOptions(program.command('worker').description('run workers (and delive
     const config = loadConfig(process.env, overridesFrom(flags));
     const store = openStore(config.db);
     await store.migrate();
-    const background = createBackground(config, store, systemClock, createExecutor(config), {}, (err) => console.error('serpq worker:', err));
+    const time = await openClock(config, store);
+    const background = createBackground(config, store, time.clock, createExecutor(config), {}, (err) => console.error('serpq worker:', err));
     background.start();
     onSignals(async () => {
+      time.stop();
       await background.stop();
       await store.close();
     });

@@ -250,6 +250,12 @@ export interface Store {
   listErrors(accountId: number, q: ErrorQuery): Promise<ErrorRow[]>;
   deliveriesOf(taskId: string): Promise<{ deliveries: DeliveryRow[]; attempts: AttemptRow[] }>;
 
+  /**
+   * Capability: wake-ups from other processes sharing the store (PostgreSQL LISTEN/NOTIFY). A hint
+   * only: workers and delivery loops keep polling. Returns a function that stops listening.
+   */
+  listen?(onTasks: () => void, onDeliveries: () => void): Promise<() => Promise<void>>;
+
   /** Small shared settings, e.g. the time-travel offset. */
   getSetting(key: string): Promise<string | null>;
   setSetting(key: string, value: string): Promise<void>;

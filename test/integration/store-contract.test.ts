@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { READY_WINDOW_MS } from '../../src/domain/task.js';
-import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { PostgresStore, parsePostgresUrl } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { DEFAULT_LIMITS, type AttemptRecord, type NewTask, type Store } from '../../src/store/store.js';
 import { DIALECTS, type Dialect, type TestStore, createTestStore, pgSkipNote } from '../helpers/dialects.js';
@@ -644,3 +644,16 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('PostgreSQL store URLs', () => {
+  it('takes ?schema= (and merges libpq options) off the URL given to pg', () => {
+    expect(parsePostgresUrl('postgres://u:p%40ss@db:5432/serpq')).toEqual({ connectionString: 'postgres://u:p%40ss@db:5432/serpq', schema: null, options: null });
+    expect(parsePostgresUrl('postgres://db/serpq?schema=tenant_1')).toEqual({ connectionString: 'postgres://db/serpq', schema: 'tenant_1', options: null });
+    expect(parsePostgresUrl('postgresql://db/serpq?sslmode=require&schema=s&application_name=x&options=-c%20statement_timeout%3D5000')).toEqual({
+      connectionString: 'postgresql://db/serpq?sslmode=require&application_name=x',
+      schema: 's',
+      options: '-c statement_timeout=5000',
+    });
+    expect(() => new PostgresStore({ url: 'postgres://db/serpq?schema=bad;name' })).toThrow(/invalid PostgreSQL schema/);
+  });
+});

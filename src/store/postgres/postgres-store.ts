@@ -464,20 +464,24 @@ export class PostgresStore implements Store {
     // order), complete them (compare-and-set on state and lease owner: a worker whose lease expired
     // and was taken over completes nothing), write their outbox rows, refund lowered costs, store
     // results, and wake the dispatchers when outbox rows were written (NOTIFY is sent at commit).
+    // "Running" is written `lease_owner = owner AND state <> 2` (a lease owner is only ever set on a
+    // running task): spelled `state = 1`, it lets the planner pick the partial lease index, whose
+    // statistics lag behind bursts of claims (autovacuum), and scan every running task per
+    // completion; this way the rows are found through the primary key.
     const r = await this.#query<{ n: number }>(
       'serpq_complete_tasks',
       `WITH c AS (
          SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::bigint[]) AS c(id, owner, code, message, cost)
        ), prev AS MATERIALIZED (
          SELECT t.id, t.cost_micro FROM tasks t JOIN c ON c.id = t.id
-         WHERE t.state = 1 AND t.lease_owner = c.owner
+         WHERE t.lease_owner = c.owner AND t.state <> 2
          ORDER BY t.id FOR UPDATE OF t
        ), done AS (
          UPDATE tasks t SET state = 2, status_code = c.code, status_message = c.message, completed_at = $6::bigint,
            lease_owner = NULL, lease_expires_at = NULL, cost_micro = coalesce(c.cost, t.cost_micro),
            listed = t.postback_url IS NULL
          FROM c, prev
-         WHERE t.id = c.id AND prev.id = t.id AND t.state = 1 AND t.lease_owner = c.owner
+         WHERE t.id = c.id AND prev.id = t.id AND t.lease_owner = c.owner AND t.state <> 2
          RETURNING t.id, t.account_id, prev.cost_micro AS before, t.cost_micro AS after, t.postback_url, t.pingback_url
        ), outbox AS (
          INSERT INTO webhook_deliveries (task_id, account_id, kind, url, next_attempt_at, created_at)
@@ -610,12 +614,14 @@ export class PostgresStore implements Store {
     }
     const name = a.kind === 'postback' ? (a.ok ? 'serpq_attempt_postback_ok' : 'serpq_attempt_postback_failed') : 'serpq_attempt_pingback';
     // One statement, so one transaction: the lease compare-and-set, the attempt row, the task.
+    // "Pending" is spelled as the complement of the other two states so that the delivery is found
+    // through its primary key, never through the partial due index (see completeTasks).
     const r = await this.#query<{ n: number }>(
       name,
       `WITH s AS (
          UPDATE webhook_deliveries SET attempts = attempts + 1, state = $3, next_attempt_at = coalesce($4::bigint, next_attempt_at),
            lease_owner = NULL, lease_expires_at = NULL
-         WHERE id = $1 AND lease_owner = $2 AND state = 'pending'
+         WHERE id = $1 AND lease_owner = $2 AND state NOT IN ('delivered', 'failed')
          RETURNING id
        ), a AS (
          INSERT INTO webhook_attempts (delivery_id, task_id, account_id, kind, url, method, attempted_at, ok, http_code, duration_ms, response, error)

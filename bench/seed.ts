@@ -77,6 +77,41 @@ const KIND_COLLECTED = 1;
 const KIND_OLD = 2;
 const KIND_POSTBACK = 3;
 
+export const FILLER_ACCOUNTS = FILLERS;
+export const KIND = Object.freeze({ READY: KIND_READY, COLLECTED: KIND_COLLECTED, OLD: KIND_OLD, POSTBACK: KIND_POSTBACK });
+
+export interface PlanSegment {
+  readonly account: number;
+  readonly kind: number;
+  readonly n: number;
+}
+
+/** How `total` rows split into (account, kind) segments; shared by the SQLite and PostgreSQL seeds. */
+export function planRows(total: number, readyId: number, emptyId: number, fillerIds: readonly number[]): PlanSegment[] {
+  const plan: PlanSegment[] = [];
+  const pct = (p: number) => Math.round(total * p);
+  plan.push({ account: readyId, kind: KIND_READY, n: READY_ROWS });
+  plan.push({ account: readyId, kind: KIND_COLLECTED, n: pct(0.1) });
+  plan.push({ account: readyId, kind: KIND_OLD, n: pct(0.02) });
+  plan.push({ account: emptyId, kind: KIND_COLLECTED, n: pct(0.1) });
+  plan.push({ account: emptyId, kind: KIND_OLD, n: pct(0.02) });
+  const used = plan.reduce((a, p) => a + p.n, 0);
+  if (used > total) throw new Error(`total ${total} is too small for the bench accounts (${used} rows)`);
+  const fillers = fillerIds.length;
+  const perFiller = Math.floor((total - used) / fillers);
+  for (let f = 0; f < fillers; f++) {
+    const n = f === fillers - 1 ? total - used - perFiller * (fillers - 1) : perFiller;
+    const ready = Math.min(n, pct(0.005));
+    const postback = Math.min(n - ready, pct(0.05));
+    const old = Math.min(n - ready - postback, pct(0.1));
+    plan.push({ account: fillerIds[f], kind: KIND_READY, n: ready });
+    plan.push({ account: fillerIds[f], kind: KIND_POSTBACK, n: postback });
+    plan.push({ account: fillerIds[f], kind: KIND_OLD, n: old });
+    plan.push({ account: fillerIds[f], kind: KIND_COLLECTED, n: n - ready - postback - old });
+  }
+  return plan;
+}
+
 function sidecarPath(dbPath: string): string {
   return `${dbPath}.json`;
 }
@@ -152,26 +187,7 @@ async function seed(dbPath: string, total: number, log: (s: string) => void): Pr
 
   // Row plan: kind and account per row, then a posting time; rows are inserted in posting-time order
   // (as a live system writes them), which also keeps newId's per-minute prefix cache warm.
-  const plan: { account: number; kind: number; n: number }[] = [];
-  const pct = (p: number) => Math.round(total * p);
-  plan.push({ account: readyAcct.id, kind: KIND_READY, n: READY_ROWS });
-  plan.push({ account: readyAcct.id, kind: KIND_COLLECTED, n: pct(0.1) });
-  plan.push({ account: readyAcct.id, kind: KIND_OLD, n: pct(0.02) });
-  plan.push({ account: emptyAcct.id, kind: KIND_COLLECTED, n: pct(0.1) });
-  plan.push({ account: emptyAcct.id, kind: KIND_OLD, n: pct(0.02) });
-  const used = plan.reduce((a, p) => a + p.n, 0);
-  if (used > total) throw new Error(`total ${total} is too small for the bench accounts (${used} rows)`);
-  const perFiller = Math.floor((total - used) / FILLERS);
-  for (let f = 0; f < FILLERS; f++) {
-    const n = f === FILLERS - 1 ? total - used - perFiller * (FILLERS - 1) : perFiller;
-    const ready = Math.min(n, pct(0.005));
-    const postback = Math.min(n - ready, pct(0.05));
-    const old = Math.min(n - ready - postback, pct(0.1));
-    plan.push({ account: fillers[f].id, kind: KIND_READY, n: ready });
-    plan.push({ account: fillers[f].id, kind: KIND_POSTBACK, n: postback });
-    plan.push({ account: fillers[f].id, kind: KIND_OLD, n: old });
-    plan.push({ account: fillers[f].id, kind: KIND_COLLECTED, n: n - ready - postback - old });
-  }
+  const plan = planRows(total, readyAcct.id, emptyAcct.id, fillers.map((f) => f.id));
 
   const rand = rng(0x5e7f00d + total);
   const accountOf = new Int32Array(total);

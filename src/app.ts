@@ -8,13 +8,14 @@ import { createHttpServer } from './http/server.js';
 import { createAuthenticator } from './services/auth.js';
 import { createAccount } from './services/accounts.js';
 import type { ServiceDeps } from './services/deps.js';
-import { createRateLimiter } from './services/rate-limiter.js';
+import { createRateLimiter, createSharedRateLimiter } from './services/rate-limiter.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import { PostgresStore } from './store/postgres/postgres-store.js';
 import type { Store } from './store/store.js';
 import { type Worker, createWorker } from './worker/worker.js';
 import { type Dispatcher, createDispatcher } from './delivery/dispatcher.js';
 import { createSender } from './delivery/send.js';
+import { type Retention, createRetention } from './worker/retention.js';
 import { type ResultFunction, findSeType } from './domain/catalog.js';
 import { completedTaskEnvelope } from './services/get-task.js';
 
@@ -29,6 +30,7 @@ export interface App {
   readonly http: FastifyInstance;
   readonly worker: Worker | null;
   readonly dispatcher: Dispatcher | null;
+  readonly retention: Retention | null;
   readonly adminToken: string;
   /** Set when the demo account was created on this start. */
   readonly demoCreated: boolean;
@@ -49,6 +51,7 @@ export interface AppOverrides {
 export interface Background {
   readonly worker: Worker;
   readonly dispatcher: Dispatcher;
+  readonly retention: Retention;
   start(): void;
   /** After the clock moved: re-check what became due. */
   wake(): void;
@@ -87,13 +90,16 @@ export function createBackground(
     onError,
     onCompleted: () => dispatcher.wake(),
   });
+  const retention = createRetention({ store, clock, onError });
   let unlisten: (() => Promise<void>) | null = null;
   return {
     worker,
     dispatcher,
+    retention,
     start() {
       worker.start();
       dispatcher.start();
+      retention.start();
       // Other processes' task_post and completions wake this one early (PostgreSQL); polling stays the truth.
       store.listen?.(() => worker.wake(), () => dispatcher.wake()).then(
         (stop) => (unlisten = stop),
@@ -105,6 +111,7 @@ export function createBackground(
       dispatcher.wake();
     },
     async stop() {
+      retention.stop();
       await unlisten?.();
       await worker.stop();
       await dispatcher.stop();
@@ -177,7 +184,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const http = createHttpServer({
     services,
     auth,
-    limiter: createRateLimiter(clock),
+    // Several API nodes share one store: count limits there; a single process counts them itself.
+    limiter: store.countHit ? createSharedRateLimiter(store.countHit.bind(store), clock) : createRateLimiter(clock),
     admin: {
       store,
       clock,
@@ -199,6 +207,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     http,
     worker: background?.worker ?? null,
     dispatcher: background?.dispatcher ?? null,
+    retention: background?.retention ?? null,
     adminToken,
     demoCreated,
     async listen() {

@@ -4,7 +4,7 @@ import { findSeType, isKnownEngine } from '../domain/catalog.js';
 import { STATUS, type StatusDef } from '../domain/status-codes.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { listReady, listReadySync } from '../services/list-ready.js';
-import type { RateLimiter } from '../services/rate-limiter.js';
+import type { RateDecision, RateLimiter } from '../services/rate-limiter.js';
 import type { AccountRow } from '../store/store.js';
 import type { Gate, GateOutcome } from './gate.js';
 
@@ -25,21 +25,25 @@ function errorBody(status: StatusDef, startedAt: number): string {
  */
 export function createReadyAnswer(services: ServiceDeps, limiter: RateLimiter) {
   /** The answer when it needs no I/O (an error, or a store that reads synchronously); else null. */
+  const unknownScope = (se?: string, seType?: string) =>
+    (se !== undefined && !isKnownEngine(se)) || (seType !== undefined && !findSeType(se ?? '', seType));
   const now = (account: AccountRow, url: string, startedAt: number, se?: string, seType?: string): Answer | null => {
-    if ((se !== undefined && !isKnownEngine(se)) || (seType !== undefined && !findSeType(se ?? '', seType))) {
-      return { status: STATUS.NOT_FOUND.http, body: errorBody(STATUS.NOT_FOUND, startedAt) };
-    }
-    if (!limiter.hit(`ready:${account.id}`, account.limits.tasksReadyPerMinute).allowed) {
+    if (unknownScope(se, seType)) return { status: STATUS.NOT_FOUND.http, body: errorBody(STATUS.NOT_FOUND, startedAt) };
+    // With shared (store) counters the limit is checked on the async path, once.
+    if (limiter.shared || !services.store.listReadySync) return null;
+    if (!(limiter.hit(`ready:${account.id}`, account.limits.tasksReadyPerMinute) as RateDecision).allowed) {
       return { status: 200, body: errorBody(STATUS.RATE_LIMIT, startedAt) };
     }
     const page = listReadySync(services, { account, url, startedAt }, { se, seType });
     return page === null ? null : { status: 200, body: page };
   };
-  /** The page read asynchronously, after `now` passed the checks and returned null. */
-  const page = async (account: AccountRow, url: string, startedAt: number, se?: string, seType?: string): Promise<Answer> => ({
-    status: 200,
-    body: await listReady(services, { account, url, startedAt }, { se, seType }),
-  });
+  /** The answer read asynchronously, after `now` returned null (its checks not yet counted). */
+  const page = async (account: AccountRow, url: string, startedAt: number, se?: string, seType?: string): Promise<Answer> => {
+    if (!(await limiter.hit(`ready:${account.id}`, account.limits.tasksReadyPerMinute)).allowed) {
+      return { status: 200, body: errorBody(STATUS.RATE_LIMIT, startedAt) };
+    }
+    return { status: 200, body: await listReady(services, { account, url, startedAt }, { se, seType }) };
+  };
   const answer = async (account: AccountRow, url: string, startedAt: number, se?: string, seType?: string): Promise<Answer> =>
     now(account, url, startedAt, se, seType) ?? page(account, url, startedAt, se, seType);
   return Object.assign(answer, { now, page });

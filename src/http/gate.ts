@@ -1,6 +1,6 @@
 import { STATUS, type StatusDef } from '../domain/status-codes.js';
 import type { Authenticator } from '../services/auth.js';
-import type { RateLimiter } from '../services/rate-limiter.js';
+import type { RateDecision, RateLimiter } from '../services/rate-limiter.js';
 import type { AccountRow } from '../store/store.js';
 
 /**
@@ -21,9 +21,8 @@ export interface Gate {
 const CHALLENGE = { 'www-authenticate': 'Basic realm="DataForSEO REST API"' };
 
 export function createGate(auth: Authenticator, limiter: RateLimiter): Gate {
-  const admit = (account: AccountRow): GateOutcome => {
+  const admit = (account: AccountRow, rate: RateDecision): GateOutcome => {
     const key = String(account.id);
-    const rate = limiter.hit(`req:${key}`, account.limits.requestsPerMinute);
     const headers = { 'x-ratelimit-limit': String(account.limits.requestsPerMinute), 'x-ratelimit-remaining': String(rate.remaining) };
     if (!rate.allowed) return { ok: false, status: STATUS.RATE_LIMIT, headers };
     if (!limiter.enter(`cc:${key}`, account.limits.concurrentRequests)) return { ok: false, status: STATUS.TOO_MANY_SIMULTANEOUS, headers };
@@ -34,14 +33,17 @@ export function createGate(auth: Authenticator, limiter: RateLimiter): Gate {
     };
     return { ok: true, account, headers, release };
   };
+  const count = (account: AccountRow) => limiter.hit(`req:${account.id}`, account.limits.requestsPerMinute);
   const gate = async (authorization: string | undefined): Promise<GateOutcome> => {
     const account = await auth.authenticate(authorization);
-    return account ? admit(account) : { ok: false, status: STATUS.UNAUTHORIZED, headers: CHALLENGE };
+    return account ? admit(account, await count(account)) : { ok: false, status: STATUS.UNAUTHORIZED, headers: CHALLENGE };
   };
   return Object.assign(gate, {
     sync(authorization: string | undefined): GateOutcome | undefined {
+      // Shared counters (several API nodes) are counted in the store: only the async path does that.
+      if (limiter.shared) return undefined;
       const account = auth.cached(authorization);
-      return account ? admit(account) : undefined;
+      return account ? admit(account, count(account) as RateDecision) : undefined;
     },
   });
 }

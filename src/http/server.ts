@@ -130,9 +130,9 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   registerAdmin(app, deps.admin);
 
   /** Applies the tasks_ready/tasks_fixed per-minute limit (default 20) and answers 40202 past it. */
-  const readyLimited = (req: FastifyRequest, reply: FastifyReply): boolean => {
+  const readyLimited = async (req: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
     const account = req.account as AccountRow;
-    if (limiter.hit(`ready:${account.id}`, account.limits.tasksReadyPerMinute).allowed) return false;
+    if ((await limiter.hit(`ready:${account.id}`, account.limits.tasksReadyPerMinute)).allowed) return false;
     sendEnvelope(reply, STATUS.RATE_LIMIT, req.startedAt);
     return true;
   };
@@ -153,7 +153,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     handler: async (req: FastifyRequest<{ Params: { se: string; seType: string } }>, reply) => {
       const def = findSeType(req.params.se, req.params.seType);
       if (!def || !def.tasksFixed) return sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt);
-      if (readyLimited(req, reply)) return reply;
+      if (await readyLimited(req, reply)) return reply;
       return reply.type(JSON_TYPE).send(await listReady(services, ctxOf(req), { se: def.se, seType: def.seType }, 'tasks_fixed'));
     },
   });

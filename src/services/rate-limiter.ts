@@ -13,7 +13,10 @@ export interface RateDecision {
 }
 
 export interface RateLimiter {
-  hit(key: string, limit: number, windowMs?: number): RateDecision;
+  /** True when counts live in a shared store (answers are promises). */
+  readonly shared: boolean;
+  /** Counts a hit; synchronous in process, a promise when the counters live in a shared store. */
+  hit(key: string, limit: number, windowMs?: number): RateDecision | Promise<RateDecision>;
   /** Remaining hits without taking one. */
   peek(key: string, limit: number, windowMs?: number): number;
   /** Takes a concurrency slot; false when `max` are in flight. */
@@ -27,7 +30,12 @@ interface Ring {
   count: number;
 }
 
-export function createRateLimiter(clock: Clock): RateLimiter {
+/** The in-process limiter: answers at once. */
+export interface LocalRateLimiter extends RateLimiter {
+  hit(key: string, limit: number, windowMs?: number): RateDecision;
+}
+
+export function createRateLimiter(clock: Clock): LocalRateLimiter {
   const rings = new Map<string, Ring>();
   const inFlight = new Map<string, number>();
 
@@ -48,6 +56,7 @@ export function createRateLimiter(clock: Clock): RateLimiter {
   };
 
   return {
+    shared: false,
     hit(key, limit, windowMs = 60_000) {
       if (limit <= 0) return { allowed: false, remaining: 0 };
       const now = clock.now();
@@ -74,5 +83,29 @@ export function createRateLimiter(clock: Clock): RateLimiter {
       if (n <= 0) inFlight.delete(key);
       else inFlight.set(key, n);
     },
+  };
+}
+
+/**
+ * Per-minute limits shared by every API node of a store (PostgreSQL): fixed windows aligned to the
+ * shared clock's minutes, counted with one upsert per hit. Concurrency slots stay per process (a
+ * crashed node must not leak slots that no one returns); each node enforces the full limit.
+ */
+export function createSharedRateLimiter(
+  countHit: (key: string, windowStart: number, windowMs: number) => Promise<number>,
+  clock: Clock,
+): RateLimiter {
+  const local = createRateLimiter(clock);
+  return {
+    shared: true,
+    async hit(key, limit, windowMs = 60_000) {
+      if (limit <= 0) return { allowed: false, remaining: 0 };
+      const windowStart = Math.floor(clock.now() / windowMs) * windowMs;
+      const n = await countHit(key, windowStart, windowMs);
+      return { allowed: n <= limit, remaining: Math.max(0, limit - n) };
+    },
+    peek: (key, limit, windowMs) => local.peek(key, limit, windowMs),
+    enter: (key, max) => local.enter(key, max),
+    leave: (key) => local.leave(key),
   };
 }

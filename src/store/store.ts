@@ -192,6 +192,13 @@ export interface ErrorQuery {
   readonly offset: number;
 }
 
+export interface RetentionCut {
+  readonly now: number;
+  readonly resultsBefore: number;
+  readonly attemptsBefore: number;
+  readonly tasksBefore: number;
+}
+
 export type ReadyScope = { readonly se?: string; readonly seType?: string };
 
 export interface Store {
@@ -255,6 +262,21 @@ export interface Store {
    * only: workers and delivery loops keep polling. Returns a function that stops listening.
    */
   listen?(onTasks: () => void, onDeliveries: () => void): Promise<() => Promise<void>>;
+
+  /**
+   * Capability of stores shared by several API nodes (PostgreSQL): counts one hit of `key` in the
+   * fixed window starting at `windowStart` and returns the window's count including it. Stores used by
+   * one process leave it undefined, and limits are counted in process (exact sliding windows).
+   */
+  countHit?(key: string, windowStart: number, windowMs: number): Promise<number>;
+
+  /**
+   * Deletes what retention no longer keeps, at most `batch` rows per table per call (so no lock is
+   * held long): stored results of tasks completed before `resultsBefore`, webhook attempts before
+   * `attemptsBefore`, tasks (with their outbox rows) posted before `tasksBefore`, expired counters.
+   * Returns how many rows went.
+   */
+  purgeExpired(cut: RetentionCut, batch: number): Promise<number>;
 
   /** Small shared settings, e.g. the time-travel offset. */
   getSetting(key: string): Promise<string | null>;

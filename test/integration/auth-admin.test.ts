@@ -55,12 +55,16 @@ eachDialect('authentication', (dialect) => {
   it('applies an account change made through the admin API to the next request', async () => {
     const auth = await t.addAccount('changing', { password: 'first-password' });
     expect((await t.request('GET', '/v3/serp/tasks_ready', { auth })).status).toBe(200);
-    const patched = await t.app.http.inject({ method: 'PATCH', url: '/admin/accounts/changing', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: JSON.stringify({ password: 'second-password', limits: { requests_per_minute: 1 } }) });
+    const patched = await t.app.http.inject({ method: 'PATCH', url: '/admin/accounts/changing', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: JSON.stringify({ password: 'second-password', limits: { requests_per_minute: 2 } }) });
     expect(patched.statusCode).toBe(200);
     expect((await t.request('GET', '/v3/serp/tasks_ready', { auth })).status).toBe(401);
     const fresh = basicAuth('changing', 'second-password');
     expect((await t.request('GET', '/v3/appendix/errors', { auth: fresh })).body.status_code).toBe(20000);
-    expect((await t.request('GET', '/v3/appendix/errors', { auth: fresh })).body.status_code).toBe(40202);
+    // The new limit of 2 per minute applies at once (whether the earlier call of this minute counts
+    // depends on the counter: sliding in process, per clock minute when shared by several nodes).
+    const next = [];
+    for (let i = 0; i < 2; i++) next.push((await t.request('GET', '/v3/appendix/errors', { auth: fresh })).body.status_code);
+    expect(next).toContain(40202);
   });
 
   it('sets X-RateLimit headers and answers 40202 past the per-minute request limit', async () => {

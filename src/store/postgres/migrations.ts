@@ -147,4 +147,20 @@ CREATE INDEX webhook_attempts_failed ON webhook_attempts (account_id, attempted_
 CREATE INDEX tasks_failed ON tasks (account_id, completed_at) WHERE state = 2 AND status_code <> 20000;
 `,
   },
+  {
+    version: 3,
+    name: 'shared rate-limit counters',
+    sql: `
+-- Per-minute request counters shared by every API node (fixed windows on the shared clock).
+CREATE TABLE rate_counters (
+  key TEXT NOT NULL,
+  window_start BIGINT NOT NULL,
+  n INTEGER NOT NULL,
+  expires_at BIGINT NOT NULL,
+  PRIMARY KEY (key, window_start)
+);
+CREATE INDEX rate_counters_expiry ON rate_counters (expires_at);
+CREATE INDEX tasks_posted ON tasks (posted_at);
+`,
+  },
 ];

@@ -18,6 +18,7 @@ import type {
   NewTask,
   PostOutcome,
   ReadyScope,
+  RetentionCut,
   Store,
   TaskRow,
 } from '../store.js';
@@ -765,6 +766,47 @@ export class PostgresStore implements Store {
         error: x.error,
       })),
     };
+  }
+
+  // ---- shared counters and retention ---------------------------------------------------------
+
+  async countHit(key: string, windowStart: number, windowMs: number): Promise<number> {
+    const r = await this.#query<{ n: number }>(
+      'serpq_count_hit',
+      `INSERT INTO rate_counters (key, window_start, n, expires_at) VALUES ($1, $2, 1, $3)
+       ON CONFLICT (key, window_start) DO UPDATE SET n = rate_counters.n + 1 RETURNING n`,
+      [key, windowStart, windowStart + 2 * windowMs],
+    );
+    return r.rows[0].n;
+  }
+
+  async purgeExpired(cut: RetentionCut, batch: number): Promise<number> {
+    // Bounded batches, each its own short statement: no long locks on a large table.
+    const results = await this.#query(
+      'serpq_purge_results',
+      `DELETE FROM task_results WHERE (task_id, fn) IN (
+         SELECT r.task_id, r.fn FROM task_results r JOIN tasks t ON t.id = r.task_id WHERE t.completed_at < $1 LIMIT $2)`,
+      [cut.resultsBefore, batch],
+    );
+    const attempts = await this.#query(
+      'serpq_purge_attempts',
+      'DELETE FROM webhook_attempts WHERE id IN (SELECT id FROM webhook_attempts WHERE attempted_at < $1 ORDER BY id LIMIT $2)',
+      [cut.attemptsBefore, batch],
+    );
+    const tasks = await this.#query(
+      'serpq_purge_tasks',
+      `WITH old AS (SELECT id FROM tasks WHERE posted_at < $1 ORDER BY posted_at LIMIT $2 FOR UPDATE SKIP LOCKED),
+            r AS (DELETE FROM task_results WHERE task_id IN (SELECT id FROM old)),
+            d AS (DELETE FROM webhook_deliveries WHERE task_id IN (SELECT id FROM old))
+       DELETE FROM tasks WHERE id IN (SELECT id FROM old)`,
+      [cut.tasksBefore, batch],
+    );
+    const counters = await this.#query(
+      'serpq_purge_counters',
+      'DELETE FROM rate_counters WHERE (key, window_start) IN (SELECT key, window_start FROM rate_counters WHERE expires_at < $1 LIMIT $2)',
+      [cut.now, batch],
+    );
+    return (results.rowCount ?? 0) + (attempts.rowCount ?? 0) + (tasks.rowCount ?? 0) + (counters.rowCount ?? 0);
   }
 
   // ---- settings ------------------------------------------------------------------------------

@@ -132,4 +132,12 @@ CREATE INDEX webhook_attempts_failed ON webhook_attempts (account_id, attempted_
 CREATE INDEX tasks_failed ON tasks (account_id, completed_at) WHERE state = 2 AND status_code <> 20000;
 `,
   },
+  {
+    version: 3,
+    name: 'retention index',
+    sql: `
+-- Retention deletes the oldest tasks in bounded batches, by posting time.
+CREATE INDEX tasks_posted ON tasks (posted_at);
+`,
+  },
 ];

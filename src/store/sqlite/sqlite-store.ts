@@ -16,6 +16,7 @@ import type {
   NewTask,
   PostOutcome,
   ReadyScope,
+  RetentionCut,
   Store,
   TaskRow,
 } from '../store.js';
@@ -233,6 +234,15 @@ export class SqliteStore implements Store {
         `INSERT INTO webhook_deliveries (task_id, account_id, kind, url, next_attempt_at, created_at) VALUES (@taskId, @accountId, @kind, @url, @now, @now)
          ON CONFLICT (task_id, kind) DO UPDATE SET state = 'pending', next_attempt_at = @now, lease_owner = NULL, lease_expires_at = NULL`,
       ),
+      purgeResults: db.prepare(
+        `DELETE FROM task_results WHERE task_id IN (
+           SELECT r.task_id FROM task_results r JOIN tasks t ON t.id = r.task_id WHERE t.completed_at < ? LIMIT ?)`,
+      ),
+      purgeAttempts: db.prepare('DELETE FROM webhook_attempts WHERE id IN (SELECT id FROM webhook_attempts WHERE attempted_at < ? ORDER BY id LIMIT ?)'),
+      oldTasks: db.prepare('SELECT id FROM tasks WHERE posted_at < ? ORDER BY posted_at LIMIT ?').pluck(),
+      purgeTask: db.prepare('DELETE FROM tasks WHERE id = ?'),
+      purgeTaskResults: db.prepare('DELETE FROM task_results WHERE task_id = ?'),
+      purgeTaskDeliveries: db.prepare('DELETE FROM webhook_deliveries WHERE task_id = ?'),
       getSetting: db.prepare('SELECT value FROM settings WHERE key = ?').pluck(),
       setSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       deliveriesOf: db.prepare('SELECT kind, state, attempts, next_attempt_at FROM webhook_deliveries WHERE task_id = ? ORDER BY kind'),
@@ -571,6 +581,27 @@ export class SqliteStore implements Store {
       error: a.error,
     }));
     return { deliveries, attempts };
+  }
+
+  async purgeExpired(cut: RetentionCut, batch: number): Promise<number> {
+    const s = this.#stmts;
+    // One short write transaction per table: readers never wait long behind retention.
+    let n = withBusyRetry(() => s.purgeResults.run(cut.resultsBefore, batch).changes);
+    n += withBusyRetry(() => s.purgeAttempts.run(cut.attemptsBefore, batch).changes);
+    n += withBusyRetry(() =>
+      this.#db
+        .transaction(() => {
+          const ids = s.oldTasks.all(cut.tasksBefore, batch) as string[];
+          for (const id of ids) {
+            s.purgeTaskResults.run(id);
+            s.purgeTaskDeliveries.run(id);
+            s.purgeTask.run(id);
+          }
+          return ids.length;
+        })
+        .immediate(),
+    );
+    return n;
   }
 
   async getSetting(key: string): Promise<string | null> {

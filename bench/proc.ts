@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 
 /**
  * Child processes of the benchmark: servers and workers, optionally pinned to one core with taskset.
@@ -33,8 +33,8 @@ export const HAS_TASKSET = (() => {
   }
 })();
 
-/** Pins this process (all its threads) to `cpu`; returns false when taskset is missing or refuses. */
-export function pinSelf(cpu: number): boolean {
+/** Pins this process (all its threads) to `cpu` (a core, or a list such as '0,1'); false when taskset is missing or refuses. */
+export function pinSelf(cpu: number | string): boolean {
   if (!HAS_TASKSET) return false;
   try {
     execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(process.pid)], { stdio: 'ignore' });
@@ -129,6 +129,28 @@ const CLK_TCK = (() => {
     return 100;
   }
 })();
+
+/**
+ * Cumulative CPU ms of every process whose command name is `comm` (e.g. 'postgres': the postmaster,
+ * its backends and background processes). Processes that exit between two readings drop out, so take
+ * differences over windows in which the set is stable (a pool's backends live as long as the pool).
+ */
+export function cpuTimeOfComm(comm: string): number {
+  let total = 0;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (name !== comm) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+    } catch {
+      // The process exited meanwhile.
+    }
+  }
+  return total;
+}
 
 export function cpuModel(): string {
   try {

@@ -8,7 +8,9 @@ import { renderImagesAdvanced, type ImagesRenderInput } from '../src/executors/s
 import { createAccount } from '../src/services/accounts.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { httpGet, runLoad, sequential, type LoadRun } from './load.js';
+import { runPgBench } from './pg-bench.js';
 import { summarizeProfile } from './profile.js';
+import { runWebhookBench } from './webhooks.js';
 import { type Child, HAS_TASKSET, cpuModel, pinSelf, sleep, spawnChild, waitForOutput } from './proc.js';
 import { BENCH_PASSWORD, EMPTY_LOGIN, HIGH_LIMITS, KEYWORDS, READY_LOGIN, READY_ROWS, ensureSeeded } from './seed.js';
 import { fmtInt, markdownTable, mean, median, percentile, round, table } from './stats.js';
@@ -74,6 +76,32 @@ async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** What the PostgreSQL and webhook parts (bench/pg-bench.ts, bench/webhooks.ts) use from this runner. */
+export interface BenchContext {
+  readonly root: string;
+  readonly data: string;
+  readonly results: string;
+  readonly quick: boolean;
+  readonly argv: readonly string[];
+  readonly machine: Record<string, unknown>;
+  readonly serverCpu: number;
+  readonly loadCpu: number;
+  readonly adminToken: string;
+  readonly serpqCmd: { command: string; prefix: string[]; how: string };
+  log(s: string): void;
+  phase<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  startSerpq(db: string, extra?: string[], nodeArgs?: string[], cpu?: number | null): Promise<{ child: Child; base: string }>;
+  startBare(fullFile: string, emptyFile: string): Promise<{ child: Child; base: string }>;
+  throughputPairing: typeof throughputPairing;
+  flatness: typeof flatness;
+  expectPage: typeof expectPage;
+  ingestRequests(login?: string): ReturnType<typeof ingestRequests>;
+  ingestBodies(): string[];
+  basic(login: string): string;
+  readonly loadAverages: Record<string, number>;
+  readonly phaseTimes: Record<string, number>;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Children
 
@@ -95,11 +123,16 @@ function build(): { command: string; prefix: string[]; how: string } {
 
 let serpqCmd: { command: string; prefix: string[]; how: string };
 
-async function startSerpq(db: string, extra: string[] = ['--no-workers'], nodeArgs: string[] = []): Promise<{ child: Child; base: string }> {
+async function startSerpq(
+  db: string,
+  extra: string[] = ['--no-workers'],
+  nodeArgs: string[] = [],
+  cpu: number | null = SERVER_CPU,
+): Promise<{ child: Child; base: string }> {
   const child = spawnChild(
     serpqCmd.command,
     [...nodeArgs, ...serpqCmd.prefix, 'serve', '--db', db, '--host', '127.0.0.1', '--port', '0', '--admin-token', ADMIN_TOKEN, '--log-level', 'silent', ...extra],
-    { cpu: SERVER_CPU, cwd: ROOT },
+    { cpu: cpu ?? undefined, cwd: ROOT },
   );
   const port = await waitForOutput(child, /serving the DataForSEO v3 SERP API at http:\/\/127\.0\.0\.1:(\d+)/);
   return { child, base: `http://127.0.0.1:${port}` };
@@ -131,7 +164,7 @@ function expectPage(body: string, rows: number, what: string): Envelope {
 // ---------------------------------------------------------------------------------------------------
 // 1. tasks_ready throughput vs bare node:http
 
-interface Pairing {
+export interface Pairing {
   readonly name: string;
   readonly bare: LoadRun[];
   readonly serpq: LoadRun[];
@@ -149,18 +182,21 @@ async function throughputPairing(
   serpq: Child,
   headers: Record<string, string>,
   bodyBytes: { bare: number; serpq: number },
+  options: { rounds?: number; serpqProbe?: () => number; probeName?: string } = {},
 ): Promise<Pairing> {
   const out: Pairing = { name, bare: [], serpq: [], ratios: [], cpuRatios: [], bodyBytes };
   const one = async (who: 'bare' | 'serpq') => {
     const url = who === 'bare' ? bareUrl : serpqUrl;
     const pid = who === 'bare' ? bare.pid : serpq.pid;
+    const cpuProbe = who === 'serpq' ? options.serpqProbe : undefined;
     await runLoad({ url, connections: READY_CONNECTIONS, durationS: WARM_S, headers });
-    const r = await runLoad({ url, connections: READY_CONNECTIONS, durationS: MEASURE_S, headers, serverPid: pid });
+    const r = await runLoad({ url, connections: READY_CONNECTIONS, durationS: MEASURE_S, headers, serverPid: pid, cpuProbe });
     if (r.errors > 0 || r.non2xx > 0) throw new Error(`${name} ${who}: ${r.errors} errors, ${r.non2xx} non-2xx`);
-    log(`  ${name} ${who.padEnd(5)} ${fmtInt(r.rps).padStart(7)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  ${round(r.mbPerSec, 1)} MB/s  server cpu ${round(r.serverCpu * 100, 0)}% (${fmtInt(r.perServerCpuSec)} req per cpu-s), load gen cpu ${round(r.loadGenCpu * 100, 0)}%`);
+    const probe = cpuProbe ? `, ${options.probeName ?? 'probe'} cpu ${round(r.probeCpu * 100, 0)}%` : '';
+    log(`  ${name} ${who.padEnd(5)} ${fmtInt(r.rps).padStart(7)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  ${round(r.mbPerSec, 1)} MB/s  server cpu ${round(r.serverCpu * 100, 0)}% (${fmtInt(r.perServerCpuSec)} req per cpu-s), load gen cpu ${round(r.loadGenCpu * 100, 0)}%${probe}`);
     return r;
   };
-  for (let i = 0; i < ROUNDS; i++) {
+  for (let i = 0; i < (options.rounds ?? ROUNDS); i++) {
     // Alternate who goes first, so a slow drift of the machine does not favour one side.
     const order: ('bare' | 'serpq')[] = i % 2 === 0 ? ['bare', 'serpq'] : ['serpq', 'bare'];
     const got: Partial<Record<'bare' | 'serpq', LoadRun>> = {};
@@ -171,6 +207,56 @@ async function throughputPairing(
     out.cpuRatios.push((got.serpq as LoadRun).perServerCpuSec / (got.bare as LoadRun).perServerCpuSec);
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 2. Latency flatness: the same 1000-row page, small vs big database, sequential requests
+
+export interface FlatRow {
+  readonly scope: string;
+  readonly requests: number;
+  readonly smallP50Ms: number;
+  readonly bigP50Ms: number;
+  readonly smallP99Ms: number;
+  readonly bigP99Ms: number;
+  readonly smallServerP50Ms: number;
+  readonly bigServerP50Ms: number;
+  readonly ratio: number;
+  readonly serverRatio: number;
+}
+
+async function flatness(smallServer: { base: string }, big: { base: string }, smallRows: number, bigRows: number, headers: Record<string, string>): Promise<FlatRow[]> {
+  const scopes = ['/v3/serp/tasks_ready', '/v3/serp/google/tasks_ready', '/v3/serp/google/images/tasks_ready'];
+  const check = (b: string) => {
+    if (!b.includes(`"result_count":${READY_ROWS},`)) throw new Error(`flatness: page is not ${READY_ROWS} rows: ${b.slice(0, 300)}`);
+  };
+  const rows: FlatRow[] = [];
+  for (const scope of scopes) {
+    for (const s of [smallServer, big]) await sequential(s.base + scope, headers, 30, check);
+    const acc = { small: { c: [] as number[], s: [] as number[] }, big: { c: [] as number[], s: [] as number[] } };
+    for (let done = 0; done < FLAT_REQUESTS; done += FLAT_BLOCK) {
+      for (const [key, s] of [['small', smallServer], ['big', big]] as const) {
+        const r = await sequential(s.base + scope, headers, FLAT_BLOCK, check);
+        acc[key].c.push(...r.samples);
+        acc[key].s.push(...r.serverTimes);
+      }
+    }
+    const row: FlatRow = {
+      scope,
+      requests: acc.small.c.length,
+      smallP50Ms: median(acc.small.c),
+      bigP50Ms: median(acc.big.c),
+      smallP99Ms: percentile(acc.small.c, 99),
+      bigP99Ms: percentile(acc.big.c, 99),
+      smallServerP50Ms: median(acc.small.s),
+      bigServerP50Ms: median(acc.big.s),
+      ratio: median(acc.big.c) / median(acc.small.c),
+      serverRatio: median(acc.big.s) / median(acc.small.s),
+    };
+    log(`  ${scope}: p50 ${round(row.smallP50Ms, 3)} ms (${fmtInt(smallRows)}) vs ${round(row.bigP50Ms, 3)} ms (${fmtInt(bigRows)}) = ${round(row.ratio, 3)}x; service time p50 ${round(row.smallServerP50Ms, 2)} vs ${round(row.bigServerP50Ms, 2)} ms`);
+    rows.push(row);
+  }
+  return rows;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -232,14 +318,14 @@ function removeDb(db: string): void {
   for (const s of ['', '-wal', '-shm']) rmSync(db + s, { force: true });
 }
 
-function ingestRequests() {
+function ingestRequests(login = 'bench-ingest') {
   const bodies = ingestBodies();
   let next = 0;
   return [
     {
       method: 'POST',
       path: '/v3/serp/google/images/task_post',
-      headers: { authorization: basic('bench-ingest'), 'content-type': 'application/json' },
+      headers: { authorization: basic(login), 'content-type': 'application/json' },
       setupRequest: (req: { body?: string | Buffer }) => ({ ...req, body: bodies[next++ % bodies.length] }),
     },
   ];
@@ -411,6 +497,45 @@ async function main(): Promise<void> {
   serpqCmd = await phase('build', async () => build());
   log(`  serpq runs as: ${serpqCmd.how}`);
 
+  // Parts: a plain run is SQLite + webhooks; --sqlite, --webhooks, --pg select parts explicitly.
+  const explicit = flag('--sqlite') || flag('--webhooks') || flag('--pg');
+  const parts = {
+    sqlite: explicit ? flag('--sqlite') || flag('--profile') : true,
+    webhooks: explicit ? flag('--webhooks') : !flag('--profile'),
+    pg: flag('--pg'),
+  };
+  log(`  parts: ${Object.entries(parts).filter(([, v]) => v).map(([k]) => k).join(', ')}`);
+  const ctx: BenchContext = {
+    root: ROOT,
+    data: DATA,
+    results: RESULTS,
+    quick: QUICK,
+    argv,
+    machine,
+    serverCpu: SERVER_CPU,
+    loadCpu: LOAD_CPU,
+    adminToken: ADMIN_TOKEN,
+    serpqCmd,
+    log,
+    phase,
+    startSerpq,
+    startBare,
+    throughputPairing,
+    flatness,
+    expectPage,
+    ingestRequests,
+    ingestBodies,
+    basic,
+    loadAverages,
+    phaseTimes,
+  };
+  if (parts.sqlite) await sqliteBench(started, machine);
+  if (parts.webhooks) await runWebhookBench(ctx);
+  if (parts.pg) await runPgBench(ctx);
+}
+
+/** The SQLite part: tasks_ready vs bare, flatness, ingest and execution, render (or --profile). */
+async function sqliteBench(started: number, machine: Record<string, unknown>): Promise<void> {
   const bigDb = join(DATA, `serpq-${ROWS}.db`);
   const smallDb = join(DATA, `serpq-${SMALL_ROWS}.db`);
   const seeded = await phase('seed', async () => {
@@ -468,36 +593,7 @@ async function main(): Promise<void> {
     const flat = await phase('latency flatness', async () => {
       const smallServer = await startSerpq(smallDb);
       small = smallServer;
-      const scopes = ['/v3/serp/tasks_ready', '/v3/serp/google/tasks_ready', '/v3/serp/google/images/tasks_ready'];
-      const check = (b: string) => {
-        if (!b.includes(`"result_count":${READY_ROWS},`)) throw new Error(`flatness: page is not ${READY_ROWS} rows: ${b.slice(0, 300)}`);
-      };
-      const rows = [];
-      for (const scope of scopes) {
-        for (const s of [smallServer, big]) await sequential(s.base + scope, readyHeaders, 30, check);
-        const acc = { small: { c: [] as number[], s: [] as number[] }, big: { c: [] as number[], s: [] as number[] } };
-        for (let done = 0; done < FLAT_REQUESTS; done += FLAT_BLOCK) {
-          for (const [key, s] of [['small', smallServer], ['big', big]] as const) {
-            const r = await sequential(s.base + scope, readyHeaders, FLAT_BLOCK, check);
-            acc[key].c.push(...r.samples);
-            acc[key].s.push(...r.serverTimes);
-          }
-        }
-        const row = {
-          scope,
-          requests: acc.small.c.length,
-          smallP50Ms: median(acc.small.c),
-          bigP50Ms: median(acc.big.c),
-          smallP99Ms: percentile(acc.small.c, 99),
-          bigP99Ms: percentile(acc.big.c, 99),
-          smallServerP50Ms: median(acc.small.s),
-          bigServerP50Ms: median(acc.big.s),
-          ratio: median(acc.big.c) / median(acc.small.c),
-          serverRatio: median(acc.big.s) / median(acc.small.s),
-        };
-        log(`  ${scope}: p50 ${round(row.smallP50Ms, 3)} ms (${fmtInt(SMALL_ROWS)}) vs ${round(row.bigP50Ms, 3)} ms (${fmtInt(ROWS)}) = ${round(row.ratio, 3)}x; service time p50 ${round(row.smallServerP50Ms, 2)} vs ${round(row.bigServerP50Ms, 2)} ms`);
-        rows.push(row);
-      }
+      const rows = await flatness(smallServer, big, SMALL_ROWS, ROWS, readyHeaders);
       await smallServer.child.stop();
       small = null;
       return rows;

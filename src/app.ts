@@ -166,8 +166,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // Default credentials only on a fresh database that is reachable from this machine alone.
   let demoCreated = false;
   if (isLoopbackHost(config.host) && (await store.countAccounts()) === 0) {
-    await createAccount(store, clock.now(), { login: DEMO_LOGIN, password: DEMO_PASSWORD, balance: DEMO_BALANCE_USD });
-    demoCreated = true;
+    try {
+      await createAccount(store, clock.now(), { login: DEMO_LOGIN, password: DEMO_PASSWORD, balance: DEMO_BALANCE_USD });
+      demoCreated = true;
+    } catch (err) {
+      // Several nodes started at once on one fresh database: one of them creates it.
+      if (!(await store.accountByLogin(DEMO_LOGIN))) throw err;
+    }
   }
 
   const executor = overrides.executor ?? createExecutor(config);

@@ -116,3 +116,31 @@ export async function startServer(opts: ServeOptions): Promise<ServerProcess> {
   }
   throw new Error(last);
 }
+
+export interface WorkerProcess {
+  readonly child: ChildProcess;
+  output(): string;
+  kill(): Promise<void>;
+}
+
+/** Starts `serpq worker` (workers and delivery, no HTTP) and resolves once it says it is running. */
+export async function startWorker(opts: { db: string; latency?: string; timeTravel?: boolean; env?: Readonly<Record<string, string>> }): Promise<WorkerProcess> {
+  const args = ['--import', 'tsx', 'src/cli/main.ts', 'worker', '--db', opts.db, '--log-level', 'silent', '--sandbox-latency', opts.latency ?? '0'];
+  if (opts.timeTravel) args.push('--time-travel');
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SERPQ_')) env[k] = v;
+  Object.assign(env, opts.env ?? {});
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  // Waiting for the process to boot: bounded, fails fast if it exits.
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if (/serpq worker .* running/.test(out)) return { child, output: () => out, kill: () => killChild(child) };
+    if (exited(child)) break;
+    await sleep(50);
+  }
+  await killChild(child);
+  throw new Error(`serpq worker did not start:\n${out}`);
+}

@@ -1,0 +1,234 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { createAccount } from '../src/services/accounts.js';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { httpGet, runLoad } from './load.js';
+import { type Child, cpuTimeMs, sleep, spawnChild, waitForOutput } from './proc.js';
+import type { BenchContext } from './run.js';
+import { BENCH_PASSWORD, HIGH_LIMITS, KEYWORDS } from './seed.js';
+import { fmtInt, markdownTable, percentile, round, table } from './stats.js';
+
+/**
+ * `npm run bench -- --webhooks`: postback delivery throughput and completion-to-delivery delay.
+ *
+ * serpq (`serve`, workers on, SQLite, sandbox latency 0, --allow-private-webhooks) on core 0; a
+ * receiver (bench/receiver.ts: bare node:http, reads the body, answers 200) on core 1 with this
+ * runner. Tasks carry `postback_url: http://127.0.0.1:<port>/pb?id=$id` and `postback_data: advanced`
+ * (google/images, default depth 100: each postback is the gzip of a ~60 KB task_get/advanced envelope).
+ *
+ *  - Steady: batches of 100 tasks every 40 ms (2,500 tasks/s offered) for 10 s. Delivered/s is the
+ *    receiver's arrivals per second over the posting window after its first second; delay is the
+ *    receiver's arrival time (Date.now()) minus the task's completed_at read from the database
+ *    afterwards (serpq writes it with Date.now() on the same machine).
+ *  - Burst: 20,000 tasks posted as fast as 4 connections allow; delivered/s from the first post to the
+ *    last arrival.
+ *  - Baseline: the receiver alone (restarted on core 0), autocannon POSTing a real captured postback
+ *    body (gzip) with its headers, 32 connections (the dispatcher's per-host limit).
+ */
+
+const BATCH = 100;
+
+export async function runWebhookBench(ctx: BenchContext): Promise<void> {
+  const { log, phase } = ctx;
+  const started = performance.now();
+  const intervalMs = Number(optionOf(ctx.argv, '--hook-interval', '40'));
+  const steadyS = ctx.quick ? 4 : 10;
+  const burstTasks = ctx.quick ? 5_000 : 20_000;
+  const offered = (BATCH * 1000) / intervalMs;
+  const db = join(ctx.data, 'webhooks.db');
+  const bodyFile = join(ctx.data, 'postback-body.gz');
+  const children: Child[] = [];
+  const stopAll = async () => {
+    for (const c of children.splice(0)) await c.stop();
+  };
+  const startReceiver = async (cpu: number, save?: string) => {
+    const child = spawnChild(process.execPath, ['--import', 'tsx', join(ctx.root, 'bench', 'receiver.ts'), ...(save ? [save] : [])], { cpu, cwd: ctx.root });
+    children.push(child);
+    const port = await waitForOutput(child, /receiver listening on (\d+)/);
+    return { child, base: `http://127.0.0.1:${port}` };
+  };
+
+  try {
+    const out = await phase('webhooks: postback delivery', async () => {
+      for (const s of ['', '-wal', '-shm']) rmSync(db + s, { force: true });
+      rmSync(bodyFile, { force: true });
+      const store = new SqliteStore({ path: db });
+      await store.migrate();
+      await createAccount(store, Date.now(), { login: 'bench-hooks', password: BENCH_PASSWORD, balance: 1_000_000, limits: HIGH_LIMITS });
+      await store.close();
+      const receiver = await startReceiver(ctx.loadCpu, bodyFile);
+      const serpq = await ctx.startSerpq(db, ['--allow-private-webhooks', '--sandbox-latency', '0']);
+      children.push(serpq.child);
+      const hookUrl = `${receiver.base}/pb?id=$id`;
+      const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+      const auth = ctx.basic('bench-hooks');
+      let seq = 0;
+      const bodyOf = () => {
+        const tasks = [];
+        for (let i = 0; i < BATCH; i++, seq++) {
+          tasks.push({ keyword: `${KEYWORDS[(seq * 7) % KEYWORDS.length]} ${seq % 97}`, location_code: 2840, language_code: 'en', postback_url: hookUrl, postback_data: 'advanced' });
+        }
+        return JSON.stringify(tasks);
+      };
+      const post = (body: string) =>
+        new Promise<number>((resolve, reject) => {
+          const req = request(`${serpq.base}/v3/serp/google/images/task_post`, { method: 'POST', agent, headers: { authorization: auth, 'content-type': 'application/json' } }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => {
+              const text = Buffer.concat(chunks).toString('utf8');
+              const created = (text.match(/"status_code":20100/g) ?? []).length;
+              if (created !== BATCH) reject(new Error(`task_post created ${created}/${BATCH}: ${text.slice(0, 300)}`));
+              else resolve(created);
+            });
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
+      const count = async () => Number((await httpGet(`${receiver.base}/count`)).body);
+      const waitFor = async (n: number, capS: number) => {
+        const t0 = performance.now();
+        while ((await count()) < n && performance.now() - t0 < capS * 1000) await sleep(20);
+        return count();
+      };
+
+      // Warm-up: 2,000 tasks, all delivered, then a clean slate.
+      for (let i = 0; i < 20; i++) await post(bodyOf());
+      const warm = await waitFor(2000, 30);
+      if (warm < 2000) throw new Error(`webhooks warm-up: ${warm}/2000 delivered: ${serpq.child.output().slice(-1000)}`);
+      await httpGet(`${receiver.base}/reset`);
+
+      // Steady state.
+      const batches = Math.round((steadyS * 1000) / intervalMs);
+      const cpuS0 = cpuTimeMs(serpq.child.pid);
+      const cpuR0 = cpuTimeMs(receiver.child.pid);
+      const la = loadavg()[0];
+      const t0 = Date.now();
+      const posts: Promise<number>[] = [];
+      let lateMax = 0;
+      for (let k = 0; k < batches; k++) {
+        const due = t0 + k * intervalMs;
+        const wait = due - Date.now();
+        if (wait > 0) await sleep(wait);
+        else lateMax = Math.max(lateMax, -wait);
+        posts.push(post(bodyOf()));
+      }
+      await Promise.all(posts);
+      const tPosted = Date.now();
+      const postedN = batches * BATCH;
+      const got = await waitFor(postedN, 30);
+      const tDrained = Date.now();
+      const steadyCpu = (cpuTimeMs(serpq.child.pid) - cpuS0) / (tDrained - t0);
+      const receiverCpu = (cpuTimeMs(receiver.child.pid) - cpuR0) / (tDrained - t0);
+      const stats = JSON.parse((await httpGet(`${receiver.base}/stats`)).body) as { count: number; arrivals: [string, number][] };
+
+      const reader = new Database(db, { readonly: true, fileMustExist: true });
+      const times = new Map<string, { c: number; p: number }>();
+      for (const r of reader.prepare('SELECT id, completed_at AS c, posted_at AS p FROM tasks WHERE completed_at IS NOT NULL').all() as { id: string; c: number; p: number }[]) {
+        times.set(r.id, { c: r.c, p: r.p });
+      }
+      const failed = reader.prepare('SELECT count(*) FROM webhook_attempts WHERE NOT ok').pluck().get() as number;
+      reader.close();
+      const delays: number[] = [];
+      const postToDelivery: number[] = [];
+      for (const [id, at] of stats.arrivals) {
+        const t = times.get(id);
+        if (!t) continue;
+        delays.push(at - t.c);
+        postToDelivery.push(at - t.p);
+      }
+      // Delivered per second over the posting window, after its first second.
+      const inWindow = stats.arrivals.filter(([, at]) => at >= t0 + 1000 && at < tPosted).length;
+      const deliveredPerSec = inWindow / ((tPosted - t0 - 1000) / 1000);
+      const steady = {
+        offeredPerSec: offered,
+        posted: postedN,
+        delivered: got,
+        deliveredPerSec,
+        drainAfterLastPostMs: tDrained - tPosted,
+        delayP50Ms: percentile(delays, 50),
+        delayP90Ms: percentile(delays, 90),
+        delayP99Ms: percentile(delays, 99),
+        delayMaxMs: Math.max(...delays),
+        postToDeliveryP50Ms: percentile(postToDelivery, 50),
+        postToDeliveryP99Ms: percentile(postToDelivery, 99),
+        serverCpu: steadyCpu,
+        receiverCpu,
+        failedAttempts: failed,
+        postSchedulerLateMaxMs: lateMax,
+        loadAverage: la,
+      };
+      log(
+        `  steady ${fmtInt(offered)}/s offered for ${steadyS} s: ${fmtInt(deliveredPerSec)} delivered/s (${fmtInt(got)}/${fmtInt(postedN)}, drained ${steady.drainAfterLastPostMs} ms after the last post); completion->delivery p50 ${steady.delayP50Ms} ms, p90 ${steady.delayP90Ms} ms, p99 ${steady.delayP99Ms} ms, max ${steady.delayMaxMs} ms; post->delivery p50 ${steady.postToDeliveryP50Ms} ms, p99 ${steady.postToDeliveryP99Ms} ms; serpq cpu ${round(steadyCpu * 100, 0)}%, receiver cpu ${round(receiverCpu * 100, 0)}%, failed attempts ${failed}`,
+      );
+
+      // Burst.
+      await httpGet(`${receiver.base}/reset`);
+      const b0 = Date.now();
+      const cpuB0 = cpuTimeMs(serpq.child.pid);
+      const bodies = Array.from({ length: burstTasks / BATCH }, () => bodyOf());
+      let nextBody = 0;
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (nextBody < bodies.length) await post(bodies[nextBody++]);
+        }),
+      );
+      const bPosted = Date.now();
+      const bGot = await waitFor(burstTasks, 60);
+      const bStats = JSON.parse((await httpGet(`${receiver.base}/stats`)).body) as { count: number; arrivals: [string, number][] };
+      const bLast = Math.max(...bStats.arrivals.map(([, at]) => at));
+      const bFirst = Math.min(...bStats.arrivals.map(([, at]) => at));
+      const burst = {
+        tasks: burstTasks,
+        delivered: bGot,
+        postMs: bPosted - b0,
+        totalMs: bLast - b0,
+        deliveredPerSec: bGot / ((bLast - b0) / 1000),
+        deliveredPerSecFromFirst: (bGot - 1) / ((bLast - bFirst) / 1000),
+        serverCpu: (cpuTimeMs(serpq.child.pid) - cpuB0) / (Date.now() - b0),
+      };
+      log(`  burst of ${fmtInt(burstTasks)}: posted in ${burst.postMs} ms, all ${fmtInt(bGot)} delivered ${burst.totalMs} ms after the first post = ${fmtInt(burst.deliveredPerSec)} delivered/s (${fmtInt(burst.deliveredPerSecFromFirst)}/s from the first arrival); serpq cpu ${round(burst.serverCpu * 100, 0)}%`);
+      agent.destroy();
+      await stopAll();
+      return { steady, burst };
+    });
+
+    const baseline = await phase('webhooks: receiver baseline', async () => {
+      const receiver = await startReceiver(ctx.serverCpu);
+      const body = readFileSync(bodyFile);
+      const captured = JSON.parse(readFileSync(bodyFile + '.headers.json', 'utf8')) as Record<string, string>;
+      const headers = { 'content-type': captured['content-type'] ?? 'application/json', 'content-encoding': captured['content-encoding'] ?? 'gzip', 'user-agent': captured['user-agent'] ?? 'serpq-webhooks/1' };
+      const requests = [{ method: 'POST', path: '/pb?id=baseline', headers, body }];
+      await runLoad({ url: receiver.base, connections: 32, durationS: 1, requests: requests as never });
+      const r = await runLoad({ url: receiver.base, connections: 32, durationS: ctx.quick ? 2 : 5, requests: requests as never, serverPid: receiver.child.pid });
+      await stopAll();
+      log(`  receiver alone: ${fmtInt(r.rps)} POST/s of ${fmtInt(body.length)} B gzip (p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms; receiver cpu ${round(r.serverCpu * 100, 0)}%, load gen ${round(r.loadGenCpu * 100, 0)}%)`);
+      return { rps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, receiverCpu: r.serverCpu, bodyBytes: body.length, errors: r.errors + r.non2xx };
+    });
+
+    const { steady, burst } = out;
+    const results = { date: new Date().toISOString(), command: 'npm run bench -- ' + ctx.argv.join(' '), machine: ctx.machine, steady, burst, baseline, seconds: round((performance.now() - started) / 1000, 1) };
+    writeFileSync(join(ctx.results, 'webhooks.json'), JSON.stringify(results, null, 2));
+    const yes = (b: boolean) => (b ? 'PASS' : 'MISS');
+    const rows: string[][] = [
+      [`postbacks delivered/s, steady (${fmtInt(steady.offeredPerSec)}/s offered)`, fmtInt(baseline.rps), fmtInt(steady.deliveredPerSec), `serpq cpu ${round(steady.serverCpu * 100, 0)}%, receiver ${round(steady.receiverCpu * 100, 0)}%`, '>= 2,000', yes(steady.deliveredPerSec >= 2000)],
+      ['completion -> delivery p50 / p99, ms', '', `${steady.delayP50Ms} / ${steady.delayP99Ms}`, `p90 ${steady.delayP90Ms}, max ${steady.delayMaxMs}; post -> delivery p50 ${steady.postToDeliveryP50Ms}, p99 ${steady.postToDeliveryP99Ms}`, 'p99 < 50', yes(steady.delayP99Ms < 50)],
+      [`postbacks delivered/s, burst of ${fmtInt(burst.tasks)}`, '', fmtInt(burst.deliveredPerSec), `all delivered ${burst.totalMs} ms after the first post; serpq cpu ${round(burst.serverCpu * 100, 0)}%`, '', ''],
+    ];
+    const header = ['measure (webhooks)', 'receiver alone', 'serpq', 'detail', 'target', ''];
+    log('\n== webhooks summary (' + results.date + ')\n');
+    log(table(header, rows));
+    writeFileSync(join(ctx.results, 'webhooks.md'), markdownTable(header.slice(0, 5).concat(['result']), rows) + '\n');
+    log(`results: ${join(ctx.results, 'webhooks.json')}`);
+  } finally {
+    await stopAll();
+  }
+}
+
+function optionOf(argv: readonly string[], name: string, fallback: string): string {
+  const i = argv.indexOf(name);
+  return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
+}

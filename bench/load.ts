@@ -34,13 +34,13 @@ export interface LoadOptions {
   readonly requests?: AutocannonRequest[];
   /** pid of the server, to report its CPU use during the window. */
   readonly serverPid?: number;
-  /** Cumulative CPU ms of something else to report over the window (e.g. PostgreSQL's processes). */
-  readonly cpuProbe?: () => number;
+  /** Starts measuring the CPU of something else over the window (e.g. PostgreSQL's processes); the returned function gives CPU ms since the start. */
+  readonly cpuProbe?: () => () => number;
 }
 
 export async function runLoad(o: LoadOptions): Promise<LoadRun> {
   const cpu0 = o.serverPid ? cpuTimeMs(o.serverPid) : Number.NaN;
-  const probe0 = o.cpuProbe ? o.cpuProbe() : Number.NaN;
+  const probe = o.cpuProbe?.();
   const gen0 = process.cpuUsage();
   const t0 = performance.now();
   const r: AutocannonResult = await autocannon({
@@ -56,7 +56,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadRun> {
   const wallMs = performance.now() - t0;
   const cpu1 = o.serverPid ? cpuTimeMs(o.serverPid) : Number.NaN;
   const gen = process.cpuUsage(gen0);
-  const probe1 = o.cpuProbe ? o.cpuProbe() : Number.NaN;
+  const probeMs = probe ? probe() : Number.NaN;
   const completed = r.requests.total;
   const seconds = r.duration;
   return {
@@ -71,7 +71,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadRun> {
     perServerCpuSec: completed / ((cpu1 - cpu0) / 1000),
     loadGenCpu: (gen.user + gen.system) / 1000 / wallMs,
     durationS: seconds,
-    probeCpu: (probe1 - probe0) / wallMs,
+    probeCpu: probeMs / wallMs,
   };
 }
 

@@ -137,6 +137,26 @@ const CLK_TCK = (() => {
  */
 export function cpuTimeOfComm(comm: string): number {
   let total = 0;
+  for (const ms of cpuByPidOfComm(comm).values()) total += ms;
+  return total;
+}
+
+/**
+ * Starts measuring the CPU of every process named `comm`; the returned function gives the CPU ms used
+ * since, per pid: processes that exited meanwhile drop out instead of making the sum negative, new ones
+ * count from zero.
+ */
+export function startCommProbe(comm: string): () => number {
+  const before = cpuByPidOfComm(comm);
+  return () => {
+    let total = 0;
+    for (const [pid, ms] of cpuByPidOfComm(comm)) total += ms - (before.get(pid) ?? 0);
+    return total;
+  };
+}
+
+function cpuByPidOfComm(comm: string): Map<number, number> {
+  const out = new Map<number, number>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
@@ -144,12 +164,12 @@ export function cpuTimeOfComm(comm: string): number {
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       if (name !== comm) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+      out.set(Number(d), ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK);
     } catch {
       // The process exited meanwhile.
     }
   }
-  return total;
+  return out;
 }
 
 export function cpuModel(): string {

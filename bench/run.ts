@@ -182,7 +182,7 @@ async function throughputPairing(
   serpq: Child,
   headers: Record<string, string>,
   bodyBytes: { bare: number; serpq: number },
-  options: { rounds?: number; serpqProbe?: () => number; probeName?: string } = {},
+  options: { rounds?: number; serpqProbe?: () => () => number; probeName?: string } = {},
 ): Promise<Pairing> {
   const out: Pairing = { name, bare: [], serpq: [], ratios: [], cpuRatios: [], bodyBytes };
   const one = async (who: 'bare' | 'serpq') => {

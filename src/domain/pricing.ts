@@ -20,6 +20,7 @@ export interface PriceInput {
 
 /** Blocks billed for a depth: the base covers one billing unit, each further started unit is one more block. */
 export function billedBlocks(def: SeTypeDef, depth: number): number {
+  if (!def.depth) return 1; // billed per request
   const extra = Math.max(0, Math.ceil(depth / def.depth.billingUnit) - 1);
   return 1 + extra * def.depth.extraBlockFactor;
 }

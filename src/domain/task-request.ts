@@ -13,15 +13,17 @@ export type CallMode = 'task_post' | 'live';
 
 /** A validated task: everything execution, pricing and delivery need. */
 export interface NormalizedTask {
-  readonly keyword: string;
+  /** %-decoded keyword; null for types whose subject is not a keyword (video_id, dataset_id, image_url). */
+  readonly keyword: string | null;
   readonly locationCode: number | null;
   readonly locationName: string | null;
   readonly countryIso: string | null;
   readonly locationCoordinate: string | null;
-  readonly languageCode: string;
-  readonly languageName: string;
+  readonly languageCode: string | null;
+  readonly languageName: string | null;
   readonly device: Device;
   readonly os: string;
+  /** Items requested: the posted depth, the type's default, or 10 for types without a depth. */
   readonly depth: number;
   readonly maxCrawlPages: number | null;
   readonly priority: 1 | 2;
@@ -144,7 +146,9 @@ export function parseTaskRequest(def: SeTypeDef, input: unknown, mode: CallMode)
   }
   const t = input as Record<string, unknown>;
   const fields = mode === 'task_post' ? [...COMMON_FIELDS, ...POST_ONLY_FIELDS] : COMMON_FIELDS;
-  for (const f of fields) {
+  const subjectField = def.subject === 'keyword' || def.subject === 'keyword_optional' ? null : def.subject;
+  const extra = Object.keys(def.extraFields);
+  for (const f of [...fields, ...(subjectField ? [subjectField] : []), ...extra]) {
     if (t[f] !== undefined && t[f] !== null) data[f] = t[f];
   }
   const fail = (field: string): TaskParse => ({ ok: false, field, data });
@@ -157,11 +161,27 @@ export function parseTaskRequest(def: SeTypeDef, input: unknown, mode: CallMode)
     if (!fromUrl || !fromUrl.languageCode || !fromUrl.countryIso) return fail('url');
   }
 
-  // keyword
+  // the subject: a keyword for most types; a video, a dataset or an image for some.
+  let keyword: string | null = null;
   const rawKeyword = data.keyword !== undefined ? data.keyword : fromUrl?.keyword;
-  if (typeof rawKeyword !== 'string') return fail('keyword');
-  const keyword = decodeKeyword(rawKeyword).trim();
-  if (keyword.length === 0 || keyword.length > MAX_KEYWORD_LENGTH || CACHE_RE.test(keyword)) return fail('keyword');
+  if (rawKeyword !== undefined || def.subject === 'keyword') {
+    if (typeof rawKeyword !== 'string') return fail('keyword');
+    keyword = decodeKeyword(rawKeyword).trim();
+    if (keyword.length === 0 || keyword.length > MAX_KEYWORD_LENGTH || CACHE_RE.test(keyword)) return fail('keyword');
+  }
+  if (subjectField) {
+    const v = data[subjectField];
+    if (typeof v !== 'string' || v.trim().length === 0 || v.length > MAX_URL_LENGTH) return fail(subjectField);
+    if (subjectField === 'image_url' && !/^https?:\/\/\S+$/i.test(v)) return fail(subjectField);
+  }
+  for (const f of extra) {
+    const v = data[f];
+    if (v === undefined) continue;
+    const want = def.extraFields[f];
+    const ok =
+      want === 'array' ? Array.isArray(v) : want === 'object' ? typeof v === 'object' && !Array.isArray(v) : want === 'integer' ? asInteger(v) !== null : want === 'number' ? typeof v === 'number' || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) : typeof v === want;
+    if (!ok) return fail(f);
+  }
 
   // location: location_code > location_name > location_coordinate; every given field must be valid.
   let locationCode: number | null = null;
@@ -198,13 +218,13 @@ export function parseTaskRequest(def: SeTypeDef, input: unknown, mode: CallMode)
     locationName = loc.location_name;
     countryIso = loc.country_iso_code;
   }
-  if (locationCode === null && coordinate === null) return fail('location_code');
+  if (locationCode === null && coordinate === null && def.locationRequired) return fail('location_code');
 
   // language: language_code > language_name.
   let language = undefined as ReturnType<typeof languageByCode>;
   if (data.language_code !== undefined) {
     language = typeof data.language_code === 'string' ? languageByCode(data.language_code) : undefined;
-    if (!language) return fail('language_code');
+    if (!language && def.languageRequired) return fail('language_code');
   }
   if (data.language_name !== undefined) {
     const byName = typeof data.language_name === 'string' ? languageByName(data.language_name) : undefined;
@@ -215,7 +235,7 @@ export function parseTaskRequest(def: SeTypeDef, input: unknown, mode: CallMode)
     language = languageByCode(fromUrl.languageCode);
     if (!language) return fail('url');
   }
-  if (!language) return fail('language_code');
+  if (!language && def.languageRequired) return fail('language_code');
 
   // device and os; the defaults are echoed in data as the vendor does.
   let device = def.devices[0];
@@ -236,10 +256,10 @@ export function parseTaskRequest(def: SeTypeDef, input: unknown, mode: CallMode)
     seDomain = data.se_domain.toLowerCase();
   }
 
-  let depth = def.depth.default;
+  let depth = def.depth?.default ?? 10;
   if (data.depth !== undefined) {
     const d = asInteger(data.depth);
-    if (d === null || d < 1 || d > def.depth.max) return fail('depth');
+    if (d === null || d < 1 || d > (def.depth?.max ?? 700)) return fail('depth');
     depth = d;
   }
 
@@ -303,8 +323,8 @@ export function parseTaskRequest(def: SeTypeDef, input: unknown, mode: CallMode)
       locationName,
       countryIso,
       locationCoordinate: coordinate,
-      languageCode: language.language_code,
-      languageName: language.language_name,
+      languageCode: language?.language_code ?? null,
+      languageName: language?.language_name ?? null,
       device,
       os,
       depth,
@@ -316,7 +336,7 @@ export function parseTaskRequest(def: SeTypeDef, input: unknown, mode: CallMode)
       postbackUrl,
       postbackData,
       pingbackUrl,
-      hasOperators: hasSearchOperators(keyword),
+      hasOperators: keyword !== null && hasSearchOperators(keyword),
     },
   };
 }

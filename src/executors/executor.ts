@@ -10,6 +10,8 @@ export interface ExecutionInput {
   readonly id: string;
   readonly def: SeTypeDef;
   readonly request: NormalizedTask;
+  /** The posted fields (the `data` echo), for type-specific ones. */
+  readonly params?: Readonly<Record<string, unknown>>;
   readonly postedAt: number;
 }
 

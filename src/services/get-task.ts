@@ -83,9 +83,10 @@ export function taskData(task: TaskRow): Record<string, unknown> {
 /** A completed task's result for a function: rendered on read by deterministic executors, else stored. */
 export async function resultOf(deps: ServiceDeps, task: TaskRow, def: SeTypeDef, fn: ResultFunction): Promise<unknown | null> {
   if (deps.executor.render) {
-    const parsed = parseTaskRequest(def, JSON.parse(task.data), 'task_post');
+    const params = JSON.parse(task.data) as Record<string, unknown>;
+    const parsed = parseTaskRequest(def, params, 'task_post');
     if (parsed.ok) {
-      const rendered = deps.executor.render({ id: task.id, def, request: parsed.task, postedAt: task.postedAt }, fn, formatDateTime(task.completedAt ?? task.postedAt));
+      const rendered = deps.executor.render({ id: task.id, def, request: parsed.task, params, postedAt: task.postedAt }, fn, formatDateTime(task.completedAt ?? task.postedAt));
       if (rendered !== null) return rendered;
     }
   }

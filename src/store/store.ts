@@ -34,6 +34,12 @@ export interface AccountRow {
   readonly webhookRetries: boolean;
   /** Opt-in: sign webhooks (Standard Webhooks) with this secret. */
   readonly webhookSecret: string | null;
+  /** Daily cost cap in micro-USD (UTC day; past it task_post answers 40203); null = none. */
+  readonly dailyCostLimitMicro: number | null;
+  /** Identical tasks allowed per hour (vendor: 10..100 in steps of 10; past it 40205); null = off. */
+  readonly duplicateLimitHour: number | null;
+  /** Identical tasks allowed per day (vendor: 10..100 in steps of 10; past it 40206); null = off. */
+  readonly duplicateLimitDay: number | null;
   readonly createdAt: number;
 }
 
@@ -51,6 +57,10 @@ export interface AccountPatch {
   readonly limits?: Partial<AccountLimits>;
   readonly webhookRetries?: boolean;
   readonly webhookSecret?: string | null;
+  /** null turns the cap off. */
+  readonly dailyCostLimitMicro?: number | null;
+  readonly duplicateLimitHour?: number | null;
+  readonly duplicateLimitDay?: number | null;
 }
 
 export interface NewTask {
@@ -70,6 +80,11 @@ export interface NewTask {
   readonly runAfter: number;
   /** The tasks_ready row of this task as JSON text: it never changes, so it is written once. */
   readonly readyJson: string;
+  /**
+   * Hash of the posted payload (se, type, function and posted fields), for the duplicate-task limits
+   * (40205/40206). Optional: tasks without one are never counted as duplicates.
+   */
+  readonly payloadHash?: string | null;
 }
 
 export interface TaskRow {
@@ -96,6 +111,8 @@ export interface TaskRow {
   readonly attempts: number;
   readonly webhookState: WebhookState;
   readonly listed: boolean;
+  /** The function the task was made with: 'task_post', or for live tasks e.g. 'live/advanced'. */
+  readonly method: string;
 }
 
 /** Outcome of one accepted task_post call: which candidates were stored (in order) and the new balance. */
@@ -199,6 +216,41 @@ export interface RetentionCut {
   readonly tasksBefore: number;
 }
 
+/** What a live call stores: its already-completed task (never on tasks_ready, already collected). */
+export interface LiveOutcome {
+  readonly statusCode: number;
+  readonly statusMessage: string;
+  readonly completedAt: number;
+  /** The function called, e.g. 'live/advanced' or 'live/html'. */
+  readonly method: string;
+  /** Stored results by function, compressed by the caller (optional, as for Completion). */
+  readonly results?: ReadonlyArray<{ readonly fn: string; readonly body: Buffer }>;
+}
+
+/** A page of POST /v3/serp/id_list: the account's tasks posted in [from, to]. */
+export interface TaskIdQuery {
+  readonly from: number;
+  readonly to: number;
+  readonly limit: number;
+  readonly offset: number;
+  /** By posting time (then id); 'asc' oldest first. */
+  readonly sort: 'asc' | 'desc';
+}
+
+export interface TaskIdRow {
+  readonly id: string;
+  readonly se: string;
+  readonly seType: string;
+  /** The task's function: 'task_post' or e.g. 'live/advanced' (the `method` column). */
+  readonly fn: string;
+  readonly postedAt: number;
+  readonly completedAt: number | null;
+  readonly statusCode: number | null;
+  readonly costMicro: number;
+  /** JSON text of the task's `data` echo. */
+  readonly data: string;
+}
+
 export type ReadyScope = { readonly se?: string; readonly seType?: string };
 
 export interface Store {
@@ -220,6 +272,23 @@ export interface Store {
    * Nothing is visible to other readers before the commit, and the call returns after it.
    */
   postTasks(accountId: number, tasks: readonly NewTask[]): Promise<PostOutcome>;
+
+  /**
+   * Stores the already-completed task of a live call (state done, not listed on tasks_ready,
+   * collected at completion, no webhooks) with its results, atomically with the debit of its cost
+   * under the same balance rule as postTasks. False (nothing stored, nothing debited) when the
+   * balance does not cover the cost.
+   */
+  insertLiveTask(accountId: number, task: NewTask, outcome: LiveOutcome): Promise<boolean>;
+
+  /** id_list rows: the account's tasks (any state, standard and live) posted in the window. */
+  listTaskIds(accountId: number, q: TaskIdQuery): Promise<TaskIdRow[]>;
+
+  /** Micro-USD charged for the account's tasks posted at or after `since` (the daily cost cap). */
+  spentSince(accountId: number, since: number): Promise<number>;
+
+  /** How many of the account's tasks with this payload hash were posted at or after `since`. */
+  countDuplicates(accountId: number, payloadHash: string, since: number): Promise<number>;
 
   /** Claims up to `limit` due tasks (queued and run_after <= now, or running with an expired lease). */
   claimTasks(owner: string, now: number, leaseMs: number, limit: number): Promise<TaskRow[]>;

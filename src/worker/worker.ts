@@ -50,13 +50,14 @@ export function createWorker(options: WorkerOptions): Worker {
 
   async function executeOne(task: TaskRow): Promise<Completion> {
     const def = findSeType(task.se, task.seType);
-    const parsed = def ? parseTaskRequest(def, JSON.parse(task.data), 'task_post') : null;
+    const params = JSON.parse(task.data) as Record<string, unknown>;
+    const parsed = def ? parseTaskRequest(def, params, 'task_post') : null;
     if (!def || !parsed || !parsed.ok) {
       // A stored request that no longer validates (catalog changed) fails rather than loops forever.
       return { id: task.id, leaseOwner: owner, statusCode: STATUS.TASK_EXECUTION_FAILED.code, statusMessage: STATUS.TASK_EXECUTION_FAILED.message };
     }
     try {
-      const out = await executor.execute({ id: task.id, def, request: parsed.task, postedAt: task.postedAt }, abort.signal);
+      const out = await executor.execute({ id: task.id, def, request: parsed.task, params, postedAt: task.postedAt }, abort.signal);
       return {
         id: task.id,
         leaseOwner: owner,

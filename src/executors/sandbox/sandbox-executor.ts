@@ -1,8 +1,10 @@
 import type { ResultFunction, SeTypeDef } from '../../domain/catalog.js';
 import { googleDomainForCountry } from '../../domain/google-domains.js';
 import { STATUS, statusByCode } from '../../domain/status-codes.js';
+import type { NormalizedTask } from '../../domain/task-request.js';
 import type { ExecutionInput, ExecutionOutcome, Executor } from '../executor.js';
-import { type ImagesRenderInput, renderImagesAdvanced, renderImagesExample, renderImagesHtml } from './google-images.js';
+import { rendererFor } from './registry.js';
+import type { SerpRenderInput } from './render-input.js';
 
 /**
  * The sandbox executor: deterministic synthetic SERPs. The same request always yields the same SERP,
@@ -14,28 +16,37 @@ export interface SandboxOptions {
   readonly latency: { readonly normal: number; readonly high: number };
 }
 
-type Renderer = (input: ImagesRenderInput) => unknown;
-
-const RENDERERS: Record<string, Partial<Record<ResultFunction, Renderer>>> = {
-  'google/images': { advanced: renderImagesAdvanced, html: renderImagesHtml },
+const ENGINE_DOMAINS: Record<string, string> = {
+  bing: 'bing.com',
+  yahoo: 'search.yahoo.com',
+  baidu: 'baidu.com',
+  naver: 'search.naver.com',
+  seznam: 'search.seznam.cz',
+  youtube: 'youtube.com',
 };
-const EXAMPLES: Record<string, Partial<Record<ResultFunction, Renderer>>> = {
-  'google/images': { advanced: renderImagesExample, html: renderImagesHtml },
-};
 
-function renderInput(input: ExecutionInput, datetime: string): ImagesRenderInput {
-  const r = input.request;
+/** The search engine domain of a request: as posted, else the engine's (Google: by country). */
+export function defaultSeDomain(se: string, countryIso: string | null): string {
+  return ENGINE_DOMAINS[se] ?? googleDomainForCountry(countryIso);
+}
+
+export function renderInput(id: string, def: SeTypeDef, fn: ResultFunction, r: NormalizedTask, params: Record<string, unknown>, datetime: string): SerpRenderInput {
   return {
-    taskId: input.id,
+    taskId: id,
+    se: def.se,
+    seType: def.seType,
+    fn,
     keyword: r.keyword,
-    locationCode: r.locationCode ?? 0,
-    languageCode: r.languageCode,
+    locationCode: r.locationCode,
+    locationName: r.locationName,
     countryIso: r.countryIso,
-    seDomain: r.seDomain ?? googleDomainForCountry(r.countryIso),
+    languageCode: r.languageCode,
+    seDomain: r.seDomain ?? defaultSeDomain(def.se, r.countryIso),
+    device: r.device,
     os: r.os,
     depth: r.depth,
-    searchParam: r.searchParam,
     datetime,
+    params,
   };
 }
 
@@ -54,24 +65,29 @@ export function createSandboxExecutor(options: SandboxOptions): Executor {
     injectFaults(statusCode, count) {
       for (let i = 0; i < count; i++) faults.push(statusCode);
     },
-    render(input, fn, datetime) {
-      const render = RENDERERS[`${input.def.se}/${input.def.seType}`]?.[fn];
-      return render ? render(renderInput(input, datetime)) : null;
+    render(input: ExecutionInput, fn, datetime) {
+      const render = rendererFor(input.def.se, input.def.seType, fn);
+      return render ? render(renderInput(input.id, input.def, fn, input.request, input.params ?? {}, datetime)) : null;
     },
     example(def: SeTypeDef, fn, datetime) {
-      const render = EXAMPLES[`${def.se}/${def.seType}`]?.[fn];
+      const render = rendererFor(def.se, def.seType, fn, true);
       if (!render) return null;
       return render({
         taskId: '00000000-0000-0000-0000-000000000000',
-        keyword: 'albert einstein',
+        se: def.se,
+        seType: def.seType,
+        fn,
+        keyword: def.subject === 'keyword' || def.subject === 'keyword_optional' ? 'albert einstein' : null,
         locationCode: 2840,
-        languageCode: 'en',
+        locationName: 'United States',
         countryIso: 'US',
-        seDomain: 'google.com',
-        os: 'windows',
+        languageCode: 'en',
+        seDomain: defaultSeDomain(def.se, 'US'),
+        device: def.devices[0],
+        os: def.os[def.devices[0]]?.[0] ?? 'windows',
         depth: 10,
-        searchParam: null,
         datetime,
+        params: { video_id: 'dQw4w9WgXcQ', dataset_id: 'L2cvMTFqbl96ZGNjMg==', image_url: 'https://upload.wikimedia.org/wikipedia/commons/d/d3/Albert_Einstein_Head.jpg' },
       });
     },
   };

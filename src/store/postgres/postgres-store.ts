@@ -15,11 +15,14 @@ import type {
   ErrorQuery,
   ErrorRow,
   NewAccount,
+  LiveOutcome,
   NewTask,
   PostOutcome,
   ReadyScope,
   RetentionCut,
   Store,
+  TaskIdQuery,
+  TaskIdRow,
   TaskRow,
 } from '../store.js';
 import { isRetryableDbError } from '../map-db-error.js';
@@ -54,6 +57,7 @@ interface RawTask {
   attempts: number;
   webhook_state: string;
   listed: boolean;
+  method: string;
 }
 
 interface RawAccount {
@@ -67,6 +71,9 @@ interface RawAccount {
   concurrent_requests: number;
   webhook_retries: boolean;
   webhook_secret: string | null;
+  daily_cost_limit_micro: number | null;
+  duplicate_limit_hour: number | null;
+  duplicate_limit_day: number | null;
   created_at: number;
 }
 
@@ -95,6 +102,7 @@ function toTask(r: RawTask): TaskRow {
     attempts: r.attempts,
     webhookState: r.webhook_state as WebhookState,
     listed: r.listed,
+    method: r.method,
   };
 }
 
@@ -112,6 +120,9 @@ function toAccount(r: RawAccount): AccountRow {
     },
     webhookRetries: r.webhook_retries,
     webhookSecret: r.webhook_secret,
+    dailyCostLimitMicro: r.daily_cost_limit_micro,
+    duplicateLimitHour: r.duplicate_limit_hour,
+    duplicateLimitDay: r.duplicate_limit_day,
     createdAt: r.created_at,
   };
 }
@@ -329,6 +340,9 @@ export class PostgresStore implements Store {
     }
     if (patch.webhookRetries !== undefined) sets.push(`webhook_retries = ${param(patch.webhookRetries)}`);
     if (patch.webhookSecret !== undefined) sets.push(`webhook_secret = ${param(patch.webhookSecret)}`);
+    if (patch.dailyCostLimitMicro !== undefined) sets.push(`daily_cost_limit_micro = ${param(patch.dailyCostLimitMicro)}::bigint`);
+    if (patch.duplicateLimitHour !== undefined) sets.push(`duplicate_limit_hour = ${param(patch.duplicateLimitHour)}::int`);
+    if (patch.duplicateLimitDay !== undefined) sets.push(`duplicate_limit_day = ${param(patch.duplicateLimitDay)}::int`);
     if (sets.length === 0) return this.accountByLogin(login);
     const r = await this.#query<RawAccount>(undefined, `UPDATE accounts SET ${sets.join(', ')} WHERE login = $1 RETURNING *`, values);
     return r.rows[0] ? toAccount(r.rows[0]) : null;
@@ -384,13 +398,13 @@ export class PostgresStore implements Store {
           name: 'serpq_post_tasks',
           text: `WITH ins AS (
               INSERT INTO tasks (id, account_id, se, se_type, priority, tag, data, postback_url, postback_data, pingback_url,
-                                 cost_micro, posted_at, run_after, ready_json, webhook_state)
+                                 cost_micro, posted_at, run_after, ready_json, webhook_state, payload_hash)
               SELECT u.id, $15::bigint, u.se, u.se_type, u.priority, u.tag, u.data, u.postback_url, u.postback_data, u.pingback_url,
-                     u.cost_micro, u.posted_at, u.run_after, u.ready_json, u.webhook_state
+                     u.cost_micro, u.posted_at, u.run_after, u.ready_json, u.webhook_state, u.payload_hash
               FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-                          $10::bigint[], $11::bigint[], $12::bigint[], $13::text[], $14::text[])
+                          $10::bigint[], $11::bigint[], $12::bigint[], $13::text[], $14::text[], $18::text[])
                 AS u(id, se, se_type, priority, tag, data, postback_url, postback_data, pingback_url,
-                     cost_micro, posted_at, run_after, ready_json, webhook_state)
+                     cost_micro, posted_at, run_after, ready_json, webhook_state, payload_hash)
               RETURNING 1
             ), debit AS (
               UPDATE accounts SET balance_micro = balance_micro - $16::bigint WHERE id = $15::bigint
@@ -414,11 +428,109 @@ export class PostgresStore implements Store {
             accountId,
             spent,
             this.#channels.tasks,
+            picked.map((t) => t.payloadHash ?? null),
           ],
         });
       }
       return { accepted, balanceMicro: balance };
     });
+  }
+
+  async insertLiveTask(accountId: number, task: NewTask, outcome: LiveOutcome): Promise<boolean> {
+    const results = outcome.results ?? [];
+    // One statement, so one transaction: the conditional debit (the row lock serializes it with
+    // task_post calls of the account), the completed task, its results. Nothing when the balance
+    // does not cover the cost.
+    const r = await this.#query<{ n: number }>(
+      'serpq_insert_live_task',
+      `WITH debit AS (
+         UPDATE accounts SET balance_micro = balance_micro - $11::bigint
+         WHERE id = $1::bigint AND balance_micro >= $11::bigint
+         RETURNING id
+       ), ins AS (
+         INSERT INTO tasks (id, account_id, se, se_type, state, status_code, status_message, priority, tag, data,
+                            cost_micro, posted_at, run_after, completed_at, collected_at, ready_json, webhook_state, listed, method, payload_hash)
+         SELECT $2::text, $1::bigint, $3::text, $4::text, 2, $5::int, $6::text, $7::int, $8::text, $9::text,
+                $11::bigint, $12::bigint, $13::bigint, $14::bigint, $14::bigint, $10::text, 'none', false, $15::text, $16::text
+         FROM debit
+         RETURNING id
+       ), stored AS (
+         INSERT INTO task_results (task_id, fn, body)
+         SELECT ins.id, r.fn, r.body FROM ins, unnest($17::text[], $18::bytea[]) AS r(fn, body)
+         ON CONFLICT (task_id, fn) DO UPDATE SET body = excluded.body
+       )
+       SELECT count(*)::int AS n FROM ins`,
+      [
+        accountId,
+        task.id,
+        task.se,
+        task.seType,
+        outcome.statusCode,
+        outcome.statusMessage,
+        task.priority,
+        task.tag,
+        task.data,
+        task.readyJson,
+        task.costMicro,
+        task.postedAt,
+        task.runAfter,
+        outcome.completedAt,
+        outcome.method,
+        task.payloadHash ?? null,
+        results.map((x) => x.fn),
+        results.map((x) => x.body),
+      ],
+    );
+    return r.rows[0].n > 0;
+  }
+
+  async listTaskIds(accountId: number, q: TaskIdQuery): Promise<TaskIdRow[]> {
+    const order = q.sort === 'desc' ? 'posted_at DESC, id COLLATE "C" DESC' : 'posted_at, id COLLATE "C"';
+    const r = await this.#query<{
+      id: string;
+      se: string;
+      se_type: string;
+      method: string;
+      posted_at: number;
+      completed_at: number | null;
+      status_code: number | null;
+      cost_micro: number;
+      data: string;
+    }>(
+      q.sort === 'desc' ? 'serpq_task_ids_desc' : 'serpq_task_ids_asc',
+      `SELECT id, se, se_type, method, posted_at, completed_at, status_code, cost_micro, data FROM tasks
+       WHERE account_id = $1 AND posted_at >= $2 AND posted_at <= $3 ORDER BY ${order} LIMIT $4 OFFSET $5`,
+      [accountId, q.from, q.to, q.limit, q.offset],
+    );
+    return r.rows.map((x) => ({
+      id: x.id,
+      se: x.se,
+      seType: x.se_type,
+      fn: x.method,
+      postedAt: x.posted_at,
+      completedAt: x.completed_at,
+      statusCode: x.status_code,
+      costMicro: x.cost_micro,
+      data: x.data,
+    }));
+  }
+
+  async spentSince(accountId: number, since: number): Promise<number> {
+    const r = await this.#query<{ n: number }>(
+      'serpq_spent_since',
+      'SELECT coalesce(sum(cost_micro), 0)::bigint AS n FROM tasks WHERE account_id = $1 AND posted_at >= $2',
+      [accountId, since],
+    );
+    return r.rows[0].n;
+  }
+
+  async countDuplicates(accountId: number, payloadHash: string, since: number): Promise<number> {
+    const r = await this.#query<{ n: number }>(
+      'serpq_count_duplicates',
+      'SELECT count(*)::int AS n FROM tasks WHERE account_id = $1 AND payload_hash = $2 AND posted_at >= $3',
+      [accountId, payloadHash, since],
+    );
+    return r.rows[0].n;
   }
 
   async claimTasks(owner: string, now: number, leaseMs: number, limit: number): Promise<TaskRow[]> {
@@ -708,7 +820,7 @@ export class PostgresStore implements Store {
                 url AS http_url, method AS http_method, http_code, duration_ms AS http_time_ms, coalesce(response, error) AS http_response
          FROM webhook_attempts WHERE account_id = $1 AND NOT ok AND attempted_at >= $2 AND attempted_at <= $3
          UNION ALL
-         SELECT id, completed_at, 'serp/' || se || '/' || se_type || '/task_post', status_code, status_message,
+         SELECT id, completed_at, 'serp/' || se || '/' || se_type || '/' || method, status_code, status_message,
                 NULL::text, NULL::text, NULL::int, NULL::float8, NULL::text
          FROM tasks WHERE account_id = $1 AND state = 2 AND status_code <> 20000 AND completed_at >= $2 AND completed_at <= $3
        ) e WHERE $4::text IS NULL OR "function" = $4::text

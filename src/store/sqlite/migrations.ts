@@ -140,4 +140,21 @@ CREATE INDEX tasks_failed ON tasks (account_id, completed_at) WHERE state = 2 AN
 CREATE INDEX tasks_posted ON tasks (posted_at);
 `,
   },
+  {
+    version: 4,
+    name: 'task method, payload hash, account cost and duplicate limits',
+    sql: `
+-- The function a task was made with: 'task_post', or 'live/advanced' etc. for stored live tasks
+-- (id_list urls, serp/errors functions).
+ALTER TABLE tasks ADD COLUMN method TEXT NOT NULL DEFAULT 'task_post';
+-- Hash of the posted payload, for the duplicate-task limits (40205/40206); null when not tracked.
+ALTER TABLE tasks ADD COLUMN payload_hash TEXT;
+CREATE INDEX tasks_payload ON tasks (account_id, payload_hash, posted_at) WHERE payload_hash IS NOT NULL;
+
+-- Account controls (null = off): daily cost cap (40203, UTC day) and duplicate-task limits.
+ALTER TABLE accounts ADD COLUMN daily_cost_limit_micro INTEGER;
+ALTER TABLE accounts ADD COLUMN duplicate_limit_hour INTEGER;
+ALTER TABLE accounts ADD COLUMN duplicate_limit_day INTEGER;
+`,
+  },
 ];

@@ -13,11 +13,14 @@ import type {
   ErrorQuery,
   ErrorRow,
   NewAccount,
+  LiveOutcome,
   NewTask,
   PostOutcome,
   ReadyScope,
   RetentionCut,
   Store,
+  TaskIdQuery,
+  TaskIdRow,
   TaskRow,
 } from '../store.js';
 import { withBusyRetry } from '../map-db-error.js';
@@ -49,6 +52,7 @@ interface RawTask {
   attempts: number;
   webhook_state: string;
   listed: number;
+  method: string;
 }
 
 interface RawAccount {
@@ -62,6 +66,9 @@ interface RawAccount {
   concurrent_requests: number;
   webhook_retries: number;
   webhook_secret: string | null;
+  daily_cost_limit_micro: number | null;
+  duplicate_limit_hour: number | null;
+  duplicate_limit_day: number | null;
   created_at: number;
 }
 
@@ -90,6 +97,7 @@ function toTask(r: RawTask): TaskRow {
     attempts: r.attempts,
     webhookState: r.webhook_state as WebhookState,
     listed: r.listed === 1,
+    method: r.method,
   };
 }
 
@@ -107,6 +115,9 @@ function toAccount(r: RawAccount): AccountRow {
     },
     webhookRetries: r.webhook_retries === 1,
     webhookSecret: r.webhook_secret,
+    dailyCostLimitMicro: r.daily_cost_limit_micro,
+    duplicateLimitHour: r.duplicate_limit_hour,
+    duplicateLimitDay: r.duplicate_limit_day,
     createdAt: r.created_at,
   };
 }
@@ -175,9 +186,29 @@ export class SqliteStore implements Store {
       balance: db.prepare('SELECT balance_micro FROM accounts WHERE id = ?').pluck(),
       debit: db.prepare('UPDATE accounts SET balance_micro = balance_micro - ? WHERE id = ?'),
       insertTask: db.prepare(
-        `INSERT INTO tasks (id, account_id, se, se_type, priority, tag, data, postback_url, postback_data, pingback_url, cost_micro, posted_at, run_after, ready_json, webhook_state)
-         VALUES (@id, @accountId, @se, @seType, @priority, @tag, @data, @postbackUrl, @postbackData, @pingbackUrl, @costMicro, @postedAt, @runAfter, @readyJson, @webhookState)`,
+        `INSERT INTO tasks (id, account_id, se, se_type, priority, tag, data, postback_url, postback_data, pingback_url, cost_micro, posted_at, run_after, ready_json, webhook_state, payload_hash)
+         VALUES (@id, @accountId, @se, @seType, @priority, @tag, @data, @postbackUrl, @postbackData, @pingbackUrl, @costMicro, @postedAt, @runAfter, @readyJson, @webhookState, @payloadHash)`,
       ),
+      // A live task is stored completed: never listed on tasks_ready, collected by its own answer,
+      // no webhooks.
+      insertLive: db.prepare(
+        `INSERT INTO tasks (id, account_id, se, se_type, state, status_code, status_message, priority, tag, data, postback_url, postback_data, pingback_url,
+                            cost_micro, posted_at, run_after, completed_at, collected_at, ready_json, webhook_state, listed, method, payload_hash)
+         VALUES (@id, @accountId, @se, @seType, 2, @statusCode, @statusMessage, @priority, @tag, @data, NULL, NULL, NULL,
+                 @costMicro, @postedAt, @runAfter, @completedAt, @completedAt, @readyJson, 'none', 0, @method, @payloadHash)`,
+      ),
+      taskIdsAsc: db.prepare(
+        `SELECT id, se, se_type, method, posted_at, completed_at, status_code, cost_micro, data FROM tasks
+         WHERE account_id = @account AND posted_at >= @from AND posted_at <= @to ORDER BY posted_at, id LIMIT @limit OFFSET @offset`,
+      ),
+      taskIdsDesc: db.prepare(
+        `SELECT id, se, se_type, method, posted_at, completed_at, status_code, cost_micro, data FROM tasks
+         WHERE account_id = @account AND posted_at >= @from AND posted_at <= @to ORDER BY posted_at DESC, id DESC LIMIT @limit OFFSET @offset`,
+      ),
+      spentSince: db.prepare('SELECT coalesce(sum(cost_micro), 0) FROM tasks WHERE account_id = ? AND posted_at >= ?').pluck(),
+      countDuplicates: db
+        .prepare('SELECT count(*) FROM tasks INDEXED BY tasks_payload WHERE account_id = ? AND payload_hash = ? AND posted_at >= ?')
+        .pluck(),
       // Claim: due queued tasks in run_after order, then expired leases (a crashed worker's tasks).
       claimQueued: db.prepare(
         `UPDATE tasks SET state = 1, lease_owner = @owner, lease_expires_at = @expires, attempts = attempts + 1
@@ -253,7 +284,7 @@ export class SqliteStore implements Store {
                   url AS http_url, method AS http_method, http_code, duration_ms AS http_time_ms, coalesce(response, error) AS http_response
            FROM webhook_attempts WHERE account_id = @account AND ok = 0 AND attempted_at >= @from AND attempted_at <= @to
            UNION ALL
-           SELECT id, completed_at, 'serp/' || se || '/' || se_type || '/task_post', status_code, status_message,
+           SELECT id, completed_at, 'serp/' || se || '/' || se_type || '/' || method, status_code, status_message,
                   NULL, NULL, NULL, NULL, NULL
            FROM tasks WHERE account_id = @account AND state = 2 AND status_code <> 20000 AND completed_at >= @from AND completed_at <= @to
          ) WHERE @fn IS NULL OR function = @fn
@@ -332,6 +363,18 @@ export class SqliteStore implements Store {
       sets.push('webhook_secret = @webhookSecret');
       params.webhookSecret = patch.webhookSecret;
     }
+    const controlCols = {
+      dailyCostLimitMicro: 'daily_cost_limit_micro',
+      duplicateLimitHour: 'duplicate_limit_hour',
+      duplicateLimitDay: 'duplicate_limit_day',
+    } as const;
+    for (const [k, col] of Object.entries(controlCols) as [keyof typeof controlCols, string][]) {
+      const v = patch[k];
+      if (v !== undefined) {
+        sets.push(`${col} = @${k}`);
+        params[k] = v;
+      }
+    }
     if (sets.length === 0) return this.accountByLogin(login);
     const row = this.#db.prepare(`UPDATE accounts SET ${sets.join(', ')} WHERE login = @login RETURNING *`).get(params) as
       | RawAccount
@@ -374,6 +417,7 @@ export class SqliteStore implements Store {
             spent += t.costMicro;
             s.insertTask.run({
               ...t,
+              payloadHash: t.payloadHash ?? null,
               accountId,
               webhookState: t.postbackUrl || t.pingbackUrl ? 'pending' : 'none',
             });
@@ -384,6 +428,73 @@ export class SqliteStore implements Store {
         })
         .immediate(),
     );
+  }
+
+  async insertLiveTask(accountId: number, task: NewTask, outcome: LiveOutcome): Promise<boolean> {
+    const s = this.#stmts;
+    return withBusyRetry(() =>
+      this.#db
+        .transaction((): boolean => {
+          const balance = s.balance.get(accountId) as number | undefined;
+          if (balance === undefined || task.costMicro > balance) return false;
+          s.insertLive.run({
+            id: task.id,
+            accountId,
+            se: task.se,
+            seType: task.seType,
+            statusCode: outcome.statusCode,
+            statusMessage: outcome.statusMessage,
+            priority: task.priority,
+            tag: task.tag,
+            data: task.data,
+            costMicro: task.costMicro,
+            postedAt: task.postedAt,
+            runAfter: task.runAfter,
+            completedAt: outcome.completedAt,
+            readyJson: task.readyJson,
+            method: outcome.method,
+            payloadHash: task.payloadHash ?? null,
+          });
+          if (task.costMicro > 0) s.debit.run(task.costMicro, accountId);
+          for (const r of outcome.results ?? []) s.insertResult.run(task.id, r.fn, r.body);
+          return true;
+        })
+        .immediate(),
+    );
+  }
+
+  async listTaskIds(accountId: number, q: TaskIdQuery): Promise<TaskIdRow[]> {
+    const stmt = q.sort === 'desc' ? this.#stmts.taskIdsDesc : this.#stmts.taskIdsAsc;
+    const rows = stmt.all({ account: accountId, from: q.from, to: q.to, limit: q.limit, offset: q.offset }) as Array<{
+      id: string;
+      se: string;
+      se_type: string;
+      method: string;
+      posted_at: number;
+      completed_at: number | null;
+      status_code: number | null;
+      cost_micro: number;
+      data: string;
+    }>;
+    return rows.map((r) => ({
+      id: r.id,
+      se: r.se,
+      seType: r.se_type,
+      fn: r.method,
+      postedAt: r.posted_at,
+      completedAt: r.completed_at,
+      statusCode: r.status_code,
+      costMicro: r.cost_micro,
+      data: r.data,
+    }));
+  }
+
+  async spentSince(accountId: number, since: number): Promise<number> {
+    return this.#stmts.spentSince.get(accountId, since) as number;
+  }
+
+  async countDuplicates(accountId: number, payloadHash: string, since: number): Promise<number> {
+    return this.#stmts.countDuplicates.get(accountId, payloadHash, since) as number;
   }
 
   async claimTasks(owner: string, now: number, leaseMs: number, limit: number): Promise<TaskRow[]> {

@@ -1,0 +1,36 @@
+import type { ResultFunction } from '../../domain/catalog.js';
+import { renderImagesAdvanced, renderImagesExample, renderImagesHtml, type ImagesRenderInput } from './google-images.js';
+import type { Renderer, SerpRenderInput } from './render-input.js';
+
+/**
+ * Which renderer draws which SERP: hand-written, realistic renderers for what users look at most,
+ * and the schema-driven renderer (every field of the official schema, keyword-dependent values) for
+ * the rest. Keys are `se/se_type/function`.
+ */
+const images = (input: SerpRenderInput): ImagesRenderInput => ({
+  taskId: input.taskId,
+  keyword: input.keyword ?? '',
+  locationCode: input.locationCode ?? 0,
+  languageCode: input.languageCode ?? 'en',
+  countryIso: input.countryIso,
+  seDomain: input.seDomain,
+  os: input.os,
+  depth: input.depth,
+  searchParam: typeof input.params.search_param === 'string' ? input.params.search_param : null,
+  datetime: input.datetime,
+});
+
+const RENDERERS: Record<string, Renderer> = {
+  'google/images/advanced': (i) => renderImagesAdvanced(images(i)),
+  'google/images/html': (i) => renderImagesHtml(images(i)),
+};
+
+const EXAMPLES: Record<string, Renderer> = {
+  'google/images/advanced': (i) => renderImagesExample(images(i)),
+};
+
+/** The renderer of a type's function (`example`: the one for the vendor's magic example id). */
+export function rendererFor(se: string, seType: string, fn: ResultFunction, example = false): Renderer | undefined {
+  const key = `${se}/${seType}/${fn}`;
+  return (example ? EXAMPLES[key] : undefined) ?? RENDERERS[key];
+}

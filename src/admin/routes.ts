@@ -7,6 +7,11 @@ import type { Store } from '../store/store.js';
 /**
  * The admin API: plain JSON (not the vendor envelope), `Authorization: Bearer <admin token>`.
  * GET/POST /admin/clock, GET/POST /admin/accounts, PATCH /admin/accounts/:login.
+ *
+ * Accounts take (and show) `login`, `password`, `balance` (USD), `limits`, `webhook_retries`,
+ * `webhook_secret`, and the vendor's dashboard controls: `daily_cost_limit` (USD per UTC day, 40203
+ * past it; null = no cap), `duplicate_limit_hour` and `duplicate_limit_day` (identical tasks allowed
+ * per hour / per day: 10, 20, ... 100; 40205 / 40206 past them; null = off).
  */
 export interface AdminDeps {
   readonly store: Store;

@@ -14,6 +14,11 @@ export interface AccountInput {
   readonly webhook_retries?: unknown;
   /** Opt-in webhook signing: true generates a secret, a `whsec_...` string sets one, null turns signing off. */
   readonly webhook_secret?: unknown;
+  /** Daily cost cap in USD (40203 past it; resets 00:00 UTC); null turns it off. */
+  readonly daily_cost_limit?: unknown;
+  /** Identical tasks allowed per hour / per day: 10..100 in steps of 10 (40205 / 40206); null = off. */
+  readonly duplicate_limit_hour?: unknown;
+  readonly duplicate_limit_day?: unknown;
 }
 
 export class AccountInputError extends Error {}
@@ -66,12 +71,42 @@ function parseSecret(v: unknown): string | null | undefined {
   throw new AccountInputError('webhook_secret must be true (generate), null (off) or a whsec_<base64> secret');
 }
 
+function parseCostLimit(v: unknown): number | null | undefined {
+  if (v === undefined) return undefined;
+  if (v === null) return null;
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw new AccountInputError('daily_cost_limit must be a number of USD >= 0, or null (no limit)');
+  return usdToMicro(n);
+}
+
+function parseDuplicateLimit(name: string, v: unknown): number | null | undefined {
+  if (v === undefined) return undefined;
+  if (v === null) return null;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 10 || v > 100 || v % 10 !== 0) {
+    throw new AccountInputError(`${name} must be 10, 20, ... or 100 (identical tasks allowed), or null (off)`);
+  }
+  return v;
+}
+
+/** The account-control part of an input (undefined = unchanged). */
+function parseControls(input: AccountInput) {
+  return {
+    dailyCostLimitMicro: parseCostLimit(input.daily_cost_limit),
+    duplicateLimitHour: parseDuplicateLimit('duplicate_limit_hour', input.duplicate_limit_hour),
+    duplicateLimitDay: parseDuplicateLimit('duplicate_limit_day', input.duplicate_limit_day),
+  };
+}
+
 export async function createAccount(store: Store, now: number, input: AccountInput): Promise<AccountRow> {
   if (typeof input.login !== 'string' || !LOGIN_RE.test(input.login)) {
     throw new AccountInputError('login must be 1-128 characters of letters, digits and ._@+-');
   }
   const password = parsePassword(input.password);
   if (password === undefined) throw new AccountInputError('password is required');
+  // Every field is checked before anything is written: a bad setting never leaves a half-made account.
+  const controls = parseControls(input);
+  const retries = parseRetries(input.webhook_retries);
+  const secret = parseSecret(input.webhook_secret);
   if (await store.accountByLogin(input.login)) throw new AccountInputError(`account '${input.login}' exists`);
   return store.createAccount({
     login: input.login,
@@ -80,10 +115,9 @@ export async function createAccount(store: Store, now: number, input: AccountInp
     limits: { ...DEFAULT_LIMITS, ...parseLimits(input.limits) },
     createdAt: now,
   }).then(async (created) => {
-    const retries = parseRetries(input.webhook_retries);
-    const secret = parseSecret(input.webhook_secret);
-    if (retries === undefined && secret === undefined) return created;
-    return (await store.updateAccount(created.login, { webhookRetries: retries, webhookSecret: secret })) ?? created;
+    const hasControls = Object.values(controls).some((v) => v !== undefined);
+    if (retries === undefined && secret === undefined && !hasControls) return created;
+    return (await store.updateAccount(created.login, { webhookRetries: retries, webhookSecret: secret, ...controls })) ?? created;
   });
 }
 
@@ -95,6 +129,7 @@ export async function updateAccount(store: Store, login: string, input: AccountI
     limits: parseLimits(input.limits),
     webhookRetries: parseRetries(input.webhook_retries),
     webhookSecret: parseSecret(input.webhook_secret),
+    ...parseControls(input),
   });
 }
 
@@ -111,6 +146,9 @@ export function publicAccount(a: AccountRow) {
     },
     webhook_retries: a.webhookRetries,
     webhook_secret: a.webhookSecret,
+    daily_cost_limit: a.dailyCostLimitMicro === null ? null : microToUsd(a.dailyCostLimitMicro),
+    duplicate_limit_hour: a.duplicateLimitHour,
+    duplicate_limit_day: a.duplicateLimitDay,
     created_at: new Date(a.createdAt).toISOString(),
   };
 }

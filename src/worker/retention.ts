@@ -13,8 +13,8 @@ export const TASK_RETENTION_MS = 180 * DAY;
 export const ATTEMPT_RETENTION_MS = 7 * DAY;
 
 export interface Retention {
-  /** Deletes up to `maxBatches` batches of what is due; returns rows deleted. */
-  runOnce(maxBatches?: number): Promise<number>;
+  /** Deletes batches of what is due while they come back full, for at most `maxBatches` batches or `budgetMs`; returns rows deleted. */
+  runOnce(maxBatches?: number, budgetMs?: number): Promise<number>;
   start(): void;
   stop(): void;
 }
@@ -24,9 +24,11 @@ export function createRetention(options: { store: Store; clock: Clock; batch?: n
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<number> | null = null;
 
-  async function runOnce(maxBatches = 20): Promise<number> {
+  async function runOnce(maxBatches = 1000, budgetMs = 5_000): Promise<number> {
     let total = 0;
-    for (let i = 0; i < maxBatches; i++) {
+    // Bounded by count and by (real) time, so a backlog is worked off in steps without hogging the loop.
+    const deadline = performance.now() + budgetMs;
+    for (let i = 0; i < maxBatches && performance.now() < deadline; i++) {
       const now = options.clock.now();
       const n = await options.store.purgeExpired(
         { now, resultsBefore: now - RESULT_RETENTION_MS, attemptsBefore: now - ATTEMPT_RETENTION_MS, tasksBefore: now - TASK_RETENTION_MS },
@@ -49,7 +51,7 @@ export function createRetention(options: { store: Store; clock: Clock; batch?: n
           return 0;
         });
         void running.finally(() => (running = null));
-      }, options.intervalMs ?? 60_000);
+      }, options.intervalMs ?? 10_000);
       timer.unref();
     },
     stop() {

@@ -3,6 +3,7 @@ import { type App, createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { type TravelClock, createManualClock } from '../../src/domain/clock.js';
 import type { WireEnvelope } from '../../src/contracts/envelope.js';
+import type { SeTypeDef } from '../../src/domain/catalog.js';
 import { DIALECTS, type Dialect, createTestStore, pgSkipNote } from './dialects.js';
 
 /** Declares a suite once per store dialect (SQLite always; PostgreSQL when SERPQ_TEST_PG_URL is set). */
@@ -141,3 +142,14 @@ export async function readyIds(t: TestApp, url = '/v3/serp/google/images/tasks_r
   const result = (res.body.tasks?.[0]?.result ?? []) as Array<{ id: string }>;
   return result.map((r) => r.id);
 }
+
+/** A minimal valid task of a type. */
+export function minimalTask(def: SeTypeDef, keyword = 'albert einstein'): Record<string, unknown> {
+  const task: Record<string, unknown> = { location_code: 2840, language_code: 'en' };
+  if (def.subject === 'keyword' || def.subject === 'keyword_optional') task.keyword = keyword;
+  if (def.subject === 'video_id') task.video_id = 'dQw4w9WgXcQ';
+  if (def.subject === 'dataset_id') task.dataset_id = 'L2cvMTFqbl96ZGNjMg==';
+  if (def.subject === 'image_url') task.image_url = 'https://upload.wikimedia.org/wikipedia/commons/d/d3/Albert_Einstein_Head.jpg';
+  return task;
+}
+

@@ -1,21 +1,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CATALOG, type ResultFunction, type SeTypeDef } from '../../src/domain/catalog.js';
+import { CATALOG, type ResultFunction } from '../../src/domain/catalog.js';
 import { livePriceMicro, microToUsd, taskPostPriceMicro } from '../../src/domain/pricing.js';
-import { type TestApp, eachDialect, makeTestApp } from '../helpers/app.js';
+import { type TestApp, eachDialect, makeTestApp, minimalTask } from '../helpers/app.js';
 import { findPathTemplate, openapiAvailable, validateResponseForUrl } from '../helpers/openapi.js';
 
 const FUNCTIONS: ResultFunction[] = ['regular', 'advanced', 'html'];
 const CONFORMANCE = openapiAvailable();
-
-/** A minimal valid task of a type. */
-export function minimalTask(def: SeTypeDef, keyword = 'albert einstein'): Record<string, unknown> {
-  const task: Record<string, unknown> = { location_code: 2840, language_code: 'en' };
-  if (def.subject === 'keyword' || def.subject === 'keyword_optional') task.keyword = keyword;
-  if (def.subject === 'video_id') task.video_id = 'dQw4w9WgXcQ';
-  if (def.subject === 'dataset_id') task.dataset_id = 'L2cvMTFqbl96ZGNjMg==';
-  if (def.subject === 'image_url') task.image_url = 'https://upload.wikimedia.org/wikipedia/commons/d/d3/Albert_Einstein_Head.jpg';
-  return task;
-}
 
 function conforms(method: 'get' | 'post', url: string, body: unknown): void {
   // bing/local_pack is documented by the vendor but absent from the official OpenAPI file.

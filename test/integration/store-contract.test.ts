@@ -136,6 +136,9 @@ for (const dialect of DIALECTS) {
         limits: { tasksReadyPerMinute: 20, requestsPerMinute: 2000, concurrentRequests: 30 },
         webhookRetries: false,
         webhookSecret: null,
+        dailyCostLimitMicro: null,
+        duplicateLimitHour: null,
+        duplicateLimitDay: null,
         createdAt: T0,
       });
       await expect(store.createAccount({ login: 'alice', passwordHash: 'x', balanceMicro: 0, limits: DEFAULT_LIMITS, createdAt: T0 })).rejects.toThrow();
@@ -208,6 +211,7 @@ for (const dialect of DIALECTS) {
         attempts: 0,
         webhookState: 'pending',
         listed: false,
+        method: 'task_post',
       });
       expect(await store.taskById(tasks[2].id)).toMatchObject({ tag: 'x', pingbackUrl: 'https://example.com/ping?id=$id&tag=$tag', webhookState: 'pending' });
       expect(await store.taskById(tasks[4].id)).toMatchObject({ webhookState: 'none', listed: false });
@@ -584,6 +588,111 @@ for (const dialect of DIALECTS) {
     });
 
     // ---- settings ------------------------------------------------------------------------------
+
+    // ---- appendix: live tasks, id_list, account controls ---------------------------------------
+
+    it('sets and clears the account cost and duplicate controls', async () => {
+      await migrated();
+      await account();
+      const u = await store.updateAccount('alice', { dailyCostLimitMicro: 2_500_000, duplicateLimitHour: 10, duplicateLimitDay: 50 });
+      expect(u).toMatchObject({ dailyCostLimitMicro: 2_500_000, duplicateLimitHour: 10, duplicateLimitDay: 50 });
+      expect(await store.accountByLogin('alice')).toMatchObject({ dailyCostLimitMicro: 2_500_000, duplicateLimitHour: 10, duplicateLimitDay: 50 });
+      // Untouched fields stay; null turns a control off.
+      expect(await store.updateAccount('alice', { duplicateLimitHour: null })).toMatchObject({ dailyCostLimitMicro: 2_500_000, duplicateLimitHour: null, duplicateLimitDay: 50 });
+      expect(await store.updateAccount('alice', { dailyCostLimitMicro: null, duplicateLimitDay: null })).toMatchObject({ dailyCostLimitMicro: null, duplicateLimitHour: null, duplicateLimitDay: null });
+    });
+
+    it('stores a live task completed, unlisted and collected, with the debit, results and its method', async () => {
+      await migrated();
+      const acc = await account('alice', 3000);
+      const body = Buffer.from('live-result');
+      const live = newTask({ costMicro: 2000, postedAt: T0, runAfter: T0 });
+      expect(await store.insertLiveTask(acc, live, { statusCode: 20000, statusMessage: 'Ok.', completedAt: T0 + 5, method: 'live/advanced', results: [{ fn: 'advanced', body }] })).toBe(true);
+      expect((await store.accountById(acc))?.balanceMicro).toBe(1000);
+      expect(await store.taskById(live.id)).toMatchObject({
+        state: 'done',
+        statusCode: 20000,
+        statusMessage: 'Ok.',
+        completedAt: T0 + 5,
+        collectedAt: T0 + 5,
+        listed: false,
+        webhookState: 'none',
+        method: 'live/advanced',
+        costMicro: 2000,
+        postbackUrl: null,
+        pingbackUrl: null,
+      });
+      expect(await store.resultOf(live.id, 'advanced')).toEqual(body);
+      // Not on tasks_ready, not claimable.
+      expect(await store.listReady(acc, {}, 0, 1000)).toEqual([]);
+      expect(await store.claimTasks('w', T0 + 10_000, LEASE, 10)).toEqual([]);
+
+      // Not covered by the balance: nothing stored, nothing debited.
+      const poor = newTask({ costMicro: 2000 });
+      expect(await store.insertLiveTask(acc, poor, { statusCode: 20000, statusMessage: 'Ok.', completedAt: T0 + 6, method: 'live/advanced' })).toBe(false);
+      expect(await store.taskById(poor.id)).toBeNull();
+      expect((await store.accountById(acc))?.balanceMicro).toBe(1000);
+
+      // A failed live task shows in serp/errors under its own function.
+      const failed = newTask({ costMicro: 0 });
+      expect(await store.insertLiveTask(acc, failed, { statusCode: 40102, statusMessage: 'No Search Results.', completedAt: T0 + 7, method: 'live/html' })).toBe(true);
+      const errors = await store.listErrors(acc, { from: T0, to: T0 + 10, fn: null, limit: 10, offset: 0 });
+      expect(errors.map((e) => [e.id, e.function, e.errorCode])).toEqual([[failed.id, 'serp/google/images/live/html', 40102]]);
+    });
+
+    it('lists task ids in a posting window, sorted and paged, standard and live', async () => {
+      await migrated();
+      const acc = await account('alice', 100_000);
+      const other = await account('bob', 100_000);
+      const a = newTask({ postedAt: T0, runAfter: T0, costMicro: 600 });
+      const b = newTask({ postedAt: T0 + 1000, runAfter: T0 + 1000, costMicro: 1200 });
+      const c = newTask({ postedAt: T0 + 2000, runAfter: T0 + 2000, se: 'bing', seType: 'organic', costMicro: 600 });
+      await store.postTasks(acc, [a, b, c]);
+      const live = newTask({ postedAt: T0 + 1500, runAfter: T0 + 1500, costMicro: 2000 });
+      await store.insertLiveTask(acc, live, { statusCode: 20000, statusMessage: 'Ok.', completedAt: T0 + 1600, method: 'live/advanced' });
+      await store.postTasks(other, [newTask({ postedAt: T0 + 1000 })]);
+      // Complete a (b and c stay queued).
+      const claimed = await store.claimTasks('w', T0 + 100, LEASE, 1);
+      expect(claimed.map((t) => t.id)).toEqual([a.id]);
+      await store.completeTasks([{ id: a.id, leaseOwner: 'w', statusCode: 40102, statusMessage: 'No Search Results.' }], T0 + 3000);
+
+      const page = (q: Partial<Parameters<Store['listTaskIds']>[1]> = {}) =>
+        store.listTaskIds(acc, { from: T0, to: T0 + 10_000, limit: 1000, offset: 0, sort: 'asc', ...q });
+      const asc = await page();
+      expect(asc.map((r) => r.id)).toEqual([a.id, b.id, live.id, c.id]);
+      expect(asc[0]).toEqual({ id: a.id, se: 'google', seType: 'images', fn: 'task_post', postedAt: T0, completedAt: T0 + 3000, statusCode: 40102, costMicro: 600, data: a.data });
+      expect(asc[1]).toMatchObject({ id: b.id, fn: 'task_post', completedAt: null, statusCode: null, costMicro: 1200 });
+      expect(asc[2]).toMatchObject({ id: live.id, fn: 'live/advanced', completedAt: T0 + 1600, statusCode: 20000, costMicro: 2000 });
+      expect(asc[3]).toMatchObject({ id: c.id, se: 'bing', seType: 'organic' });
+      expect((await page({ sort: 'desc' })).map((r) => r.id)).toEqual([c.id, live.id, b.id, a.id]);
+      expect((await page({ limit: 2, offset: 1 })).map((r) => r.id)).toEqual([b.id, live.id]);
+      expect((await page({ from: T0 + 1000, to: T0 + 1500 })).map((r) => r.id)).toEqual([b.id, live.id]);
+      expect(await page({ from: T0 + 5000 })).toEqual([]);
+    });
+
+    it('sums the spend since a time and counts duplicate payloads in a window', async () => {
+      await migrated();
+      const acc = await account('alice', 100_000);
+      const other = await account('bob', 100_000);
+      expect(await store.spentSince(acc, 0)).toBe(0);
+      await store.postTasks(acc, [
+        newTask({ postedAt: T0 - 10_000, costMicro: 600, payloadHash: 'h1' }),
+        newTask({ postedAt: T0, costMicro: 1200, payloadHash: 'h1' }),
+        newTask({ postedAt: T0 + 10, costMicro: 600, payloadHash: 'h2' }),
+        newTask({ postedAt: T0 + 20, costMicro: 600 }),
+      ]);
+      await store.insertLiveTask(acc, newTask({ postedAt: T0 + 30, costMicro: 2000, payloadHash: 'h1' }), { statusCode: 20000, statusMessage: 'Ok.', completedAt: T0 + 31, method: 'live/advanced' });
+      await store.postTasks(other, [newTask({ postedAt: T0, costMicro: 600, payloadHash: 'h1' })]);
+
+      expect(await store.spentSince(acc, T0)).toBe(1200 + 600 + 600 + 2000);
+      expect(await store.spentSince(acc, 0)).toBe(600 + 1200 + 600 + 600 + 2000);
+      expect(await store.spentSince(acc, T0 + 1000)).toBe(0);
+      expect(await store.countDuplicates(acc, 'h1', 0)).toBe(3);
+      expect(await store.countDuplicates(acc, 'h1', T0)).toBe(2);
+      expect(await store.countDuplicates(acc, 'h2', T0)).toBe(1);
+      expect(await store.countDuplicates(acc, 'h3', 0)).toBe(0);
+      expect(await store.countDuplicates(other, 'h1', 0)).toBe(1);
+    });
 
     it('gets and sets settings', async () => {
       await migrated();

@@ -329,8 +329,7 @@ for (const [key, node] of Object.entries(RESULT)) {
 
 const sortedNamed = Object.fromEntries(Object.keys(NAMED).sort().map((k) => [k, NAMED[k]!]));
 
-// Primitive nodes are shared constants to keep the file (and memory) small.
-const PRIMS = ['string', 'integer', 'number', 'boolean', 'any'] as const;
+// Primitive nodes are shared constants (_s, _i, _n, _b, _ay) to keep the file (and memory) small.
 function emit(value: unknown): string {
   return JSON.stringify(value).replace(/\{"t":"(string|integer|number|boolean|any)"\}/g, (_m, t: string) => `_${t[0]}${t === 'any' ? 'y' : ''}`);
 }
@@ -387,7 +386,6 @@ export const RESULT_SCHEMAS: Readonly<Record<string, SchemaNode>> = ${emit(RESUL
 /** Top-level request fields per "{se}/{se_type}/task_post" and "{se}/{se_type}/live/{fn}". */
 export const REQUEST_FIELDS: Readonly<Record<string, readonly RequestFieldSpec[]>> = ${JSON.stringify(REQUEST)};
 `;
-void PRIMS;
 writeFileSync(OUT, out);
 console.log(
   `wrote ${relative(ROOT, OUT)} from ${rel}: ${Object.keys(RESULT).length} result schemas, ` +

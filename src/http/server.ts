@@ -11,6 +11,7 @@ import { getTask } from '../services/get-task.js';
 import { listReady } from '../services/list-ready.js';
 import { postTasks } from '../services/post-tasks.js';
 import { listErrors, resendWebhooks } from '../services/webhooks.js';
+import { runLive } from '../services/live.js';
 import type { RateLimiter } from '../services/rate-limiter.js';
 import type { AccountRow } from '../store/store.js';
 import { registerAdmin, type AdminDeps } from '../admin/routes.js';
@@ -164,6 +165,16 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     const body = jsonBody(req);
     if (body === INVALID) return sendEnvelope(reply, STATUS.POST_DATA_INVALID, req.startedAt);
     const out = await postTasks(services, ctxOf(req), def, body);
+    return reply.code(out.httpStatus).type(JSON_TYPE).send(JSON.stringify(out.body));
+  });
+
+  app.post('/v3/serp/:se/:seType/live/:fn', { preParsing: gunzipBody }, async (req: FastifyRequest<{ Params: { se: string; seType: string; fn: string } }>, reply) => {
+    const { se, seType, fn } = req.params;
+    const def = findSeType(se, seType);
+    if (!def || !def.live.includes(fn as ResultFunction)) return sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt);
+    const body = jsonBody(req);
+    if (body === INVALID) return sendEnvelope(reply, STATUS.POST_DATA_INVALID, req.startedAt);
+    const out = await runLive(services, ctxOf(req), def, fn as ResultFunction, body);
     return reply.code(out.httpStatus).type(JSON_TYPE).send(JSON.stringify(out.body));
   });
 

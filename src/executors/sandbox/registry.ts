@@ -1,6 +1,8 @@
 import type { ResultFunction } from '../../domain/catalog.js';
 import { renderImagesAdvanced, renderImagesExample, renderImagesHtml, type ImagesRenderInput } from './google-images.js';
 import type { Renderer, SerpRenderInput } from './render-input.js';
+import { renderFromSchema } from './schema-faker.js';
+import { renderBingLocalPackHtml, renderBingLocalPackRegular } from './bing-local-pack.js';
 
 /**
  * Which renderer draws which SERP: hand-written, realistic renderers for what users look at most,
@@ -23,6 +25,8 @@ const images = (input: SerpRenderInput): ImagesRenderInput => ({
 const RENDERERS: Record<string, Renderer> = {
   'google/images/advanced': (i) => renderImagesAdvanced(images(i)),
   'google/images/html': (i) => renderImagesHtml(images(i)),
+  'bing/local_pack/regular': renderBingLocalPackRegular,
+  'bing/local_pack/html': renderBingLocalPackHtml,
 };
 
 const EXAMPLES: Record<string, Renderer> = {
@@ -32,5 +36,5 @@ const EXAMPLES: Record<string, Renderer> = {
 /** The renderer of a type's function (`example`: the one for the vendor's magic example id). */
 export function rendererFor(se: string, seType: string, fn: ResultFunction, example = false): Renderer | undefined {
   const key = `${se}/${seType}/${fn}`;
-  return (example ? EXAMPLES[key] : undefined) ?? RENDERERS[key];
+  return (example ? EXAMPLES[key] : undefined) ?? RENDERERS[key] ?? renderFromSchema;
 }

@@ -21,10 +21,16 @@ interface Ctx {
   readonly kw: string;
   readonly Kw: string;
   readonly slug: string;
+  /** keyword without local-intent words, for business names and categories */
+  readonly core: string;
   readonly plus: string;
   readonly lang: string;
   readonly cc: string;
   readonly nowMs: number;
+  readonly year: number;
+  readonly wikiHost: string;
+  /** Wikipedia-style slug: Title_Case_With_Underscores */
+  readonly wslug: string;
   readonly lat: number;
   readonly lng: number;
   readonly city: string;
@@ -64,6 +70,9 @@ const SITES = [
   "ebay.com", "etsy.com", "tripadvisor.com", "yelp.com", "github.com", "stackoverflow.com", "nasa.gov", "harvard.edu",
 ];
 const NEWS_SITES = ["nytimes.com", "theguardian.com", "bbc.com", "cnn.com", "reuters.com", "apnews.com", "washingtonpost.com", "bloomberg.com", "npr.org", "forbes.com", "usatoday.com", "wsj.com"];
+/** Constant host strings (their hashes are cached, which keeps siteName's memo lookups cheap). Index 0 is Wikipedia. */
+const SITE_HOSTS: readonly string[] = SITES.map((s) => "www." + s);
+const NEWS_HOSTS: readonly string[] = NEWS_SITES.map((s) => "www." + s);
 const NEWS_NAMES: Record<string, string> = {
   "nytimes.com": "The New York Times", "theguardian.com": "The Guardian", "bbc.com": "BBC", "cnn.com": "CNN",
   "reuters.com": "Reuters", "apnews.com": "AP News", "washingtonpost.com": "The Washington Post",
@@ -146,27 +155,41 @@ function siteOf(c: Ctx, st: ObjState): string {
   const r = c.rng;
   let dom: string;
   if (tag.startsWith("youtube") || tag.includes("video")) dom = "www.youtube.com";
-  else if (tag.includes("news") || tag === "top_stories") dom = "www." + r.pick(NEWS_SITES);
+  else if (BUSINESS.test(tag)) dom = `www.${c.slug.replace(/-/g, "")}${r.pick(["nyc", "shop", "online", "co", "place", "hq"])}.com`;
+  else if (tag.includes("news") || tag === "top_stories") dom = r.pick(NEWS_HOSTS);
   else if (r.chance(0.3)) dom = "www." + makeBlogDomain(r);
   else {
-    const s = r.pick(SITES);
-    dom = s === "wikipedia.org" ? `${c.lang}.wikipedia.org` : "www." + s;
+    const i = Math.floor(r.next() * SITE_HOSTS.length);
+    dom = i === 0 ? c.wikiHost : SITE_HOSTS[i]!;
   }
   st.domain = dom;
   return dom;
 }
 
+const siteNames = new Map<string, string>();
+/** "www.nytimes.com" -> "The New York Times", "www.cozyhomeblog.com" -> "Cozyhomeblog" (memoised). */
+function siteName(host: string): string {
+  let name = siteNames.get(host);
+  if (name === undefined) {
+    const d = host.startsWith("www.") ? host.slice(4) : host;
+    const first = d.endsWith("wikipedia.org") ? "wikipedia" : d.slice(0, d.indexOf(".") < 0 ? d.length : d.indexOf("."));
+    name = NEWS_NAMES[d] ?? first.charAt(0).toUpperCase() + first.slice(1);
+    if (siteNames.size < 10_000) siteNames.set(host, name);
+  }
+  return name;
+}
+
 function pageUrl(c: Ctx, st: ObjState): string {
   const dom = siteOf(c, st);
   const r = c.rng;
-  if (dom.endsWith("wikipedia.org")) return `https://${dom}/wiki/${titleCase(c.kw).replace(/ /g, "_")}`;
-  if (dom === "www.youtube.com") return `https://www.youtube.com/watch?v=${r.chars(11, B64)}`;
+  if (dom.endsWith("wikipedia.org")) return `https://${dom}/wiki/${c.wslug}`;
+  if (dom === "www.youtube.com") return `https://www.youtube.com/watch?v=${st.top && c.input.params.video_id !== undefined ? videoIdOf(c) : r.chars(11, B64)}`;
   if (dom === "www.reddit.com") return `https://www.reddit.com/r/${r.pick(TOPICS)}/comments/${r.chars(6, "abcdefghijklmnopqrstuvwxyz0123456789")}/${c.slug}/`;
   switch (r.int(0, 3)) {
     case 0: return `https://${dom}/${c.slug}`;
     case 1: return `https://${dom}/${r.pick(NEWS_SECTIONS)}/${c.slug}-${r.pick(MODIFIERS).replace(/ /g, "-")}`;
     case 2: return `https://${dom}/blog/${c.slug}/`;
-    default: return `https://${dom}/${new Date(c.nowMs).getUTCFullYear()}/${pad2(r.int(1, 12))}/${c.slug}.html`;
+    default: return `https://${dom}/${c.year}/${pad2(r.int(1, 12))}/${c.slug}.html`;
   }
 }
 
@@ -232,8 +255,36 @@ function pastMs(c: Ctx, maxDays: number): number {
   return c.nowMs - c.rng.int(1, maxDays * 24) * 3_600_000;
 }
 
-function title(c: Ctx): string {
+const BUSINESS = /^(maps_search|maps_paid_item|local_pack|hotels_pack|local_services|location_info|google_hotels)/;
+const VIDEO = /^(youtube|video|short_videos|ai_overview_video)/;
+const JOBS = /^(google_jobs_item|jobs)/;
+const NEWS = /^(news_search|top_stories|google_finance_news)/;
+const BIZ_SUFFIX = ["Co.", "House", "Express", "Studio", "& Sons", "Corner", "Place", "Central"];
+const JOB_ROLES = ["Specialist", "Manager", "Assistant", "Associate", "Technician", "Coordinator", "Consultant"];
+const EMPLOYER_SUFFIX = ["Group", "Inc.", "& Co.", "Partners", "Labs", "Holdings", "Solutions"];
+const VIDEO_T: ReadonlyArray<(k: string, K: string) => string> = [
+  (_k, K) => `${K} (Official Video)`, (k) => `How to ${k} - Complete Tutorial`, (k) => `I tried ${k} for 30 days`,
+  (_k, K) => `${K} Explained in 10 Minutes`, (_k, K) => `${K} | Full Documentary`, (k) => `Top 10 ${k} moments`,
+];
+const NEWS_T: ReadonlyArray<(k: string, K: string) => string> = [
+  (_k, K) => `${K}: what we know so far`, (k) => `Why ${k} is making headlines this week`,
+  (_k, K) => `${K} sparks debate among experts`, (k) => `The latest on ${k}, explained`, (_k, K) => `${K} news: live updates`,
+];
+
+/** The keyword without local-intent words ("pizza near me" -> "pizza"). */
+function coreOf(kw: string): string {
+  const core = kw.replace(/\b(near me|nearby|best|cheap|top|open now|in [a-z ]+$)\b/gi, " ").replace(/\s+/g, " ").trim();
+  return core || kw;
+}
+
+function title(c: Ctx, tag: string | null = null): string {
   const r = c.rng;
+  if (tag !== null) {
+    if (BUSINESS.test(tag)) return `${r.pick(FIRST_NAMES)}'s ${titleCase(c.core)}${r.chance(0.5) ? " " + r.pick(BIZ_SUFFIX) : ""}`;
+    if (VIDEO.test(tag)) return r.pick(VIDEO_T)(c.kw, c.Kw);
+    if (JOBS.test(tag)) return `${titleCase(c.core)} ${r.pick(JOB_ROLES)}`;
+    if (NEWS.test(tag)) return r.pick(NEWS_T)(c.kw, c.Kw);
+  }
   return r.pick(TITLE_T)(c.kw, c.Kw, r.pick(MODIFIERS), r.int(5, 25));
 }
 
@@ -291,7 +342,7 @@ function stringGen(key: string): Gen {
     case "author_url": return (c) => `https://www.youtube.com/@${c.rng.pick(USERNAMES).replace(/[^a-z0-9]/gi, "")}`;
     case "contributor_url": return (c) => `https://www.google.com/maps/contrib/${c.rng.chars(21, DIGITS)}`;
     case "preview_url": return (c) => `https://tpc.googlesyndication.com/archive/simgad/${c.rng.chars(20, DIGITS)}`;
-    case "breadcrumb": return (c, _d, st) => `https://${siteOf(c, st).replace(/^www\./, "")} › ${c.slug}`;
+    case "breadcrumb": return (c, _d, st) => `https://${siteOf(c, st)} › ${c.slug}`;
     case "title":
     case "featured_title":
     case "original_title":
@@ -299,7 +350,7 @@ function stringGen(key: string): Gen {
     case "subtitle":
     case "seed_question":
     case "question_text":
-      return (c) => (key === "seed_question" || key === "question_text" ? `What is ${c.kw}?` : title(c));
+      return (c, _d, st) => (key === "seed_question" || key === "question_text" ? `What is ${c.kw}?` : title(c, st.tag));
     case "pre_snippet":
     case "extended_snippet":
       return (c) => (c.rng.chance(0.1) ? sentence(c) : null);
@@ -316,13 +367,10 @@ function stringGen(key: string): Gen {
     case "source_name":
     case "marketplace":
     case "seller":
-      return (c, _d, st) => {
-        const d = siteOf(c, st).replace(/^www\./, "");
-        return NEWS_NAMES[d] ?? d.split(".")[0]!.replace(/^./, (x) => x.toUpperCase());
-      };
+      return (c, _d, st) => siteName(siteOf(c, st));
+    case "employer_name": return (c) => `${c.rng.pick(LAST_NAMES)} ${c.rng.pick(EMPLOYER_SUFFIX)}`;
     case "author":
     case "author_name":
-    case "employer_name":
     case "ceo":
       return (c) => personName(c.rng);
     case "channel_name":
@@ -393,7 +441,7 @@ function stringGen(key: string): Gen {
     case "time_to_play": return (c) => `${c.rng.int(10, 90)} min`;
     case "salary": return (c) => `$${c.rng.int(40, 90)}K–$${c.rng.int(91, 160)}K a year`;
     case "contract_type": return (c) => c.rng.pick(["Full-time", "Part-time", "Contractor"]);
-    case "category": return (c) => `${titleCase(c.rng.pick(TOPICS))} ${c.rng.pick(CATEGORIES)}`;
+    case "category": return (c, _d, st) => (st.tag !== null && BUSINESS.test(st.tag) ? `${titleCase(c.core)} ${c.rng.pick(CATEGORIES)}` : titleCase(c.rng.pick(TOPICS)));
     case "current_status": return () => "open";
     case "format": return (c) => c.rng.pick(["text", "image", "video"]);
     case "label": return (c) => c.rng.pick(["360p", "720p", "1080p"]);
@@ -415,7 +463,10 @@ function stringGen(key: string): Gen {
     case "founded": return (c) => String(c.rng.int(1950, 2015));
     case "headquarters": return (c) => `${c.city}`;
     default:
-      if (URL_IMAGE.test(key)) return (c) => imageUrl(c);
+      if (URL_IMAGE.test(key)) {
+        return (c, _d, st) =>
+          st.top && st.tag === "youtube_video_info" && key === "thumbnail_url" ? `https://i.ytimg.com/vi/${videoIdOf(c)}/hqdefault.jpg` : imageUrl(c);
+      }
       if (key.endsWith("_url")) return (c, _d, st) => pageUrl(c, st);
       if (key.endsWith("_id")) return (c) => c.rng.chars(16, ALNUM);
       if (key.endsWith("_date") || key.endsWith("_time")) return (c) => fmtDatetime(pastMs(c, 200));
@@ -464,7 +515,7 @@ function numberGen(key: string): Gen {
     case "latitude": return (c) => round(c.lat + (c.rng.next() - 0.5) * 0.1, 7);
     case "longitude": return (c) => round(c.lng + (c.rng.next() - 0.5) * 0.1, 7);
     case "value": return (c) => round(1 + c.rng.next() * 4, 1);
-    case "hotel_rating": return (c) => c.rng.int(2, 5);
+    case "hotel_rating": return (c, _d, st) => (st.tag !== null && st.tag.includes("hotel") ? c.rng.int(2, 5) : null);
     case "price":
     case "current":
     case "regular":
@@ -515,6 +566,13 @@ function stringArrayGen(key: string): Gen {
     case "highlighted": return (c) => [c.kw];
     case "item_types": return () => null; // filled by the result generator
     case "table_header": return (c) => [c.Kw, "Details"];
+    case "category_ids":
+    case "additional_categories":
+      return (c) => {
+        const base = c.core.toLowerCase().replace(/[^a-z0-9]+/g, "_");
+        const picks = c.rng.sample(CATEGORIES, c.rng.int(1, 2)).map((x) => x.toLowerCase());
+        return key === "category_ids" ? picks.map((x) => `${base}_${x}`) : picks.map((x) => `${titleCase(c.core)} ${x}`);
+      };
     default:
       return (c, d) => {
         if (d > MAX_DEPTH + 1) return null;
@@ -590,13 +648,24 @@ function compileObject(props: Readonly<Record<string, SchemaNode>>, tag: string,
     return compileValue(k, props[k]!, schemaName);
   });
   const n = keys.length;
+  const build = objectBuilder(keys);
   return (c, d, rank, top) => {
     if (d > MAX_DEPTH) return null;
     const st: ObjState = { tag, rankAbs: rank ? rank.abs : 0, rankGroup: rank ? rank.group : 0, top, domain: null };
-    const o: Record<string, unknown> = {};
-    for (let i = 0; i < n; i++) o[keys[i]!] = gens[i]!(c, d + 1, st);
-    return o;
+    return build(gens, c, d + 1, st);
   };
+}
+
+type Builder = (gens: readonly Gen[], c: Ctx, d: number, st: ObjState) => Record<string, unknown>;
+
+/**
+ * A function returning an object literal with the schema's keys in order, each value produced by
+ * gens[i]. An object literal gets one fixed hidden class, several times faster than adding keys to
+ * `{}` one by one. Keys come from the generated schema data and are JSON-quoted, so this is safe.
+ */
+function objectBuilder(keys: readonly string[]): Builder {
+  const body = `return {${keys.map((k, i) => `${JSON.stringify(k)}: g[${i}](c, d, st)`).join(", ")}};`;
+  return new Function("g", "c", "d", "st", body) as Builder;
 }
 
 function compileUnionSingle(m: Readonly<Record<string, string>>): ObjGen {
@@ -642,7 +711,7 @@ const RATED = /maps|local|hotel|shopping|product|app|review|popular|recipe|cours
 function presence(key: string, d: number, st: ObjState): number {
   if (ALWAYS_OBJ.has(key)) return 1;
   if (key === "rating" || key === "price" || key === "rating_distribution") return st.tag !== null && RATED.test(st.tag) ? 1 : 0.1;
-  return d <= 2 ? 0.15 : 0.4;
+  return d <= 2 ? 0.12 : 0.3;
 }
 
 function optionalObj(key: string, g: ObjGen): Gen {
@@ -660,6 +729,19 @@ function compileMap(key: string, v: SchemaNode): Gen {
       if (!c.rng.chance(presence(key, d, st))) return null;
       const out: Record<string, number> = {};
       for (let s = 1; s <= 5; s++) out[String(s)] = c.rng.int(0, 400) * s;
+      return out;
+    };
+  }
+  if (key === "timetable" && v.t === "array" && v.i.t === "ref" && v.i.n === "WorkDayInfo") {
+    // Opening hours: one interval per day, opening before closing.
+    return (c, d) => {
+      if (d > MAX_DEPTH) return null;
+      const open = c.rng.int(6, 11);
+      const close = c.rng.int(17, 23);
+      const out: Record<string, unknown> = {};
+      for (const day of WEEKDAYS) {
+        out[day] = day === "sunday" && c.rng.chance(0.3) ? null : [{ open: { hour: open, minute: 0 }, close: { hour: close, minute: c.rng.pick([0, 30]) } }];
+      }
       return out;
     };
   }
@@ -731,7 +813,7 @@ function compileArray(key: string, item: SchemaNode, owner: string): Gen {
   return (c, d, st) => {
     if (d > MAX_DEPTH) return null;
     if (!always && !c.rng.chance(presence(key, d, st))) return null;
-    const n = c.rng.int(1, 4);
+    const n = c.rng.int(1, d <= 2 ? 4 : 3);
     const out: unknown[] = [];
     const groups = new Map<string, number>();
     for (let i = 0; i < n; i++) {
@@ -949,10 +1031,14 @@ function makeCtx(input: SerpRenderInput): Ctx {
     kw,
     Kw: titleCase(kw),
     slug: slugify(kw),
+    core: coreOf(kw),
     plus: encodeURIComponent(kw).replace(/%20/g, "+"),
     lang: input.languageCode ?? "en",
     cc,
     nowMs: parseDatetime(input.datetime),
+    year: new Date(parseDatetime(input.datetime)).getUTCFullYear(),
+    wikiHost: `${input.languageCode ?? "en"}.wikipedia.org`,
+    wslug: encodeURI(titleCase(kw).replace(/ /g, "_")),
     lat: round(geo[0] + jitter, 4),
     lng: round(geo[1] - jitter, 4),
     city: cc && GEO[cc] ? `${geo[2]}, ${geo[3]}` : input.locationName ?? `${geo[2]}, ${geo[3]}`,

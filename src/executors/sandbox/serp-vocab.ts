@@ -24,7 +24,9 @@ export interface SerpCtx {
   compact: string; // letters and digits of the keyword only
   lang: string; // "en"
   city: string;
+  cslug: string; // url slug of the city
   country: string;
+  Tdash: string; // Title-Case-Topic-With-Dashes
   year: string;
   n: string; // a count, "1,234"
   mod: string; // modifier word
@@ -32,6 +34,8 @@ export interface SerpCtx {
   b: string; // 11 base62 chars
   h: string; // 8 hex chars
   sub: string; // subreddit / section / forum
+  sect: string; // news section
+  day: string; // weekday name
   user: string;
   site: string; // website name
   host: string; // host of the current result
@@ -78,7 +82,7 @@ export const tpls = (list: readonly string[]): Tpl[] => list.map(tpl);
 export function emptyCtx(): SerpCtx {
   return {
     kw: "", Kw: "", topic: "", Topic: "", slug: "", tslug: "", wslug: "", plus: "", pct: "", compact: "",
-    lang: "en", city: "", country: "", year: "", n: "", mod: "", id: "", b: "", h: "", sub: "", user: "",
+    lang: "en", city: "", cslug: "", country: "", Tdash: "", sect: "", day: "", year: "", n: "", mod: "", id: "", b: "", h: "", sub: "", user: "",
     site: "", host: "", amazon: "",
   };
 }
@@ -871,3 +875,28 @@ export function blogDomain(rng: Rng, tld: string): string {
   return rng.pick(BLOG_PARTS[0]) + rng.pick(BLOG_PARTS[1]) + rng.pick(BLOG_PARTS[2]) +
     (rng.chance(0.25) && tld !== ".com" ? tld : rng.pick(BLOG_TLDS));
 }
+
+/* ------------------------------------------------------------------------------------------- */
+/* News                                                                                         */
+/* ------------------------------------------------------------------------------------------- */
+
+export const NEWS_SECTION_NAMES: readonly string[] = ["news", "world", "business", "technology", "politics", "science",
+  "health", "sport", "culture", "lifestyle", "us-news", "local"];
+
+/** Headline templates; {site} is the publisher, {n} a small number, {city} the task's city. */
+export const NEWS_HEADLINES: readonly Tpl[] = tpls([
+  "{Topic}: what we know so far", "What's next for {topic} after this week's surprise", "{Topic} explained: {n} key questions answered",
+  "Live updates: {topic} latest", "Why everyone is talking about {topic}", "{Topic} sees biggest change in {n} years, experts say",
+  "Opinion: The real story behind {topic}", "{Topic} in {city}: officials respond", "How {topic} could affect you",
+  "{Topic} latest: {n} things to know today", "Inside the fight over {topic}", "{Topic} hits new record as demand grows",
+  "Analysis: {topic} and what it means for {year}", "{Topic}: new report raises fresh questions", "The {topic} debate, explained",
+  "{Topic} update: here's the latest", "Experts weigh in on {topic}", "{Topic} draws crowds in {city}",
+]);
+
+export const NEWS_SNIPPETS: readonly Tpl[] = tpls([
+  "The latest developments on {topic} have prompted a wave of reactions, with analysts warning that the coming weeks will be decisive.",
+  "Officials said on {day} that {topic} would remain a priority, as questions mount over the timeline and the costs involved.",
+  "{Topic} has become one of the most discussed subjects this year. Here is what you need to know and what could happen next.",
+  "New figures released this week shed light on {topic}, showing a sharp change compared with the same period last year.",
+  "Residents in {city} say {topic} is already affecting daily life, and many are calling for clearer answers.",
+]);

@@ -6,6 +6,7 @@ import type { Executor } from './executors/executor.js';
 import { createSandboxExecutor } from './executors/sandbox/sandbox-executor.js';
 import { createHttpServer } from './http/server.js';
 import { createAuthenticator } from './services/auth.js';
+import { createUsage } from './services/usage.js';
 import { createAccount } from './services/accounts.js';
 import type { ServiceDeps } from './services/deps.js';
 import { createRateLimiter, createSharedRateLimiter } from './services/rate-limiter.js';
@@ -186,6 +187,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   };
   const adminToken = config.adminToken ?? randomBytes(18).toString('base64url');
   const auth = createAuthenticator(store);
+  const usage = createUsage(clock);
   const http = createHttpServer({
     services,
     auth,
@@ -202,6 +204,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       onAccountsChanged: () => auth.forget(),
       injectFaults: executor.injectFaults?.bind(executor),
     },
+    usage,
     logLevel: config.logLevel,
   });
 

@@ -56,7 +56,7 @@ const READY_PATH = /^\/v3\/serp(?:\/([^/?]+))?(?:\/([^/?]+))?\/tasks_ready\/?(?:
  * without the router and its hooks, which cost more than the whole answer for an empty list. Returns
  * false for any other request, which then goes to Fastify.
  */
-export function createFastReady(gate: Gate, answer: ReturnType<typeof createReadyAnswer>) {
+export function createFastReady(gate: Gate, answer: ReturnType<typeof createReadyAnswer>, counted: (accountId: number) => void = () => {}) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.method !== 'GET') return false;
     const url = req.url ?? '';
@@ -73,6 +73,7 @@ export function createFastReady(gate: Gate, answer: ReturnType<typeof createRead
     // a single promise; otherwise the same steps finish asynchronously. The gate runs exactly once.
     const finish = (g: GateOutcome) => {
       if (!g.ok) return send(g.status.http, errorBody(g.status, startedAt), g.headers);
+      counted(g.account.id);
       const out = answer.now(g.account, url, startedAt, m[1], m[2]);
       if (out) {
         g.release();

@@ -12,6 +12,8 @@ import { listReady } from '../services/list-ready.js';
 import { postTasks } from '../services/post-tasks.js';
 import { listErrors, resendWebhooks } from '../services/webhooks.js';
 import { runLive } from '../services/live.js';
+import type { Usage } from '../services/usage.js';
+import { registerAppendixRoutes } from './appendix-routes.js';
 import type { RateLimiter } from '../services/rate-limiter.js';
 import type { AccountRow } from '../store/store.js';
 import { registerAdmin, type AdminDeps } from '../admin/routes.js';
@@ -28,6 +30,7 @@ export interface HttpDeps {
   readonly auth: Authenticator;
   readonly limiter: RateLimiter;
   readonly admin: AdminDeps;
+  readonly usage: Usage;
   readonly logLevel?: string;
 }
 
@@ -83,7 +86,7 @@ function ctxOf(req: FastifyRequest): CallContext {
 export function createHttpServer(deps: HttpDeps): FastifyInstance {
   const { services, limiter } = deps;
   const gate = createGate(deps.auth, limiter);
-  const fastReady = createFastReady(gate, createReadyAnswer(services, limiter));
+  const fastReady = createFastReady(gate, createReadyAnswer(services, limiter), (accountId) => deps.usage.record(accountId, 'tasks_ready'));
   const app = Fastify({
     logger: deps.logLevel && deps.logLevel !== 'silent' ? { level: deps.logLevel } : false,
     bodyLimit: 32 * 1024 * 1024,
@@ -210,6 +213,17 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     method: readMethods,
     url: '/v3/appendix/errors',
     handler: async (req, reply) => reply.type(JSON_TYPE).send(JSON.stringify(appendixErrors(services, ctxOf(req)))),
+  });
+
+  registerAppendixRoutes(app, {
+    store: services.store,
+    clock: services.clock,
+    usage: deps.usage,
+    ctxOf,
+    jsonBody,
+    invalid: INVALID,
+    sendEnvelope,
+    gunzipBody,
   });
 
   return app;

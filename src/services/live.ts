@@ -9,6 +9,7 @@ import { type WireTask, envelope, pathSegments, wireTask } from '../contracts/en
 import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
 import type { PostResult } from './post-tasks.js';
 import { readyRowJson } from './post-tasks.js';
+import { checkTaskControls, hasTaskControls, payloadHash } from './account-controls.js';
 
 /** A live task that has not finished within this time answers 50401 (the vendor's limit). */
 export const LIVE_TIMEOUT_MS = 120_000;
@@ -42,6 +43,15 @@ export async function runLive(deps: ServiceDeps, ctx: CallContext, def: SeTypeDe
   } else {
     const task = parsed.task;
     const costMicro = livePriceMicro(def, task);
+    const controlled = hasTaskControls(ctx.account);
+    const hash = controlled ? payloadHash(def.se, def.seType, `live/${fn}`, parsed.data) : null;
+    if (controlled) {
+      const [verdict] = await checkTaskControls(deps.store, deps.clock, ctx.account, [{ payloadHash: hash ?? '', costMicro }]);
+      if (verdict) {
+        entries[0] = wireTask(id, verdict, { timeMs: 0, path, data: parsed.data });
+        return { httpStatus: 200, body: envelope(STATUS.OK, { timeMs: elapsedMs(ctx), tasks: entries }) };
+      }
+    }
     const request = { id, def, request: task, params: parsed.data, postedAt: now };
     let timer: NodeJS.Timeout | undefined;
     const abort = new AbortController();
@@ -71,6 +81,7 @@ export async function runLive(deps: ServiceDeps, ctx: CallContext, def: SeTypeDe
         postedAt: now,
         runAfter: now,
         readyJson: readyRowJson(def, id, now, task.tag),
+        payloadHash: hash,
       },
       { statusCode: status.code, statusMessage: status.message, completedAt, method: `live/${fn}`, results: stored },
     );

@@ -7,6 +7,7 @@ import { parseTaskRequest } from '../domain/task-request.js';
 import { formatDateTime } from '../domain/time-format.js';
 import { type WireEnvelope, type WireTask, envelope, pathSegments, wireTask } from '../contracts/envelope.js';
 import type { NewTask } from '../store/store.js';
+import { checkTaskControls, hasTaskControls, payloadHash } from './account-controls.js';
 import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
 
 /** The tasks_ready row of a task, as stored once at task_post. */
@@ -49,6 +50,7 @@ export async function postTasks(deps: ServiceDeps, ctx: CallContext, def: SeType
   const candidates: NewTask[] = [];
   const candidateAt: number[] = [];
   const candidateData: Record<string, unknown>[] = [];
+  const controlled = hasTaskControls(ctx.account);
 
   for (let i = 0; i < body.length; i++) {
     const id = newId(now, accountId, ID_FAMILY.TASK_POST);
@@ -84,9 +86,24 @@ export async function postTasks(deps: ServiceDeps, ctx: CallContext, def: SeType
       postedAt: now,
       runAfter: now + deps.executor.latencyMs(t.priority),
       readyJson: readyRowJson(def, id, now, t.tag),
+      // Hashed only when a duplicate limit is on: the common path stays cheap.
+      payloadHash: controlled ? payloadHash(def.se, def.seType, 'task_post', parsed.data) : null,
     });
     candidateAt.push(i);
     candidateData.push(parsed.data);
+  }
+
+  // Account controls (daily cost cap 40203, duplicate limits 40205/40206), when the account has any.
+  if (controlled && candidates.length > 0) {
+    const verdicts = await checkTaskControls(deps.store, deps.clock, ctx.account, candidates.map((c) => ({ payloadHash: c.payloadHash ?? '', costMicro: c.costMicro })));
+    for (let k = verdicts.length - 1; k >= 0; k--) {
+      const verdict = verdicts[k];
+      if (!verdict) continue;
+      entries[candidateAt[k]] = wireTask(candidates[k].id, verdict, { timeMs: 0, path, data: candidateData[k] });
+      candidates.splice(k, 1);
+      candidateAt.splice(k, 1);
+      candidateData.splice(k, 1);
+    }
   }
 
   let spent = 0;

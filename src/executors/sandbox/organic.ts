@@ -11,7 +11,7 @@ import type { SerpRenderInput } from "./render-input.js";
 import {
   B62, B64URL, DAY_MS, NEWS_HEADLINES, NEWS_SECTION_NAMES, blogDomain, capitalize, compactName, cumulate,
   detectIntent, displayPrice, emptyCtx, encode, escapeHtml, formatCount, formatTimestamp, languageName,
-  parseDatetime, pickWeighted, plusForm, relativeAge, resolvePlace, slugify, titleCase, tpl, tpls, wikiTitle,
+  headline, parseDatetime, pickWeighted, plusForm, relativeAge, resolvePlace, slugify, titleCase, tpl, tpls, wikiTitle,
   type Intent, type Market, type Place, type SerpCtx, type Tpl,
 } from "./serp-vocab.js";
 import { correctSpelling } from "./vocab.js";
@@ -211,6 +211,8 @@ interface Site {
   weight: number;
   paths: Tpl[];
   titles: Tpl[] | null;
+  /** titles without "best"/"how to" wording, for keywords that are neither commercial nor how-to */
+  titlesNeutral: Tpl[] | null;
   cc: readonly string[] | null;
   rating: number;
   sitelinks: boolean;
@@ -220,7 +222,7 @@ const S = (h: string, n: string, k: Kind, w: number, p: string[], t?: string[], 
   ({ h, n, k, w, p, t, ...o });
 
 const GLOBAL_SITES: SiteSpec[] = [
-  S("{lang}.wikipedia.org", "Wikipedia", "ref", 9, ["wiki/{wslug}"], ["{Kw} - Wikipedia"], { sl: true }),
+  S("{lang}.wikipedia.org", "Wikipedia", "ref", 9, ["wiki/{wslug}"], ["{Topic} - Wikipedia"], { sl: true }),
   S("www.britannica.com", "Britannica", "ref", 3, ["topic/{tslug}", "science/{tslug}", "biography/{tslug}"],
     ["{Topic} | Definition, History, & Facts | Britannica", "{Topic} | Britannica"]),
   S("www.history.com", "HISTORY", "ref", 1, ["topics/{tslug}"], ["{Topic}: Facts, History & Significance - HISTORY"]),
@@ -263,7 +265,7 @@ const GLOBAL_SITES: SiteSpec[] = [
   S("www.linkedin.com", "LinkedIn", "social", 1, ["pulse/{slug}-{user}", "company/{compact}"], ["{Kw} | LinkedIn", "{Topic}: What You Need to Know | LinkedIn"]),
   S("www.pinterest.com", "Pinterest", "social", 1.2, ["ideas/{slug}/{id}/"], ["{n} {Topic} ideas | {topic}, ... - Pinterest", "{Topic} - Pinterest"]),
   S("medium.com", "Medium", "blog", 1.5, ["@{user}/{slug}-{h}"], ["{Kw}: What I Learned | by {user} | Medium", "Understanding {Topic} | by {user} | Medium"]),
-  S("{blog}", "", "blog", 14, ["{slug}/", "blog/{slug}/", "{tslug}-guide/", "articles/{id}/{slug}"]),
+  S("{blog}", "", "blog", 10, ["{slug}/", "blog/{slug}/", "{tslug}-guide/", "articles/{id}/{slug}"]),
   S("www.usa.gov", "USAGov", "gov", 0.5, ["{tslug}"], ["{Topic} | USAGov"], { cc: ["US"] }),
   S("www.cdc.gov", "CDC", "health", 2, ["{tslug}/about/index.html"], ["About {Topic} | CDC", "{Topic} | CDC"], { cc: ["US"] }),
   S("www.ncbi.nlm.nih.gov", "National Institutes of Health (NIH) (.gov)", "health", 2, ["pmc/articles/PMC{id}/"], ["{Topic}: A Review - PMC", "{Topic} - StatPearls - NCBI Bookshelf"]),
@@ -426,6 +428,7 @@ const LOCAL_DESCS: Record<string, string[]> = {
     "Hledáte {kw}? Porovnejte nabídky, přečtěte si recenze a vyberte to nejlepší."],
 };
 
+const PREFIX_MODS = new Set(["best", "cheap", "top"]);
 const RELATED_MODS: Record<string, string[]> = {
   info: ["meaning", "definition", "history", "facts", "examples", "wikipedia", "types", "explained", "for kids", "pdf"],
   commercial: ["reviews", "price", "near me", "sale", "best", "cheap", "reddit", "amazon", "alternatives", "vs"],
@@ -457,6 +460,14 @@ interface EngineDef {
   titleSuffix: string;
 }
 
+function neutralTitles(list: readonly string[]): Tpl[] | null {
+  const kept = list.filter((t) => {
+    const l = t.toLowerCase();
+    return !l.includes("best") && !l.includes("how to") && !l.includes("ways to") && !l.includes("cheap");
+  });
+  return kept.length > 0 ? tpls(kept) : null;
+}
+
 function compileSites(specs: readonly SiteSpec[]): Site[] {
   return specs.map((s) => ({
     host: tpl(s.h),
@@ -466,6 +477,7 @@ function compileSites(specs: readonly SiteSpec[]): Site[] {
     weight: s.w,
     paths: tpls(s.p),
     titles: s.t ? tpls(s.t) : null,
+    titlesNeutral: s.t ? neutralTitles(s.t) : null,
     cc: s.cc ?? null,
     rating: s.r ?? 0,
     sitelinks: s.sl ?? s.k === "brand",
@@ -607,6 +619,8 @@ interface RenderCtx {
   highlighted: string[];
   aboutLang: string;
   hostCounts: Map<string, number>;
+  urls: Set<string>;
+  subs: readonly string[];
   kwWords: number;
 }
 
@@ -614,38 +628,64 @@ const STREAM_LAYOUT = 1_000_001;
 const STREAM_FEATURE = 1_100_000;
 
 function kindBoost(kind: Kind, it: Intent, words: number): number {
-  let b = 1;
-  const special: Kind[] = ["health", "recipe", "tech", "travel", "finance", "local", "howto"];
-  if (special.includes(kind)) b = 0.08;
-  if (kind === "shop" || kind === "review") b = 0.35;
-  if (kind === "dict") b = words === 1 ? 2 : 0.1;
-  if (kind === "brand") b = 0;
-  if (it.question) {
-    if (kind === "qa") b *= 3;
-    if (kind === "forum" || kind === "ref" || kind === "video" || kind === "blog") b *= 1.5;
-    if (kind === "shop") b *= 0.3;
+  switch (kind) {
+    case "health": return it.health ? 8 : 0;
+    case "recipe": return it.recipe ? 10 : 0;
+    case "tech": return it.tech ? 8 : 0;
+    case "travel": return it.travel ? 8 : 0;
+    case "finance": return it.finance ? 8 : 0;
+    case "local": return it.local ? 8 : 0;
+    case "howto": return it.howto ? 6 : 0;
+    case "brand": return 0;
+    case "shop": return it.commercial ? 4 : it.local || it.question ? 0 : 0.12;
+    case "review": return it.commercial ? 5 : 0;
+    case "dict": return it.commercial || it.local || it.howto || it.news ? 0 : words === 1 ? 2 : 0.1;
+    case "ref": return it.local ? 0.05 : it.commercial || it.howto ? 0.2 : it.entity ? 2.5 : it.question ? 1.5 : 1;
+    case "gov": return it.local || it.commercial ? 0 : it.health ? 3 : 0.6;
+    case "edu": return it.local || it.commercial ? 0 : 0.6;
+    case "news": return it.news ? 6 : it.entity ? 1.5 : it.local ? 0.2 : 0.6;
+    case "social": return it.local ? 0.2 : it.news || it.entity ? 1.5 : 1;
+    case "forum": return it.commercial || it.tech ? 2 : it.question ? 1.5 : 1;
+    case "qa": return it.question ? 3 : it.tech ? 2 : 1;
+    case "video": return it.howto ? 2.5 : it.recipe ? 2 : 1;
+    case "blog": return it.recipe ? 2 : 1;
   }
-  if (it.howto && (kind === "howto" || kind === "video")) b = kind === "howto" ? 6 : b * 2.5;
-  if (it.commercial) {
-    if (kind === "shop") b = 4;
-    if (kind === "review") b = 5;
-    if (kind === "forum") b *= 2;
-    if (kind === "ref" || kind === "edu" || kind === "gov") b *= 0.2;
-    if (kind === "dict") b = 0;
+}
+
+const NEWS_PATHS = tpls(["{year}/{sect}/{tslug}-{id}", "{sect}/{tslug}/{id}", "news/{sect}/{tslug}.html", "article/{tslug}-{h}"]);
+const NEWS_SITE_CACHE = new Map<string, Site[]>();
+
+/** The market's news publishers as organic sites (Google, Bing and Yahoo only). */
+function newsSites(market: Market): Site[] {
+  let list = NEWS_SITE_CACHE.get(market.cc);
+  if (!list) {
+    const w = 6 / market.news.length;
+    list = market.news.map((n) => ({
+      host: () => n.domain, generated: null, name: n.name, kind: "news" as Kind, weight: w, paths: NEWS_PATHS,
+      titles: null, titlesNeutral: null, cc: null, rating: 0, sitelinks: false,
+    }));
+    NEWS_SITE_CACHE.set(market.cc, list);
   }
-  if (it.local) {
-    if (kind === "local") b = 8;
-    if (kind === "ref" || kind === "edu" || kind === "dict") b *= 0.1;
-    if (kind === "shop") b *= 0.5;
-  }
-  if (it.news && (kind === "news" || kind === "social")) b *= kind === "news" ? 6 : 1.5;
-  if (it.health && (kind === "health" || kind === "gov")) b = kind === "health" ? 8 : b * 3;
-  if (it.recipe && (kind === "recipe" || kind === "video")) b = kind === "recipe" ? 10 : b * 2;
-  if (it.tech && (kind === "tech" || kind === "qa" || kind === "forum")) b = kind === "tech" ? 8 : b * 2;
-  if (it.travel && (kind === "travel" || kind === "forum")) b = kind === "travel" ? 8 : b * 1.5;
-  if (it.finance && (kind === "finance" || kind === "news")) b = kind === "finance" ? 8 : b * 1.5;
-  if (it.entity && (kind === "ref" || kind === "social" || kind === "news")) b *= kind === "ref" ? 2.5 : 1.5;
-  return b;
+  return list;
+}
+
+const SUBS_BY: Record<string, string[]> = {
+  tech: ["programming", "learnprogramming", "webdev", "techsupport", "sysadmin"],
+  health: ["AskDocs", "Health", "nutrition", "medicine"],
+  recipe: ["Cooking", "recipes", "Baking", "EatCheapAndHealthy"],
+  travel: ["travel", "solotravel", "TravelHacks"],
+  finance: ["personalfinance", "investing", "financialindependence"],
+  commercial: ["BuyItForLife", "Frugal", "gadgets", "deals"],
+  howto: ["NoStupidQuestions", "DIY", "lifehacks", "howto"],
+  news: ["news", "worldnews", "politics"],
+  default: ["AskReddit", "explainlikeimfive", "NoStupidQuestions", "todayilearned", "history", "science", "OutOfTheLoop"],
+};
+
+function subsFor(it: Intent, city: string): string[] {
+  if (it.local) return [compactName(city) || "AskReddit", "food", "AskReddit"];
+  const key = it.tech ? "tech" : it.health ? "health" : it.recipe ? "recipe" : it.travel ? "travel" : it.finance ? "finance" :
+    it.commercial ? "commercial" : it.howto ? "howto" : it.news ? "news" : "default";
+  return SUBS_BY[key];
 }
 
 function makeContext(input: SerpRenderInput): RenderCtx {
@@ -661,13 +701,13 @@ function makeContext(input: SerpRenderInput): RenderCtx {
   const now = parseDatetime(input.datetime);
   const ctx = emptyCtx();
   ctx.kw = keyword;
-  ctx.Kw = titleCase(keyword);
+  ctx.Kw = headline(keyword);
   ctx.topic = intent.topic;
-  ctx.Topic = titleCase(intent.topic);
+  ctx.Topic = headline(intent.topic);
   ctx.slug = slugify(keyword);
   ctx.tslug = slugify(intent.topic);
   ctx.Tdash = ctx.Topic.split(" ").join("-");
-  ctx.wslug = wikiTitle(keyword);
+  ctx.wslug = wikiTitle(intent.entity ? titleCase(intent.topic) : intent.topic);
   ctx.plus = plusForm(keyword);
   ctx.pct = encode(keyword);
   ctx.compact = compactName(keyword) || "site" + (hashString(keyword) % 1000);
@@ -680,7 +720,8 @@ function makeContext(input: SerpRenderInput): RenderCtx {
   const words = lower.split(" ").filter((w) => w.length > 0).length;
   const sites: Site[] = [];
   const weights: number[] = [];
-  for (const s of engine.sites) {
+  const pool = engine.homeCc === undefined ? [...engine.sites, ...newsSites(market)] : engine.sites;
+  for (const s of pool) {
     if (s.cc !== null && !s.cc.includes(market.cc)) continue;
     const w = s.weight * kindBoost(s.kind, intent, words);
     if (w <= 0) continue;
@@ -700,6 +741,8 @@ function makeContext(input: SerpRenderInput): RenderCtx {
     highlighted,
     aboutLang: languageName(langCode),
     hostCounts: new Map(),
+    urls: new Set(),
+    subs: subsFor(intent, place.city.name),
     kwWords: words,
   };
 }
@@ -721,9 +764,18 @@ function siteName(host: string): string {
   return capitalize(h);
 }
 
-function pickSite(rc: RenderCtx, rng: Rng, forced: Site | null): Picked {
+interface Chosen extends Picked {
+  path: string;
+  url: string;
+}
+
+/**
+ * Picks the site of one row and its URL. A host appears at most twice (once for encyclopedias and
+ * the brand's own site) and a URL only once; a few re-draws settle collisions.
+ */
+function chooseRow(rc: RenderCtx, rng: Rng, forced: Site | null): Chosen {
   for (let attempt = 0; ; attempt++) {
-    const site = forced ?? pickWeighted(rng, rc.sites, rc.siteCum);
+    const site = attempt === 0 && forced ? forced : pickWeighted(rng, rc.sites, rc.siteCum);
     let host: string;
     if (site.generated === "blog") host = "www." + blogDomain(rng, rc.market.tld);
     else if (site.generated === "brand") host = "www." + rc.ctx.compact + (rc.market.tld === ".com" || rng.chance(0.5) ? ".com" : rc.market.tld);
@@ -733,17 +785,20 @@ function pickSite(rc: RenderCtx, rng: Rng, forced: Site | null): Picked {
     }
     const seen = rc.hostCounts.get(host) ?? 0;
     const limit = site.kind === "ref" || site.generated === "brand" ? 1 : 2;
-    if (forced === null && seen >= limit && attempt < 8) continue;
-    rc.hostCounts.set(host, seen + 1);
     const name = site.generated === "brand" ? rc.ctx.Kw : site.name || siteName(host);
-    return { site, host, name };
+    const picked: Picked = { site, host, name };
+    fillRowCtx(rc, rng, picked);
+    const path = rng.pick(site.paths)(rc.ctx);
+    const url = fullUrl(host, path);
+    if ((seen >= limit || rc.urls.has(url)) && attempt < 8) continue;
+    rc.hostCounts.set(host, seen + 1);
+    rc.urls.add(url);
+    return { site, host, name, path, url };
   }
 }
 
 const USERS = ["jmartin", "techwithtim", "sarah_k", "devnotes", "mike.codes", "annareads", "the_real_dan", "lwong",
   "greenthumb", "pixelpusher", "nomadnina", "chefmarco"];
-const SUBS = ["AskReddit", "explainlikeimfive", "NoStupidQuestions", "BuyItForLife", "personalfinance", "todayilearned",
-  "AskAnAmerican", "travel", "Cooking", "techsupport", "HomeImprovement", "Fitness", "science", "history"];
 const SECTIONS = NEWS_SECTION_NAMES;
 const RATING_TYPES = ["Max5"] as const;
 
@@ -753,7 +808,7 @@ function fillRowCtx(rc: RenderCtx, rng: Rng, p: Picked): void {
   ctx.id = String(rng.int(100_000, 99_999_999));
   ctx.b = rng.chars(11, B62);
   ctx.h = rng.hex(8);
-  ctx.sub = rng.pick(SUBS);
+  ctx.sub = rng.pick(rc.subs);
   ctx.sect = rng.pick(SECTIONS);
   ctx.user = rng.pick(USERS);
   ctx.site = p.name;
@@ -803,12 +858,12 @@ const FAQ_A = tpls(["In short, {topic} depends on your goals and budget; we expl
 
 function buildOrganic(rc: RenderCtx, index: number, rank: number, rankAbs: number, page: number, slot: number, forced: Site | null): OrganicItem {
   const rng = createRng(deriveSeed(rc.seed, index));
-  const p = pickSite(rc, rng, forced);
-  fillRowCtx(rc, rng, p);
+  const p = chooseRow(rc, rng, forced);
   const site = p.site;
-  const path = rng.pick(site.paths)(rc.ctx);
-  const url = fullUrl(p.host, path);
-  const titles = site.titles ?? KIND_TITLE_TPLS.get(site.kind) ?? GENERIC_TITLES;
+  const path = p.path;
+  const url = p.url;
+  const titles = (rc.intent.commercial || rc.intent.howto ? site.titles : site.titlesNeutral ?? site.titles) ??
+    KIND_TITLE_TPLS.get(site.kind) ?? GENERIC_TITLES;
   const descs = rc.descs === null ? (LOCAL_DESC_TPLS.get(rc.engine.descLang ?? "") as Tpl[]) : rc.descs.get(site.kind) ?? (KIND_DESC_TPLS.get("blog") as Tpl[]);
   const isGoogle = rc.engine.se === "google";
   const links = rank <= 2 && site.sitelinks && rng.chance(0.8) ? sitelinks(rc, rng, p, url) : null;
@@ -982,7 +1037,11 @@ const AD_SUFFIX = ["pro", "hq", "direct", "store", "online", "hub"];
 function buildPaid(rc: RenderCtx, stream: number, rank: number, rankAbs: number, page: number, slot: number, bottom: boolean): PaidItem {
   const rng = createRng(deriveSeed(rc.seed, STREAM_FEATURE + stream));
   const base = rc.ctx.compact.slice(0, 18) || "shop";
-  const host = rng.chance(0.35) ? rc.market.amazon : "www." + (rng.chance(0.5) ? rng.pick(AD_PREFIX) + base : base + rng.pick(AD_SUFFIX)) + (rng.chance(0.7) ? ".com" : rc.market.tld);
+  const cat = rc.intent.local ? rc.intent.category : null;
+  const host = cat
+    ? "www." + (compactName(rng.pick(cat.suffixes) + rc.place.city.name) || base) + (rng.chance(0.7) ? ".com" : rc.market.tld)
+    : rng.chance(0.3) && rc.intent.commercial ? rc.market.amazon
+      : "www." + (rng.chance(0.5) ? rng.pick(AD_PREFIX) + base : base + rng.pick(AD_SUFFIX)) + (rng.chance(0.7) ? ".com" : rc.market.tld);
   rc.ctx.n = String(rng.int(2, 90));
   const path = rng.chance(0.5) ? "" : rng.pick(["lp/", "shop/", "deals/", "offers/"]) + rc.ctx.tslug;
   const url = "https://" + host + "/" + path;
@@ -1114,7 +1173,7 @@ function buildRelated(rc: RenderCtx, stream: number, rank: number, rankAbs: numb
   return {
     type: "related_searches", rank_group: rank, rank_absolute: rankAbs, page, position: "left",
     xpath: rc.engine.xpathBase + slot + "]", rectangle: null,
-    items: mods.map((m) => (rng.chance(0.75) ? topic + " " + m : m + " " + topic)),
+    items: mods.map((m) => (PREFIX_MODS.has(m) ? m + " " + topic : topic + " " + m)),
   };
 }
 

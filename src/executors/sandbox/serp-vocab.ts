@@ -119,6 +119,18 @@ export function titleCase(text: string): string {
   return words.join(" ");
 }
 
+const SMALL_WORDS = new Set(["a", "an", "the", "of", "to", "in", "for", "and", "or", "on", "at", "by", "with", "vs", "from"]);
+
+/** Headline case: words capitalized except short function words after the first ("How to Tie a Tie"). */
+export function headline(text: string): string {
+  const words = text.split(" ");
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (w.length > 0 && (i === 0 || !SMALL_WORDS.has(w))) words[i] = w[0].toUpperCase() + w.slice(1);
+  }
+  return words.join(" ");
+}
+
 export function capitalize(text: string): string {
   return text.length > 0 ? text[0].toUpperCase() + text.slice(1) : text;
 }

@@ -211,6 +211,8 @@ export interface ErrorQuery {
 
 export interface RetentionCut {
   readonly now: number;
+  /** Uncollected tasks completed before this leave the ready indexes (tasks_ready no longer shows them). */
+  readonly readyBefore: number;
   readonly resultsBefore: number;
   readonly attemptsBefore: number;
   readonly tasksBefore: number;
@@ -342,7 +344,8 @@ export interface Store {
   /**
    * Deletes what retention no longer keeps, at most `batch` rows per table per call (so no lock is
    * held long): stored results of tasks completed before `resultsBefore`, webhook attempts before
-   * `attemptsBefore`, tasks (with their outbox rows) posted before `tasksBefore`, expired counters.
+   * `attemptsBefore`, tasks (with their outbox rows) posted before `tasksBefore`, expired counters;
+   * and takes uncollected tasks completed before `readyBefore` off the ready indexes.
    * Returns how many rows went.
    */
   purgeExpired(cut: RetentionCut, batch: number): Promise<number>;

@@ -1,6 +1,6 @@
 import type { Clock } from '../domain/clock.js';
 import { DAY } from '../domain/time-format.js';
-import { RESULT_RETENTION_MS } from '../domain/task.js';
+import { READY_WINDOW_MS, RESULT_RETENTION_MS } from '../domain/task.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -31,7 +31,7 @@ export function createRetention(options: { store: Store; clock: Clock; batch?: n
     for (let i = 0; i < maxBatches && performance.now() < deadline; i++) {
       const now = options.clock.now();
       const n = await options.store.purgeExpired(
-        { now, resultsBefore: now - RESULT_RETENTION_MS, attemptsBefore: now - ATTEMPT_RETENTION_MS, tasksBefore: now - TASK_RETENTION_MS },
+        { now, readyBefore: now - READY_WINDOW_MS, resultsBefore: now - RESULT_RETENTION_MS, attemptsBefore: now - ATTEMPT_RETENTION_MS, tasksBefore: now - TASK_RETENTION_MS },
         batch,
       );
       total += n;

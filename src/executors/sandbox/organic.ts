@@ -213,6 +213,7 @@ interface Site {
   titles: Tpl[] | null;
   /** titles without "best"/"how to" wording, for keywords that are neither commercial nor how-to */
   titlesNeutral: Tpl[] | null;
+  titlesHowto: Tpl[] | null;
   cc: readonly string[] | null;
   rating: number;
   sitelinks: boolean;
@@ -460,10 +461,10 @@ interface EngineDef {
   titleSuffix: string;
 }
 
-function neutralTitles(list: readonly string[]): Tpl[] | null {
+function neutralTitles(list: readonly string[], allowHowto = false): Tpl[] | null {
   const kept = list.filter((t) => {
     const l = t.toLowerCase();
-    return !l.includes("best") && !l.includes("how to") && !l.includes("ways to") && !l.includes("cheap");
+    return !l.includes("best") && !l.includes("cheap") && (allowHowto || (!l.includes("how to") && !l.includes("ways to")));
   });
   return kept.length > 0 ? tpls(kept) : null;
 }
@@ -478,6 +479,7 @@ function compileSites(specs: readonly SiteSpec[]): Site[] {
     paths: tpls(s.p),
     titles: s.t ? tpls(s.t) : null,
     titlesNeutral: s.t ? neutralTitles(s.t) : null,
+    titlesHowto: s.t ? neutralTitles(s.t, true) : null,
     cc: s.cc ?? null,
     rating: s.r ?? 0,
     sitelinks: s.sl ?? s.k === "brand",
@@ -662,7 +664,7 @@ function newsSites(market: Market): Site[] {
     const w = 6 / market.news.length;
     list = market.news.map((n) => ({
       host: () => n.domain, generated: null, name: n.name, kind: "news" as Kind, weight: w, paths: NEWS_PATHS,
-      titles: null, titlesNeutral: null, cc: null, rating: 0, sitelinks: false,
+      titles: null, titlesNeutral: null, titlesHowto: null, cc: null, rating: 0, sitelinks: false,
     }));
     NEWS_SITE_CACHE.set(market.cc, list);
   }
@@ -862,7 +864,7 @@ function buildOrganic(rc: RenderCtx, index: number, rank: number, rankAbs: numbe
   const site = p.site;
   const path = p.path;
   const url = p.url;
-  const titles = (rc.intent.commercial || rc.intent.howto ? site.titles : site.titlesNeutral ?? site.titles) ??
+  const titles = (rc.intent.commercial ? site.titles : (rc.intent.howto ? site.titlesHowto : site.titlesNeutral) ?? site.titles) ??
     KIND_TITLE_TPLS.get(site.kind) ?? GENERIC_TITLES;
   const descs = rc.descs === null ? (LOCAL_DESC_TPLS.get(rc.engine.descLang ?? "") as Tpl[]) : rc.descs.get(site.kind) ?? (KIND_DESC_TPLS.get("blog") as Tpl[]);
   const isGoogle = rc.engine.se === "google";

@@ -858,7 +858,8 @@ export function detectIntent(keyword: string): Intent {
     travel: has(TRAVEL),
     finance: has(FINANCE),
     visual: has(VISUAL),
-    entity: !question && !howto && !local && !commercial && words.length >= 1 && words.length <= 3,
+    entity: !question && !howto && !local && !commercial && !has(HEALTH) && !has(RECIPE) && !has(TECH) &&
+      words.length >= 1 && words.length <= 3,
     topic,
     category,
   };

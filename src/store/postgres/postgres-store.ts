@@ -200,6 +200,7 @@ export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   readonly #pool: pg.Pool;
   readonly #clientConfig: ClientConfig;
+  readonly #counterPool: pg.Pool;
   readonly #schema: string | null;
   readonly #channels: { readonly tasks: string; readonly deliveries: string };
   readonly #listeners = new Set<() => Promise<void>>();
@@ -221,6 +222,14 @@ export class PostgresStore implements Store {
     // An idle connection that breaks (server restart) is dropped by the pool; without a listener the
     // 'error' event would crash the process.
     this.#pool.on('error', () => {});
+    // Rate-limit counters do not need to reach disk before the answer: a crash loses at most the
+    // last moments of counts. A small pool of its own commits them asynchronously.
+    this.#counterPool = new pg.Pool({
+      ...this.#clientConfig,
+      options: [pgOptions, '-c synchronous_commit=off'].filter(Boolean).join(' '),
+      max: 2,
+    });
+    this.#counterPool.on('error', () => {});
     this.#channels = { tasks: channelName('serpq_tasks', schema), deliveries: channelName('serpq_deliveries', schema) };
   }
 
@@ -292,6 +301,7 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     await Promise.all([...this.#listeners].map((stop) => stop()));
+    if (!this.#counterPool.ended) await this.#counterPool.end();
     if (!this.#pool.ended) await this.#pool.end();
   }
 
@@ -883,12 +893,12 @@ export class PostgresStore implements Store {
   // ---- shared counters and retention ---------------------------------------------------------
 
   async countHit(key: string, windowStart: number, windowMs: number): Promise<number> {
-    const r = await this.#query<{ n: number }>(
-      'serpq_count_hit',
-      `INSERT INTO rate_counters (key, window_start, n, expires_at) VALUES ($1, $2, 1, $3)
-       ON CONFLICT (key, window_start) DO UPDATE SET n = rate_counters.n + 1 RETURNING n`,
-      [key, windowStart, windowStart + 2 * windowMs],
-    );
+    const r = await this.#counterPool.query<{ n: number }>({
+      name: 'serpq_count_hit',
+      text: `INSERT INTO rate_counters (key, window_start, n, expires_at) VALUES ($1, $2, 1, $3)
+             ON CONFLICT (key, window_start) DO UPDATE SET n = rate_counters.n + 1 RETURNING n`,
+      values: [key, windowStart, windowStart + 2 * windowMs],
+    });
     return r.rows[0].n;
   }
 
@@ -913,12 +923,19 @@ export class PostgresStore implements Store {
        DELETE FROM tasks WHERE id IN (SELECT id FROM old)`,
       [cut.tasksBefore, batch],
     );
+    // Never-collected tasks past the 3-day window leave the ready indexes (they stay retrievable).
+    const stale = await this.#query(
+      'serpq_unlist_stale',
+      `UPDATE tasks SET listed = false WHERE id IN (
+         SELECT id FROM tasks WHERE listed AND collected_at IS NULL AND completed_at < $1 LIMIT $2)`,
+      [cut.readyBefore, batch],
+    );
     const counters = await this.#query(
       'serpq_purge_counters',
       'DELETE FROM rate_counters WHERE (key, window_start) IN (SELECT key, window_start FROM rate_counters WHERE expires_at < $1 LIMIT $2)',
       [cut.now, batch],
     );
-    return (results.rowCount ?? 0) + (attempts.rowCount ?? 0) + (tasks.rowCount ?? 0) + (counters.rowCount ?? 0);
+    return (results.rowCount ?? 0) + (attempts.rowCount ?? 0) + (tasks.rowCount ?? 0) + (stale.rowCount ?? 0) + (counters.rowCount ?? 0);
   }
 
   // ---- settings ------------------------------------------------------------------------------

@@ -272,6 +272,10 @@ export class SqliteStore implements Store {
       purgeAttempts: db.prepare('DELETE FROM webhook_attempts WHERE id IN (SELECT id FROM webhook_attempts WHERE attempted_at < ? ORDER BY id LIMIT ?)'),
       oldTasks: db.prepare('SELECT id FROM tasks WHERE posted_at < ? ORDER BY posted_at LIMIT ?').pluck(),
       purgeTask: db.prepare('DELETE FROM tasks WHERE id = ?'),
+      unlistStale: db.prepare(
+        `UPDATE tasks SET listed = 0 WHERE id IN (
+           SELECT id FROM tasks INDEXED BY tasks_ready_all WHERE listed = 1 AND collected_at IS NULL AND completed_at < ? LIMIT ?)`,
+      ),
       purgeTaskResults: db.prepare('DELETE FROM task_results WHERE task_id = ?'),
       purgeTaskDeliveries: db.prepare('DELETE FROM webhook_deliveries WHERE task_id = ?'),
       getSetting: db.prepare('SELECT value FROM settings WHERE key = ?').pluck(),
@@ -699,6 +703,8 @@ export class SqliteStore implements Store {
     // One short write transaction per table: readers never wait long behind retention.
     let n = withBusyRetry(() => s.purgeResults.run(cut.resultsBefore, batch).changes);
     n += withBusyRetry(() => s.purgeAttempts.run(cut.attemptsBefore, batch).changes);
+    // Never-collected tasks past the 3-day window leave the ready indexes (they stay retrievable).
+    n += withBusyRetry(() => s.unlistStale.run(cut.readyBefore, batch).changes);
     n += withBusyRetry(() =>
       this.#db
         .transaction(() => {

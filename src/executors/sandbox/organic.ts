@@ -622,6 +622,7 @@ interface RenderCtx {
   aboutLang: string;
   hostCounts: Map<string, number>;
   urls: Set<string>;
+  blog: Site | undefined;
   subs: readonly string[];
   kwWords: number;
 }
@@ -744,6 +745,7 @@ function makeContext(input: SerpRenderInput): RenderCtx {
     aboutLang: languageName(langCode),
     hostCounts: new Map(),
     urls: new Set(),
+    blog: sites.find((s) => s.generated === "blog"),
     subs: subsFor(intent, place.city.name),
     kwWords: words,
   };
@@ -777,7 +779,8 @@ interface Chosen extends Picked {
  */
 function chooseRow(rc: RenderCtx, rng: Rng, forced: Site | null): Chosen {
   for (let attempt = 0; ; attempt++) {
-    const site = attempt === 0 && forced ? forced : pickWeighted(rng, rc.sites, rc.siteCum);
+    // after a few collisions fall back to small publishers, whose generated hosts hardly repeat
+    const site = attempt === 0 && forced ? forced : attempt >= 8 && rc.blog ? rc.blog : pickWeighted(rng, rc.sites, rc.siteCum);
     let host: string;
     if (site.generated === "blog") host = "www." + blogDomain(rng, rc.market.tld);
     else if (site.generated === "brand") host = "www." + rc.ctx.compact + (rc.market.tld === ".com" || rng.chance(0.5) ? ".com" : rc.market.tld);
@@ -792,7 +795,7 @@ function chooseRow(rc: RenderCtx, rng: Rng, forced: Site | null): Chosen {
     fillRowCtx(rc, rng, picked);
     const path = rng.pick(site.paths)(rc.ctx);
     const url = fullUrl(host, path);
-    if ((seen >= limit || rc.urls.has(url)) && attempt < 8) continue;
+    if ((seen >= limit || rc.urls.has(url)) && attempt < 12) continue;
     rc.hostCounts.set(host, seen + 1);
     rc.urls.add(url);
     return { site, host, name, path, url };
@@ -1298,7 +1301,7 @@ function buildAdvanced(input: SerpRenderInput): OrganicAdvancedResult {
     for (let a = 0; a < layout.paidTop[p - 1]; a++) {
       items.push(buildPaid(rc, 100 + stream++, next("paid"), items.length + 1, p, a + 1, false));
     }
-    if (p === 1 && layout.featured) items.push(buildFeatured(rc, items.length + 1, slot++));
+    if (p === 1 && layout.featured) { next("featured_snippet"); items.push(buildFeatured(rc, items.length + 1, slot++)); }
     // mid-page features keyed by the organic position they follow (page 1 only)
     const extras = (k: number): void => {
       if (p === 1) {

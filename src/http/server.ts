@@ -1,7 +1,7 @@
 import { createGunzip } from 'node:zlib';
 import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { type ResultFunction, findSeType, isKnownEngine } from '../domain/catalog.js';
+import { type ResultFunction, findSeType } from '../domain/catalog.js';
 import { appendixErrors } from '../services/appendix.js';
 import { STATUS, type StatusDef } from '../domain/status-codes.js';
 import { envelope } from '../contracts/envelope.js';

@@ -3,16 +3,13 @@
  * against a real store of each dialect, and (through `withRoutes`) the routes on the real HTTP stack.
  * Responses are checked against the vendor's OpenAPI document when it is present.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { envelope, type WireEnvelope } from '../../src/contracts/envelope.js';
+import type { WireEnvelope } from '../../src/contracts/envelope.js';
 import { type TravelClock, createManualClock } from '../../src/domain/clock.js';
 import { LANGUAGES, LOCATIONS } from '../../src/domain/reference.js';
-import type { StatusDef } from '../../src/domain/status-codes.js';
 import { DAY, formatDateTime } from '../../src/domain/time-format.js';
-import { registerAppendixRoutes } from '../../src/http/appendix-routes.js';
 import type { CallContext } from '../../src/services/deps.js';
 import { idList, monthsBefore } from '../../src/services/id-list.js';
 import { languagesFor, locationsFor, referenceList } from '../../src/services/reference-lists.js';
@@ -324,38 +321,11 @@ eachDialect('appendix services', (dialect) => {
 
 // ---- HTTP --------------------------------------------------------------------------------------
 
-const JSON_TYPE = 'application/json; charset=utf-8';
-const INVALID = Symbol('invalid body');
-
-/** The server's envelope helpers, as server.ts has them (it does not export them). */
-const helpers = {
-  ctxOf: (req: FastifyRequest): CallContext => ({ account: req.account!, url: req.url, startedAt: req.startedAt }),
-  jsonBody(req: FastifyRequest): unknown {
-    const raw = req.body as Buffer | undefined;
-    const text = raw && raw.length > 0 ? raw.toString('utf8').trim() : '';
-    if (text.length === 0) return undefined;
-    try {
-      return JSON.parse(text);
-    } catch {
-      return INVALID;
-    }
-  },
-  invalid: INVALID as unknown,
-  sendEnvelope: (reply: FastifyReply, status: StatusDef, startedAt: number) =>
-    reply.code(status.http).type(JSON_TYPE).send(JSON.stringify(envelope(status, { timeMs: performance.now() - startedAt, tasks: null }))),
-};
-
-/**
- * A real app whose HTTP server has the appendix routes: registered here unless server.ts already
- * does (once they are wired there, this registers nothing).
- */
+/** A real app (its HTTP server has the appendix routes) on a fresh store of the dialect. */
 async function withRoutes(dialect: Dialect): Promise<{ app: App; clock: TravelClock; request: (method: 'GET' | 'POST', url: string, body?: unknown, auth?: string) => Promise<{ status: number; body: WireEnvelope }>; cleanup: () => Promise<void> }> {
   const ts = await createTestStore(dialect, `appendix-http-${process.pid}`);
   const config = loadConfig({ SERPQ_DB: ts.url, SERPQ_TIME_TRAVEL: '1', SERPQ_ADMIN_TOKEN: ADMIN_TOKEN, SERPQ_SANDBOX_LATENCY: '0', SERPQ_LOG_LEVEL: 'silent' }, {});
   const app = await createApp(config, { clock: createManualClock(), store: ts.store });
-  if (!app.http.hasRoute({ method: 'POST', url: '/v3/serp/id_list' })) {
-    registerAppendixRoutes(app.http, { store: app.store, clock: app.clock, usage: createUsage(app.clock), ...helpers });
-  }
   await app.http.ready();
   return {
     app,

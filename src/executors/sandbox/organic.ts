@@ -745,7 +745,7 @@ function makeContext(input: SerpRenderInput): RenderCtx {
     aboutLang: languageName(langCode),
     hostCounts: new Map(),
     urls: new Set(),
-    blog: sites.find((s) => s.generated === "blog"),
+    blog: sites.find((s) => s.generated === "blog") ?? sites.find((s) => s.kind === "blog"),
     subs: subsFor(intent, place.city.name),
     kwWords: words,
   };
@@ -766,6 +766,15 @@ function siteName(host: string): string {
   const dot = h.indexOf(".");
   if (dot > 0) h = h.slice(0, dot);
   return capitalize(h);
+}
+
+const PLATFORMS: ReadonlySet<Kind> = new Set<Kind>(["forum", "qa", "video", "social", "blog", "shop", "local"]);
+
+/** How often one host may rank: once for encyclopedias and brand sites, more for user-content platforms. */
+function hostLimit(rc: RenderCtx, site: Site): number {
+  if (site.kind === "ref" || site.generated === "brand") return 1;
+  if (!PLATFORMS.has(site.kind)) return 2;
+  return rc.engine.homeCc === undefined ? 4 : 40;
 }
 
 interface Chosen extends Picked {
@@ -789,7 +798,7 @@ function chooseRow(rc: RenderCtx, rng: Rng, forced: Site | null): Chosen {
       host = site.host(rc.ctx);
     }
     const seen = rc.hostCounts.get(host) ?? 0;
-    const limit = site.kind === "ref" || site.generated === "brand" ? 1 : 2;
+    const limit = hostLimit(rc, site);
     const name = site.generated === "brand" ? rc.ctx.Kw : site.name || siteName(host);
     const picked: Picked = { site, host, name };
     fillRowCtx(rc, rng, picked);

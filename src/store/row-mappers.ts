@@ -1,0 +1,104 @@
+import type { WebhookState } from '../domain/task.js';
+import type { AccountRow, TaskRow } from './store.js';
+
+/**
+ * Row mappers shared by the adapters: the snake_case columns as the drivers return them, to the
+ * camelCase rows of the Store port.
+ */
+const STATES = ['queued', 'running', 'done'] as const;
+
+/** A tasks row as either driver returns it (SQLite has no booleans: 0/1). */
+export interface RawTask {
+  id: string;
+  account_id: number;
+  se: string;
+  se_type: string;
+  state: number;
+  status_code: number | null;
+  status_message: string | null;
+  priority: number;
+  tag: string | null;
+  data: string;
+  postback_url: string | null;
+  postback_data: string | null;
+  pingback_url: string | null;
+  cost_micro: number;
+  posted_at: number;
+  run_after: number;
+  completed_at: number | null;
+  collected_at: number | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  attempts: number;
+  webhook_state: string;
+  listed: number | boolean;
+  method: string;
+}
+
+/** An accounts row as either driver returns it. */
+export interface RawAccount {
+  id: number;
+  login: string;
+  password_hash: string;
+  balance_micro: number;
+  total_deposits_micro: number;
+  tasks_ready_per_minute: number;
+  requests_per_minute: number;
+  concurrent_requests: number;
+  webhook_retries: number | boolean;
+  webhook_secret: string | null;
+  daily_cost_limit_micro: number | null;
+  duplicate_limit_hour: number | null;
+  duplicate_limit_day: number | null;
+  created_at: number;
+}
+
+export function toTask(r: RawTask): TaskRow {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    se: r.se,
+    seType: r.se_type,
+    state: STATES[r.state] ?? 'queued',
+    statusCode: r.status_code,
+    statusMessage: r.status_message,
+    priority: r.priority,
+    tag: r.tag,
+    data: r.data,
+    postbackUrl: r.postback_url,
+    postbackData: r.postback_data,
+    pingbackUrl: r.pingback_url,
+    costMicro: r.cost_micro,
+    postedAt: r.posted_at,
+    runAfter: r.run_after,
+    completedAt: r.completed_at,
+    collectedAt: r.collected_at,
+    leaseOwner: r.lease_owner,
+    leaseExpiresAt: r.lease_expires_at,
+    attempts: r.attempts,
+    webhookState: r.webhook_state as WebhookState,
+    listed: r.listed === 1 || r.listed === true,
+    method: r.method,
+  };
+}
+
+export function toAccount(r: RawAccount): AccountRow {
+  return {
+    id: r.id,
+    login: r.login,
+    passwordHash: r.password_hash,
+    balanceMicro: r.balance_micro,
+    totalDepositsMicro: r.total_deposits_micro,
+    limits: {
+      tasksReadyPerMinute: r.tasks_ready_per_minute,
+      requestsPerMinute: r.requests_per_minute,
+      concurrentRequests: r.concurrent_requests,
+    },
+    webhookRetries: r.webhook_retries === 1 || r.webhook_retries === true,
+    webhookSecret: r.webhook_secret,
+    dailyCostLimitMicro: r.daily_cost_limit_micro,
+    duplicateLimitHour: r.duplicate_limit_hour,
+    duplicateLimitDay: r.duplicate_limit_day,
+    createdAt: r.created_at,
+  };
+}

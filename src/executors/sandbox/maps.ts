@@ -3,9 +3,10 @@
 // street addresses and phone numbers in the market's format, coordinates scattered near the city
 // centre, and opening hours from the category's usual day.
 
-import { createRng, deriveSeed, hashString, type Rng } from "./prng.js";
+import { deriveSeed, hashString, type Rng } from "./prng.js";
 import type { SerpRenderInput } from "./render-input.js";
 import {
+  FastRng,
   ADJECTIVES, B64URL, FIRST_NAMES, SURNAMES, compactName, detectIntent, encode, escapeHtml, formatCount,
   parseDatetime, phoneNumber, plusForm, resolvePlace, streetAddress, titleCase,
   type Category, type Intent, type Place, type StreetAddress,
@@ -288,7 +289,7 @@ function ratingDistribution(rng: Rng, rating: number, votes: number): Record<str
 }
 
 function buildMapsItem(lc: LocalCtx, index: number): MapsSearchItem {
-  const rng = createRng(deriveSeed(lc.seed, index));
+  const rng = new FastRng(deriveSeed(lc.seed, index));
   const b = makeBusiness(rng, lc.place, lc.category);
   const m = lc.place.market;
   const photos = rng.int(3, 2500);
@@ -415,12 +416,12 @@ export function buildLocalPackItem(rng: Rng, place: Place, category: Category, o
 export function renderLocalFinderAdvanced(input: SerpRenderInput): LocalFinderAdvancedResult {
   const lc = localCtx(input, "local_finder");
   const depth = Math.max(0, Math.floor(input.depth));
-  const layout = createRng(deriveSeed(lc.seed, 1_000_001));
+  const layout = new FastRng(deriveSeed(lc.seed, 1_000_001));
   const paidCount = lc.intent.local && layout.chance(0.4) ? 1 : 0;
   const items: LocalPackItem[] = [];
   for (let i = 0; i < depth; i++) {
     const page = Math.floor(i / LF_PAGE) + 1;
-    items.push(buildLocalPackItem(createRng(deriveSeed(lc.seed, i)), lc.place, lc.category, {
+    items.push(buildLocalPackItem(new FastRng(deriveSeed(lc.seed, i)), lc.place, lc.category, {
       page, rankGroup: i + 1, rankAbsolute: i + 1, xpath: LF_XPATH + ((i % LF_PAGE) * 2 + 1) + "]", paid: i < paidCount,
     }));
   }

@@ -2,9 +2,10 @@
 // publishers plus local outlets of the task's city; ages are relative to the SERP's datetime, so
 // "3 hours ago" stays stable while the absolute timestamp follows the crawl time.
 
-import { createRng, deriveSeed, hashString, type Rng } from "./prng.js";
+import { deriveSeed, hashString, type Rng } from "./prng.js";
 import type { SerpRenderInput } from "./render-input.js";
 import {
+  FastRng,
   B64URL, NEWS_HEADLINES, NEWS_SECTION_NAMES, NEWS_SNIPPETS, compactName, detectIntent, emptyCtx, encode, escapeHtml,
   formatTimestamp, headline, parseDatetime, relativeAge, resolvePlace, slugify,
   type NewsSource, type Place, type SerpCtx,
@@ -138,7 +139,7 @@ function story(nc: NewsCtx, rng: Rng, maxAgeMin: number): { src: NewsSource; tit
 }
 
 function buildNewsItem(nc: NewsCtx, index: number, rankAbs: number): NewsSearchItem {
-  const rng = createRng(deriveSeed(nc.seed, index));
+  const rng = new FastRng(deriveSeed(nc.seed, index));
   const s = story(nc, rng, 60 * 24 * (index < 10 ? 3 : 30));
   return {
     type: "news_search",
@@ -158,7 +159,7 @@ function buildNewsItem(nc: NewsCtx, index: number, rankAbs: number): NewsSearchI
 }
 
 function buildTopStories(nc: NewsCtx): NewsTopStoriesItem {
-  const rng = createRng(deriveSeed(nc.seed, 1_000_002));
+  const rng = new FastRng(deriveSeed(nc.seed, 1_000_002));
   const items: NewsTopStoriesElement[] = [];
   const n = rng.int(3, 5);
   for (let i = 0; i < n; i++) {
@@ -185,7 +186,7 @@ function checkUrl(input: SerpRenderInput, keyword: string): string {
 export function renderNewsAdvanced(input: SerpRenderInput): NewsAdvancedResult {
   const nc = makeCtx(input);
   const depth = Math.max(0, Math.floor(input.depth));
-  const layout = createRng(deriveSeed(nc.seed, 1_000_001));
+  const layout = new FastRng(deriveSeed(nc.seed, 1_000_001));
   const items: NewsItem[] = [];
   if (depth > 0 && layout.chance(0.3)) items.push(buildTopStories(nc));
   for (let i = 0; i < depth; i++) items.push(buildNewsItem(nc, i, items.length + 1));

@@ -6,9 +6,10 @@
 // 100 on the same page layout; the layout itself is seeded independently of depth.
 
 import { buildLocalPackItem, type LocalPackItem, type RatingInfo } from "./maps.js";
-import { createRng, deriveSeed, hashString, type Rng } from "./prng.js";
+import { deriveSeed, hashString, type Rng } from "./prng.js";
 import type { SerpRenderInput } from "./render-input.js";
 import {
+  FastRng,
   B62, B64URL, DAY_MS, NEWS_HEADLINES, NEWS_SECTION_NAMES, blogDomain, capitalize, compactName, cumulate,
   detectIntent, displayPrice, emptyCtx, encode, escapeHtml, formatCount, formatTimestamp, languageName,
   headline, parseDatetime, pickWeighted, plusForm, relativeAge, resolvePlace, slugify, titleCase, tpl, tpls, wikiTitle,
@@ -494,16 +495,17 @@ const GENERIC_TITLES = tpls(["{Kw} - {site}", "{Topic} | {site}", "{Kw}: Overvie
 
 const arrow = (host: string, path: string): string => {
   let out = "https://" + host;
-  const q = path.indexOf("?");
-  const clean = q >= 0 ? path.slice(0, q) : path;
+  let start = 0;
   let count = 0;
-  for (const seg of clean.split("/")) {
-    if (seg.length === 0) continue;
-    if (count++ === 3) {
-      out += " › ...";
-      break;
+  const end = path.indexOf("?") >= 0 ? path.indexOf("?") : path.length;
+  while (start < end) {
+    let slash = path.indexOf("/", start);
+    if (slash < 0 || slash > end) slash = end;
+    if (slash > start) {
+      if (count++ === 3) return out + " › ...";
+      out += " › " + path.slice(start, slash);
     }
-    out += " › " + seg;
+    start = slash + 1;
   }
   return out;
 };
@@ -617,10 +619,13 @@ interface RenderCtx {
   ctx: SerpCtx;
   sites: Site[];
   siteCum: number[];
+  /** current draw weights (0 once a site is retired), the initial ones and per-site use counts */
+  siteW: number[];
+  siteBase: number[];
+  siteUses: Int32Array;
   descs: Map<Kind, Tpl[]> | null;
   highlighted: string[];
   aboutLang: string;
-  hostCounts: Map<string, number>;
   urls: Set<string>;
   blog: Site | undefined;
   subs: readonly string[];
@@ -736,6 +741,9 @@ function makeContext(input: SerpRenderInput): RenderCtx {
   return {
     input, engine, keyword, lower, intent, place, market, lang, langCode, now, ctx, sites,
     siteCum: cumulate(weights),
+    siteW: weights.slice(),
+    siteBase: weights,
+    siteUses: new Int32Array(weights.length),
     depth: Math.max(0, Math.floor(input.depth)),
     seed: hashString(engine.se + "\u0001" + keyword + "\u0001" + (input.locationCode ?? "") + "\u0001" + langCode +
       "\u0001" + input.seDomain + "\u0001" + input.device + "\u0001" + input.os),
@@ -743,7 +751,6 @@ function makeContext(input: SerpRenderInput): RenderCtx {
     descs: engine.descLang ? null : KIND_DESC_TPLS,
     highlighted,
     aboutLang: languageName(langCode),
-    hostCounts: new Map(),
     urls: new Set(),
     blog: sites.find((s) => s.generated === "blog") ?? sites.find((s) => s.kind === "blog"),
     subs: subsFor(intent, place.city.name),
@@ -782,14 +789,52 @@ interface Chosen extends Picked {
   url: string;
 }
 
+/** Weighted index by binary search over the render's cumulative site weights. */
+function pickSiteIndex(rc: RenderCtx, rng: Rng): number {
+  const cum = rc.siteCum;
+  const r = rng.next() * cum[cum.length - 1];
+  let lo = 0;
+  let hi = cum.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (r < cum[mid]) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Takes a site out of the draw once it has ranked as often as it may (no re-draw loops later). */
+function retireSite(rc: RenderCtx, index: number): void {
+  rc.siteW[index] = 0;
+  let acc = 0;
+  let any = false;
+  for (let i = 0; i < rc.siteW.length; i++) {
+    acc += rc.siteW[i];
+    rc.siteCum[i] = acc;
+    if (rc.siteW[i] > 0) any = true;
+  }
+  if (!any) {
+    // everything retired (tiny pools at large depths): allow repeats again
+    rc.siteW = rc.siteBase.slice();
+    rc.siteCum = cumulate(rc.siteW);
+    rc.siteUses.fill(0);
+  }
+}
+
 /**
- * Picks the site of one row and its URL. A host appears at most twice (once for encyclopedias and
- * the brand's own site) and a URL only once; a few re-draws settle collisions.
+ * Picks the site of one row and its URL. A fixed-host site ranks at most twice (once for
+ * encyclopedias and the brand's own site, more for user-content platforms) and a URL only once.
  */
 function chooseRow(rc: RenderCtx, rng: Rng, forced: Site | null): Chosen {
   for (let attempt = 0; ; attempt++) {
-    // after a few collisions fall back to small publishers, whose generated hosts hardly repeat
-    const site = attempt === 0 && forced ? forced : attempt >= 8 && rc.blog ? rc.blog : pickWeighted(rng, rc.sites, rc.siteCum);
+    let index = -1;
+    let site: Site;
+    if (attempt === 0 && forced) site = forced;
+    else if (attempt >= 4 && rc.blog) site = rc.blog;
+    else {
+      index = pickSiteIndex(rc, rng);
+      site = rc.sites[index];
+    }
     let host: string;
     if (site.generated === "blog") host = "www." + blogDomain(rng, rc.market.tld);
     else if (site.generated === "brand") host = "www." + rc.ctx.compact + (rc.market.tld === ".com" || rng.chance(0.5) ? ".com" : rc.market.tld);
@@ -797,16 +842,18 @@ function chooseRow(rc: RenderCtx, rng: Rng, forced: Site | null): Chosen {
       rc.ctx.user = rng.pick(USERS);
       host = site.host(rc.ctx);
     }
-    const seen = rc.hostCounts.get(host) ?? 0;
-    const limit = hostLimit(rc, site);
     const name = site.generated === "brand" ? rc.ctx.Kw : site.name || siteName(host);
     const picked: Picked = { site, host, name };
     fillRowCtx(rc, rng, picked);
     const path = rng.pick(site.paths)(rc.ctx);
     const url = fullUrl(host, path);
-    if ((seen >= limit || rc.urls.has(url)) && attempt < 12) continue;
-    rc.hostCounts.set(host, seen + 1);
+    if (rc.urls.has(url) && attempt < 8) continue;
     rc.urls.add(url);
+    if (index < 0) index = rc.sites.indexOf(site);
+    if (index >= 0 && site.generated !== "blog") {
+      const uses = ++rc.siteUses[index];
+      if (uses >= hostLimit(rc, site)) retireSite(rc, index);
+    }
     return { site, host, name, path, url };
   }
 }
@@ -871,7 +918,7 @@ const FAQ_A = tpls(["In short, {topic} depends on your goals and budget; we expl
   "It varies, but the section on {topic} above covers the typical range and what affects it."]);
 
 function buildOrganic(rc: RenderCtx, index: number, rank: number, rankAbs: number, page: number, slot: number, forced: Site | null): OrganicItem {
-  const rng = createRng(deriveSeed(rc.seed, index));
+  const rng = new FastRng(deriveSeed(rc.seed, index));
   const p = chooseRow(rc, rng, forced);
   const site = p.site;
   const path = p.path;
@@ -919,7 +966,7 @@ function buildOrganic(rc: RenderCtx, index: number, rank: number, rankAbs: numbe
     amp_version: site.kind === "news" && rng.chance(0.3),
     rating: ratingFor(rng, site),
     price: shop && rng.chance(0.35) ? priceFor(rc, rng) : null,
-    highlighted: rc.highlighted.slice(),
+    highlighted: rc.highlighted,
     links,
     faq,
     extended_people_also_search: null,
@@ -932,7 +979,7 @@ function buildOrganic(rc: RenderCtx, index: number, rank: number, rankAbs: numbe
         source_url: site.name ? "https://" + rc.lang + ".wikipedia.org/wiki/" + encode(p.name.split(" ").join("_")) : null,
         language: rc.aboutLang,
         location: rc.market.country,
-        search_terms: rc.highlighted.slice(),
+        search_terms: rc.highlighted,
         related_terms: null,
       }
       : null,
@@ -999,7 +1046,7 @@ function probabilities(rc: RenderCtx): Record<Feature, number> {
 }
 
 function planLayout(rc: RenderCtx, pages: number): Layout {
-  const rng = createRng(deriveSeed(rc.seed, STREAM_LAYOUT));
+  const rng = new FastRng(deriveSeed(rc.seed, STREAM_LAYOUT));
   const pr = probabilities(rc);
   const has = (f: Feature): boolean => rc.engine.features.has(f) && rng.chance(pr[f]);
   const paidTop: number[] = [];
@@ -1049,7 +1096,7 @@ const AD_PREFIX = ["get", "shop", "buy", "try", "my", "the"];
 const AD_SUFFIX = ["pro", "hq", "direct", "store", "online", "hub"];
 
 function buildPaid(rc: RenderCtx, stream: number, rank: number, rankAbs: number, page: number, slot: number, bottom: boolean): PaidItem {
-  const rng = createRng(deriveSeed(rc.seed, STREAM_FEATURE + stream));
+  const rng = new FastRng(deriveSeed(rc.seed, STREAM_FEATURE + stream));
   const base = rc.ctx.compact.slice(0, 18) || "shop";
   const cat = rc.intent.local ? rc.intent.category : null;
   const host = cat
@@ -1125,7 +1172,7 @@ function answerSource(rc: RenderCtx, rng: Rng): { host: string; name: string; ur
 }
 
 function buildPaa(rc: RenderCtx, stream: number, rank: number, rankAbs: number, page: number, slot: number): PeopleAlsoAskItem {
-  const rng = createRng(deriveSeed(rc.seed, STREAM_FEATURE + stream));
+  const rng = new FastRng(deriveSeed(rc.seed, STREAM_FEATURE + stream));
   const qs = rng.sample(questionSet(rc), 4);
   const xp = rc.engine.xpathBase + slot + "]/div[1]/div[1]/div[1]/div[";
   return {
@@ -1155,7 +1202,7 @@ function buildPaa(rc: RenderCtx, stream: number, rank: number, rankAbs: number, 
 }
 
 function buildFeatured(rc: RenderCtx, rankAbs: number, slot: number): FeaturedSnippetItem {
-  const rng = createRng(deriveSeed(rc.seed, STREAM_FEATURE + 50));
+  const rng = new FastRng(deriveSeed(rc.seed, STREAM_FEATURE + 50));
   const src = answerSource(rc, rng);
   const table: Table | null = rc.intent.commercial && rng.chance(0.4)
     ? {
@@ -1180,7 +1227,7 @@ function buildFeatured(rc: RenderCtx, rankAbs: number, slot: number): FeaturedSn
 }
 
 function buildRelated(rc: RenderCtx, stream: number, rank: number, rankAbs: number, page: number, slot: number): RelatedSearchesItem {
-  const rng = createRng(deriveSeed(rc.seed, STREAM_FEATURE + stream));
+  const rng = new FastRng(deriveSeed(rc.seed, STREAM_FEATURE + stream));
   const key = rc.intent.local ? "local" : rc.intent.howto ? "howto" : rc.intent.commercial ? "commercial" : rc.intent.news ? "news" : "info";
   const mods = rng.sample(RELATED_MODS[key].filter((m) => !rc.lower.includes(m)), 8);
   const topic = rc.intent.topic;
@@ -1194,7 +1241,7 @@ function buildRelated(rc: RenderCtx, stream: number, rank: number, rankAbs: numb
 export const NEWS_IMAGE_PREFIX = "https://encrypted-tbn0.gstatic.com/images?q=tbn:ANd9GcR";
 
 function buildTopStories(rc: RenderCtx, rankAbs: number, slot: number): TopStoriesItem {
-  const rng = createRng(deriveSeed(rc.seed, STREAM_FEATURE + 60));
+  const rng = new FastRng(deriveSeed(rc.seed, STREAM_FEATURE + 60));
   const n = rng.int(3, 6);
   const items: TopStoriesElement[] = [];
   for (let i = 0; i < n; i++) {
@@ -1214,9 +1261,21 @@ function buildTopStories(rc: RenderCtx, rankAbs: number, slot: number): TopStori
 
 const IMG_MODS = ["aesthetic", "drawing", "cartoon", "logo", "wallpaper", "background", "hd", "vintage", "illustration", "clipart"];
 
+const IMAGE_SEARCH: Record<OrganicEngine, (rc: RenderCtx) => string> = {
+  google: (rc) => "https://" + rc.host + "/search?tbm=isch&q=" + rc.ctx.plus,
+  bing: (rc) => "https://" + rc.host + "/images/search?q=" + rc.ctx.plus,
+  yahoo: (rc) => "https://images.search.yahoo.com/search/images?p=" + rc.ctx.plus,
+  baidu: (rc) => "https://image.baidu.com/search/index?tn=baiduimage&word=" + rc.ctx.pct,
+  naver: (rc) => "https://search.naver.com/search.naver?where=image&query=" + rc.ctx.pct,
+  seznam: (rc) => "https://obrazky.seznam.cz/?q=" + rc.ctx.pct,
+};
+const IMAGE_TITLE: Record<OrganicEngine, string> = {
+  google: "Images for ", bing: "Images of ", yahoo: "Images of ", baidu: "图片: ", naver: "이미지: ", seznam: "Obrázky: ",
+};
+
 function buildImages(rc: RenderCtx, rankAbs: number, slot: number): ImagesItem {
-  const rng = createRng(deriveSeed(rc.seed, STREAM_FEATURE + 70));
-  const search = "https://" + rc.host + (rc.engine.se === "bing" ? "/images/search?q=" : rc.engine.se === "yahoo" ? "/search/images?p=" : "/search?tbm=isch&q=") + rc.ctx.plus;
+  const rng = new FastRng(deriveSeed(rc.seed, STREAM_FEATURE + 70));
+  const search = IMAGE_SEARCH[rc.engine.se](rc);
   const items: ImageElement[] = [];
   const n = rng.int(4, 8);
   for (let i = 0; i < n; i++) {
@@ -1225,7 +1284,7 @@ function buildImages(rc: RenderCtx, rankAbs: number, slot: number): ImagesItem {
   }
   return {
     type: "images", rank_group: 1, rank_absolute: rankAbs, page: 1, position: "left", xpath: rc.engine.xpathBase + slot + "]", rectangle: null,
-    title: "Images for " + rc.keyword, url: search, items,
+    title: IMAGE_TITLE[rc.engine.se] + rc.keyword, url: search, items,
     related_image_searches: rc.engine.se === "google"
       ? rng.sample(IMG_MODS, 4).map((m) => ({ type: "related_image_searches_element" as const, title: m, alt: rc.keyword + " " + m, url: search + "+" + m, image_url: "https://encrypted-tbn0.gstatic.com/images?q=tbn:ANd9GcQ" + rng.chars(50, B64URL) }))
       : null,
@@ -1236,7 +1295,7 @@ const VIDEO_TITLES = tpls(["{Kw} - Everything You Need to Know", "{Topic} Explai
   "I Tried {Topic} for 30 Days", "{Topic}: Beginner's Guide", "The Truth About {Topic}", "{Topic} Review ({year})"]);
 
 function buildVideo(rc: RenderCtx, rankAbs: number, slot: number): VideoItem {
-  const rng = createRng(deriveSeed(rc.seed, STREAM_FEATURE + 80));
+  const rng = new FastRng(deriveSeed(rc.seed, STREAM_FEATURE + 80));
   const n = rng.int(3, 4);
   const items: VideoItem["items"] = [];
   const titles = rng.sample(VIDEO_TITLES.filter((_, i) => rc.intent.howto || i !== 2), n);
@@ -1256,7 +1315,7 @@ function buildVideo(rc: RenderCtx, rankAbs: number, slot: number): VideoItem {
 const KG_SUBTITLES = ["Topic", "Company", "Organization", "Brand", "Concept", "Product"];
 
 function buildKnowledgeGraph(rc: RenderCtx, rankAbs: number): KnowledgeGraphItem {
-  const rng = createRng(deriveSeed(rc.seed, STREAM_FEATURE + 90));
+  const rng = new FastRng(deriveSeed(rc.seed, STREAM_FEATURE + 90));
   const subtitle = rng.pick(KG_SUBTITLES);
   const wikiUrl = "https://" + rc.lang + ".wikipedia.org/wiki/" + rc.ctx.wslug;
   const xp = "/html[1]/body[1]/div[3]/div[1]/div[13]/div[1]/div[3]/div[1]/div[1]/div[";
@@ -1318,7 +1377,7 @@ function buildAdvanced(input: SerpRenderInput): OrganicAdvancedResult {
           const cat = rc.intent.category;
           if (cat) {
             for (let j = 0; j < layout.localPackSize; j++) {
-              const it: LocalPackOrganicItem = buildLocalPackItem(createRng(deriveSeed(rc.seed, STREAM_FEATURE + 200 + j)), rc.place, cat, {
+              const it: LocalPackOrganicItem = buildLocalPackItem(new FastRng(deriveSeed(rc.seed, STREAM_FEATURE + 200 + j)), rc.place, cat, {
                 page: 1, rankGroup: next("local_pack"), rankAbsolute: items.length + 1, xpath: eng.xpathBase + slot + "]/div[" + (j + 1) + "]", paid: false,
               });
               if (eng.se === "bing") it.is_claimed = true;
@@ -1370,13 +1429,13 @@ function buildAdvanced(input: SerpRenderInput): OrganicAdvancedResult {
 }
 
 function resultsCount(rc: RenderCtx): number {
-  const rng = createRng(deriveSeed(rc.seed, STREAM_FEATURE + 1));
+  const rng = new FastRng(deriveSeed(rc.seed, STREAM_FEATURE + 1));
   const scale = rc.kwWords <= 1 ? 1e9 : rc.kwWords === 2 ? 2e8 : rc.kwWords === 3 ? 4e7 : 5e6;
   return Math.floor(scale * (0.05 + rng.next() * 2.5)) + rng.int(0, 999);
 }
 
 function buildChips(rc: RenderCtx): RefinementChips {
-  const rng = createRng(deriveSeed(rc.seed, STREAM_FEATURE + 2));
+  const rng = new FastRng(deriveSeed(rc.seed, STREAM_FEATURE + 2));
   const key = rc.intent.local ? "local" : rc.intent.howto ? "howto" : rc.intent.commercial ? "commercial" : rc.intent.news ? "news" : "info";
   const mods = rng.sample(RELATED_MODS[key], rng.int(4, 7));
   return {

@@ -3,6 +3,10 @@ import { renderImagesAdvanced, renderImagesExample, renderImagesHtml, type Image
 import type { Renderer, SerpRenderInput } from './render-input.js';
 import { renderFromSchema } from './schema-faker.js';
 import { renderBingLocalPackHtml, renderBingLocalPackRegular } from './bing-local-pack.js';
+import { renderLocalFinderAdvanced, renderLocalFinderHtml, renderMapsAdvanced } from './maps.js';
+import { renderNewsAdvanced, renderNewsHtml } from './news.js';
+import { renderOrganicAdvanced, renderOrganicHtml, renderOrganicRegular } from './organic.js';
+import { renderYoutubeOrganicAdvanced } from './youtube.js';
 
 /**
  * Which renderer draws which SERP: hand-written, realistic renderers for what users look at most,
@@ -25,9 +29,22 @@ const images = (input: SerpRenderInput): ImagesRenderInput => ({
 const RENDERERS: Record<string, Renderer> = {
   'google/images/advanced': (i) => renderImagesAdvanced(images(i)),
   'google/images/html': (i) => renderImagesHtml(images(i)),
+  'google/news/advanced': renderNewsAdvanced,
+  'google/news/html': renderNewsHtml,
+  'google/maps/advanced': renderMapsAdvanced,
+  'google/local_finder/advanced': renderLocalFinderAdvanced,
+  'google/local_finder/html': renderLocalFinderHtml,
+  'youtube/organic/advanced': renderYoutubeOrganicAdvanced,
   'bing/local_pack/regular': renderBingLocalPackRegular,
   'bing/local_pack/html': renderBingLocalPackHtml,
 };
+
+// One renderer for every organic engine: it takes the engine from the input.
+for (const se of ['google', 'bing', 'yahoo', 'baidu', 'naver', 'seznam']) {
+  RENDERERS[`${se}/organic/advanced`] = renderOrganicAdvanced;
+  RENDERERS[`${se}/organic/regular`] = renderOrganicRegular;
+  RENDERERS[`${se}/organic/html`] = renderOrganicHtml;
+}
 
 const EXAMPLES: Record<string, Renderer> = {
   'google/images/advanced': (i) => renderImagesExample(images(i)),

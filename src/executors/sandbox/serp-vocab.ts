@@ -630,8 +630,12 @@ export function phoneNumber(rng: Rng, market: Market): string {
   for (let i = 1; i < p.length; i++) {
     const g = p[i] as number;
     // a first group above 9 is a literal area code (20 for London, 30 for Berlin)
-    const part = i === 1 && g > 9 ? String(g) : rng.chars(g, DIGITS);
-    out += (i === 1 ? " " : sep) + (i === 1 && g <= 9 && part[0] === "0" ? "2" + part.slice(1) : part);
+    let part = i === 1 && g > 9 ? String(g) : rng.chars(g, DIGITS);
+    // area codes and (in North America) exchanges never start with 0 or 1
+    if ((i === 1 || (i === 2 && market.style === "us")) && (part[0] === "0" || part[0] === "1")) {
+      part = String(2 + (part.charCodeAt(part.length - 1) % 8)) + part.slice(1);
+    }
+    out += (i === 1 ? " " : sep) + part;
   }
   return out;
 }
@@ -913,3 +917,76 @@ export const NEWS_SNIPPETS: readonly Tpl[] = tpls([
   "New figures released this week shed light on {topic}, showing a sharp change compared with the same period last year.",
   "Residents in {city} say {topic} is already affecting daily life, and many are calling for clearer answers.",
 ]);
+
+/* ------------------------------------------------------------------------------------------- */
+/* Allocation-light generator                                                                   */
+/* ------------------------------------------------------------------------------------------- */
+
+const HEX_CHARS = "0123456789abcdef";
+
+/**
+ * The same mulberry32 stream as prng.ts's createRng (identical outputs for the same seed), as a
+ * class: methods live on the prototype, so a per-row generator costs one small object instead of
+ * eight closures. Renderers create one per result row.
+ */
+export class FastRng implements Rng {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  private u32(): number {
+    this.state = (this.state + 0x6d2b79f5) | 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  }
+
+  next(): number {
+    return this.u32() / 4294967296;
+  }
+
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)];
+  }
+
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+
+  hex(n: number): string {
+    let out = "";
+    while (out.length < n) {
+      let v = this.u32();
+      for (let j = 0; j < 8 && out.length < n; j++) {
+        out += HEX_CHARS[v & 15];
+        v >>>= 4;
+      }
+    }
+    return out;
+  }
+
+  chars(n: number, alphabet: string): string {
+    let out = "";
+    for (let i = 0; i < n; i++) out += alphabet[Math.floor(this.next() * alphabet.length)];
+    return out;
+  }
+
+  sample<T>(items: readonly T[], k: number): T[] {
+    const copy = items.slice();
+    const count = Math.min(k, copy.length);
+    for (let i = 0; i < count; i++) {
+      const j = i + Math.floor(this.next() * (copy.length - i));
+      const tmp = copy[i];
+      copy[i] = copy[j];
+      copy[j] = tmp;
+    }
+    return copy.slice(0, count);
+  }
+}

@@ -2,9 +2,10 @@
 // sometimes led by the topic's channel or a sponsored video, with an occasional playlist and a
 // "People also watched" shelf (block_rank/block_name) like the real results page.
 
-import { createRng, deriveSeed, hashString, type Rng } from "./prng.js";
+import { deriveSeed, hashString, type Rng } from "./prng.js";
 import type { SerpRenderInput } from "./render-input.js";
 import {
+  FastRng,
   B64URL, DAY_MS, FIRST_NAMES, SURNAMES, compactName, detectIntent, emptyCtx, encode, formatTimestamp, headline,
   parseDatetime, plusForm, relativeAge, tpls, type Intent, type SerpCtx, type Tpl,
 } from "./serp-vocab.js";
@@ -138,7 +139,7 @@ function video(yc: YtCtx, rng: Rng, rank: number, rankAbs: number, paid: boolean
   yc.ctx.n = String(rng.int(3, 15));
   const titles: Tpl[] = yc.intent.howto && rng.chance(0.7) ? HOWTO_TITLES : TITLES;
   const [dur, secs] = duration(rng, shorts);
-  const ageDays = rng.chance(0.2) ? rng.int(0, 30) : rng.int(30, 3650);
+  const ageDays = rng.chance(0.2) ? rng.int(0, 30) : rng.int(30, shorts ? 1400 : 3650);
   const age = ageDays * DAY_MS + rng.int(0, 86_399) * 1000;
   const views = Math.floor(Math.pow(10, 2 + rng.next() * 5.5));
   return {
@@ -218,20 +219,20 @@ export function renderYoutubeOrganicAdvanced(input: SerpRenderInput): YoutubeOrg
     seed: hashString("youtube\u0001" + keyword + "\u0001" + (input.locationCode ?? "") + "\u0001" + (input.languageCode ?? "") + "\u0001" + input.device),
   };
   const depth = Math.max(0, Math.floor(input.depth));
-  const layout = createRng(deriveSeed(yc.seed, 1_000_001));
+  const layout = new FastRng(deriveSeed(yc.seed, 1_000_001));
   const items: YoutubeItem[] = [];
-  if (depth > 0 && intent.entity && layout.chance(0.35)) items.push(channelItem(yc, createRng(deriveSeed(yc.seed, 1_000_002)), items.length + 1));
+  if (depth > 0 && intent.entity && layout.chance(0.35)) items.push(channelItem(yc, new FastRng(deriveSeed(yc.seed, 1_000_002)), items.length + 1));
   if (depth > 0 && intent.commercial && layout.chance(0.5)) {
-    items.push(video(yc, createRng(deriveSeed(yc.seed, 1_000_003)), 1, items.length + 1, true, null));
+    items.push(video(yc, new FastRng(deriveSeed(yc.seed, 1_000_003)), 1, items.length + 1, true, null));
   }
   const playlistAt = layout.chance(0.3) ? layout.int(3, 12) : -1;
   const shelfAt = layout.chance(0.4) ? layout.int(5, 14) : -1;
   const shelfName = layout.pick(BLOCK_NAMES);
   let shelfRank = 0;
   for (let i = 0; i < depth; i++) {
-    if (i === playlistAt) items.push(playlistItem(yc, createRng(deriveSeed(yc.seed, 1_000_004)), items.length + 1));
+    if (i === playlistAt) items.push(playlistItem(yc, new FastRng(deriveSeed(yc.seed, 1_000_004)), items.length + 1));
     const inShelf = shelfAt >= 0 && i >= shelfAt && i < shelfAt + 4;
-    items.push(video(yc, createRng(deriveSeed(yc.seed, i)), i + 1, items.length + 1, false, inShelf ? [++shelfRank, shelfName] : null));
+    items.push(video(yc, new FastRng(deriveSeed(yc.seed, i)), i + 1, items.length + 1, false, inShelf ? [++shelfRank, shelfName] : null));
   }
   for (const it of items) if (it.type === "youtube_playlist") it.playlist_id = it.url.slice(it.url.indexOf("list=") + 5);
   const types: string[] = [];

@@ -5,6 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { renderImagesAdvanced, type ImagesRenderInput } from '../src/executors/sandbox/google-images.js';
+import { renderOrganicAdvanced } from '../src/executors/sandbox/organic.js';
+import type { SerpRenderInput } from '../src/executors/sandbox/render-input.js';
 import { createAccount } from '../src/services/accounts.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { httpGet, runLoad, sequential, type LoadRun } from './load.js';
@@ -402,6 +404,40 @@ async function ingestAndExecute(): Promise<{ ingest: IngestResult; exec: ExecRes
 // ---------------------------------------------------------------------------------------------------
 // 4. Render micro-benchmark
 
+/** Google organic, 100 organic results (the issue's target: under 1 ms on average). */
+function organicRenderBench(): { meanUs: number; p50Us: number; p99Us: number; bytes: number } {
+  const input = (i: number): SerpRenderInput => ({
+    taskId: `11281630-0001-0066-0000-${(0x100000000000 + i).toString(16).slice(-12)}`,
+    se: 'google',
+    seType: 'organic',
+    fn: 'advanced',
+    keyword: KEYWORDS[i % KEYWORDS.length],
+    locationCode: 2840,
+    locationName: 'United States',
+    countryIso: 'US',
+    languageCode: 'en',
+    seDomain: 'google.com',
+    device: 'desktop',
+    os: 'windows',
+    depth: 100,
+    datetime: '2026-11-28 16:30:00 +00:00',
+    params: {},
+  });
+  let sink = 0;
+  for (let i = 0; i < 300; i++) sink += (renderOrganicAdvanced(input(i)) as { items_count: number }).items_count;
+  const times: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < RENDER_ITERATIONS; i++) {
+    const t0 = performance.now();
+    const r = renderOrganicAdvanced(input(i)) as { items_count: number };
+    times.push(performance.now() - t0);
+    sink += r.items_count;
+    if (i < 100) bytes += JSON.stringify(r).length;
+  }
+  if (sink === 0) log('  (render produced no items)');
+  return { meanUs: mean(times) * 1000, p50Us: percentile(times, 50) * 1000, p99Us: percentile(times, 99) * 1000, bytes: Math.round(bytes / 100) };
+}
+
 function renderBench(): { meanUs: number; p50Us: number; p99Us: number; stringifyMeanUs: number; bytes: number; iterations: number } {
   const input = (i: number): ImagesRenderInput => ({
     taskId: `11281630-0001-0066-0000-${(0x100000000000 + i).toString(16).slice(-12)}`,
@@ -603,7 +639,9 @@ async function sqliteBench(started: number, machine: Record<string, unknown>): P
     const render = await phase('sandbox render', async () => {
       const r = renderBench();
       log(`  renderImagesAdvanced depth 100: mean ${round(r.meanUs, 1)} us, p50 ${round(r.p50Us, 1)} us, p99 ${round(r.p99Us, 1)} us; with JSON.stringify ${round(r.stringifyMeanUs, 1)} us (${fmtInt(r.bytes)} B)`);
-      return r;
+      const o = organicRenderBench();
+      log(`  renderOrganicAdvanced (google) depth 100: mean ${round(o.meanUs, 1)} us, p50 ${round(o.p50Us, 1)} us, p99 ${round(o.p99Us, 1)} us (${fmtInt(o.bytes)} B of JSON)`);
+      return { ...r, organic: o };
     });
 
     const { ingest, exec } = await phase('task_post ingest and execution', ingestAndExecute);
@@ -662,6 +700,7 @@ async function sqliteBench(started: number, machine: Record<string, unknown>): P
       ['execution (1 serpq worker), tasks/s', '', fmtInt(exec.tasksPerSec), exec.drained ? `drained ${fmtInt(exec.completed)} in ${exec.drainS} s` : `${fmtInt(exec.completed)}/${fmtInt(exec.queued)} in ${exec.drainS} s`, '', ''],
       ['  same, per second of worker CPU', '', fmtInt(exec.tasksPerWorkerCpuSec), `worker cpu ${round(exec.workerCpu * 100, 0)}%`, '', ''],
       ['render google/images advanced depth 100, us', '', String(round(render.meanUs, 1)), `p50 ${round(render.p50Us, 1)}, +stringify ${round(render.stringifyMeanUs, 1)}`, '', ''],
+      ['render google/organic advanced 100 results, us', '', String(round(render.organic.meanUs, 1)), `p50 ${round(render.organic.p50Us, 1)}, p99 ${round(render.organic.p99Us, 1)}`, '< 1000', render.organic.meanUs < 1000 ? 'PASS' : 'MISS'],
     ];
     const header = ['measure', 'baseline', 'serpq', 'ratio / detail', 'target', ''];
     log('\n== summary (' + results.date + ')\n');

@@ -3,6 +3,7 @@ import { SerpGoogleImagesTaskGetAdvancedResponseInfo } from 'dataforseo-client';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ADMIN_TOKEN, type TestApp, eachDialect, imagesTask, makeTestApp, postImages, readyIds } from '../helpers/app.js';
 import { type WebhookSink, startSink } from '../helpers/webhook-sink.js';
+import { openapiAvailable, validateResponseForUrl } from '../helpers/openapi.js';
 
 interface ErrorsRow {
   id: string;
@@ -20,6 +21,7 @@ interface ErrorsRow {
 async function errors(t: TestApp, query: Record<string, unknown> = {}): Promise<ErrorsRow[]> {
   const res = await t.request('POST', '/v3/serp/errors', { body: [query] });
   expect(res.body.tasks![0].status_code).toBe(20000);
+  if (openapiAvailable()) expect(validateResponseForUrl('post', '/v3/serp/errors', res.body, { requireAllProperties: true })).toEqual([]);
   return res.body.tasks![0].result as ErrorsRow[];
 }
 
@@ -193,6 +195,7 @@ eachDialect('webhooks', (dialect) => {
       [40501, null],
     ]);
     expect(res.body.tasks![0].id).toBe(id);
+    if (openapiAvailable()) expect(validateResponseForUrl('post', '/v3/appendix/webhook_resend', res.body)).toEqual([]);
     await t.runDeliveries();
     expect(sink.requests).toHaveLength(2);
     expect(sink.requests[1].url).toBe(`/flip/pb?id=${id}`);

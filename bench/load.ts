@@ -90,7 +90,9 @@ export function httpGet(url: string, headers: Record<string, string> = {}, metho
     const req = request(url, { method, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t0 }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t0 }),
+      );
       res.on('error', reject);
     });
     req.setTimeout(30_000, () => req.destroy(new Error(`timeout: ${url}`)));
@@ -106,7 +108,12 @@ export interface SequentialStats {
 }
 
 /** `count` sequential requests; returns client latencies and the `time` each envelope reports. */
-export async function sequential(url: string, headers: Record<string, string>, count: number, check?: (body: string) => void): Promise<SequentialStats> {
+export async function sequential(
+  url: string,
+  headers: Record<string, string>,
+  count: number,
+  check?: (body: string) => void,
+): Promise<SequentialStats> {
   const samples: number[] = [];
   const serverTimes: number[] = [];
   for (let i = 0; i < count; i++) {

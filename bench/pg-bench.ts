@@ -51,21 +51,47 @@ export async function runPgBench(ctx: BenchContext): Promise<void> {
   const settings = await (async () => {
     const c = await pgClient(server, 'postgres', null);
     try {
-      const names = ['server_version', 'shared_buffers', 'max_connections', 'synchronous_commit', 'wal_level', 'max_wal_size', 'autovacuum', 'fsync', 'work_mem'];
-      const r = await c.query<{ name: string; setting: string }>('SELECT name, current_setting(name) AS setting FROM unnest($1::text[]) AS name', [names]);
+      const names = [
+        'server_version',
+        'shared_buffers',
+        'max_connections',
+        'synchronous_commit',
+        'wal_level',
+        'max_wal_size',
+        'autovacuum',
+        'fsync',
+        'work_mem',
+      ];
+      const r = await c.query<{ name: string; setting: string }>(
+        'SELECT name, current_setting(name) AS setting FROM unnest($1::text[]) AS name',
+        [names],
+      );
       return Object.fromEntries(r.rows.map((x) => [x.name, x.setting]));
     } finally {
       await c.end();
     }
   })();
-  log(`\nPostgreSQL ${settings.server_version} at ${server}/${database}: ${Object.entries(settings).filter(([k]) => k !== 'server_version').map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  log(
+    `\nPostgreSQL ${settings.server_version} at ${server}/${database}: ${Object.entries(settings)
+      .filter(([k]) => k !== 'server_version')
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}`,
+  );
 
   const seeds = await phase('pg seed', async () => {
-    const small = await ensurePgSeeded(server, database, `bench_${smallRows}`, smallRows, { force: argv.includes('--reseed'), log: (s) => log(`  ${s}`) });
-    const big = await ensurePgSeeded(server, database, `bench_${bigRows}`, bigRows, { force: argv.includes('--reseed'), log: (s) => log(`  ${s}`) });
+    const small = await ensurePgSeeded(server, database, `bench_${smallRows}`, smallRows, {
+      force: argv.includes('--reseed'),
+      log: (s) => log(`  ${s}`),
+    });
+    const big = await ensurePgSeeded(server, database, `bench_${bigRows}`, bigRows, {
+      force: argv.includes('--reseed'),
+      log: (s) => log(`  ${s}`),
+    });
     const sizes = { small: await schemaSizes(server, database, small.schema), big: await schemaSizes(server, database, big.schema) };
     for (const [k, s] of Object.entries(sizes)) {
-      log(`  ${k}: ${fmtInt(s.rows)} rows, tasks total ${round(s.totalBytes / 2 ** 30, 2)} GiB (heap ${round(s.heapBytes / 2 ** 30, 2)} GiB = ${fmtInt(s.heapBytes / s.rows)} B/row; all = ${fmtInt(s.totalBytes / s.rows)} B/row); ${s.indexes.map((i) => `${i.name} ${fmtInt(i.bytes / 2 ** 20)} MiB`).join(', ')}`);
+      log(
+        `  ${k}: ${fmtInt(s.rows)} rows, tasks total ${round(s.totalBytes / 2 ** 30, 2)} GiB (heap ${round(s.heapBytes / 2 ** 30, 2)} GiB = ${fmtInt(s.heapBytes / s.rows)} B/row; all = ${fmtInt(s.totalBytes / s.rows)} B/row); ${s.indexes.map((i) => `${i.name} ${fmtInt(i.bytes / 2 ** 20)} MiB`).join(', ')}`,
+      );
     }
     return { small, big, sizes };
   });
@@ -98,10 +124,28 @@ export async function runPgBench(ctx: BenchContext): Promise<void> {
     const pairOpts = { rounds, serpqProbe: pgCpu, probeName: 'postgres' };
     const pairs = async (label: string, srv: { child: Child; base: string }) => ({
       full: await phase(`pg tasks_ready full page, ${label}`, () =>
-        ctx.throughputPairing('full ', bare.base + '/full', bare.child, srv.base + READY_PATH, srv.child, readyHeaders, bytes.full, pairOpts),
+        ctx.throughputPairing(
+          'full ',
+          bare.base + '/full',
+          bare.child,
+          srv.base + READY_PATH,
+          srv.child,
+          readyHeaders,
+          bytes.full,
+          pairOpts,
+        ),
       ),
       empty: await phase(`pg tasks_ready empty list, ${label}`, () =>
-        ctx.throughputPairing('empty', bare.base + '/empty', bare.child, srv.base + READY_PATH, srv.child, emptyHeaders, bytes.empty, pairOpts),
+        ctx.throughputPairing(
+          'empty',
+          bare.base + '/empty',
+          bare.child,
+          srv.base + READY_PATH,
+          srv.child,
+          emptyHeaders,
+          bytes.empty,
+          pairOpts,
+        ),
       ),
     });
     const atSmall = await pairs(fmtInt(smallRows), smallSrv);
@@ -111,7 +155,9 @@ export async function runPgBench(ctx: BenchContext): Promise<void> {
     const atBig = await pairs(fmtInt(bigRows), bigSrv);
     await bare.child.stop();
 
-    const flat = await phase(`pg latency flatness ${fmtInt(smallRows)} vs ${fmtInt(bigRows)}`, () => ctx.flatness(smallSrv, bigSrv, smallRows, bigRows, readyHeaders));
+    const flat = await phase(`pg latency flatness ${fmtInt(smallRows)} vs ${fmtInt(bigRows)}`, () =>
+      ctx.flatness(smallSrv, bigSrv, smallRows, bigRows, readyHeaders),
+    );
     await stopAll();
 
     // ---- ingest, one process
@@ -137,7 +183,12 @@ export async function runPgBench(ctx: BenchContext): Promise<void> {
     };
     const checkPost = async (base: string) => {
       const body = ctx.ingestBodies()[0];
-      const r = await httpGet(`${base}/v3/serp/google/images/task_post`, { authorization: ctx.basic('bench-ingest'), 'content-type': 'application/json' }, 'POST', body);
+      const r = await httpGet(
+        `${base}/v3/serp/google/images/task_post`,
+        { authorization: ctx.basic('bench-ingest'), 'content-type': 'application/json' },
+        'POST',
+        body,
+      );
       const created = (JSON.parse(r.body) as { tasks: { status_code: number }[] }).tasks.filter((t) => t.status_code === 20100).length;
       if (created !== 100) throw new Error(`pg task_post created ${created}/100: ${r.body.slice(0, 300)}`);
     };
@@ -150,7 +201,14 @@ export async function runPgBench(ctx: BenchContext): Promise<void> {
       await runLoad({ url: s.base, connections: 12, durationS: 1, requests: ctx.ingestRequests() });
       const before = await countTasks(url);
       const la = loadavg()[0];
-      const r = await runLoad({ url: s.base, connections: 12, durationS: ingestS, requests: ctx.ingestRequests(), serverPid: s.child.pid, cpuProbe: pgCpu });
+      const r = await runLoad({
+        url: s.base,
+        connections: 12,
+        durationS: ingestS,
+        requests: ctx.ingestRequests(),
+        serverPid: s.child.pid,
+        cpuProbe: pgCpu,
+      });
       const after = await countTasks(url);
       if (r.errors || r.non2xx) throw new Error(`pg ingest: ${r.errors} errors, ${r.non2xx} non-2xx`);
       await stopAll();
@@ -166,7 +224,9 @@ export async function runPgBench(ctx: BenchContext): Promise<void> {
         tasksPerPgCpuSec: (after - before) / r.durationS / r.probeCpu,
         loadAverage: la,
       };
-      log(`  ingest: ${fmtInt(out.tasksPerSec)} tasks/s (calls p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms; serpq cpu ${round(r.serverCpu * 100, 0)}%, postgres cpu ${round(r.probeCpu * 100, 0)}%, load gen ${round(r.loadGenCpu * 100, 0)}%)`);
+      log(
+        `  ingest: ${fmtInt(out.tasksPerSec)} tasks/s (calls p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms; serpq cpu ${round(r.serverCpu * 100, 0)}%, postgres cpu ${round(r.probeCpu * 100, 0)}%, load gen ${round(r.loadGenCpu * 100, 0)}%)`,
+      );
       return out;
     });
 
@@ -186,8 +246,20 @@ export async function runPgBench(ctx: BenchContext): Promise<void> {
           const conns = kind === 'ready' ? 8 : 12;
           const load = (s: { child: Child; base: string }, durationS: number, withPid: boolean) =>
             kind === 'ready'
-              ? runLoad({ url: s.base + READY_PATH, connections: conns / procs, durationS, headers: readyHeaders, serverPid: withPid ? s.child.pid : undefined })
-              : runLoad({ url: s.base, connections: conns / procs, durationS, requests: ctx.ingestRequests(), serverPid: withPid ? s.child.pid : undefined });
+              ? runLoad({
+                  url: s.base + READY_PATH,
+                  connections: conns / procs,
+                  durationS,
+                  headers: readyHeaders,
+                  serverPid: withPid ? s.child.pid : undefined,
+                })
+              : runLoad({
+                  url: s.base,
+                  connections: conns / procs,
+                  durationS,
+                  requests: ctx.ingestRequests(),
+                  serverPid: withPid ? s.child.pid : undefined,
+                });
           await Promise.all(srvs.map((s) => load(s, 1, false)));
           const before = kind === 'ingest' ? await countTasks(url) : 0;
           const pgProbe = pgCpu();
@@ -197,7 +269,8 @@ export async function runPgBench(ctx: BenchContext): Promise<void> {
           const wall = performance.now() - t0;
           const pgShare = pgProbe() / wall;
           const after = kind === 'ingest' ? await countTasks(url) : 0;
-          for (const r of runs) if (r.errors || r.non2xx) throw new Error(`scaling ${kind} x${procs}: ${r.errors} errors, ${r.non2xx} non-2xx`);
+          for (const r of runs)
+            if (r.errors || r.non2xx) throw new Error(`scaling ${kind} x${procs}: ${r.errors} errors, ${r.non2xx} non-2xx`);
           await stopAll();
           const rate = kind === 'ready' ? runs.reduce((a, r) => a + r.rps, 0) : (after - before) / median(runs.map((r) => r.durationS));
           const row = {
@@ -214,7 +287,9 @@ export async function runPgBench(ctx: BenchContext): Promise<void> {
             loadGenCpu: Math.max(...runs.map((r) => r.loadGenCpu)),
             loadAverage: la,
           };
-          log(`  ${kind} x${procs}: ${fmtInt(rate)} ${kind === 'ready' ? 'req/s' : 'tasks/s'} (p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms; serpq cpu ${row.serverCpuEach.map((c) => `${round(c * 100, 0)}%`).join(' + ')}, postgres ${round(pgShare * 100, 0)}%, load gen ${round(row.loadGenCpu * 100, 0)}%, load avg ${round(la, 2)})`);
+          log(
+            `  ${kind} x${procs}: ${fmtInt(rate)} ${kind === 'ready' ? 'req/s' : 'tasks/s'} (p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms; serpq cpu ${row.serverCpuEach.map((c) => `${round(c * 100, 0)}%`).join(' + ')}, postgres ${round(pgShare * 100, 0)}%, load gen ${round(row.loadGenCpu * 100, 0)}%, load avg ${round(la, 2)})`,
+          );
           return row;
         };
         const rows = [];
@@ -244,13 +319,21 @@ export async function runPgBench(ctx: BenchContext): Promise<void> {
       serpqP99Ms: median(p.serpq.map((r) => r.p99Ms)),
       bareP50Ms: median(p.bare.map((r) => r.p50Ms)),
     });
-    const S = { fullSmall: pairSummary(atSmall.full), emptySmall: pairSummary(atSmall.empty), fullBig: pairSummary(atBig.full), emptyBig: pairSummary(atBig.empty) };
+    const S = {
+      fullSmall: pairSummary(atSmall.full),
+      emptySmall: pairSummary(atSmall.empty),
+      fullBig: pairSummary(atBig.full),
+      emptyBig: pairSummary(atBig.empty),
+    };
     const flatWorst = Math.max(...flat.map((f) => f.ratio));
     // Two passes per side: their mean (a nearest-rank median of two would be the lower one).
     const med = (rows: { rate: number }[]) => rows.reduce((a, r) => a + r.rate, 0) / rows.length;
     const scale = Object.fromEntries(
       scaling.map((s) => [s.kind, { one: med(s.one), two: med(s.two), speedup: med(s.two) / med(s.one), oneRuns: s.one, twoRuns: s.two }]),
-    ) as Record<'ready' | 'ingest', { one: number; two: number; speedup: number; oneRuns: typeof scaling[number]['one']; twoRuns: typeof scaling[number]['two'] }>;
+    ) as Record<
+      'ready' | 'ingest',
+      { one: number; two: number; speedup: number; oneRuns: (typeof scaling)[number]['one']; twoRuns: (typeof scaling)[number]['two'] }
+    >;
     const results = {
       date: new Date().toISOString(),
       command: 'npm run bench -- ' + argv.join(' '),
@@ -268,16 +351,73 @@ export async function runPgBench(ctx: BenchContext): Promise<void> {
     };
     writeFileSync(join(ctx.results, 'pg.json'), JSON.stringify(results, null, 2));
     const yes = (b: boolean) => (b ? 'PASS' : 'MISS');
-    const pgNote = (x: ReturnType<typeof pairSummary>) => `${round(x.ratio, 3)}x [${x.ratios.join(', ')}]; serpq cpu ${round(x.serpqCpu * 100, 0)}%, postgres ${round(x.pgCpu * 100, 0)}%`;
+    const pgNote = (x: ReturnType<typeof pairSummary>) =>
+      `${round(x.ratio, 3)}x [${x.ratios.join(', ')}]; serpq cpu ${round(x.serpqCpu * 100, 0)}%, postgres ${round(x.pgCpu * 100, 0)}%`;
     const rows: string[][] = [
-      [`tasks_ready full page, req/s (${fmtInt(smallRows)} tasks)`, fmtInt(S.fullSmall.bareRps), fmtInt(S.fullSmall.serpqRps), pgNote(S.fullSmall), '', ''],
-      [`tasks_ready full page, req/s (${fmtInt(bigRows)} tasks)`, fmtInt(S.fullBig.bareRps), fmtInt(S.fullBig.serpqRps), pgNote(S.fullBig), '', ''],
-      [`tasks_ready empty list, req/s (${fmtInt(smallRows)} tasks)`, fmtInt(S.emptySmall.bareRps), fmtInt(S.emptySmall.serpqRps), pgNote(S.emptySmall), '', ''],
-      [`tasks_ready empty list, req/s (${fmtInt(bigRows)} tasks)`, fmtInt(S.emptyBig.bareRps), fmtInt(S.emptyBig.serpqRps), pgNote(S.emptyBig), '', ''],
-      ...flat.map((f) => [`p50 ${f.scope}, ms (${fmtInt(smallRows)} -> ${fmtInt(bigRows)})`, String(round(f.smallP50Ms, 3)), String(round(f.bigP50Ms, 3)), `${round(f.ratio, 3)}x (service ${round(f.smallServerP50Ms, 2)} -> ${round(f.bigServerP50Ms, 2)} ms)`, '<= 1.5x', yes(f.ratio <= 1.5)]),
-      ['task_post ingest (100/call, workers off), tasks/s', '', fmtInt(ingest.tasksPerSec), `serpq cpu ${round(ingest.serverCpu * 100, 0)}%, postgres ${round(ingest.pgCpu * 100, 0)}%; p50 ${ingest.callP50Ms} ms, p99 ${ingest.callP99Ms} ms`, '>= 10,000', yes(ingest.tasksPerSec >= 10_000)],
-      ['tasks_ready full page, 1 vs 2 API processes, req/s', fmtInt(scale.ready.one), fmtInt(scale.ready.two), `${round(scale.ready.speedup, 2)}x`, '', ''],
-      ['task_post ingest, 1 vs 2 API processes, tasks/s', fmtInt(scale.ingest.one), fmtInt(scale.ingest.two), `${round(scale.ingest.speedup, 2)}x`, '', ''],
+      [
+        `tasks_ready full page, req/s (${fmtInt(smallRows)} tasks)`,
+        fmtInt(S.fullSmall.bareRps),
+        fmtInt(S.fullSmall.serpqRps),
+        pgNote(S.fullSmall),
+        '',
+        '',
+      ],
+      [
+        `tasks_ready full page, req/s (${fmtInt(bigRows)} tasks)`,
+        fmtInt(S.fullBig.bareRps),
+        fmtInt(S.fullBig.serpqRps),
+        pgNote(S.fullBig),
+        '',
+        '',
+      ],
+      [
+        `tasks_ready empty list, req/s (${fmtInt(smallRows)} tasks)`,
+        fmtInt(S.emptySmall.bareRps),
+        fmtInt(S.emptySmall.serpqRps),
+        pgNote(S.emptySmall),
+        '',
+        '',
+      ],
+      [
+        `tasks_ready empty list, req/s (${fmtInt(bigRows)} tasks)`,
+        fmtInt(S.emptyBig.bareRps),
+        fmtInt(S.emptyBig.serpqRps),
+        pgNote(S.emptyBig),
+        '',
+        '',
+      ],
+      ...flat.map((f) => [
+        `p50 ${f.scope}, ms (${fmtInt(smallRows)} -> ${fmtInt(bigRows)})`,
+        String(round(f.smallP50Ms, 3)),
+        String(round(f.bigP50Ms, 3)),
+        `${round(f.ratio, 3)}x (service ${round(f.smallServerP50Ms, 2)} -> ${round(f.bigServerP50Ms, 2)} ms)`,
+        '<= 1.5x',
+        yes(f.ratio <= 1.5),
+      ]),
+      [
+        'task_post ingest (100/call, workers off), tasks/s',
+        '',
+        fmtInt(ingest.tasksPerSec),
+        `serpq cpu ${round(ingest.serverCpu * 100, 0)}%, postgres ${round(ingest.pgCpu * 100, 0)}%; p50 ${ingest.callP50Ms} ms, p99 ${ingest.callP99Ms} ms`,
+        '>= 10,000',
+        yes(ingest.tasksPerSec >= 10_000),
+      ],
+      [
+        'tasks_ready full page, 1 vs 2 API processes, req/s',
+        fmtInt(scale.ready.one),
+        fmtInt(scale.ready.two),
+        `${round(scale.ready.speedup, 2)}x`,
+        '',
+        '',
+      ],
+      [
+        'task_post ingest, 1 vs 2 API processes, tasks/s',
+        fmtInt(scale.ingest.one),
+        fmtInt(scale.ingest.two),
+        `${round(scale.ingest.speedup, 2)}x`,
+        '',
+        '',
+      ],
     ];
     const header = ['measure (PostgreSQL)', 'baseline / 1 proc', 'serpq / 2 procs', 'ratio / detail', 'target', ''];
     log('\n== PostgreSQL summary (' + results.date + ')\n');

@@ -64,7 +64,11 @@ export function spawnChild(command: string, args: readonly string[], options: Sp
   hookExit();
   const pinned = options.cpu !== undefined && HAS_TASKSET;
   const proc = pinned
-    ? spawn('taskset', ['-c', String(options.cpu), command, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    ? spawn('taskset', ['-c', String(options.cpu), command, ...args], {
+        cwd: options.cwd,
+        env: { ...process.env, ...options.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
     : spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(proc);
   let out = '';
@@ -99,7 +103,9 @@ export async function waitForOutput(child: Child, pattern: RegExp, timeoutMs = 3
     const m = pattern.exec(child.output());
     if (m) return m[1] ?? m[0];
     if (child.proc.exitCode !== null || child.proc.signalCode !== null) {
-      throw new Error(`child ${child.pid} exited (${child.proc.exitCode ?? child.proc.signalCode}) before ${pattern}: ${child.output().slice(-2000)}`);
+      throw new Error(
+        `child ${child.pid} exited (${child.proc.exitCode ?? child.proc.signalCode}) before ${pattern}: ${child.output().slice(-2000)}`,
+      );
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern} from child ${child.pid}: ${child.output().slice(-2000)}`);
     await sleep(25);

@@ -48,7 +48,11 @@ export function summarizeProfile(file: string, root: string, top = 20): ProfileS
     }
   }
   const list = (m: Map<string, number>, keep: (k: string) => boolean) =>
-    [...m].filter(([k]) => keep(k)).sort((a, b) => b[1] - a[1]).slice(0, top).map(([fn, t]) => ({ fn, share: t / busy }));
+    [...m]
+      .filter(([k]) => keep(k))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([fn, t]) => ({ fn, share: t / busy }));
   return {
     busyMs: busy / 1000,
     self: list(selfBy, () => true),

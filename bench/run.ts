@@ -69,7 +69,11 @@ const phaseTimes: Record<string, number> = {};
 const loadAverages: Record<string, number> = {};
 async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const t0 = performance.now();
-  log(`\n== ${name} (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+  log(
+    `\n== ${name} (load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')})`,
+  );
   loadAverages[name] = loadavg()[0];
   try {
     return await fn();
@@ -110,17 +114,35 @@ export interface BenchContext {
 function build(): { command: string; prefix: string[]; how: string } {
   const main = join(BUILD, 'cli', 'main.js');
   try {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', BUILD, '--declaration', 'false', '--sourceMap', 'false'], {
-      cwd: ROOT,
-      stdio: 'pipe',
-    });
+    execFileSync(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '-p',
+        join(ROOT, 'tsconfig.build.json'),
+        '--outDir',
+        BUILD,
+        '--declaration',
+        'false',
+        '--sourceMap',
+        'false',
+      ],
+      {
+        cwd: ROOT,
+        stdio: 'pipe',
+      },
+    );
   } catch (err) {
     // tsc emits despite type errors (someone may be mid-edit in src/); only a missing file is fatal.
     log(`  tsc reported errors (building anyway): ${String((err as { stdout?: Buffer }).stdout ?? err).slice(0, 500)}`);
   }
   if (existsSync(main)) return { command: process.execPath, prefix: [main], how: `node ${main}` };
   log('  no compiled build: running src/cli/main.ts through tsx');
-  return { command: process.execPath, prefix: ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts')], how: 'node --import tsx src/cli/main.ts' };
+  return {
+    command: process.execPath,
+    prefix: ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts')],
+    how: 'node --import tsx src/cli/main.ts',
+  };
 }
 
 let serpqCmd: { command: string; prefix: string[]; how: string };
@@ -133,7 +155,22 @@ async function startSerpq(
 ): Promise<{ child: Child; base: string }> {
   const child = spawnChild(
     serpqCmd.command,
-    [...nodeArgs, ...serpqCmd.prefix, 'serve', '--db', db, '--host', '127.0.0.1', '--port', '0', '--admin-token', ADMIN_TOKEN, '--log-level', 'silent', ...extra],
+    [
+      ...nodeArgs,
+      ...serpqCmd.prefix,
+      'serve',
+      '--db',
+      db,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--admin-token',
+      ADMIN_TOKEN,
+      '--log-level',
+      'silent',
+      ...extra,
+    ],
     { cpu: cpu ?? undefined, cwd: ROOT },
   );
   const port = await waitForOutput(child, /serving the DataForSEO v3 SERP API at http:\/\/127\.0\.0\.1:(\d+)/);
@@ -141,7 +178,10 @@ async function startSerpq(
 }
 
 async function startBare(fullFile: string, emptyFile: string): Promise<{ child: Child; base: string }> {
-  const child = spawnChild(process.execPath, ['--import', 'tsx', join(BENCH, 'bare-server.ts'), fullFile, emptyFile], { cpu: SERVER_CPU, cwd: ROOT });
+  const child = spawnChild(process.execPath, ['--import', 'tsx', join(BENCH, 'bare-server.ts'), fullFile, emptyFile], {
+    cpu: SERVER_CPU,
+    cwd: ROOT,
+  });
   const port = await waitForOutput(child, /bare listening on (\d+)/);
   return { child, base: `http://127.0.0.1:${port}` };
 }
@@ -195,7 +235,9 @@ async function throughputPairing(
     const r = await runLoad({ url, connections: READY_CONNECTIONS, durationS: MEASURE_S, headers, serverPid: pid, cpuProbe });
     if (r.errors > 0 || r.non2xx > 0) throw new Error(`${name} ${who}: ${r.errors} errors, ${r.non2xx} non-2xx`);
     const probe = cpuProbe ? `, ${options.probeName ?? 'probe'} cpu ${round(r.probeCpu * 100, 0)}%` : '';
-    log(`  ${name} ${who.padEnd(5)} ${fmtInt(r.rps).padStart(7)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  ${round(r.mbPerSec, 1)} MB/s  server cpu ${round(r.serverCpu * 100, 0)}% (${fmtInt(r.perServerCpuSec)} req per cpu-s), load gen cpu ${round(r.loadGenCpu * 100, 0)}%${probe}`);
+    log(
+      `  ${name} ${who.padEnd(5)} ${fmtInt(r.rps).padStart(7)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  ${round(r.mbPerSec, 1)} MB/s  server cpu ${round(r.serverCpu * 100, 0)}% (${fmtInt(r.perServerCpuSec)} req per cpu-s), load gen cpu ${round(r.loadGenCpu * 100, 0)}%${probe}`,
+    );
     return r;
   };
   for (let i = 0; i < (options.rounds ?? ROUNDS); i++) {
@@ -227,7 +269,13 @@ export interface FlatRow {
   readonly serverRatio: number;
 }
 
-async function flatness(smallServer: { base: string }, big: { base: string }, smallRows: number, bigRows: number, headers: Record<string, string>): Promise<FlatRow[]> {
+async function flatness(
+  smallServer: { base: string },
+  big: { base: string },
+  smallRows: number,
+  bigRows: number,
+  headers: Record<string, string>,
+): Promise<FlatRow[]> {
   const scopes = ['/v3/serp/tasks_ready', '/v3/serp/google/tasks_ready', '/v3/serp/google/images/tasks_ready'];
   const check = (b: string) => {
     if (!b.includes(`"result_count":${READY_ROWS},`)) throw new Error(`flatness: page is not ${READY_ROWS} rows: ${b.slice(0, 300)}`);
@@ -237,7 +285,10 @@ async function flatness(smallServer: { base: string }, big: { base: string }, sm
     for (const s of [smallServer, big]) await sequential(s.base + scope, headers, 30, check);
     const acc = { small: { c: [] as number[], s: [] as number[] }, big: { c: [] as number[], s: [] as number[] } };
     for (let done = 0; done < FLAT_REQUESTS; done += FLAT_BLOCK) {
-      for (const [key, s] of [['small', smallServer], ['big', big]] as const) {
+      for (const [key, s] of [
+        ['small', smallServer],
+        ['big', big],
+      ] as const) {
         const r = await sequential(s.base + scope, headers, FLAT_BLOCK, check);
         acc[key].c.push(...r.samples);
         acc[key].s.push(...r.serverTimes);
@@ -255,7 +306,9 @@ async function flatness(smallServer: { base: string }, big: { base: string }, sm
       ratio: median(acc.big.c) / median(acc.small.c),
       serverRatio: median(acc.big.s) / median(acc.small.s),
     };
-    log(`  ${scope}: p50 ${round(row.smallP50Ms, 3)} ms (${fmtInt(smallRows)}) vs ${round(row.bigP50Ms, 3)} ms (${fmtInt(bigRows)}) = ${round(row.ratio, 3)}x; service time p50 ${round(row.smallServerP50Ms, 2)} vs ${round(row.bigServerP50Ms, 2)} ms`);
+    log(
+      `  ${scope}: p50 ${round(row.smallP50Ms, 3)} ms (${fmtInt(smallRows)}) vs ${round(row.bigP50Ms, 3)} ms (${fmtInt(bigRows)}) = ${round(row.ratio, 3)}x; service time p50 ${round(row.smallServerP50Ms, 2)} vs ${round(row.bigServerP50Ms, 2)} ms`,
+    );
     rows.push(row);
   }
   return rows;
@@ -270,7 +323,11 @@ function ingestBodies(): string[] {
     const tasks = [];
     for (let i = 0; i < TASKS_PER_CALL; i++) {
       const n = b * TASKS_PER_CALL + i;
-      const task: Record<string, unknown> = { keyword: `${KEYWORDS[(n * 7) % KEYWORDS.length]} ${n % 97}`, location_code: 2840, language_code: 'en' };
+      const task: Record<string, unknown> = {
+        keyword: `${KEYWORDS[(n * 7) % KEYWORDS.length]} ${n % 97}`,
+        location_code: 2840,
+        language_code: 'en',
+      };
       if (n % 5 === 0) task.tag = `batch-${b}`;
       if (n % 10 === 3) task.priority = 2;
       if (n % 20 === 7) task.depth = 200;
@@ -341,7 +398,12 @@ async function ingestAndExecute(): Promise<{ ingest: IngestResult; exec: ExecRes
   const bodies = ingestBodies();
   const requests = ingestRequests();
   // One checked call first: all 100 tasks must be created (20100), or the numbers mean nothing.
-  const check = await httpGet(`${base}/v3/serp/google/images/task_post`, { authorization: basic('bench-ingest'), 'content-type': 'application/json' }, 'POST', bodies[0]);
+  const check = await httpGet(
+    `${base}/v3/serp/google/images/task_post`,
+    { authorization: basic('bench-ingest'), 'content-type': 'application/json' },
+    'POST',
+    bodies[0],
+  );
   const checked = JSON.parse(check.body) as { tasks: { status_code: number }[] };
   const created = checked.tasks.filter((t) => t.status_code === 20100).length;
   if (created !== TASKS_PER_CALL) throw new Error(`task_post created ${created}/${TASKS_PER_CALL}: ${check.body.slice(0, 400)}`);
@@ -362,12 +424,17 @@ async function ingestAndExecute(): Promise<{ ingest: IngestResult; exec: ExecRes
     tasksAccepted: after - before,
     durationS: r.durationS,
   };
-  log(`  ingest: ${fmtInt(ingest.tasksPerSec)} tasks/s (${fmtInt(r.rps)} calls/s of ${TASKS_PER_CALL}, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, server cpu ${round(r.serverCpu * 100, 0)}%, ${fmtInt(ingest.tasksPerServerCpuSec)} tasks per server cpu-s)`);
+  log(
+    `  ingest: ${fmtInt(ingest.tasksPerSec)} tasks/s (${fmtInt(r.rps)} calls/s of ${TASKS_PER_CALL}, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, server cpu ${round(r.serverCpu * 100, 0)}%, ${fmtInt(ingest.tasksPerServerCpuSec)} tasks per server cpu-s)`,
+  );
 
   // Execution: one `serpq worker` process drains the queue; progress read from SQLite.
   const countDone = counter.prepare('SELECT count(*) FROM tasks WHERE state = 2').pluck();
   const queued = countAll.get() as number;
-  const worker = spawnChild(serpqCmd.command, [...serpqCmd.prefix, 'worker', '--db', db, '--log-level', 'silent'], { cpu: SERVER_CPU, cwd: ROOT });
+  const worker = spawnChild(serpqCmd.command, [...serpqCmd.prefix, 'worker', '--db', db, '--log-level', 'silent'], {
+    cpu: SERVER_CPU,
+    cwd: ROOT,
+  });
   await waitForOutput(worker, /serpq worker (\S+) running/);
   const { cpuTimeMs } = await import('./proc.js');
   const curve: { t: number; done: number }[] = [];
@@ -395,8 +462,19 @@ async function ingestAndExecute(): Promise<{ ingest: IngestResult; exec: ExecRes
   const end = drained ? { t: elapsed, done } : (lastBelow ?? { t: elapsed, done });
   const start = firstAt ?? { t: 0, done: 0 };
   const tasksPerSec = end.t > start.t ? (end.done - start.done) / (end.t - start.t) : Number.NaN;
-  const exec: ExecResult = { queued, completed: done, tasksPerSec, drained, drainS: round(elapsed, 2), workerCpu, tasksPerWorkerCpuSec: done / (workerCpuMs / 1000), curve };
-  log(`  execution: ${fmtInt(tasksPerSec)} tasks/s (${fmtInt(done)}/${fmtInt(queued)} done in ${round(elapsed, 1)} s${drained ? '' : ', cap reached'}, worker cpu ${round(workerCpu * 100, 0)}%, ${fmtInt(exec.tasksPerWorkerCpuSec)} tasks per worker cpu-s)`);
+  const exec: ExecResult = {
+    queued,
+    completed: done,
+    tasksPerSec,
+    drained,
+    drainS: round(elapsed, 2),
+    workerCpu,
+    tasksPerWorkerCpuSec: done / (workerCpuMs / 1000),
+    curve,
+  };
+  log(
+    `  execution: ${fmtInt(tasksPerSec)} tasks/s (${fmtInt(done)}/${fmtInt(queued)} done in ${round(elapsed, 1)} s${drained ? '' : ', cap reached'}, worker cpu ${round(workerCpu * 100, 0)}%, ${fmtInt(exec.tasksPerWorkerCpuSec)} tasks per worker cpu-s)`,
+  );
   removeDb(db);
   return { ingest, exec };
 }
@@ -435,7 +513,12 @@ function organicRenderBench(): { meanUs: number; p50Us: number; p99Us: number; b
     if (i < 100) bytes += JSON.stringify(r).length;
   }
   if (sink === 0) log('  (render produced no items)');
-  return { meanUs: mean(times) * 1000, p50Us: percentile(times, 50) * 1000, p99Us: percentile(times, 99) * 1000, bytes: Math.round(bytes / 100) };
+  return {
+    meanUs: mean(times) * 1000,
+    p50Us: percentile(times, 50) * 1000,
+    p99Us: percentile(times, 99) * 1000,
+    bytes: Math.round(bytes / 100),
+  };
 }
 
 function renderBench(): { meanUs: number; p50Us: number; p99Us: number; stringifyMeanUs: number; bytes: number; iterations: number } {
@@ -483,9 +566,39 @@ async function profileMode(bigDb: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const out: Record<string, unknown> = {};
   const cases: { name: string; db: () => Promise<string>; load: (base: string, pid: number) => Promise<LoadRun>; perRequest: number }[] = [
-    { name: 'tasks_ready-empty', db: async () => bigDb, load: (base, pid) => runLoad({ url: base + '/v3/serp/tasks_ready', connections: READY_CONNECTIONS, durationS: 5, headers: { authorization: basic(EMPTY_LOGIN) }, serverPid: pid }), perRequest: 1 },
-    { name: 'tasks_ready-full', db: async () => bigDb, load: (base, pid) => runLoad({ url: base + '/v3/serp/tasks_ready', connections: READY_CONNECTIONS, durationS: 5, headers: { authorization: basic(READY_LOGIN) }, serverPid: pid }), perRequest: 1 },
-    { name: 'task_post', db: () => freshIngestDb('profile-ingest.db'), load: (base, pid) => runLoad({ url: base, connections: INGEST_CONNECTIONS, durationS: 5, requests: ingestRequests(), serverPid: pid }), perRequest: TASKS_PER_CALL },
+    {
+      name: 'tasks_ready-empty',
+      db: async () => bigDb,
+      load: (base, pid) =>
+        runLoad({
+          url: base + '/v3/serp/tasks_ready',
+          connections: READY_CONNECTIONS,
+          durationS: 5,
+          headers: { authorization: basic(EMPTY_LOGIN) },
+          serverPid: pid,
+        }),
+      perRequest: 1,
+    },
+    {
+      name: 'tasks_ready-full',
+      db: async () => bigDb,
+      load: (base, pid) =>
+        runLoad({
+          url: base + '/v3/serp/tasks_ready',
+          connections: READY_CONNECTIONS,
+          durationS: 5,
+          headers: { authorization: basic(READY_LOGIN) },
+          serverPid: pid,
+        }),
+      perRequest: 1,
+    },
+    {
+      name: 'task_post',
+      db: () => freshIngestDb('profile-ingest.db'),
+      load: (base, pid) =>
+        runLoad({ url: base, connections: INGEST_CONNECTIONS, durationS: 5, requests: ingestRequests(), serverPid: pid }),
+      perRequest: TASKS_PER_CALL,
+    },
   ];
   for (const c of cases) {
     await phase(`profile ${c.name}`, async () => {
@@ -501,11 +614,23 @@ async function profileMode(bigDb: string): Promise<void> {
       if (!file) throw new Error(`no profile written in ${caseDir}`);
       const summary = summarizeProfile(join(caseDir, file), `file://${BUILD}/`);
       const usPerUnit = (summary.busyMs * 1000) / (r.requests * c.perRequest);
-      log(`  ${fmtInt(r.rps)} req/s, server cpu ${round(r.serverCpu * 100, 0)}%; profiled busy time ${round(usPerUnit, 1)} us per ${c.perRequest === 1 ? 'request' : 'task'}`);
+      log(
+        `  ${fmtInt(r.rps)} req/s, server cpu ${round(r.serverCpu * 100, 0)}%; profiled busy time ${round(usPerUnit, 1)} us per ${c.perRequest === 1 ? 'request' : 'task'}`,
+      );
       log('  self time:');
-      for (const f of summary.self.slice(0, 15)) log(`    ${(f.share * 100).toFixed(1).padStart(5)}%  ${round(f.share * usPerUnit, 1).toString().padStart(6)} us  ${f.fn}`);
+      for (const f of summary.self.slice(0, 15))
+        log(
+          `    ${(f.share * 100).toFixed(1).padStart(5)}%  ${round(f.share * usPerUnit, 1)
+            .toString()
+            .padStart(6)} us  ${f.fn}`,
+        );
       log('  inclusive, serpq code:');
-      for (const f of summary.inclusive.slice(0, 12)) log(`    ${(f.share * 100).toFixed(1).padStart(5)}%  ${round(f.share * usPerUnit, 1).toString().padStart(6)} us  ${f.fn}`);
+      for (const f of summary.inclusive.slice(0, 12))
+        log(
+          `    ${(f.share * 100).toFixed(1).padStart(5)}%  ${round(f.share * usPerUnit, 1)
+            .toString()
+            .padStart(6)} us  ${f.fn}`,
+        );
       out[c.name] = { load: r, usPerUnit, ...summary };
     });
   }
@@ -540,7 +665,12 @@ async function main(): Promise<void> {
     webhooks: explicit ? flag('--webhooks') : !flag('--profile'),
     pg: flag('--pg'),
   };
-  log(`  parts: ${Object.entries(parts).filter(([, v]) => v).map(([k]) => k).join(', ')}`);
+  log(
+    `  parts: ${Object.entries(parts)
+      .filter(([, v]) => v)
+      .map(([k]) => k)
+      .join(', ')}`,
+  );
   const ctx: BenchContext = {
     root: ROOT,
     data: DATA,
@@ -607,7 +737,9 @@ async function sqliteBench(started: number, machine: Record<string, unknown>): P
     expectPage(bareFull.body, READY_ROWS, 'bare full page');
     const bareEmpty = await httpGet(bareServer.base + '/empty');
     expectPage(bareEmpty.body, 0, 'bare empty list');
-    log(`  bodies: full page ${fmtInt(Buffer.byteLength(fullAnswer.body))} B (bare ${fmtInt(Buffer.byteLength(bareFull.body))} B), empty ${fmtInt(Buffer.byteLength(emptyAnswer.body))} B (bare ${fmtInt(Buffer.byteLength(bareEmpty.body))} B)`);
+    log(
+      `  bodies: full page ${fmtInt(Buffer.byteLength(fullAnswer.body))} B (bare ${fmtInt(Buffer.byteLength(bareFull.body))} B), empty ${fmtInt(Buffer.byteLength(emptyAnswer.body))} B (bare ${fmtInt(Buffer.byteLength(bareEmpty.body))} B)`,
+    );
 
     const bareRef = bareServer;
     const full = await phase('tasks_ready full page', () =>
@@ -638,9 +770,13 @@ async function sqliteBench(started: number, machine: Record<string, unknown>): P
 
     const render = await phase('sandbox render', async () => {
       const r = renderBench();
-      log(`  renderImagesAdvanced depth 100: mean ${round(r.meanUs, 1)} us, p50 ${round(r.p50Us, 1)} us, p99 ${round(r.p99Us, 1)} us; with JSON.stringify ${round(r.stringifyMeanUs, 1)} us (${fmtInt(r.bytes)} B)`);
+      log(
+        `  renderImagesAdvanced depth 100: mean ${round(r.meanUs, 1)} us, p50 ${round(r.p50Us, 1)} us, p99 ${round(r.p99Us, 1)} us; with JSON.stringify ${round(r.stringifyMeanUs, 1)} us (${fmtInt(r.bytes)} B)`,
+      );
       const o = organicRenderBench();
-      log(`  renderOrganicAdvanced (google) depth 100: mean ${round(o.meanUs, 1)} us, p50 ${round(o.p50Us, 1)} us, p99 ${round(o.p99Us, 1)} us (${fmtInt(o.bytes)} B of JSON)`);
+      log(
+        `  renderOrganicAdvanced (google) depth 100: mean ${round(o.meanUs, 1)} us, p50 ${round(o.p50Us, 1)} us, p99 ${round(o.p99Us, 1)} us (${fmtInt(o.bytes)} B of JSON)`,
+      );
       return { ...r, organic: o };
     });
 
@@ -674,7 +810,18 @@ async function sqliteBench(started: number, machine: Record<string, unknown>): P
       command: 'npm run bench' + (argv.length ? ' -- ' + argv.join(' ') : ''),
       machine,
       serpq: serpqCmd.how,
-      settings: { rows: ROWS, smallRows: SMALL_ROWS, rounds: ROUNDS, warmS: WARM_S, measureS: MEASURE_S, readyConnections: READY_CONNECTIONS, flatRequests: FLAT_REQUESTS, ingestS: INGEST_S, ingestConnections: INGEST_CONNECTIONS, tasksPerCall: TASKS_PER_CALL },
+      settings: {
+        rows: ROWS,
+        smallRows: SMALL_ROWS,
+        rounds: ROUNDS,
+        warmS: WARM_S,
+        measureS: MEASURE_S,
+        readyConnections: READY_CONNECTIONS,
+        flatRequests: FLAT_REQUESTS,
+        ingestS: INGEST_S,
+        ingestConnections: INGEST_CONNECTIONS,
+        tasksPerCall: TASKS_PER_CALL,
+      },
       seed: { big: seeded.big, small: seeded.small },
       tasksReadyFull: { ...fullS, rounds: { bare: full.bare, serpq: full.serpq } },
       tasksReadyEmpty: { ...emptyS, rounds: { bare: empty.bare, serpq: empty.serpq } },
@@ -690,23 +837,101 @@ async function sqliteBench(started: number, machine: Record<string, unknown>): P
 
     const yes = (b: boolean) => (b ? 'PASS' : 'MISS');
     const rows: string[][] = [
-      ['tasks_ready full page (1000 rows), req/s', fmtInt(fullS.bareRpsMedian), fmtInt(fullS.serpqRpsMedian), `${round(fullS.ratioMedian, 3)}x [${fullS.ratios.join(', ')}]`, '>= 0.7x', yes(fullS.pass)],
-      ['  same, per second of server CPU', fmtInt(fullS.barePerCpuSec), fmtInt(fullS.serpqPerCpuSec), `${round(fullS.cpuRatioMedian, 3)}x [${fullS.cpuRatios.join(', ')}]`, '>= 0.7x', yes(fullS.cpuRatioMedian >= 0.7)],
-      ['tasks_ready empty list, req/s', fmtInt(emptyS.bareRpsMedian), fmtInt(emptyS.serpqRpsMedian), `${round(emptyS.ratioMedian, 3)}x [${emptyS.ratios.join(', ')}]`, '>= 0.5x', yes(emptyS.pass)],
-      ['  same, per second of server CPU', fmtInt(emptyS.barePerCpuSec), fmtInt(emptyS.serpqPerCpuSec), `${round(emptyS.cpuRatioMedian, 3)}x [${emptyS.cpuRatios.join(', ')}]`, '>= 0.5x', yes(emptyS.cpuRatioMedian >= 0.5)],
-      ...flat.map((f) => [`p50 ${f.scope}, ms (${fmtInt(SMALL_ROWS)} -> ${fmtInt(ROWS)} tasks)`, String(round(f.smallP50Ms, 3)), String(round(f.bigP50Ms, 3)), `${round(f.ratio, 3)}x`, '<= 1.5x', yes(f.ratio <= 1.5)]),
-      ['task_post ingest (100/call, workers off), tasks/s', '', fmtInt(ingest.tasksPerSec), `server cpu ${round(ingest.serverCpu * 100, 0)}%`, '>= 20,000', yes(ingest.tasksPerSec >= 20_000)],
-      ['  same, per second of server CPU', '', fmtInt(ingest.tasksPerServerCpuSec), '', '>= 20,000', yes(ingest.tasksPerServerCpuSec >= 20_000)],
-      ['execution (1 serpq worker), tasks/s', '', fmtInt(exec.tasksPerSec), exec.drained ? `drained ${fmtInt(exec.completed)} in ${exec.drainS} s` : `${fmtInt(exec.completed)}/${fmtInt(exec.queued)} in ${exec.drainS} s`, '', ''],
+      [
+        'tasks_ready full page (1000 rows), req/s',
+        fmtInt(fullS.bareRpsMedian),
+        fmtInt(fullS.serpqRpsMedian),
+        `${round(fullS.ratioMedian, 3)}x [${fullS.ratios.join(', ')}]`,
+        '>= 0.7x',
+        yes(fullS.pass),
+      ],
+      [
+        '  same, per second of server CPU',
+        fmtInt(fullS.barePerCpuSec),
+        fmtInt(fullS.serpqPerCpuSec),
+        `${round(fullS.cpuRatioMedian, 3)}x [${fullS.cpuRatios.join(', ')}]`,
+        '>= 0.7x',
+        yes(fullS.cpuRatioMedian >= 0.7),
+      ],
+      [
+        'tasks_ready empty list, req/s',
+        fmtInt(emptyS.bareRpsMedian),
+        fmtInt(emptyS.serpqRpsMedian),
+        `${round(emptyS.ratioMedian, 3)}x [${emptyS.ratios.join(', ')}]`,
+        '>= 0.5x',
+        yes(emptyS.pass),
+      ],
+      [
+        '  same, per second of server CPU',
+        fmtInt(emptyS.barePerCpuSec),
+        fmtInt(emptyS.serpqPerCpuSec),
+        `${round(emptyS.cpuRatioMedian, 3)}x [${emptyS.cpuRatios.join(', ')}]`,
+        '>= 0.5x',
+        yes(emptyS.cpuRatioMedian >= 0.5),
+      ],
+      ...flat.map((f) => [
+        `p50 ${f.scope}, ms (${fmtInt(SMALL_ROWS)} -> ${fmtInt(ROWS)} tasks)`,
+        String(round(f.smallP50Ms, 3)),
+        String(round(f.bigP50Ms, 3)),
+        `${round(f.ratio, 3)}x`,
+        '<= 1.5x',
+        yes(f.ratio <= 1.5),
+      ]),
+      [
+        'task_post ingest (100/call, workers off), tasks/s',
+        '',
+        fmtInt(ingest.tasksPerSec),
+        `server cpu ${round(ingest.serverCpu * 100, 0)}%`,
+        '>= 20,000',
+        yes(ingest.tasksPerSec >= 20_000),
+      ],
+      [
+        '  same, per second of server CPU',
+        '',
+        fmtInt(ingest.tasksPerServerCpuSec),
+        '',
+        '>= 20,000',
+        yes(ingest.tasksPerServerCpuSec >= 20_000),
+      ],
+      [
+        'execution (1 serpq worker), tasks/s',
+        '',
+        fmtInt(exec.tasksPerSec),
+        exec.drained
+          ? `drained ${fmtInt(exec.completed)} in ${exec.drainS} s`
+          : `${fmtInt(exec.completed)}/${fmtInt(exec.queued)} in ${exec.drainS} s`,
+        '',
+        '',
+      ],
       ['  same, per second of worker CPU', '', fmtInt(exec.tasksPerWorkerCpuSec), `worker cpu ${round(exec.workerCpu * 100, 0)}%`, '', ''],
-      ['render google/images advanced depth 100, us', '', String(round(render.meanUs, 1)), `p50 ${round(render.p50Us, 1)}, +stringify ${round(render.stringifyMeanUs, 1)}`, '', ''],
-      ['render google/organic advanced 100 results, us', '', String(round(render.organic.meanUs, 1)), `p50 ${round(render.organic.p50Us, 1)}, p99 ${round(render.organic.p99Us, 1)}`, '< 1000', render.organic.meanUs < 1000 ? 'PASS' : 'MISS'],
+      [
+        'render google/images advanced depth 100, us',
+        '',
+        String(round(render.meanUs, 1)),
+        `p50 ${round(render.p50Us, 1)}, +stringify ${round(render.stringifyMeanUs, 1)}`,
+        '',
+        '',
+      ],
+      [
+        'render google/organic advanced 100 results, us',
+        '',
+        String(round(render.organic.meanUs, 1)),
+        `p50 ${round(render.organic.p50Us, 1)}, p99 ${round(render.organic.p99Us, 1)}`,
+        '< 1000',
+        render.organic.meanUs < 1000 ? 'PASS' : 'MISS',
+      ],
     ];
     const header = ['measure', 'baseline', 'serpq', 'ratio / detail', 'target', ''];
     log('\n== summary (' + results.date + ')\n');
     log(table(header, rows));
-    log(`\nseed: ${fmtInt(ROWS)} tasks ${seeded.big.reused ? 'reused from cache' : `seeded in ${round(seeded.big.seedMs / 1000, 1)} s`} (${round(seeded.big.fileBytes / 2 ** 20, 0)} MiB); server cpu during full page: bare ${round(fullS.bareCpu * 100, 0)}%, serpq ${round(fullS.serpqCpu * 100, 0)}%`);
-    log(`phases (s): ${Object.entries(phaseTimes).map(([k, v]) => `${k} ${v}`).join(', ')}; total ${results.totalSeconds} s`);
+    log(
+      `\nseed: ${fmtInt(ROWS)} tasks ${seeded.big.reused ? 'reused from cache' : `seeded in ${round(seeded.big.seedMs / 1000, 1)} s`} (${round(seeded.big.fileBytes / 2 ** 20, 0)} MiB); server cpu during full page: bare ${round(fullS.bareCpu * 100, 0)}%, serpq ${round(fullS.serpqCpu * 100, 0)}%`,
+    );
+    log(
+      `phases (s): ${Object.entries(phaseTimes)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}; total ${results.totalSeconds} s`,
+    );
     log(`results: ${join(RESULTS, 'latest.json')}`);
     writeFileSync(join(RESULTS, 'latest.md'), markdownTable(header.slice(0, 5).concat(['result']), rows) + '\n');
   } finally {

@@ -78,7 +78,10 @@ export async function ensureDatabase(server: string, database: string): Promise<
 }
 
 async function client(server: string, database: string, schema: string | null): Promise<pg.Client> {
-  const c = new pg.Client({ connectionString: pgUrl(server, database), ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}) });
+  const c = new pg.Client({
+    connectionString: pgUrl(server, database),
+    ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}),
+  });
   await c.connect();
   return c;
 }
@@ -134,13 +137,19 @@ async function seedPg(server: string, database: string, schema: string, total: n
   const store = new PostgresStore({ url });
   await store.migrate();
   const now = Date.now();
-  const mk = (login: string) => createAccount(store, now - 40 * DAY, { login, password: BENCH_PASSWORD, balance: 1_000_000, limits: HIGH_LIMITS });
+  const mk = (login: string) =>
+    createAccount(store, now - 40 * DAY, { login, password: BENCH_PASSWORD, balance: 1_000_000, limits: HIGH_LIMITS });
   const readyAcct = await mk(READY_LOGIN);
   const emptyAcct = await mk(EMPTY_LOGIN);
   const fillers = [];
   for (let i = 1; i <= FILLER_ACCOUNTS; i++) fillers.push(await mk(`bench-filler-${i}`));
   await store.close();
-  const plan = planRows(total, readyAcct.id, emptyAcct.id, fillers.map((f) => f.id));
+  const plan = planRows(
+    total,
+    readyAcct.id,
+    emptyAcct.id,
+    fillers.map((f) => f.id),
+  );
 
   const def = findSeType('google', 'images');
   if (!def) throw new Error('google/images is not in the catalog');
@@ -157,7 +166,9 @@ async function seedPg(server: string, database: string, schema: string, total: n
   const b = await client(server, database, schema);
   const conns = [a, b];
   for (const c of conns) {
-    await c.query("SET synchronous_commit = off; SET maintenance_work_mem = '1GB'; SET work_mem = '64MB'; SET max_parallel_maintenance_workers = 2");
+    await c.query(
+      "SET synchronous_commit = off; SET maintenance_work_mem = '1GB'; SET work_mem = '64MB'; SET max_parallel_maintenance_workers = 2",
+    );
   }
   await a.query('CREATE UNLOGGED TABLE bench_seed_req (k int PRIMARY KEY, tag text, data text NOT NULL, cost bigint NOT NULL)');
   await a.query('INSERT INTO bench_seed_req SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::bigint[])', [
@@ -175,7 +186,11 @@ async function seedPg(server: string, database: string, schema: string, total: n
       [schema],
     )
   ).rows;
-  const pkDef = (await a.query<{ d: string }>("SELECT pg_get_constraintdef(oid) AS d FROM pg_constraint WHERE conname = 'tasks_pkey' AND conrelid = 'tasks'::regclass")).rows[0]?.d;
+  const pkDef = (
+    await a.query<{ d: string }>(
+      "SELECT pg_get_constraintdef(oid) AS d FROM pg_constraint WHERE conname = 'tasks_pkey' AND conrelid = 'tasks'::regclass",
+    )
+  ).rows[0]?.d;
   if (!pkDef) throw new Error('tasks_pkey not found');
   for (const ix of indexes) await a.query(`DROP INDEX ${quoteIdent(ix.name)}`);
   await a.query('ALTER TABLE tasks DROP CONSTRAINT tasks_pkey');
@@ -187,7 +202,13 @@ async function seedPg(server: string, database: string, schema: string, total: n
   for (const p of plan) {
     for (let off = 0; off < p.n; off += CHUNK) {
       const n = Math.min(CHUNK, p.n - off);
-      chunks.push({ account: p.account, kind: p.kind, from: rowNo + off, n, benchReady: p.kind === KIND.READY && p.account === readyAcct.id });
+      chunks.push({
+        account: p.account,
+        kind: p.kind,
+        from: rowNo + off,
+        n,
+        benchReady: p.kind === KIND.READY && p.account === readyAcct.id,
+      });
     }
     rowNo += p.n;
   }
@@ -236,7 +257,9 @@ async function seedPg(server: string, database: string, schema: string, total: n
       done += ch.n;
       if (done - lastLog >= 1_000_000 || done === total) {
         lastLog = done;
-        log(`  seeded ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} tasks (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+        log(
+          `  seeded ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} tasks (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+        );
       }
     }
   };
@@ -298,7 +321,11 @@ export interface RelationSize {
 }
 
 /** Sizes of a seeded schema: table heap (+TOAST), each index, and totals. */
-export async function schemaSizes(server: string, database: string, schema: string): Promise<{ rows: number; heapBytes: number; totalBytes: number; indexes: RelationSize[]; toastBytes: number }> {
+export async function schemaSizes(
+  server: string,
+  database: string,
+  schema: string,
+): Promise<{ rows: number; heapBytes: number; totalBytes: number; indexes: RelationSize[]; toastBytes: number }> {
   const c = await client(server, database, schema);
   try {
     const t = await c.query<{ rows: string; heap: string; total: string; toast: string }>(

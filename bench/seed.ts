@@ -58,17 +58,98 @@ export interface SeedOutcome extends SeedInfo {
 
 // Keywords: 40 x 50 combinations, deterministic.
 const HEADS = [
-  'albert einstein', 'iphone', 'mountain', 'sunset', 'coffee', 'golden retriever', 'tesla', 'paris', 'sushi', 'guitar',
-  'wedding dress', 'kitchen', 'tattoo', 'bmw', 'cat', 'lighthouse', 'garden', 'football', 'watch', 'sneakers',
-  'living room', 'pizza', 'bicycle', 'desert', 'forest', 'anime', 'logo', 'wallpaper', 'cake', 'horse',
-  'yacht', 'castle', 'robot', 'rose', 'piano', 'beach', 'skyline', 'owl', 'volcano', 'library',
+  'albert einstein',
+  'iphone',
+  'mountain',
+  'sunset',
+  'coffee',
+  'golden retriever',
+  'tesla',
+  'paris',
+  'sushi',
+  'guitar',
+  'wedding dress',
+  'kitchen',
+  'tattoo',
+  'bmw',
+  'cat',
+  'lighthouse',
+  'garden',
+  'football',
+  'watch',
+  'sneakers',
+  'living room',
+  'pizza',
+  'bicycle',
+  'desert',
+  'forest',
+  'anime',
+  'logo',
+  'wallpaper',
+  'cake',
+  'horse',
+  'yacht',
+  'castle',
+  'robot',
+  'rose',
+  'piano',
+  'beach',
+  'skyline',
+  'owl',
+  'volcano',
+  'library',
 ];
 const TAILS = [
-  '', ' wallpaper', ' 4k', ' drawing', ' aesthetic', ' black and white', ' vintage', ' minimalist', ' hd', ' png',
-  ' ideas', ' photography', ' at night', ' in winter', ' cartoon', ' close up', ' sketch', ' watercolor', ' poster', ' icon',
-  ' background', ' art', ' design', ' interior', ' 2025', ' clipart', ' outline', ' neon', ' retro', ' modern',
-  ' cute', ' realistic', ' abstract', ' pattern', ' texture', ' logo png', ' transparent', ' banner', ' illustration', ' collage',
-  ' portrait', ' landscape', ' macro', ' aerial view', ' infographic', ' meme', ' sticker', ' 3d render', ' pixel art', ' oil painting',
+  '',
+  ' wallpaper',
+  ' 4k',
+  ' drawing',
+  ' aesthetic',
+  ' black and white',
+  ' vintage',
+  ' minimalist',
+  ' hd',
+  ' png',
+  ' ideas',
+  ' photography',
+  ' at night',
+  ' in winter',
+  ' cartoon',
+  ' close up',
+  ' sketch',
+  ' watercolor',
+  ' poster',
+  ' icon',
+  ' background',
+  ' art',
+  ' design',
+  ' interior',
+  ' 2025',
+  ' clipart',
+  ' outline',
+  ' neon',
+  ' retro',
+  ' modern',
+  ' cute',
+  ' realistic',
+  ' abstract',
+  ' pattern',
+  ' texture',
+  ' logo png',
+  ' transparent',
+  ' banner',
+  ' illustration',
+  ' collage',
+  ' portrait',
+  ' landscape',
+  ' macro',
+  ' aerial view',
+  ' infographic',
+  ' meme',
+  ' sticker',
+  ' 3d render',
+  ' pixel art',
+  ' oil painting',
 ];
 export const KEYWORDS: readonly string[] = HEADS.flatMap((h) => TAILS.map((t) => h + t));
 
@@ -141,7 +222,11 @@ function rng(seed: number): () => number {
 }
 
 /** Returns the cached database when valid, otherwise seeds it afresh. */
-export async function ensureSeeded(dbPath: string, total: number, options: { force?: boolean; log?: (s: string) => void } = {}): Promise<SeedOutcome> {
+export async function ensureSeeded(
+  dbPath: string,
+  total: number,
+  options: { force?: boolean; log?: (s: string) => void } = {},
+): Promise<SeedOutcome> {
   const log = options.log ?? (() => {});
   const info = options.force ? null : readSidecar(dbPath);
   if (info && existsSync(dbPath) && info.format === SEED_FORMAT && info.total === total && info.migrations === MIGRATIONS_HASH) {
@@ -154,7 +239,9 @@ export async function ensureSeeded(dbPath: string, total: number, options: { for
       const newBase = Date.now() - 3600_000;
       const delta = newBase - info.readyBase;
       const moved = db
-        .prepare('UPDATE tasks SET completed_at = completed_at + ? WHERE account_id = ? AND state = 2 AND listed = 1 AND collected_at IS NULL AND completed_at >= ? AND completed_at < ?')
+        .prepare(
+          'UPDATE tasks SET completed_at = completed_at + ? WHERE account_id = ? AND state = 2 AND listed = 1 AND collected_at IS NULL AND completed_at >= ? AND completed_at < ?',
+        )
         .run(delta, info.readyAccountId, info.readyBase, info.readyBase + READY_ROWS).changes;
       db.pragma('wal_checkpoint(TRUNCATE)');
       await store.close();
@@ -179,7 +266,8 @@ async function seed(dbPath: string, total: number, log: (s: string) => void): Pr
   const store = new SqliteStore({ path: dbPath });
   await store.migrate();
   const now = Date.now();
-  const mk = (login: string) => createAccount(store, now - 40 * DAY, { login, password: BENCH_PASSWORD, balance: 1_000_000, limits: HIGH_LIMITS });
+  const mk = (login: string) =>
+    createAccount(store, now - 40 * DAY, { login, password: BENCH_PASSWORD, balance: 1_000_000, limits: HIGH_LIMITS });
   const readyAcct = await mk(READY_LOGIN);
   const emptyAcct = await mk(EMPTY_LOGIN);
   const fillers = [];
@@ -187,7 +275,12 @@ async function seed(dbPath: string, total: number, log: (s: string) => void): Pr
 
   // Row plan: kind and account per row, then a posting time; rows are inserted in posting-time order
   // (as a live system writes them), which also keeps newId's per-minute prefix cache warm.
-  const plan = planRows(total, readyAcct.id, emptyAcct.id, fillers.map((f) => f.id));
+  const plan = planRows(
+    total,
+    readyAcct.id,
+    emptyAcct.id,
+    fillers.map((f) => f.id),
+  );
 
   const rand = rng(0x5e7f00d + total);
   const accountOf = new Int32Array(total);
@@ -201,7 +294,8 @@ async function seed(dbPath: string, total: number, log: (s: string) => void): Pr
       accountOf[k] = p.account;
       kindOf[k] = p.kind;
       let c: number;
-      if (p.kind === KIND_READY) c = p.account === readyAcct.id ? readyBase + benchReady++ : now - 2 * DAY + rand() * (2 * DAY - 2 * 3600_000);
+      if (p.kind === KIND_READY)
+        c = p.account === readyAcct.id ? readyBase + benchReady++ : now - 2 * DAY + rand() * (2 * DAY - 2 * 3600_000);
       else if (p.kind === KIND_OLD) c = now - 30 * DAY + rand() * (26 * DAY);
       else c = now - 30 * DAY + rand() * (30 * DAY - 2 * 3600_000);
       completedAt[k] = Math.floor(c);
@@ -231,7 +325,9 @@ async function seed(dbPath: string, total: number, log: (s: string) => void): Pr
   const db = store.database;
   // Bulk-load settings: no journal, no fsync, a big page cache, and the secondary indexes built
   // after the load (one sort each instead of a million B-tree inserts). Restored to WAL afterwards.
-  const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tasks' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
+  const indexes = db
+    .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tasks' AND sql IS NOT NULL")
+    .all() as { name: string; sql: string }[];
   db.pragma('journal_mode = DELETE');
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
@@ -277,7 +373,8 @@ async function seed(dbPath: string, total: number, log: (s: string) => void): Pr
   });
   for (let from = 0; from < total; from += BATCH) {
     insertBatch(from, Math.min(total, from + BATCH));
-    if ((from / BATCH) % 5 === 4) log(`  seeded ${Math.min(total, from + BATCH).toLocaleString('en-US')} / ${total.toLocaleString('en-US')} tasks`);
+    if ((from / BATCH) % 5 === 4)
+      log(`  seeded ${Math.min(total, from + BATCH).toLocaleString('en-US')} / ${total.toLocaleString('en-US')} tasks`);
   }
   const loadedMs = performance.now() - started;
   for (const ix of indexes) db.exec(ix.sql);
@@ -287,7 +384,9 @@ async function seed(dbPath: string, total: number, log: (s: string) => void): Pr
   await store.close();
 
   const seedMs = performance.now() - started;
-  log(`seeded ${dbPath}: ${total.toLocaleString('en-US')} tasks in ${(seedMs / 1000).toFixed(1)} s (rows ${(loadedMs / 1000).toFixed(1)} s, indexes ${((seedMs - loadedMs) / 1000).toFixed(1)} s)`);
+  log(
+    `seeded ${dbPath}: ${total.toLocaleString('en-US')} tasks in ${(seedMs / 1000).toFixed(1)} s (rows ${(loadedMs / 1000).toFixed(1)} s, indexes ${((seedMs - loadedMs) / 1000).toFixed(1)} s)`,
+  );
   const { size } = statSync(dbPath);
   const info: SeedInfo = {
     format: SEED_FORMAT,

@@ -45,7 +45,10 @@ export async function runWebhookBench(ctx: BenchContext): Promise<void> {
     for (const c of children.splice(0)) await c.stop();
   };
   const startReceiver = async (cpu: number, save?: string) => {
-    const child = spawnChild(process.execPath, ['--import', 'tsx', join(ctx.root, 'bench', 'receiver.ts'), ...(save ? [save] : [])], { cpu, cwd: ctx.root });
+    const child = spawnChild(process.execPath, ['--import', 'tsx', join(ctx.root, 'bench', 'receiver.ts'), ...(save ? [save] : [])], {
+      cpu,
+      cwd: ctx.root,
+    });
     children.push(child);
     const port = await waitForOutput(child, /receiver listening on (\d+)/);
     return { child, base: `http://127.0.0.1:${port}` };
@@ -69,22 +72,32 @@ export async function runWebhookBench(ctx: BenchContext): Promise<void> {
       const bodyOf = () => {
         const tasks = [];
         for (let i = 0; i < BATCH; i++, seq++) {
-          tasks.push({ keyword: `${KEYWORDS[(seq * 7) % KEYWORDS.length]} ${seq % 97}`, location_code: 2840, language_code: 'en', postback_url: hookUrl, postback_data: 'advanced' });
+          tasks.push({
+            keyword: `${KEYWORDS[(seq * 7) % KEYWORDS.length]} ${seq % 97}`,
+            location_code: 2840,
+            language_code: 'en',
+            postback_url: hookUrl,
+            postback_data: 'advanced',
+          });
         }
         return JSON.stringify(tasks);
       };
       const post = (body: string) =>
         new Promise<number>((resolve, reject) => {
-          const req = request(`${serpq.base}/v3/serp/google/images/task_post`, { method: 'POST', agent, headers: { authorization: auth, 'content-type': 'application/json' } }, (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => {
-              const text = Buffer.concat(chunks).toString('utf8');
-              const created = (text.match(/"status_code":20100/g) ?? []).length;
-              if (created !== BATCH) reject(new Error(`task_post created ${created}/${BATCH}: ${text.slice(0, 300)}`));
-              else resolve(created);
-            });
-          });
+          const req = request(
+            `${serpq.base}/v3/serp/google/images/task_post`,
+            { method: 'POST', agent, headers: { authorization: auth, 'content-type': 'application/json' } },
+            (res) => {
+              const chunks: Buffer[] = [];
+              res.on('data', (c: Buffer) => chunks.push(c));
+              res.on('end', () => {
+                const text = Buffer.concat(chunks).toString('utf8');
+                const created = (text.match(/"status_code":20100/g) ?? []).length;
+                if (created !== BATCH) reject(new Error(`task_post created ${created}/${BATCH}: ${text.slice(0, 300)}`));
+                else resolve(created);
+              });
+            },
+          );
           req.on('error', reject);
           req.end(body);
         });
@@ -127,7 +140,11 @@ export async function runWebhookBench(ctx: BenchContext): Promise<void> {
 
       const reader = new Database(db, { readonly: true, fileMustExist: true });
       const times = new Map<string, { c: number; p: number }>();
-      for (const r of reader.prepare('SELECT id, completed_at AS c, posted_at AS p FROM tasks WHERE completed_at IS NOT NULL').all() as { id: string; c: number; p: number }[]) {
+      for (const r of reader.prepare('SELECT id, completed_at AS c, posted_at AS p FROM tasks WHERE completed_at IS NOT NULL').all() as {
+        id: string;
+        c: number;
+        p: number;
+      }[]) {
         times.set(r.id, { c: r.c, p: r.p });
       }
       const failed = reader.prepare('SELECT count(*) FROM webhook_attempts WHERE NOT ok').pluck().get() as number;
@@ -190,7 +207,9 @@ export async function runWebhookBench(ctx: BenchContext): Promise<void> {
         deliveredPerSecFromFirst: (bGot - 1) / ((bLast - bFirst) / 1000),
         serverCpu: (cpuTimeMs(serpq.child.pid) - cpuB0) / (Date.now() - b0),
       };
-      log(`  burst of ${fmtInt(burstTasks)}: posted in ${burst.postMs} ms, all ${fmtInt(bGot)} delivered ${burst.totalMs} ms after the first post = ${fmtInt(burst.deliveredPerSec)} delivered/s (${fmtInt(burst.deliveredPerSecFromFirst)}/s from the first arrival); serpq cpu ${round(burst.serverCpu * 100, 0)}%`);
+      log(
+        `  burst of ${fmtInt(burstTasks)}: posted in ${burst.postMs} ms, all ${fmtInt(bGot)} delivered ${burst.totalMs} ms after the first post = ${fmtInt(burst.deliveredPerSec)} delivered/s (${fmtInt(burst.deliveredPerSecFromFirst)}/s from the first arrival); serpq cpu ${round(burst.serverCpu * 100, 0)}%`,
+      );
       agent.destroy();
       await stopAll();
       return { steady, burst };
@@ -200,23 +219,64 @@ export async function runWebhookBench(ctx: BenchContext): Promise<void> {
       const receiver = await startReceiver(ctx.serverCpu);
       const body = readFileSync(bodyFile);
       const captured = JSON.parse(readFileSync(bodyFile + '.headers.json', 'utf8')) as Record<string, string>;
-      const headers = { 'content-type': captured['content-type'] ?? 'application/json', 'content-encoding': captured['content-encoding'] ?? 'gzip', 'user-agent': captured['user-agent'] ?? 'serpq-webhooks/1' };
+      const headers = {
+        'content-type': captured['content-type'] ?? 'application/json',
+        'content-encoding': captured['content-encoding'] ?? 'gzip',
+        'user-agent': captured['user-agent'] ?? 'serpq-webhooks/1',
+      };
       const requests = [{ method: 'POST', path: '/pb?id=baseline', headers, body }];
       await runLoad({ url: receiver.base, connections: 32, durationS: 1, requests: requests as never });
-      const r = await runLoad({ url: receiver.base, connections: 32, durationS: ctx.quick ? 2 : 5, requests: requests as never, serverPid: receiver.child.pid });
+      const r = await runLoad({
+        url: receiver.base,
+        connections: 32,
+        durationS: ctx.quick ? 2 : 5,
+        requests: requests as never,
+        serverPid: receiver.child.pid,
+      });
       await stopAll();
-      log(`  receiver alone: ${fmtInt(r.rps)} POST/s of ${fmtInt(body.length)} B gzip (p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms; receiver cpu ${round(r.serverCpu * 100, 0)}%, load gen ${round(r.loadGenCpu * 100, 0)}%)`);
+      log(
+        `  receiver alone: ${fmtInt(r.rps)} POST/s of ${fmtInt(body.length)} B gzip (p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms; receiver cpu ${round(r.serverCpu * 100, 0)}%, load gen ${round(r.loadGenCpu * 100, 0)}%)`,
+      );
       return { rps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, receiverCpu: r.serverCpu, bodyBytes: body.length, errors: r.errors + r.non2xx };
     });
 
     const { steady, burst } = out;
-    const results = { date: new Date().toISOString(), command: 'npm run bench -- ' + ctx.argv.join(' '), machine: ctx.machine, steady, burst, baseline, seconds: round((performance.now() - started) / 1000, 1) };
+    const results = {
+      date: new Date().toISOString(),
+      command: 'npm run bench -- ' + ctx.argv.join(' '),
+      machine: ctx.machine,
+      steady,
+      burst,
+      baseline,
+      seconds: round((performance.now() - started) / 1000, 1),
+    };
     writeFileSync(join(ctx.results, 'webhooks.json'), JSON.stringify(results, null, 2));
     const yes = (b: boolean) => (b ? 'PASS' : 'MISS');
     const rows: string[][] = [
-      [`postbacks delivered/s, steady (${fmtInt(steady.offeredPerSec)}/s offered)`, fmtInt(baseline.rps), fmtInt(steady.deliveredPerSec), `serpq cpu ${round(steady.serverCpu * 100, 0)}%, receiver ${round(steady.receiverCpu * 100, 0)}%`, '>= 2,000', yes(steady.deliveredPerSec >= 2000)],
-      ['completion -> delivery p50 / p99, ms', '', `${steady.delayP50Ms} / ${steady.delayP99Ms}`, `p90 ${steady.delayP90Ms}, max ${steady.delayMaxMs}; post -> delivery p50 ${steady.postToDeliveryP50Ms}, p99 ${steady.postToDeliveryP99Ms}`, 'p99 < 50', yes(steady.delayP99Ms < 50)],
-      [`postbacks delivered/s, burst of ${fmtInt(burst.tasks)}`, '', fmtInt(burst.deliveredPerSec), `all delivered ${burst.totalMs} ms after the first post; serpq cpu ${round(burst.serverCpu * 100, 0)}%`, '', ''],
+      [
+        `postbacks delivered/s, steady (${fmtInt(steady.offeredPerSec)}/s offered)`,
+        fmtInt(baseline.rps),
+        fmtInt(steady.deliveredPerSec),
+        `serpq cpu ${round(steady.serverCpu * 100, 0)}%, receiver ${round(steady.receiverCpu * 100, 0)}%`,
+        '>= 2,000',
+        yes(steady.deliveredPerSec >= 2000),
+      ],
+      [
+        'completion -> delivery p50 / p99, ms',
+        '',
+        `${steady.delayP50Ms} / ${steady.delayP99Ms}`,
+        `p90 ${steady.delayP90Ms}, max ${steady.delayMaxMs}; post -> delivery p50 ${steady.postToDeliveryP50Ms}, p99 ${steady.postToDeliveryP99Ms}`,
+        'p99 < 50',
+        yes(steady.delayP99Ms < 50),
+      ],
+      [
+        `postbacks delivered/s, burst of ${fmtInt(burst.tasks)}`,
+        '',
+        fmtInt(burst.deliveredPerSec),
+        `all delivered ${burst.totalMs} ms after the first post; serpq cpu ${round(burst.serverCpu * 100, 0)}%`,
+        '',
+        '',
+      ],
     ];
     const header = ['measure (webhooks)', 'receiver alone', 'serpq', 'detail', 'target', ''];
     log('\n== webhooks summary (' + results.date + ')\n');

@@ -310,9 +310,7 @@ for (const [path, item] of Object.entries(doc.paths)) {
   const post = /^\/v3\/serp\/([^/]+)\/([^/]+)\/(task_post|live\/(?:regular|advanced|html))$/.exec(path);
   if (post && item.post) {
     const schema = named(operationBodySchema(item.post));
-    REQUEST[`${post[1]}/${post[2]}/${post[3]}`] = Object.entries(collectProps(schema)).map(([k, v]) =>
-      requestField(k, v),
-    );
+    REQUEST[`${post[1]}/${post[2]}/${post[3]}`] = Object.entries(collectProps(schema)).map(([k, v]) => requestField(k, v));
   }
 }
 
@@ -327,11 +325,18 @@ for (const [key, node] of Object.entries(RESULT)) {
   }
 }
 
-const sortedNamed = Object.fromEntries(Object.keys(NAMED).sort().map((k) => [k, NAMED[k]!]));
+const sortedNamed = Object.fromEntries(
+  Object.keys(NAMED)
+    .sort()
+    .map((k) => [k, NAMED[k]!]),
+);
 
 // Primitive nodes are shared constants (_s, _i, _n, _b, _ay) to keep the file (and memory) small.
 function emit(value: unknown): string {
-  return JSON.stringify(value).replace(/\{"t":"(string|integer|number|boolean|any)"\}/g, (_m, t: string) => `_${t[0]}${t === 'any' ? 'y' : ''}`);
+  return JSON.stringify(value).replace(
+    /\{"t":"(string|integer|number|boolean|any)"\}/g,
+    (_m, t: string) => `_${t[0]}${t === 'any' ? 'y' : ''}`,
+  );
 }
 
 const rel = relative(ROOT, input).split('\\').join('/');

@@ -79,7 +79,9 @@ export function createBackground(
       const def = findSeType(task.se, task.seType);
       if (!def) throw new Error(`unknown type ${task.se}/${task.seType}`);
       const path = ['v3', 'serp', task.se, task.seType, 'task_get', fn, task.id];
-      return JSON.stringify(await completedTaskEnvelope(payloadDeps, task, def, fn as ResultFunction, { path, startedAt: performance.now() }));
+      return JSON.stringify(
+        await completedTaskEnvelope(payloadDeps, task, def, fn as ResultFunction, { path, startedAt: performance.now() }),
+      );
     },
   });
   const worker = createWorker({
@@ -102,10 +104,15 @@ export function createBackground(
       dispatcher.start();
       retention.start();
       // Other processes' task_post and completions wake this one early (PostgreSQL); polling stays the truth.
-      store.listen?.(() => worker.wake(), () => dispatcher.wake()).then(
-        (stop) => (unlisten = stop),
-        (err) => onError(err),
-      );
+      store
+        .listen?.(
+          () => worker.wake(),
+          () => dispatcher.wake(),
+        )
+        .then(
+          (stop) => (unlisten = stop),
+          (err) => onError(err),
+        );
     },
     wake() {
       worker.wake();
@@ -177,7 +184,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   }
 
   const executor = overrides.executor ?? createExecutor(config);
-  const background = config.workers ? createBackground(config, store, clock, executor, overrides, (err) => http.log.error({ err }, 'background error')) : null;
+  const background = config.workers
+    ? createBackground(config, store, clock, executor, overrides, (err) => http.log.error({ err }, 'background error'))
+    : null;
   const services: ServiceDeps = {
     store,
     clock,
@@ -231,4 +240,3 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
   };
 }
-

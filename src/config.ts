@@ -26,16 +26,14 @@ export interface Config {
 
 export type ConfigOverrides = Partial<Record<keyof Config, unknown>>;
 
-const bool = z
-  .union([z.boolean(), z.string()])
-  .transform((v, ctx) => {
-    if (typeof v === 'boolean') return v;
-    const t = v.trim().toLowerCase();
-    if (['1', 'true', 'yes', 'on'].includes(t)) return true;
-    if (['0', 'false', 'no', 'off', ''].includes(t)) return false;
-    ctx.addIssue({ code: 'custom', message: `expected a boolean, got '${v}'` });
-    return z.NEVER;
-  });
+const bool = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'boolean') return v;
+  const t = v.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(t)) return true;
+  if (['0', 'false', 'no', 'off', ''].includes(t)) return false;
+  ctx.addIssue({ code: 'custom', message: `expected a boolean, got '${v}'` });
+  return z.NEVER;
+});
 
 const schema = z.object({
   host: z.string().min(1),

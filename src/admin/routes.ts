@@ -82,7 +82,8 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
       const count = body?.count ?? 1;
       if (!deps.injectFaults) return fail(reply, 409, 'this executor does not support fault injection');
       if (code !== 40101 && code !== 40102 && code !== 40103) return fail(reply, 400, 'status_code must be 40101, 40102 or 40103');
-      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 100_000) return fail(reply, 400, 'count must be a whole number from 1 to 100000');
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 100_000)
+        return fail(reply, 400, 'count must be a whole number from 1 to 100000');
       deps.injectFaults(code, count);
       return { status_code: code, count };
     });
@@ -109,7 +110,12 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
         task_id: task.id,
         webhook_state: task.webhookState,
         listed: task.listed,
-        deliveries: log.deliveries.map((d) => ({ kind: d.kind, state: d.state, attempts: d.attempts, next_attempt_at: new Date(d.nextAttemptAt).toISOString() })),
+        deliveries: log.deliveries.map((d) => ({
+          kind: d.kind,
+          state: d.state,
+          attempts: d.attempts,
+          next_attempt_at: new Date(d.nextAttemptAt).toISOString(),
+        })),
         attempts: log.attempts.map((a) => ({
           kind: a.kind,
           url: a.url,

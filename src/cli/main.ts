@@ -45,7 +45,17 @@ function withServerOptions(cmd: Command): Command {
     .option('--time-travel', 'let the admin API move the clock forward (SERPQ_TIME_TRAVEL=1)')
     .option('--admin-token <token>', 'bearer token of the admin API (SERPQ_ADMIN_TOKEN); generated when absent')
     .option('--allow-private-webhooks', 'allow postbacks/pingbacks to private addresses (SERPQ_ALLOW_PRIVATE_WEBHOOKS=1)')
-    .addOption(new Option('--log-level <level>', 'log level (SERPQ_LOG_LEVEL)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']));
+    .addOption(
+      new Option('--log-level <level>', 'log level (SERPQ_LOG_LEVEL)').choices([
+        'fatal',
+        'error',
+        'warn',
+        'info',
+        'debug',
+        'trace',
+        'silent',
+      ]),
+    );
 }
 
 function fail(err: unknown): never {
@@ -113,7 +123,9 @@ withServerOptions(program.command('worker').description('run workers (and delive
     const store = openStore(config.db);
     await store.migrate();
     const time = await openClock(config, store);
-    const background = createBackground(config, store, time.clock, createExecutor(config), {}, (err) => console.error('serpq worker:', err));
+    const background = createBackground(config, store, time.clock, createExecutor(config), {}, (err) =>
+      console.error('serpq worker:', err),
+    );
     background.start();
     onSignals(async () => {
       time.stop();

@@ -97,7 +97,12 @@ export function createClient(options: ClientOptions): SerpqClient {
     live: (se, seType, fn, task) => call('POST', `/v3/serp/${seg(se)}/${seg(seType)}/live/${fn}`, [task]),
     idList: (query) => call('POST', '/v3/serp/id_list', [query]),
     errors: (query = {}) => call('POST', '/v3/serp/errors', [query]),
-    webhookResend: (ids) => call('POST', '/v3/appendix/webhook_resend', ids.map((id) => ({ id }))),
+    webhookResend: (ids) =>
+      call(
+        'POST',
+        '/v3/appendix/webhook_resend',
+        ids.map((id) => ({ id })),
+      ),
     userData: () => call('GET', '/v3/appendix/user_data'),
   };
 }

@@ -72,7 +72,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       }
       if (account?.webhookSecret) {
         // Signature timestamps are wall-clock time: receivers compare them with their own clocks.
-        Object.assign(headers, signatureHeaders(account.webhookSecret, `msg_${task.id}_${job.kind}`, Math.floor(Date.now() / 1000), signed));
+        Object.assign(
+          headers,
+          signatureHeaders(account.webhookSecret, `msg_${task.id}_${job.kind}`, Math.floor(Date.now() / 1000), signed),
+        );
       }
       const method = job.kind === 'postback' ? 'POST' : 'GET';
       const attemptedAt = clock.now();

@@ -73,9 +73,12 @@ export function createSender(options: SendOptions & { connectionsPerOrigin?: num
       } catch (err) {
         const e = err as Error & { code?: string; cause?: { message?: string; code?: string } };
         const reason =
-          e.name === 'TimeoutError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT' || e.code === 'UND_ERR_CONNECT_TIMEOUT'
+          e.name === 'TimeoutError' ||
+          e.code === 'UND_ERR_HEADERS_TIMEOUT' ||
+          e.code === 'UND_ERR_BODY_TIMEOUT' ||
+          e.code === 'UND_ERR_CONNECT_TIMEOUT'
             ? `timeout: no answer within ${options.timeoutMs / 1000} s`
-            : e.cause?.message ?? e.message;
+            : (e.cause?.message ?? e.message);
         return { httpCode: null, durationMs: took(), response: null, error: reason };
       }
     },

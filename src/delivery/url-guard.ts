@@ -62,7 +62,9 @@ export function isBlockedAddress(address: string): boolean {
 export class BlockedAddressError extends Error {
   readonly code = 'EBLOCKEDADDRESS';
   constructor(readonly address: string) {
-    super(`webhook target address ${address} is not allowed (private, loopback or reserved); start with --allow-private-webhooks to allow it`);
+    super(
+      `webhook target address ${address} is not allowed (private, loopback or reserved); start with --allow-private-webhooks to allow it`,
+    );
   }
 }
 

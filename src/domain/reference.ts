@@ -28,9 +28,7 @@ const locByCode = new Map(LOCATIONS.map((l) => [l.location_code, l]));
 const locByName = new Map(LOCATIONS.map((l) => [l.location_name.toLowerCase(), l]));
 const langByCode = new Map(LANGUAGES.map((l) => [l.language_code.toLowerCase(), l]));
 const langByName = new Map(LANGUAGES.map((l) => [l.language_name.toLowerCase(), l]));
-const countryByIso = new Map(
-  LOCATIONS.filter((l) => l.location_code_parent === null).map((l) => [l.country_iso_code, l]),
-);
+const countryByIso = new Map(LOCATIONS.filter((l) => l.location_code_parent === null).map((l) => [l.country_iso_code, l]));
 
 export function locationByCode(code: number): Location | undefined {
   return locByCode.get(code);

@@ -46,16 +46,41 @@ export const MAX_TAG_LENGTH = 255;
 const MAX_URL_LENGTH = 2048;
 
 const OPERATORS = [
-  'allinanchor:', 'allintext:', 'allintitle:', 'allinurl:', 'define:', 'filetype:', 'id:', 'inanchor:',
-  'info:', 'intext:', 'intitle:', 'inurl:', 'link:', 'related:', 'site:',
+  'allinanchor:',
+  'allintext:',
+  'allintitle:',
+  'allinurl:',
+  'define:',
+  'filetype:',
+  'id:',
+  'inanchor:',
+  'info:',
+  'intext:',
+  'intitle:',
+  'inurl:',
+  'link:',
+  'related:',
+  'site:',
 ];
 const OPERATOR_RE = new RegExp(`(^|\\s|-)(${OPERATORS.map((o) => o.replace(':', '')).join('|')}):`, 'i');
 const CACHE_RE = /(^|\s)cache:/i;
 
 /** Fields echoed in `data`, in the order the vendor documents them; live calls have no webhook or priority fields. */
 const COMMON_FIELDS = [
-  'keyword', 'url', 'location_code', 'location_name', 'location_coordinate', 'language_code', 'language_name',
-  'device', 'os', 'se_domain', 'depth', 'max_crawl_pages', 'search_param', 'tag',
+  'keyword',
+  'url',
+  'location_code',
+  'location_name',
+  'location_coordinate',
+  'language_code',
+  'language_name',
+  'device',
+  'os',
+  'se_domain',
+  'depth',
+  'max_crawl_pages',
+  'search_param',
+  'tag',
 ] as const;
 const POST_ONLY_FIELDS = ['priority', 'postback_url', 'postback_data', 'pingback_url'] as const;
 
@@ -179,7 +204,15 @@ export function parseTaskRequest(def: SeTypeDef, input: unknown, mode: CallMode)
     if (v === undefined) continue;
     const want = def.extraFields[f];
     const ok =
-      want === 'array' ? Array.isArray(v) : want === 'object' ? typeof v === 'object' && !Array.isArray(v) : want === 'integer' ? asInteger(v) !== null : want === 'number' ? typeof v === 'number' || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) : typeof v === want;
+      want === 'array'
+        ? Array.isArray(v)
+        : want === 'object'
+          ? typeof v === 'object' && !Array.isArray(v)
+          : want === 'integer'
+            ? asInteger(v) !== null
+            : want === 'number'
+              ? typeof v === 'number' || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)))
+              : typeof v === want;
     if (!ok) return fail(f);
   }
 

@@ -7,11 +7,16 @@ export function formatDateTime(ms: number): string {
   const d = new Date(ms);
   return (
     d.getUTCFullYear() +
-    '-' + pad2(d.getUTCMonth() + 1) +
-    '-' + pad2(d.getUTCDate()) +
-    ' ' + pad2(d.getUTCHours()) +
-    ':' + pad2(d.getUTCMinutes()) +
-    ':' + pad2(d.getUTCSeconds()) +
+    '-' +
+    pad2(d.getUTCMonth() + 1) +
+    '-' +
+    pad2(d.getUTCDate()) +
+    ' ' +
+    pad2(d.getUTCHours()) +
+    ':' +
+    pad2(d.getUTCMinutes()) +
+    ':' +
+    pad2(d.getUTCSeconds()) +
     ' +00:00'
   );
 }

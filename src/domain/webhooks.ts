@@ -44,7 +44,10 @@ export function nextAttemptAt(attemptsMade: number, now: number, retries: boolea
  * a `#`, which would otherwise cut the URL, is sent encoded as the vendor does.
  */
 export function webhookUrl(template: string, taskId: string, tag: string | null): string {
-  return template.replace(/\$tag/g, encodeURIComponent(tag ?? '')).replace(/\$id/g, taskId).replace(/#/g, '%23');
+  return template
+    .replace(/\$tag/g, encodeURIComponent(tag ?? ''))
+    .replace(/\$id/g, taskId)
+    .replace(/#/g, '%23');
 }
 
 /** A new Standard Webhooks secret: `whsec_` and 24 random bytes in base64. */

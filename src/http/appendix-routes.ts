@@ -61,15 +61,14 @@ export function registerAppendixRoutes(app: FastifyInstance, deps: AppendixRoute
     return send(reply, await idList({ store, clock }, ctxOf(req), body));
   });
 
-  const reference = (kind: ReferenceKind) => async (
-    req: FastifyRequest<{ Params: { se: string; seType?: string; country?: string } }>,
-    reply: FastifyReply,
-  ) => {
-    const { se, seType, country } = req.params;
-    const out = referenceList({ clock }, ctxOf(req), { kind, se, seType, country });
-    if (!out) return deps.sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt);
-    return send(reply, out);
-  };
+  const reference =
+    (kind: ReferenceKind) =>
+    async (req: FastifyRequest<{ Params: { se: string; seType?: string; country?: string } }>, reply: FastifyReply) => {
+      const { se, seType, country } = req.params;
+      const out = referenceList({ clock }, ctxOf(req), { kind, se, seType, country });
+      if (!out) return deps.sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt);
+      return send(reply, out);
+    };
   app.route({ method: READ_METHODS, url: '/v3/serp/:se/locations', handler: reference('locations') });
   app.route({ method: READ_METHODS, url: '/v3/serp/:se/locations/:country', handler: reference('locations') });
   app.route({ method: READ_METHODS, url: '/v3/serp/:se/languages', handler: reference('languages') });

@@ -162,24 +162,32 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     },
   });
 
-  app.post('/v3/serp/:se/:seType/task_post', { preParsing: gunzipBody }, async (req: FastifyRequest<{ Params: { se: string; seType: string } }>, reply) => {
-    const def = findSeType(req.params.se, req.params.seType);
-    if (!def) return sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt);
-    const body = jsonBody(req);
-    if (body === INVALID) return sendEnvelope(reply, STATUS.POST_DATA_INVALID, req.startedAt);
-    const out = await postTasks(services, ctxOf(req), def, body);
-    return reply.code(out.httpStatus).type(JSON_TYPE).send(JSON.stringify(out.body));
-  });
+  app.post(
+    '/v3/serp/:se/:seType/task_post',
+    { preParsing: gunzipBody },
+    async (req: FastifyRequest<{ Params: { se: string; seType: string } }>, reply) => {
+      const def = findSeType(req.params.se, req.params.seType);
+      if (!def) return sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt);
+      const body = jsonBody(req);
+      if (body === INVALID) return sendEnvelope(reply, STATUS.POST_DATA_INVALID, req.startedAt);
+      const out = await postTasks(services, ctxOf(req), def, body);
+      return reply.code(out.httpStatus).type(JSON_TYPE).send(JSON.stringify(out.body));
+    },
+  );
 
-  app.post('/v3/serp/:se/:seType/live/:fn', { preParsing: gunzipBody }, async (req: FastifyRequest<{ Params: { se: string; seType: string; fn: string } }>, reply) => {
-    const { se, seType, fn } = req.params;
-    const def = findSeType(se, seType);
-    if (!def || !def.live.includes(fn as ResultFunction)) return sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt);
-    const body = jsonBody(req);
-    if (body === INVALID) return sendEnvelope(reply, STATUS.POST_DATA_INVALID, req.startedAt);
-    const out = await runLive(services, ctxOf(req), def, fn as ResultFunction, body);
-    return reply.code(out.httpStatus).type(JSON_TYPE).send(JSON.stringify(out.body));
-  });
+  app.post(
+    '/v3/serp/:se/:seType/live/:fn',
+    { preParsing: gunzipBody },
+    async (req: FastifyRequest<{ Params: { se: string; seType: string; fn: string } }>, reply) => {
+      const { se, seType, fn } = req.params;
+      const def = findSeType(se, seType);
+      if (!def || !def.live.includes(fn as ResultFunction)) return sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt);
+      const body = jsonBody(req);
+      if (body === INVALID) return sendEnvelope(reply, STATUS.POST_DATA_INVALID, req.startedAt);
+      const out = await runLive(services, ctxOf(req), def, fn as ResultFunction, body);
+      return reply.code(out.httpStatus).type(JSON_TYPE).send(JSON.stringify(out.body));
+    },
+  );
 
   app.post('/v3/serp/errors', { preParsing: gunzipBody }, async (req, reply) => {
     const body = jsonBody(req);

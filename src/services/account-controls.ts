@@ -53,7 +53,9 @@ function stableJson(v: unknown): string {
 export function payloadHash(se: string, seType: string, method: string, data: Record<string, unknown>): string {
   const fields: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(data)) if (!ECHO_KEYS.has(k)) fields[k] = v;
-  return createHash('sha256').update(`${se}/${seType}/${method}\n${stableJson(fields)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${se}/${seType}/${method}\n${stableJson(fields)}`)
+    .digest('hex');
 }
 
 export interface ControlCandidate {

@@ -75,7 +75,8 @@ function parseCostLimit(v: unknown): number | null | undefined {
   if (v === undefined) return undefined;
   if (v === null) return null;
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw new AccountInputError('daily_cost_limit must be a number of USD >= 0, or null (no limit)');
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0)
+    throw new AccountInputError('daily_cost_limit must be a number of USD >= 0, or null (no limit)');
   return usdToMicro(n);
 }
 
@@ -108,17 +109,19 @@ export async function createAccount(store: Store, now: number, input: AccountInp
   const retries = parseRetries(input.webhook_retries);
   const secret = parseSecret(input.webhook_secret);
   if (await store.accountByLogin(input.login)) throw new AccountInputError(`account '${input.login}' exists`);
-  return store.createAccount({
-    login: input.login,
-    passwordHash: await hashPassword(password),
-    balanceMicro: parseBalance(input.balance) ?? 0,
-    limits: { ...DEFAULT_LIMITS, ...parseLimits(input.limits) },
-    createdAt: now,
-  }).then(async (created) => {
-    const hasControls = Object.values(controls).some((v) => v !== undefined);
-    if (retries === undefined && secret === undefined && !hasControls) return created;
-    return (await store.updateAccount(created.login, { webhookRetries: retries, webhookSecret: secret, ...controls })) ?? created;
-  });
+  return store
+    .createAccount({
+      login: input.login,
+      passwordHash: await hashPassword(password),
+      balanceMicro: parseBalance(input.balance) ?? 0,
+      limits: { ...DEFAULT_LIMITS, ...parseLimits(input.limits) },
+      createdAt: now,
+    })
+    .then(async (created) => {
+      const hasControls = Object.values(controls).some((v) => v !== undefined);
+      if (retries === undefined && secret === undefined && !hasControls) return created;
+      return (await store.updateAccount(created.login, { webhookRetries: retries, webhookSecret: secret, ...controls })) ?? created;
+    });
 }
 
 export async function updateAccount(store: Store, login: string, input: AccountInput): Promise<AccountRow | null> {

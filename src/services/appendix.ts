@@ -11,6 +11,13 @@ export function appendixErrors(deps: ServiceDeps, ctx: CallContext): WireEnvelop
   const id = newId(deps.clock.now(), ctx.account.id, ID_FAMILY.APPENDIX);
   return envelope(STATUS.OK, {
     timeMs: elapsedMs(ctx),
-    tasks: [wireTask(id, STATUS.OK, { timeMs: elapsedMs(ctx), path: pathSegments(ctx.url), data: { api: 'appendix', function: 'errors' }, result })],
+    tasks: [
+      wireTask(id, STATUS.OK, {
+        timeMs: elapsedMs(ctx),
+        path: pathSegments(ctx.url),
+        data: { api: 'appendix', function: 'errors' },
+        result,
+      }),
+    ],
   });
 }

@@ -88,7 +88,13 @@ export function createAuthenticator(store: Store, options: AuthenticatorOptions 
       const account = await store.accountByLogin(login);
       if (account && (await verify(password, account.passwordHash))) {
         failed.delete(key);
-        remember(verified, key, { accountId: account.id, passwordHash: account.passwordHash, expires: now + ttl, row: account, rowAt: now });
+        remember(verified, key, {
+          accountId: account.id,
+          passwordHash: account.passwordHash,
+          expires: now + ttl,
+          row: account,
+          rowAt: now,
+        });
         return account;
       }
       remember(failed, key, now + failureTtl);

@@ -18,7 +18,11 @@ import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
 export async function getTask(deps: ServiceDeps, ctx: CallContext, def: SeTypeDef, fn: ResultFunction, id: string): Promise<WireEnvelope> {
   const path = pathSegments(ctx.url);
   const now = deps.clock.now();
-  const answer = (status: StatusDef | { code: number; message: string }, data: Record<string, unknown> | null, result: unknown[] | null = null): WireEnvelope =>
+  const answer = (
+    status: StatusDef | { code: number; message: string },
+    data: Record<string, unknown> | null,
+    result: unknown[] | null = null,
+  ): WireEnvelope =>
     envelope(STATUS.OK, {
       timeMs: elapsedMs(ctx),
       tasks: [wireTask(id, status, { timeMs: elapsedMs(ctx), path, data, result })],
@@ -28,7 +32,11 @@ export async function getTask(deps: ServiceDeps, ctx: CallContext, def: SeTypeDe
   if (id === EXAMPLE_TASK_ID) {
     const example = deps.executor.example?.(def, fn, formatDateTime(now));
     if (!example) return answer(STATUS.NO_PREPARED_DATA, baseData);
-    return answer(STATUS.OK, { ...baseData, keyword: 'albert einstein', location_code: 2840, language_code: 'en', device: 'desktop', os: 'windows' }, [example]);
+    return answer(
+      STATUS.OK,
+      { ...baseData, keyword: 'albert einstein', location_code: 2840, language_code: 'en', device: 'desktop', os: 'windows' },
+      [example],
+    );
   }
   if (!isTaskId(id)) return answer(STATUS.TASK_NOT_FOUND, baseData);
 
@@ -63,7 +71,10 @@ export async function completedTaskEnvelope(
   let status: StatusDef | { code: number; message: string } = STATUS.OK;
   let result: unknown[] | null = null;
   if (task.statusCode !== STATUS.OK.code) {
-    status = { code: task.statusCode ?? STATUS.TASK_EXECUTION_FAILED.code, message: task.statusMessage ?? STATUS.TASK_EXECUTION_FAILED.message };
+    status = {
+      code: task.statusCode ?? STATUS.TASK_EXECUTION_FAILED.code,
+      message: task.statusMessage ?? STATUS.TASK_EXECUTION_FAILED.message,
+    };
   } else {
     const value = await resultOf(deps, task, def, fn);
     if (value === null) status = STATUS.NO_PREPARED_DATA;
@@ -86,11 +97,14 @@ export async function resultOf(deps: ServiceDeps, task: TaskRow, def: SeTypeDef,
     const params = JSON.parse(task.data) as Record<string, unknown>;
     const parsed = parseTaskRequest(def, params, 'task_post');
     if (parsed.ok) {
-      const rendered = deps.executor.render({ id: task.id, def, request: parsed.task, params, postedAt: task.postedAt }, fn, formatDateTime(task.completedAt ?? task.postedAt));
+      const rendered = deps.executor.render(
+        { id: task.id, def, request: parsed.task, params, postedAt: task.postedAt },
+        fn,
+        formatDateTime(task.completedAt ?? task.postedAt),
+      );
       if (rendered !== null) return rendered;
     }
   }
   const stored = await deps.store.resultOf(task.id, fn);
   return stored ? JSON.parse(gunzipSync(stored).toString('utf8')) : null;
 }
-

@@ -55,7 +55,7 @@ function parseMetadata(text: string): Record<string, unknown> | null {
  * `include_metadata: true`, else null.
  */
 export async function idList(deps: Pick<ServiceDeps, 'store' | 'clock'>, ctx: CallContext, body: unknown): Promise<ServiceResult> {
-  const topLevel = (status: typeof STATUS[keyof typeof STATUS]): ServiceResult => ({
+  const topLevel = (status: (typeof STATUS)[keyof typeof STATUS]): ServiceResult => ({
     httpStatus: status.http,
     body: envelope(status, { timeMs: elapsedMs(ctx), tasks: null }),
   });

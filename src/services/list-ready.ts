@@ -12,7 +12,12 @@ import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
  * The rows are JSON text written once at task_post, so the page is assembled by joining strings: no
  * row is parsed or serialised per request. Only the small envelope around them is built here.
  */
-export async function listReady(deps: ServiceDeps, ctx: CallContext, scope: ReadyScope, fn: 'tasks_ready' | 'tasks_fixed' = 'tasks_ready'): Promise<string> {
+export async function listReady(
+  deps: ServiceDeps,
+  ctx: CallContext,
+  scope: ReadyScope,
+  fn: 'tasks_ready' | 'tasks_fixed' = 'tasks_ready',
+): Promise<string> {
   const now = deps.clock.now();
   const rows = fn === 'tasks_ready' ? await deps.store.listReady(ctx.account.id, scope, now - READY_WINDOW_MS, READY_PAGE_SIZE) : [];
   return readyPage(ctx, scope, fn, rows, now);

@@ -19,8 +19,18 @@ export const LIVE_TIMEOUT_MS = 120_000;
  * live price. Extra tasks in the call answer 40000 at no cost; the first one runs. The task is kept
  * (id_list lists it; task_get can read it back) but never appears on tasks_ready.
  */
-export async function runLive(deps: ServiceDeps, ctx: CallContext, def: SeTypeDef, fn: ResultFunction, body: unknown, timeoutMs = LIVE_TIMEOUT_MS): Promise<PostResult> {
-  const top = (s: typeof STATUS[keyof typeof STATUS]): PostResult => ({ httpStatus: s.http, body: envelope(s, { timeMs: elapsedMs(ctx), tasks: null }) });
+export async function runLive(
+  deps: ServiceDeps,
+  ctx: CallContext,
+  def: SeTypeDef,
+  fn: ResultFunction,
+  body: unknown,
+  timeoutMs = LIVE_TIMEOUT_MS,
+): Promise<PostResult> {
+  const top = (s: (typeof STATUS)[keyof typeof STATUS]): PostResult => ({
+    httpStatus: s.http,
+    body: envelope(s, { timeMs: elapsedMs(ctx), tasks: null }),
+  });
   if (body === undefined || body === null || (Array.isArray(body) && body.length === 0)) return top(STATUS.POST_DATA_EMPTY);
   if (!Array.isArray(body)) return top(STATUS.POST_DATA_INVALID);
   if (ctx.account.balanceMicro <= 0) return top(STATUS.PAYMENT_REQUIRED);
@@ -39,7 +49,11 @@ export async function runLive(deps: ServiceDeps, ctx: CallContext, def: SeTypeDe
   const parsed = parseTaskRequest(def, body[0], 'live');
   let spent = 0;
   if (!parsed.ok) {
-    entries[0] = wireTask(id, { code: STATUS.INVALID_FIELD.code, message: invalidFieldMessage(parsed.field) }, { timeMs: 0, path, data: parsed.data });
+    entries[0] = wireTask(
+      id,
+      { code: STATUS.INVALID_FIELD.code, message: invalidFieldMessage(parsed.field) },
+      { timeMs: 0, path, data: parsed.data },
+    );
   } else {
     const task = parsed.task;
     const costMicro = livePriceMicro(def, task);
@@ -63,7 +77,9 @@ export async function runLive(deps: ServiceDeps, ctx: CallContext, def: SeTypeDe
     });
     const outcome = await Promise.race([deps.executor.execute(request, abort.signal), timeout]).finally(() => clearTimeout(timer));
     const completedAt = deps.clock.now();
-    const status = outcome ? { code: outcome.statusCode, message: outcome.statusMessage } : { code: STATUS.TIMEOUT.code, message: STATUS.TIMEOUT.message };
+    const status = outcome
+      ? { code: outcome.statusCode, message: outcome.statusMessage }
+      : { code: STATUS.TIMEOUT.code, message: STATUS.TIMEOUT.message };
     const stored = outcome?.results?.map((r) => ({ fn: r.fn, body: gzipSync(JSON.stringify(r.value)) }));
     const accepted = await deps.store.insertLiveTask(
       ctx.account.id,
@@ -87,15 +103,16 @@ export async function runLive(deps: ServiceDeps, ctx: CallContext, def: SeTypeDe
     );
     if (!accepted) {
       entries[0] = wireTask(id, STATUS.INSUFFICIENT_FUNDS, { timeMs: 0, path, data: parsed.data });
-      return { httpStatus: STATUS.INSUFFICIENT_FUNDS.http, body: envelope(STATUS.INSUFFICIENT_FUNDS, { timeMs: elapsedMs(ctx), tasks: entries }) };
+      return {
+        httpStatus: STATUS.INSUFFICIENT_FUNDS.http,
+        body: envelope(STATUS.INSUFFICIENT_FUNDS, { timeMs: elapsedMs(ctx), tasks: entries }),
+      };
     }
     spent = costMicro;
     let result: unknown[] | null = null;
     if (status.code === STATUS.OK.code) {
       const value =
-        outcome?.results?.find((r) => r.fn === fn)?.value ??
-        deps.executor.render?.(request, fn, formatDateTime(completedAt)) ??
-        null;
+        outcome?.results?.find((r) => r.fn === fn)?.value ?? deps.executor.render?.(request, fn, formatDateTime(completedAt)) ?? null;
       result = value === null ? null : [value];
     }
     entries[0] = wireTask(id, status, { timeMs: elapsedMs(ctx), costMicro, path, data: parsed.data, result });

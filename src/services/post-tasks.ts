@@ -35,7 +35,7 @@ export interface PostResult {
  * never queued. Per-task outcomes are values in `tasks[]`, in the order posted.
  */
 export async function postTasks(deps: ServiceDeps, ctx: CallContext, def: SeTypeDef, body: unknown): Promise<PostResult> {
-  const topError = (s: typeof STATUS[keyof typeof STATUS]): PostResult => ({
+  const topError = (s: (typeof STATUS)[keyof typeof STATUS]): PostResult => ({
     httpStatus: s.http,
     body: envelope(s, { timeMs: elapsedMs(ctx), tasks: null }),
   });
@@ -64,11 +64,15 @@ export async function postTasks(deps: ServiceDeps, ctx: CallContext, def: SeType
     }
     const parsed = parseTaskRequest(def, body[i], 'task_post');
     if (!parsed.ok) {
-      entries[i] = wireTask(id, { code: STATUS.INVALID_FIELD.code, message: invalidFieldMessage(parsed.field) }, {
-        timeMs: 0,
-        path,
-        data: parsed.data,
-      });
+      entries[i] = wireTask(
+        id,
+        { code: STATUS.INVALID_FIELD.code, message: invalidFieldMessage(parsed.field) },
+        {
+          timeMs: 0,
+          path,
+          data: parsed.data,
+        },
+      );
       continue;
     }
     const t = parsed.task;
@@ -95,7 +99,12 @@ export async function postTasks(deps: ServiceDeps, ctx: CallContext, def: SeType
 
   // Account controls (daily cost cap 40203, duplicate limits 40205/40206), when the account has any.
   if (controlled && candidates.length > 0) {
-    const verdicts = await checkTaskControls(deps.store, deps.clock, ctx.account, candidates.map((c) => ({ payloadHash: c.payloadHash ?? '', costMicro: c.costMicro })));
+    const verdicts = await checkTaskControls(
+      deps.store,
+      deps.clock,
+      ctx.account,
+      candidates.map((c) => ({ payloadHash: c.payloadHash ?? '', costMicro: c.costMicro })),
+    );
     for (let k = verdicts.length - 1; k >= 0; k--) {
       const verdict = verdicts[k];
       if (!verdict) continue;

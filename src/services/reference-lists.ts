@@ -34,7 +34,10 @@ type LanguageFilter = (l: Language) => boolean;
 
 const ALL = () => true;
 const TOP_LEVEL: LocationFilter = (l) => l.location_code_parent === null;
-const inCountry = (iso: string): LocationFilter => (l) => l.country_iso_code === iso;
+const inCountry =
+  (iso: string): LocationFilter =>
+  (l) =>
+    l.country_iso_code === iso;
 
 /** Location lists by `se` or `se/se_type`. */
 const LOCATION_LISTS: Readonly<Record<string, LocationFilter>> = {

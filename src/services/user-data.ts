@@ -133,7 +133,10 @@ export async function userData(deps: UserDataDeps, ctx: CallContext): Promise<Se
   const account = (await deps.store.accountById(ctx.account.id)) ?? ctx.account;
   const dayStart = Math.floor(now / DAY) * DAY;
   const minuteStart = Math.floor(now / MINUTE) * MINUTE;
-  const [spentDay, spentMinute] = await Promise.all([deps.store.spentSince(account.id, dayStart), deps.store.spentSince(account.id, minuteStart)]);
+  const [spentDay, spentMinute] = await Promise.all([
+    deps.store.spentSince(account.id, dayStart),
+    deps.store.spentSince(account.id, minuteStart),
+  ]);
   // This call counts in the statistics it answers with.
   deps.usage.record(account.id, 'user_data');
   const usage = deps.usage.snapshot(account.id);

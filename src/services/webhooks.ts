@@ -14,7 +14,7 @@ export interface ServiceResult {
   readonly body: WireEnvelope;
 }
 
-function topLevel(ctx: CallContext, status: typeof STATUS[keyof typeof STATUS]): ServiceResult {
+function topLevel(ctx: CallContext, status: (typeof STATUS)[keyof typeof STATUS]): ServiceResult {
   return { httpStatus: status.http, body: envelope(status, { timeMs: elapsedMs(ctx), tasks: null }) };
 }
 
@@ -34,11 +34,14 @@ export async function listErrors(deps: ServiceDeps, ctx: CallContext, body: unkn
     httpStatus: 200,
     body: envelope(STATUS.OK, {
       timeMs: elapsedMs(ctx),
-      tasks: [wireTask(id, { code: STATUS.INVALID_FIELD.code, message: invalidFieldMessage(field) }, { timeMs: elapsedMs(ctx), path, data })],
+      tasks: [
+        wireTask(id, { code: STATUS.INVALID_FIELD.code, message: invalidFieldMessage(field) }, { timeMs: elapsedMs(ctx), path, data }),
+      ],
     }),
   });
   if (q === null || typeof q !== 'object' || Array.isArray(q)) return invalid('limit');
-  for (const k of ['limit', 'offset', 'filtered_function', 'datetime_from', 'datetime_to']) if (q[k] !== undefined && q[k] !== null) data[k] = q[k];
+  for (const k of ['limit', 'offset', 'filtered_function', 'datetime_from', 'datetime_to'])
+    if (q[k] !== undefined && q[k] !== null) data[k] = q[k];
 
   const limit = data.limit === undefined ? MAX_ERRORS_LIMIT : data.limit;
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_ERRORS_LIMIT) return invalid('limit');

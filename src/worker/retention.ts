@@ -19,7 +19,13 @@ export interface Retention {
   stop(): void;
 }
 
-export function createRetention(options: { store: Store; clock: Clock; batch?: number; intervalMs?: number; onError?: (err: unknown) => void }): Retention {
+export function createRetention(options: {
+  store: Store;
+  clock: Clock;
+  batch?: number;
+  intervalMs?: number;
+  onError?: (err: unknown) => void;
+}): Retention {
   const batch = options.batch ?? 1000;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<number> | null = null;
@@ -31,7 +37,13 @@ export function createRetention(options: { store: Store; clock: Clock; batch?: n
     for (let i = 0; i < maxBatches && performance.now() < deadline; i++) {
       const now = options.clock.now();
       const n = await options.store.purgeExpired(
-        { now, readyBefore: now - READY_WINDOW_MS, resultsBefore: now - RESULT_RETENTION_MS, attemptsBefore: now - ATTEMPT_RETENTION_MS, tasksBefore: now - TASK_RETENTION_MS },
+        {
+          now,
+          readyBefore: now - READY_WINDOW_MS,
+          resultsBefore: now - RESULT_RETENTION_MS,
+          attemptsBefore: now - ATTEMPT_RETENTION_MS,
+          tasksBefore: now - TASK_RETENTION_MS,
+        },
         batch,
       );
       total += n;

@@ -54,7 +54,12 @@ export function createWorker(options: WorkerOptions): Worker {
     const parsed = def ? parseTaskRequest(def, params, 'task_post') : null;
     if (!def || !parsed || !parsed.ok) {
       // A stored request that no longer validates (catalog changed) fails rather than loops forever.
-      return { id: task.id, leaseOwner: owner, statusCode: STATUS.TASK_EXECUTION_FAILED.code, statusMessage: STATUS.TASK_EXECUTION_FAILED.message };
+      return {
+        id: task.id,
+        leaseOwner: owner,
+        statusCode: STATUS.TASK_EXECUTION_FAILED.code,
+        statusMessage: STATUS.TASK_EXECUTION_FAILED.message,
+      };
     }
     try {
       const out = await executor.execute({ id: task.id, def, request: parsed.task, params, postedAt: task.postedAt }, abort.signal);
@@ -68,7 +73,12 @@ export function createWorker(options: WorkerOptions): Worker {
       };
     } catch (err) {
       options.onError?.(err);
-      return { id: task.id, leaseOwner: owner, statusCode: STATUS.TASK_EXECUTION_FAILED.code, statusMessage: STATUS.TASK_EXECUTION_FAILED.message };
+      return {
+        id: task.id,
+        leaseOwner: owner,
+        statusCode: STATUS.TASK_EXECUTION_FAILED.code,
+        statusMessage: STATUS.TASK_EXECUTION_FAILED.message,
+      };
     }
   }
 

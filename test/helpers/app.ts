@@ -28,7 +28,11 @@ export interface TestApp {
   runDeliveries(): Promise<number>;
   /** Moves the clock forward by seconds. */
   advance(seconds: number): void;
-  request(method: 'GET' | 'POST' | 'PATCH', url: string, opts?: { auth?: string | null; body?: unknown; rawBody?: string | Buffer; headers?: Record<string, string> }): Promise<{ status: number; body: WireEnvelope; headers: Record<string, unknown>; text: string }>;
+  request(
+    method: 'GET' | 'POST' | 'PATCH',
+    url: string,
+    opts?: { auth?: string | null; body?: unknown; rawBody?: string | Buffer; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: WireEnvelope; headers: Record<string, unknown>; text: string }>;
   /** Makes the next `count` executions fail with a vendor code (admin fault injection). */
   injectFaults(statusCode: number, count?: number): Promise<void>;
   /** Creates an account through the admin API and returns its Basic auth header. */
@@ -47,7 +51,16 @@ let counter = 0;
 export async function makeTestApp(options: { latency?: string; env?: Record<string, string>; dialect?: Dialect } = {}): Promise<TestApp> {
   const testStore = await createTestStore(options.dialect ?? 'sqlite', `app-${process.pid}-${++counter}`);
   const config = loadConfig(
-    { SERPQ_DB: testStore.url, SERPQ_TIME_TRAVEL: '1', SERPQ_ADMIN_TOKEN: ADMIN_TOKEN, SERPQ_SANDBOX_LATENCY: options.latency ?? '0', SERPQ_LOG_LEVEL: 'silent', SERPQ_ALLOW_PRIVATE_WEBHOOKS: '1', SERPQ_WEBHOOK_TIMEOUT_MS: '400', ...options.env },
+    {
+      SERPQ_DB: testStore.url,
+      SERPQ_TIME_TRAVEL: '1',
+      SERPQ_ADMIN_TOKEN: ADMIN_TOKEN,
+      SERPQ_SANDBOX_LATENCY: options.latency ?? '0',
+      SERPQ_LOG_LEVEL: 'silent',
+      SERPQ_ALLOW_PRIVATE_WEBHOOKS: '1',
+      SERPQ_WEBHOOK_TIMEOUT_MS: '400',
+      ...options.env,
+    },
     {},
   );
   const base = createManualClock();
@@ -152,4 +165,3 @@ export function minimalTask(def: SeTypeDef, keyword = 'albert einstein'): Record
   if (def.subject === 'image_url') task.image_url = 'https://upload.wikimedia.org/wikipedia/commons/d/d3/Albert_Einstein_Head.jpg';
   return task;
 }
-

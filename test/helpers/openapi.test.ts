@@ -1,11 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  findPathTemplate,
-  listPaths,
-  openapiAvailable,
-  validateResponse,
-  validateResponseForUrl,
-} from './openapi.js';
+import { findPathTemplate, listPaths, openapiAvailable, validateResponse, validateResponseForUrl } from './openapi.js';
 
 const TASK_ID = '08161139-0001-0066-1000-06491d097ed5';
 const CALL_ID = '08161139-0001-0087-0000-2bf6e8e4b8c1';
@@ -177,18 +171,14 @@ describe.skipIf(!openapiAvailable())('OpenAPI response validator (vendor openapi
   it('accepts a task_get/advanced envelope with carousel, images_search and related_searches items', () => {
     const body = taskGetAdvancedEnvelope();
     expect(validateResponse('get', '/v3/serp/google/images/task_get/advanced/{id}', body)).toEqual([]);
-    expect(
-      validateResponse('get', '/v3/serp/google/images/task_get/advanced/{id}', body, { requireAllProperties: true }),
-    ).toEqual([]);
+    expect(validateResponse('get', '/v3/serp/google/images/task_get/advanced/{id}', body, { requireAllProperties: true })).toEqual([]);
   });
 
   it('rejects an item with an unknown type', () => {
     const items = defaultItems();
     items.push({ ...imagesSearchItem(3), type: 'organic' });
     const errors = validateResponse('get', '/v3/serp/google/images/task_get/advanced/{id}', taskGetAdvancedEnvelope(items));
-    expect(errors).toEqual([
-      "tasks[0].result[0].items[4]: unknown item type 'organic' for BaseSerpApiGoogleImagesElementItem",
-    ]);
+    expect(errors).toEqual(["tasks[0].result[0].items[4]: unknown item type 'organic' for BaseSerpApiGoogleImagesElementItem"]);
   });
 
   it('dispatches the organic discriminator (BaseSerpApiElementItem) too', () => {
@@ -215,9 +205,7 @@ describe.skipIf(!openapiAvailable())('OpenAPI response validator (vendor openapi
       },
     ]);
     const errors = validateResponse('get', '/v3/serp/google/organic/task_get/advanced/{id}', body);
-    expect(errors).toEqual([
-      "tasks[0].result[0].items[1]: unknown item type 'not_a_serp_feature' for BaseSerpApiElementItem",
-    ]);
+    expect(errors).toEqual(["tasks[0].result[0].items[1]: unknown item type 'not_a_serp_feature' for BaseSerpApiElementItem"]);
   });
 
   it('accepts a task_post envelope with a typical data echo', () => {
@@ -253,9 +241,7 @@ describe.skipIf(!openapiAvailable())('OpenAPI response validator (vendor openapi
       { cost: 0.0006 },
     );
     expect(validateResponse('post', '/v3/serp/google/images/task_post', body)).toEqual([]);
-    expect(validateResponse('post', '/v3/serp/google/images/task_post', body, { requireAllProperties: true })).toEqual(
-      [],
-    );
+    expect(validateResponse('post', '/v3/serp/google/images/task_post', body, { requireAllProperties: true })).toEqual([]);
   });
 
   it('checks typed additionalProperties maps but not the data echo pattern', () => {
@@ -307,23 +293,19 @@ describe.skipIf(!openapiAvailable())('OpenAPI response validator (vendor openapi
   });
 
   it('validateResponseForUrl finds the path template', () => {
-    expect(findPathTemplate('get', '/v3/serp/google/images/task_get/advanced/abc')).toBe(
-      '/v3/serp/google/images/task_get/advanced/{id}',
-    );
+    expect(findPathTemplate('get', '/v3/serp/google/images/task_get/advanced/abc')).toBe('/v3/serp/google/images/task_get/advanced/{id}');
     expect(findPathTemplate('get', `/v3/serp/google/images/task_get/html/${TASK_ID}/?x=1`)).toBe(
       '/v3/serp/google/images/task_get/html/{id}',
     );
     expect(findPathTemplate('get', '/v3/serp/google/images/tasks_ready/')).toBe('/v3/serp/google/images/tasks_ready');
     expect(findPathTemplate('post', '/v3/serp/google/images/task_get/advanced/abc')).toBeUndefined();
 
-    expect(validateResponseForUrl('get', '/v3/serp/google/images/task_get/advanced/abc', taskGetAdvancedEnvelope())).toEqual(
-      [],
-    );
+    expect(validateResponseForUrl('get', '/v3/serp/google/images/task_get/advanced/abc', taskGetAdvancedEnvelope())).toEqual([]);
     const items = defaultItems();
     (items[2] as Record<string, unknown>).rank_absolute = 'x';
-    expect(validateResponseForUrl('get', '/v3/serp/google/images/task_get/advanced/abc', taskGetAdvancedEnvelope(items))).toEqual(
-      ['tasks[0].result[0].items[2].rank_absolute: expected integer, got string'],
-    );
+    expect(validateResponseForUrl('get', '/v3/serp/google/images/task_get/advanced/abc', taskGetAdvancedEnvelope(items))).toEqual([
+      'tasks[0].result[0].items[2].rank_absolute: expected integer, got string',
+    ]);
     expect(validateResponseForUrl('get', '/v3/serp/nope/x', {})).toEqual([
       expect.stringMatching(/^no GET path template .* matches '\/v3\/serp\/nope\/x'$/),
     ]);
@@ -362,8 +344,6 @@ describe.skipIf(!openapiAvailable())('OpenAPI response validator (vendor openapi
     expect(has('post', '/v3/serp/google/images/task_post')).toBe(true);
     // Not in the vendor document (documented on the website only):
     expect(has('get', '/v3/serp/google/tasks_ready')).toBe(false);
-    expect(paths.find((p) => p.path === '/v3/serp/google/images/tasks_ready')?.operationId).toBe(
-      'GoogleImagesTasksReady',
-    );
+    expect(paths.find((p) => p.path === '/v3/serp/google/images/tasks_ready')?.operationId).toBe('GoogleImagesTasksReady');
   });
 });

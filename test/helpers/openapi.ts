@@ -94,9 +94,7 @@ function loadDoc(): OpenApiDoc {
   const file = openapiFile();
   if (cached && cached.file === file) return cached.doc;
   if (!existsSync(file)) {
-    throw new Error(
-      `OpenAPI file not found at ${file}; guard tests with openapiAvailable() (or set SERPQ_OPENAPI_FILE)`,
-    );
+    throw new Error(`OpenAPI file not found at ${file}; guard tests with openapiAvailable() (or set SERPQ_OPENAPI_FILE)`);
   }
   const doc = parse(readFileSync(file, 'utf8'), { maxAliasCount: -1 }) as OpenApiDoc;
   if (!doc || typeof doc !== 'object' || !doc.paths) {
@@ -178,16 +176,7 @@ export interface ValidateOptions {
   requireAllProperties?: boolean;
 }
 
-const ENVELOPE_KEYS = [
-  'version',
-  'status_code',
-  'status_message',
-  'time',
-  'cost',
-  'tasks_count',
-  'tasks_error',
-  'tasks',
-] as const;
+const ENVELOPE_KEYS = ['version', 'status_code', 'status_message', 'time', 'cost', 'tasks_count', 'tasks_error', 'tasks'] as const;
 
 const REF_PREFIX = '#/components/schemas/';
 const schemaCache = new Map<string, Schema>();
@@ -347,19 +336,10 @@ function validate(schema: Schema, value: unknown, path: string, ctx: Ctx, dispat
  * for request echoes (`data`, id_list `metadata`): not checked, see header comment.
  */
 function isUntypedObjectMap(ap: Schema): boolean {
-  return (
-    ap.type === 'object' && !ap.properties && !ap.$ref && !ap.allOf && !ap.oneOf && !ap.anyOf && !ap.items
-  );
+  return ap.type === 'object' && !ap.properties && !ap.$ref && !ap.allOf && !ap.oneOf && !ap.anyOf && !ap.items;
 }
 
-function validateOneOf(
-  members: Schema[],
-  value: unknown,
-  path: string,
-  ctx: Ctx,
-  dispatch: boolean,
-  errors: string[],
-): void {
+function validateOneOf(members: Schema[], value: unknown, path: string, ctx: Ctx, dispatch: boolean, errors: string[]): void {
   if (members.length === 1) {
     validate(members[0]!, value, path, ctx, dispatch, errors);
     return;
@@ -428,9 +408,7 @@ function responseSchema(method: string, pathTemplate: string): Schema | string {
 
 function envelopeErrors(body: unknown): string[] {
   if (!isPlainObject(body)) return [`(root): expected a response envelope object, got ${typeOf(body)}`];
-  return ENVELOPE_KEYS.filter((k) => !Object.prototype.hasOwnProperty.call(body, k)).map(
-    (k) => `(root): missing envelope key '${k}'`,
-  );
+  return ENVELOPE_KEYS.filter((k) => !Object.prototype.hasOwnProperty.call(body, k)).map((k) => `(root): missing envelope key '${k}'`);
 }
 
 function dedupe(errors: string[]): string[] {
@@ -442,12 +420,7 @@ function dedupe(errors: string[]): string[] {
  * `pathTemplate`, e.g. ('get', '/v3/serp/google/images/task_get/advanced/{id}').
  * An unknown method/path template yields a single error.
  */
-export function validateResponse(
-  method: 'get' | 'post',
-  pathTemplate: string,
-  body: unknown,
-  options: ValidateOptions = {},
-): string[] {
+export function validateResponse(method: 'get' | 'post', pathTemplate: string, body: unknown, options: ValidateOptions = {}): string[] {
   const schema = responseSchema(method, pathTemplate);
   if (typeof schema === 'string') return [schema];
   const errors = envelopeErrors(body);
@@ -464,12 +437,7 @@ export function validateResponse(
  * path such as /v3/serp/google/images/task_get/html/0123... (query string and
  * trailing slash ignored).
  */
-export function validateResponseForUrl(
-  method: 'get' | 'post',
-  urlPath: string,
-  body: unknown,
-  options: ValidateOptions = {},
-): string[] {
+export function validateResponseForUrl(method: 'get' | 'post', urlPath: string, body: unknown, options: ValidateOptions = {}): string[] {
   const template = findPathTemplate(method, urlPath);
   if (!template) return [`no ${method.toUpperCase()} path template in ${openapiFile()} matches '${urlPath}'`];
   return validateResponse(method, template, body, options);

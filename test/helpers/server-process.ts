@@ -124,8 +124,24 @@ export interface WorkerProcess {
 }
 
 /** Starts `serpq worker` (workers and delivery, no HTTP) and resolves once it says it is running. */
-export async function startWorker(opts: { db: string; latency?: string; timeTravel?: boolean; env?: Readonly<Record<string, string>> }): Promise<WorkerProcess> {
-  const args = ['--import', 'tsx', 'src/cli/main.ts', 'worker', '--db', opts.db, '--log-level', 'silent', '--sandbox-latency', opts.latency ?? '0'];
+export async function startWorker(opts: {
+  db: string;
+  latency?: string;
+  timeTravel?: boolean;
+  env?: Readonly<Record<string, string>>;
+}): Promise<WorkerProcess> {
+  const args = [
+    '--import',
+    'tsx',
+    'src/cli/main.ts',
+    'worker',
+    '--db',
+    opts.db,
+    '--log-level',
+    'silent',
+    '--sandbox-latency',
+    opts.latency ?? '0',
+  ];
   if (opts.timeTravel) args.push('--time-travel');
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SERPQ_')) env[k] = v;

@@ -37,7 +37,13 @@ export async function startSink(options: { slowMs?: number } = {}): Promise<Webh
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
       const gz = String(req.headers['content-encoding'] ?? '') === 'gzip';
-      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, raw, body: gz ? gunzipSync(raw).toString('utf8') : raw.toString('utf8') });
+      requests.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        raw,
+        body: gz ? gunzipSync(raw).toString('utf8') : raw.toString('utf8'),
+      });
       waiters.splice(0).forEach((w) => w());
       const kind = (req.url ?? '/').split(/[/?]/)[1];
       switch (kind) {

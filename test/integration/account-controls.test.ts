@@ -13,7 +13,16 @@ import { ADMIN_TOKEN, type TestApp, eachDialect, makeTestApp } from '../helpers/
 import { type TestStore, createTestStore } from '../helpers/dialects.js';
 
 describe('payloadHash', () => {
-  const data = { api: 'serp', function: 'task_post', se: 'google', se_type: 'images', keyword: 'a b', location_code: 2840, language_code: 'en', tag: 'x' };
+  const data = {
+    api: 'serp',
+    function: 'task_post',
+    se: 'google',
+    se_type: 'images',
+    keyword: 'a b',
+    location_code: 2840,
+    language_code: 'en',
+    tag: 'x',
+  };
 
   it('is stable across key order and ignores the echo keys', () => {
     const h = payloadHash('google', 'images', 'task_post', data);
@@ -99,13 +108,34 @@ eachDialect('checkTaskControls', (dialect) => {
   });
 
   async function account(patch: Parameters<Store['updateAccount']>[1]): Promise<AccountRow> {
-    await store.createAccount({ login: 'alice', passwordHash: 'h', balanceMicro: 100_000_000, limits: DEFAULT_LIMITS, createdAt: clock.now() });
+    await store.createAccount({
+      login: 'alice',
+      passwordHash: 'h',
+      balanceMicro: 100_000_000,
+      limits: DEFAULT_LIMITS,
+      createdAt: clock.now(),
+    });
     return (await store.updateAccount('alice', patch))!;
   }
 
   function task(hash: string, costMicro: number, postedAt = clock.now()): NewTask {
     const id = `01152200-0001-0066-0000-${(++seq).toString(16).padStart(12, '0')}`;
-    return { id, se: 'google', seType: 'images', priority: 1, tag: null, data: '{}', postbackUrl: null, postbackData: null, pingbackUrl: null, costMicro, postedAt, runAfter: postedAt, readyJson: '{}', payloadHash: hash };
+    return {
+      id,
+      se: 'google',
+      seType: 'images',
+      priority: 1,
+      tag: null,
+      data: '{}',
+      postbackUrl: null,
+      postbackData: null,
+      pingbackUrl: null,
+      costMicro,
+      postedAt,
+      runAfter: postedAt,
+      readyJson: '{}',
+      payloadHash: hash,
+    };
   }
 
   const codes = (out: Array<{ code: number } | null>) => out.map((s) => s?.code ?? null);
@@ -114,7 +144,12 @@ eachDialect('checkTaskControls', (dialect) => {
     const a = await account({});
     expect(hasTaskControls(a)).toBe(false);
     await store.postTasks(a.id, [task('h', 600), task('h', 600)]);
-    expect(await checkTaskControls(store, clock, a, [{ payloadHash: 'h', costMicro: 10_000_000 }, { payloadHash: 'h', costMicro: 1 }])).toEqual([null, null]);
+    expect(
+      await checkTaskControls(store, clock, a, [
+        { payloadHash: 'h', costMicro: 10_000_000 },
+        { payloadHash: 'h', costMicro: 1 },
+      ]),
+    ).toEqual([null, null]);
   });
 
   it('applies the daily cost cap to the UTC day’s spend plus earlier candidates of the call', async () => {
@@ -132,7 +167,14 @@ eachDialect('checkTaskControls', (dialect) => {
     expect(out[2]).toBe(STATUS.COST_LIMIT);
     // After 00:00 UTC the cap starts again.
     clock.advance(2 * HOUR);
-    expect(codes(await checkTaskControls(store, clock, a, [{ payloadHash: 'c', costMicro: 3000 }, { payloadHash: 'e', costMicro: 1 }]))).toEqual([null, 40203]);
+    expect(
+      codes(
+        await checkTaskControls(store, clock, a, [
+          { payloadHash: 'c', costMicro: 3000 },
+          { payloadHash: 'e', costMicro: 1 },
+        ]),
+      ),
+    ).toEqual([null, 40203]);
   });
 
   it('limits identical tasks per hour (40205) and per day (40206), counting the call’s own', async () => {
@@ -149,7 +191,14 @@ eachDialect('checkTaskControls', (dialect) => {
     // Two hours later the hour window is empty, but the day has 18 + ... identical tasks.
     await store.postTasks(a.id, [task('dup', 600), task('dup', 600)]); // the day: 20
     clock.advance(HOUR + 1);
-    expect(codes(await checkTaskControls(store, clock, a, [{ payloadHash: 'dup', costMicro: 600 }, { payloadHash: 'new', costMicro: 600 }]))).toEqual([40206, null]);
+    expect(
+      codes(
+        await checkTaskControls(store, clock, a, [
+          { payloadHash: 'dup', costMicro: 600 },
+          { payloadHash: 'new', costMicro: 600 },
+        ]),
+      ),
+    ).toEqual([40206, null]);
     // Hour limit off: only the day counts; a rejected candidate uses no cost budget.
     const b = (await store.updateAccount('alice', { duplicateLimitHour: null, dailyCostLimitMicro: 1_000_000 }))!;
     clock.advance(HOUR); // 00:00:00.001 of the next day: every window is fresh
@@ -159,8 +208,19 @@ eachDialect('checkTaskControls', (dialect) => {
 
   it('checks the hour limit before the day limit and both before the cost cap', async () => {
     const a = await account({ duplicateLimitHour: 10, duplicateLimitDay: 10, dailyCostLimitMicro: 0 });
-    await store.postTasks(a.id, Array.from({ length: 10 }, () => task('dup', 0)));
-    expect(codes(await checkTaskControls(store, clock, a, [{ payloadHash: 'dup', costMicro: 600 }, { payloadHash: 'new', costMicro: 600 }, { payloadHash: 'free', costMicro: 0 }]))).toEqual([40205, 40203, null]);
+    await store.postTasks(
+      a.id,
+      Array.from({ length: 10 }, () => task('dup', 0)),
+    );
+    expect(
+      codes(
+        await checkTaskControls(store, clock, a, [
+          { payloadHash: 'dup', costMicro: 600 },
+          { payloadHash: 'new', costMicro: 600 },
+          { payloadHash: 'free', costMicro: 0 },
+        ]),
+      ),
+    ).toEqual([40205, 40203, null]);
   });
 });
 
@@ -184,7 +244,13 @@ describe('account controls in the admin API', () => {
   };
 
   it('creates, shows, changes and clears the controls', async () => {
-    const created = await admin('POST', '/admin/accounts', { login: 'ctl', password: 'pw', balance: 5, daily_cost_limit: 1.25, duplicate_limit_hour: 10 });
+    const created = await admin('POST', '/admin/accounts', {
+      login: 'ctl',
+      password: 'pw',
+      balance: 5,
+      daily_cost_limit: 1.25,
+      duplicate_limit_hour: 10,
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ login: 'ctl', daily_cost_limit: 1.25, duplicate_limit_hour: 10, duplicate_limit_day: null });
     const row = await t.app.store.accountByLogin('ctl');
@@ -193,10 +259,19 @@ describe('account controls in the admin API', () => {
     const patched = await admin('PATCH', '/admin/accounts/ctl', { duplicate_limit_day: 100, daily_cost_limit: null });
     expect(patched.body).toMatchObject({ daily_cost_limit: null, duplicate_limit_hour: 10, duplicate_limit_day: 100 });
     const listed = await admin('GET', '/admin/accounts');
-    expect((listed.body.accounts as Array<Record<string, unknown>>).find((a) => a.login === 'ctl')).toMatchObject({ daily_cost_limit: null, duplicate_limit_day: 100 });
-    expect((await admin('PATCH', '/admin/accounts/ctl', { duplicate_limit_hour: null })).body).toMatchObject({ duplicate_limit_hour: null });
+    expect((listed.body.accounts as Array<Record<string, unknown>>).find((a) => a.login === 'ctl')).toMatchObject({
+      daily_cost_limit: null,
+      duplicate_limit_day: 100,
+    });
+    expect((await admin('PATCH', '/admin/accounts/ctl', { duplicate_limit_hour: null })).body).toMatchObject({
+      duplicate_limit_hour: null,
+    });
     // Other accounts show the defaults: no controls.
-    expect((listed.body.accounts as Array<Record<string, unknown>>).find((a) => a.login === 'demo')).toMatchObject({ daily_cost_limit: null, duplicate_limit_hour: null, duplicate_limit_day: null });
+    expect((listed.body.accounts as Array<Record<string, unknown>>).find((a) => a.login === 'demo')).toMatchObject({
+      daily_cost_limit: null,
+      duplicate_limit_hour: null,
+      duplicate_limit_day: null,
+    });
   });
 
   it('refuses values the vendor does not allow, before creating anything', async () => {
@@ -214,6 +289,9 @@ describe('account controls in the admin API', () => {
       expect(create.status, JSON.stringify(bad)).toBe(400);
     }
     expect(await t.app.store.accountByLogin('never')).toBeNull();
-    expect((await admin('PATCH', '/admin/accounts/demo', { daily_cost_limit: 0, duplicate_limit_day: 10 })).body).toMatchObject({ daily_cost_limit: 0, duplicate_limit_day: 10 });
+    expect((await admin('PATCH', '/admin/accounts/demo', { daily_cost_limit: 0, duplicate_limit_day: 10 })).body).toMatchObject({
+      daily_cost_limit: 0,
+      duplicate_limit_day: 10,
+    });
   });
 });

@@ -109,7 +109,12 @@ eachDialect('appendix services', (dialect) => {
       expect(out.httpStatus).toBe(200);
       expect(out.body).toMatchObject({ status_code: 20000, cost: 0, tasks_count: 1, tasks_error: 0 });
       const task = out.body.tasks![0];
-      expect(task).toMatchObject({ status_code: 20000, path: ['v3', 'serp', 'id_list'], data: { api: 'serp', function: 'id_list' }, result_count: 4 });
+      expect(task).toMatchObject({
+        status_code: 20000,
+        path: ['v3', 'serp', 'id_list'],
+        data: { api: 'serp', function: 'id_list' },
+        result_count: 4,
+      });
       const rows = resultOf(out.body);
       expect(rows.map((r) => r.id)).toEqual([...ids, liveId]);
       expect(rows[0]).toEqual({
@@ -140,11 +145,21 @@ eachDialect('appendix services', (dialect) => {
       const page = await idList({ store, clock: t.clock }, ctx, window({ limit: 2, offset: 1 }));
       expect(resultOf(page.body).map((r) => r.id)).toEqual([ids[1], ids[2]]);
       expect(page.body.tasks![0].data).toMatchObject({ limit: 2, offset: 1 });
-      const narrow = await idList({ store, clock: t.clock }, ctx, [{ datetime_from: formatDateTime(t0 + 5_000), datetime_to: formatDateTime(t0 + 15_000) }]);
+      const narrow = await idList({ store, clock: t.clock }, ctx, [
+        { datetime_from: formatDateTime(t0 + 5_000), datetime_to: formatDateTime(t0 + 15_000) },
+      ]);
       expect(resultOf(narrow.body).map((r) => r.id)).toEqual([ids[2]]);
       const meta = await idList({ store, clock: t.clock }, ctx, window({ include_metadata: true }));
       const rows = resultOf(meta.body);
-      expect(rows[0].metadata).toMatchObject({ api: 'serp', function: 'task_post', se: 'google', se_type: 'images', keyword: 'first', tag: 'a', location_code: 2840 });
+      expect(rows[0].metadata).toMatchObject({
+        api: 'serp',
+        function: 'task_post',
+        se: 'google',
+        se_type: 'images',
+        keyword: 'first',
+        tag: 'a',
+        location_code: 2840,
+      });
       expect(rows[3].metadata).toMatchObject({ keyword: 'live kw', se_type: 'organic' });
       expect(schemaErrors('post', url, meta.body)).toEqual([]);
     });
@@ -165,11 +180,19 @@ eachDialect('appendix services', (dialect) => {
       const to = formatDateTime(now);
       expect(await field([{ datetime_to: to }])).toBe("Invalid Field: 'datetime_from'.");
       expect(await field([{ datetime_from: 'yesterday', datetime_to: to }])).toBe("Invalid Field: 'datetime_from'.");
-      expect(await field([{ datetime_from: formatDateTime(monthsBefore(now, 6) - 1000), datetime_to: to }])).toBe("Invalid Field: 'datetime_from'.");
-      expect(await field([{ datetime_from: formatDateTime(monthsBefore(now, 1) - 1000), datetime_to: to, include_metadata: true }])).toBe("Invalid Field: 'datetime_from'.");
+      expect(await field([{ datetime_from: formatDateTime(monthsBefore(now, 6) - 1000), datetime_to: to }])).toBe(
+        "Invalid Field: 'datetime_from'.",
+      );
+      expect(await field([{ datetime_from: formatDateTime(monthsBefore(now, 1) - 1000), datetime_to: to, include_metadata: true }])).toBe(
+        "Invalid Field: 'datetime_from'.",
+      );
       expect(await field([{ datetime_from: formatDateTime(now - DAY) }])).toBe("Invalid Field: 'datetime_to'.");
-      expect(await field([{ datetime_from: formatDateTime(now - DAY), datetime_to: formatDateTime(now + 60_000) }])).toBe("Invalid Field: 'datetime_to'.");
-      expect(await field([{ datetime_from: formatDateTime(now - DAY), datetime_to: formatDateTime(now - 2 * DAY) }])).toBe("Invalid Field: 'datetime_to'.");
+      expect(await field([{ datetime_from: formatDateTime(now - DAY), datetime_to: formatDateTime(now + 60_000) }])).toBe(
+        "Invalid Field: 'datetime_to'.",
+      );
+      expect(await field([{ datetime_from: formatDateTime(now - DAY), datetime_to: formatDateTime(now - 2 * DAY) }])).toBe(
+        "Invalid Field: 'datetime_to'.",
+      );
       expect(await field(window({ limit: 0 }))).toBe("Invalid Field: 'limit'.");
       expect(await field(window({ limit: 1001 }))).toBe("Invalid Field: 'limit'.");
       expect(await field(window({ offset: -1 }))).toBe("Invalid Field: 'offset'.");
@@ -177,7 +200,9 @@ eachDialect('appendix services', (dialect) => {
       expect(await field(window({ include_metadata: 'yes' }))).toBe("Invalid Field: 'include_metadata'.");
       expect(await field(['x'])).toBe("Invalid Field: 'datetime_from'.");
       // Within the 6 months (1 with metadata) and up to now: fine.
-      const ok = await idList({ store, clock: t.clock }, ctx, [{ datetime_from: formatDateTime(monthsBefore(now, 6) + 1000), datetime_to: to }]);
+      const ok = await idList({ store, clock: t.clock }, ctx, [
+        { datetime_from: formatDateTime(monthsBefore(now, 6) + 1000), datetime_to: to },
+      ]);
       expect(ok.body.tasks![0].status_code).toBe(20000);
 
       for (const [body, code, http] of [
@@ -201,10 +226,21 @@ eachDialect('appendix services', (dialect) => {
 
     it('lists every google location and language with the vendor’s row shape', async () => {
       const loc = await list('/v3/serp/google/locations', { kind: 'locations', se: 'google' });
-      expect(loc?.body.tasks?.[0]).toMatchObject({ status_code: 20000, cost: 0, path: ['v3', 'serp', 'google', 'locations'], data: { api: 'serp', function: 'locations', se: 'google' } });
+      expect(loc?.body.tasks?.[0]).toMatchObject({
+        status_code: 20000,
+        cost: 0,
+        path: ['v3', 'serp', 'google', 'locations'],
+        data: { api: 'serp', function: 'locations', se: 'google' },
+      });
       const rows = resultOf(loc!.body);
       expect(rows.length).toBe(LOCATIONS.length);
-      expect(rows).toContainEqual({ location_code: 2840, location_name: 'United States', location_code_parent: null, country_iso_code: 'US', location_type: 'Country' });
+      expect(rows).toContainEqual({
+        location_code: 2840,
+        location_name: 'United States',
+        location_code_parent: null,
+        country_iso_code: 'US',
+        location_type: 'Country',
+      });
       const lang = await list('/v3/serp/google/languages', { kind: 'languages', se: 'google' });
       expect(resultOf(lang!.body).length).toBe(LANGUAGES.length);
       expect(resultOf(lang!.body)).toContainEqual({ language_name: 'English', language_code: 'en' });
@@ -253,7 +289,9 @@ eachDialect('appendix services', (dialect) => {
       expect(await list('/v3/serp/naver/languages', { kind: 'languages', se: 'naver' })).toBeNull();
       expect(await list('/v3/serp/google/images/locations', { kind: 'locations', se: 'google', seType: 'images' })).toBeNull();
       expect(await list('/v3/serp/google/ai_mode/locations', { kind: 'locations', se: 'google', seType: 'ai_mode' })).toBeNull();
-      expect(await list('/v3/serp/google/ads_search/locations/us', { kind: 'locations', se: 'google', seType: 'ads_search', country: 'us' })).toBeNull();
+      expect(
+        await list('/v3/serp/google/ads_search/locations/us', { kind: 'locations', se: 'google', seType: 'ads_search', country: 'us' }),
+      ).toBeNull();
     });
   });
 
@@ -272,20 +310,40 @@ eachDialect('appendix services', (dialect) => {
       const out = await userData({ store, clock: t.clock, usage }, await ctxFor(store, 'ud-user', url));
       expect(out.httpStatus).toBe(200);
       expect(out.body).toMatchObject({ status_code: 20000, cost: 0, tasks_count: 1, tasks_error: 0 });
-      expect(out.body.tasks![0]).toMatchObject({ status_code: 20000, path: ['v3', 'appendix', 'user_data'], data: { api: 'appendix', function: 'user_data' }, result_count: 1 });
+      expect(out.body.tasks![0]).toMatchObject({
+        status_code: 20000,
+        path: ['v3', 'appendix', 'user_data'],
+        data: { api: 'appendix', function: 'user_data' },
+        result_count: 1,
+      });
       const r = resultOf(out.body)[0] as any;
       expect(r.login).toBe('ud-user');
       expect(r.timezone).toBe('UTC');
 
-      expect(r.rates.limits.minute.serp).toMatchObject({ task_post: 500, tasks_ready: 7, tasks_fixed: 7, task_get: { regular: 500, advanced: 500, html: 500 }, live: { advanced: 500 } });
+      expect(r.rates.limits.minute.serp).toMatchObject({
+        task_post: 500,
+        tasks_ready: 7,
+        tasks_fixed: 7,
+        task_get: { regular: 500, advanced: 500, html: 500 },
+        live: { advanced: 500 },
+      });
       expect(r.rates.limits.day.serp).toMatchObject({ task_post: 500 * 1440, tasks_ready: 7 * 1440 });
 
       const now = t.clock.now();
       const day = new Date(now).toISOString().slice(0, 10);
       const minute = new Date(now).toISOString().slice(0, 16).replace('T', ' ');
-      for (const [w, value] of [[r.rates.statistics.day, day], [r.rates.statistics.minute, minute]] as const) {
+      for (const [w, value] of [
+        [r.rates.statistics.day, day],
+        [r.rates.statistics.minute, minute],
+      ] as const) {
         expect(w.value).toBe(value);
-        expect(w.serp).toMatchObject({ task_post: 1, tasks_ready: 2, task_get: { advanced: 3, regular: 0, html: 0 }, live: { html: 1, advanced: 0 }, id_list: 0 });
+        expect(w.serp).toMatchObject({
+          task_post: 1,
+          tasks_ready: 2,
+          task_get: { advanced: 3, regular: 0, html: 0 },
+          live: { html: 1, advanced: 0 },
+          id_list: 0,
+        });
         expect(w.appendix).toMatchObject({ user_data: 1 });
         expect(w.total_serp).toBe(7);
         expect(w.total).toBe(8);
@@ -322,16 +380,29 @@ eachDialect('appendix services', (dialect) => {
 // ---- HTTP --------------------------------------------------------------------------------------
 
 /** A real app (its HTTP server has the appendix routes) on a fresh store of the dialect. */
-async function withRoutes(dialect: Dialect): Promise<{ app: App; clock: TravelClock; request: (method: 'GET' | 'POST', url: string, body?: unknown, auth?: string) => Promise<{ status: number; body: WireEnvelope }>; cleanup: () => Promise<void> }> {
+async function withRoutes(dialect: Dialect): Promise<{
+  app: App;
+  clock: TravelClock;
+  request: (method: 'GET' | 'POST', url: string, body?: unknown, auth?: string) => Promise<{ status: number; body: WireEnvelope }>;
+  cleanup: () => Promise<void>;
+}> {
   const ts = await createTestStore(dialect, `appendix-http-${process.pid}`);
-  const config = loadConfig({ SERPQ_DB: ts.url, SERPQ_TIME_TRAVEL: '1', SERPQ_ADMIN_TOKEN: ADMIN_TOKEN, SERPQ_SANDBOX_LATENCY: '0', SERPQ_LOG_LEVEL: 'silent' }, {});
+  const config = loadConfig(
+    { SERPQ_DB: ts.url, SERPQ_TIME_TRAVEL: '1', SERPQ_ADMIN_TOKEN: ADMIN_TOKEN, SERPQ_SANDBOX_LATENCY: '0', SERPQ_LOG_LEVEL: 'silent' },
+    {},
+  );
   const app = await createApp(config, { clock: createManualClock(), store: ts.store });
   await app.http.ready();
   return {
     app,
     clock: app.clock as TravelClock,
     async request(method, url, body, auth = basicAuth('demo', 'demo')) {
-      const res = await app.http.inject({ method, url, headers: { authorization: auth, 'content-type': 'application/json' }, payload: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await app.http.inject({
+        method,
+        url,
+        headers: { authorization: auth, 'content-type': 'application/json' },
+        payload: body === undefined ? undefined : JSON.stringify(body),
+      });
       return { status: res.statusCode, body: JSON.parse(res.body) as WireEnvelope };
     },
     async cleanup() {
@@ -385,7 +456,9 @@ eachDialect('appendix routes', (dialect) => {
     const now = h.clock.now();
     const posted = await h.request('POST', '/v3/serp/google/images/task_post', [imagesTask('http one')]);
     const id = posted.body.tasks![0].id;
-    const list = await h.request('POST', '/v3/serp/id_list', [{ datetime_from: formatDateTime(now - 1000), datetime_to: formatDateTime(now) }]);
+    const list = await h.request('POST', '/v3/serp/id_list', [
+      { datetime_from: formatDateTime(now - 1000), datetime_to: formatDateTime(now) },
+    ]);
     expect(list.status).toBe(200);
     expect(resultOf(list.body).map((r) => r.id)).toEqual([id]);
     expect(schemaErrors('post', '/v3/serp/id_list', list.body)).toEqual([]);

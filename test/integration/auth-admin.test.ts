@@ -55,7 +55,12 @@ eachDialect('authentication', (dialect) => {
   it('applies an account change made through the admin API to the next request', async () => {
     const auth = await t.addAccount('changing', { password: 'first-password' });
     expect((await t.request('GET', '/v3/serp/tasks_ready', { auth })).status).toBe(200);
-    const patched = await t.app.http.inject({ method: 'PATCH', url: '/admin/accounts/changing', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: JSON.stringify({ password: 'second-password', limits: { requests_per_minute: 2 } }) });
+    const patched = await t.app.http.inject({
+      method: 'PATCH',
+      url: '/admin/accounts/changing',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      payload: JSON.stringify({ password: 'second-password', limits: { requests_per_minute: 2 } }),
+    });
     expect(patched.statusCode).toBe(200);
     expect((await t.request('GET', '/v3/serp/tasks_ready', { auth })).status).toBe(401);
     const fresh = basicAuth('changing', 'second-password');
@@ -89,12 +94,31 @@ eachDialect('authentication', (dialect) => {
     const held: ClientRequest[] = [];
     const done: Promise<void>[] = [];
     for (let k = 0; k < 2; k++) {
-      const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/v3/serp/google/images/task_post', headers: { authorization: auth, 'content-type': 'application/json', 'content-length': '1000' } });
-      done.push(new Promise((resolve) => { req.on('error', () => resolve()); req.on('response', (r) => { r.resume(); resolve(); }); }));
+      const req = httpRequest({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/v3/serp/google/images/task_post',
+        headers: { authorization: auth, 'content-type': 'application/json', 'content-length': '1000' },
+      });
+      done.push(
+        new Promise((resolve) => {
+          req.on('error', () => resolve());
+          req.on('response', (r) => {
+            r.resume();
+            resolve();
+          });
+        }),
+      );
       req.write('[');
       held.push(req);
     }
-    const statusOf = async () => ((await (await fetch(`http://127.0.0.1:${port}/v3/appendix/errors`, { headers: { authorization: auth } })).json()) as { status_code: number }).status_code;
+    const statusOf = async () =>
+      (
+        (await (await fetch(`http://127.0.0.1:${port}/v3/appendix/errors`, { headers: { authorization: auth } })).json()) as {
+          status_code: number;
+        }
+      ).status_code;
     // The held requests reach the server asynchronously: poll (bounded) until both occupy their slots.
     let seen = 0;
     for (let i = 0; i < 200 && seen !== 40209; i++) seen = await statusOf();
@@ -116,7 +140,12 @@ eachDialect('admin API', (dialect) => {
     await t.close();
   });
   const admin = (method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown, token = ADMIN_TOKEN) =>
-    t.app.http.inject({ method, url, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: body === undefined ? undefined : JSON.stringify(body) });
+    t.app.http.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      payload: body === undefined ? undefined : JSON.stringify(body),
+    });
 
   it('requires the bearer token', async () => {
     expect((await admin('GET', '/admin/clock', undefined, 'wrong-token')).statusCode).toBe(401);
@@ -124,9 +153,18 @@ eachDialect('admin API', (dialect) => {
   });
 
   it('creates, lists and updates accounts with balance and limits', async () => {
-    const created = await admin('POST', '/admin/accounts', { login: 'acme', password: 'pw-acme', balance: 25.5, limits: { tasks_ready_per_minute: 60 } });
+    const created = await admin('POST', '/admin/accounts', {
+      login: 'acme',
+      password: 'pw-acme',
+      balance: 25.5,
+      limits: { tasks_ready_per_minute: 60 },
+    });
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toMatchObject({ login: 'acme', balance: 25.5, limits: { tasks_ready_per_minute: 60, requests_per_minute: 2000, concurrent_requests: 30 } });
+    expect(created.json()).toMatchObject({
+      login: 'acme',
+      balance: 25.5,
+      limits: { tasks_ready_per_minute: 60, requests_per_minute: 2000, concurrent_requests: 30 },
+    });
     expect(created.body).not.toContain('pw-acme');
     expect((await admin('POST', '/admin/accounts', { login: 'acme', password: 'x' })).statusCode).toBe(409);
     expect((await admin('POST', '/admin/accounts', { login: 'bad login', password: 'x' })).statusCode).toBe(400);
@@ -152,7 +190,12 @@ eachDialect('admin API', (dialect) => {
 
     const plain = await createApp(loadConfig({ SERPQ_DB: ':memory:', SERPQ_ADMIN_TOKEN: ADMIN_TOKEN, SERPQ_LOG_LEVEL: 'silent' }));
     try {
-      const res = await plain.http.inject({ method: 'POST', url: '/admin/clock', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, payload: '{"advance_seconds":10}' });
+      const res = await plain.http.inject({
+        method: 'POST',
+        url: '/admin/clock',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        payload: '{"advance_seconds":10}',
+      });
       expect(res.statusCode).toBe(409);
     } finally {
       await plain.close();
@@ -163,7 +206,11 @@ eachDialect('admin API', (dialect) => {
     const exposed = await createApp(loadConfig({ SERPQ_DB: ':memory:', SERPQ_HOST: '0.0.0.0', SERPQ_LOG_LEVEL: 'silent' }));
     try {
       expect(await exposed.store.countAccounts()).toBe(0);
-      const res = await exposed.http.inject({ method: 'GET', url: '/v3/serp/tasks_ready', headers: { authorization: basicAuth('demo', 'demo') } });
+      const res = await exposed.http.inject({
+        method: 'GET',
+        url: '/v3/serp/tasks_ready',
+        headers: { authorization: basicAuth('demo', 'demo') },
+      });
       expect(res.statusCode).toBe(401);
     } finally {
       await exposed.close();

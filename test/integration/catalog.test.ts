@@ -23,7 +23,10 @@ eachDialect('every engine and type', (dialect) => {
   const posted = new Map<string, string>();
   beforeAll(async () => {
     t = await makeTestApp({ dialect });
-    await t.app.store.updateAccount('demo', { limits: { tasksReadyPerMinute: 100_000, requestsPerMinute: 100_000 }, balanceMicro: 1_000_000_000 });
+    await t.app.store.updateAccount('demo', {
+      limits: { tasksReadyPerMinute: 100_000, requestsPerMinute: 100_000 },
+      balanceMicro: 1_000_000_000,
+    });
   }, 120_000);
   afterAll(async () => {
     await t?.close();
@@ -52,14 +55,20 @@ eachDialect('every engine and type', (dialect) => {
       const rows = res.body.tasks![0].result as Array<Record<string, unknown>>;
       expect({ url, rows: rows.map((r) => r.id) }).toEqual({ url, rows: [id] });
       for (const fn of FUNCTIONS) {
-        expect(rows[0][`endpoint_${fn}`]).toBe(def.getFunctions.includes(fn) ? `/v3/serp/${def.se}/${def.seType}/task_get/${fn}/${id}` : null);
+        expect(rows[0][`endpoint_${fn}`]).toBe(
+          def.getFunctions.includes(fn) ? `/v3/serp/${def.se}/${def.seType}/task_get/${fn}/${id}` : null,
+        );
       }
       conforms('get', url, res.body);
     }
     for (const se of new Set(CATALOG.map((d) => d.se))) {
       const res = await t.request('GET', `/v3/serp/${se}/tasks_ready`);
       const ids = (res.body.tasks![0].result as Array<{ id: string }>).map((r) => r.id).sort();
-      expect(ids).toEqual(CATALOG.filter((d) => d.se === se).map((d) => posted.get(`${d.se}/${d.seType}`)!).sort());
+      expect(ids).toEqual(
+        CATALOG.filter((d) => d.se === se)
+          .map((d) => posted.get(`${d.se}/${d.seType}`)!)
+          .sort(),
+      );
     }
   });
 
@@ -87,7 +96,10 @@ eachDialect('every engine and type', (dialect) => {
         conforms('get', url, res.body);
       }
       // The example id answers for every function too.
-      const example = await t.request('GET', `/v3/serp/${def.se}/${def.seType}/task_get/${def.getFunctions[0]}/00000000-0000-0000-0000-000000000000`);
+      const example = await t.request(
+        'GET',
+        `/v3/serp/${def.se}/${def.seType}/task_get/${def.getFunctions[0]}/00000000-0000-0000-0000-000000000000`,
+      );
       expect(example.body.tasks![0].status_code).toBe(20000);
     }
   });

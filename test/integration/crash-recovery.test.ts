@@ -133,7 +133,9 @@ async function drain(srv: ServerProcess, db: string, expected: ReadonlySet<strin
     if (page.length === 0) {
       if (++idle > maxIdlePolls) {
         const missing = [...expected].filter((id) => !collected.has(id));
-        throw new Error(`${missing.length} of ${expected.size} acknowledged tasks were never listed: ${await describeTasks(db, missing.slice(0, 3))}`);
+        throw new Error(
+          `${missing.length} of ${expected.size} acknowledged tasks were never listed: ${await describeTasks(db, missing.slice(0, 3))}`,
+        );
       }
       await sleep(50);
     }
@@ -168,7 +170,10 @@ async function expectCollectedOnce(srv: ServerProcess, expected: ReadonlySet<str
   expect(wrongCollection, 'acknowledged ids not collected exactly once').toEqual([]);
 
   const after = await readyPage(srv);
-  expect(after.filter((id) => outcome.collected.has(id)), 'collected ids listed again').toEqual([]);
+  expect(
+    after.filter((id) => outcome.collected.has(id)),
+    'collected ids listed again',
+  ).toEqual([]);
 
   // Nothing lost: every acknowledged task still answers its result (task_get may be repeated).
   const problems: string[] = [];
@@ -178,7 +183,10 @@ async function expectCollectedOnce(srv: ServerProcess, expected: ReadonlySet<str
   });
   expect(problems).toEqual([]);
   const later = await readyPage(srv);
-  expect(later.filter((id) => outcome.collected.has(id)), 'collected ids listed again after task_get').toEqual([]);
+  expect(
+    later.filter((id) => outcome.collected.has(id)),
+    'collected ids listed again after task_get',
+  ).toEqual([]);
 }
 
 describe('crash recovery: a task acknowledged with 20100 survives kill -9', () => {
@@ -340,7 +348,10 @@ describe('crash recovery: a task acknowledged with 20100 survives kill -9', () =
     // The queued half runs at once; the leased half must wait for its lease.
     const first = await drain(srv, db, queued);
     await expectCollectedOnce(srv, queued, first);
-    expect([...first.collected.keys()].filter((id) => claimedSet.has(id)), 'leased tasks completed before the lease expired').toEqual([]);
+    expect(
+      [...first.collected.keys()].filter((id) => claimedSet.has(id)),
+      'leased tasks completed before the lease expired',
+    ).toEqual([]);
     for (const id of claimed.slice(0, 5)) {
       const { json } = await api(srv, 'GET', `${IMAGES}/task_get/advanced/${id}`);
       expect(json.tasks?.[0]).toMatchObject({ id, status_code: 40602, result: null });

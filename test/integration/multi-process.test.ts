@@ -14,7 +14,11 @@ interface Envelope {
 }
 
 async function call(base: string, method: 'GET' | 'POST', path: string, body?: unknown, auth = AUTH): Promise<Envelope> {
-  const res = await fetch(base + path, { method, headers: { authorization: auth }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(base + path, {
+    method,
+    headers: { authorization: auth },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return (await res.json()) as Envelope;
 }
 
@@ -32,7 +36,12 @@ async function postAll(apis: ServerProcess[], prefix: string): Promise<string[]>
   await Promise.all(
     Array.from({ length: 8 }, async () => {
       for (let c = next++; c < calls; c = next++) {
-        const tasks = Array.from({ length: 100 }, (_, i) => ({ keyword: `${prefix} ${c}-${i}`, location_code: 2840, language_code: 'en', depth: 1 }));
+        const tasks = Array.from({ length: 100 }, (_, i) => ({
+          keyword: `${prefix} ${c}-${i}`,
+          location_code: 2840,
+          language_code: 'en',
+          depth: 1,
+        }));
         const res = await call(apis[c % apis.length].base, 'POST', '/v3/serp/google/images/task_post', tasks);
         for (const t of res.tasks ?? []) {
           expect(t.status_code).toBe(20100);

@@ -9,7 +9,10 @@ function methodPrefix(def: SeTypeDef): string {
   return camel;
 }
 
-type AnyFn = (...args: unknown[]) => Promise<{ status_code?: number; tasks?: Array<{ id?: string; status_code?: number; result?: Array<Record<string, unknown>> | null }> }>;
+type AnyFn = (...args: unknown[]) => Promise<{
+  status_code?: number;
+  tasks?: Array<{ id?: string; status_code?: number; result?: Array<Record<string, unknown>> | null }>;
+}>;
 
 /**
  * The vendor's official TypeScript client drives a task flow for every engine and type it has

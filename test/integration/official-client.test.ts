@@ -113,7 +113,14 @@ describe('official dataforseo-client against serpq', () => {
     }
     // priority 2 costs more than priority 1
     expect(tasks[1]!.cost!).toBeGreaterThan(tasks[0]!.cost!);
-    expect(tasks[0]!.data).toMatchObject({ api: 'serp', function: 'task_post', se: 'google', se_type: 'images', keyword: 'albert einstein', tag: 'first-tag' });
+    expect(tasks[0]!.data).toMatchObject({
+      api: 'serp',
+      function: 'task_post',
+      se: 'google',
+      se_type: 'images',
+      keyword: 'albert einstein',
+      tag: 'first-tag',
+    });
     expect(tasks[1]!.data).toMatchObject({ keyword: 'marie curie', tag: 'second-tag', priority: 2 });
     const [id1, id2] = tasks.map((task: SerpGoogleImagesTaskPostTaskInfo) => task.id!);
     const tags = new Map([

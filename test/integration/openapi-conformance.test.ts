@@ -83,7 +83,12 @@ describe.skipIf(!openapiAvailable())('responses conform to the official OpenAPI 
 
     it('a valid task mixed with invalid ones', async () => {
       const res = await t.request('POST', url, {
-        body: [imagesTask('valid one'), { location_code: 2840, language_code: 'en' }, imagesTask('bad depth', { depth: 'x' }), imagesTask('bad priority', { priority: 7 })],
+        body: [
+          imagesTask('valid one'),
+          { location_code: 2840, language_code: 'en' },
+          imagesTask('bad depth', { depth: 'x' }),
+          imagesTask('bad priority', { priority: 7 }),
+        ],
       });
       expect(res.status).toBe(200);
       const codes = res.body.tasks!.map((task) => task.status_code);

@@ -15,7 +15,10 @@ eachDialect('retention', (dialect) => {
   });
 
   it('deletes webhook attempts after 7 days and tasks after 180 days, in bounded batches', async () => {
-    const ids = await postImages(t, Array.from({ length: 25 }, (_, i) => imagesTask(`r${i}`, { pingback_url: `${sink.base}/s500/p?id=$id` })));
+    const ids = await postImages(
+      t,
+      Array.from({ length: 25 }, (_, i) => imagesTask(`r${i}`, { pingback_url: `${sink.base}/s500/p?id=$id` })),
+    );
     await t.runWorkers();
     await t.runDeliveries();
     const errorsCount = async () => ((await t.request('POST', '/v3/serp/errors', { body: [{}] })).body.tasks![0].result ?? []).length;
@@ -35,10 +38,13 @@ eachDialect('retention', (dialect) => {
 
     t.advance(142 * 86400); // 181 days after posting
     // Batches of 10 per table: one batch takes 10 of the 25 tasks, further runs the rest.
-    const small = await import('../../src/worker/retention.js').then((m) => m.createRetention({ store: t.app.store, clock: t.app.clock, batch: 10 }));
+    const small = await import('../../src/worker/retention.js').then((m) =>
+      m.createRetention({ store: t.app.store, clock: t.app.clock, batch: 10 }),
+    );
     const gone = async () => {
       let n = 0;
-      for (const id of ids) if ((await t.request('GET', `/v3/serp/google/images/task_get/advanced/${id}`)).body.tasks![0].status_code === 40401) n++;
+      for (const id of ids)
+        if ((await t.request('GET', `/v3/serp/google/images/task_get/advanced/${id}`)).body.tasks![0].status_code === 40401) n++;
       return n;
     };
     await small.runOnce(1);

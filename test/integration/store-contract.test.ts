@@ -38,7 +38,13 @@ function newTask(overrides: Partial<NewTask> = {}): NewTask {
     costMicro: 1000,
     postedAt: T0,
     runAfter: T0,
-    readyJson: JSON.stringify({ id, se, se_type: seType, tag: overrides.tag ?? null, endpoint_advanced: `/v3/serp/${se}/${seType}/task_get/advanced/${id}` }),
+    readyJson: JSON.stringify({
+      id,
+      se,
+      se_type: seType,
+      tag: overrides.tag ?? null,
+      endpoint_advanced: `/v3/serp/${se}/${seType}/task_get/advanced/${id}`,
+    }),
     ...overrides,
   };
 }
@@ -81,13 +87,29 @@ for (const dialect of DIALECTS) {
     }
 
     /** Posts tasks and completes them all at `now`. */
-    async function completeAll(accountId: number, tasks: NewTask[], now = T0 + 1000, statusCode = 20000, statusMessage = 'Ok.'): Promise<void> {
+    async function completeAll(
+      accountId: number,
+      tasks: NewTask[],
+      now = T0 + 1000,
+      statusCode = 20000,
+      statusMessage = 'Ok.',
+    ): Promise<void> {
       await store.postTasks(accountId, tasks);
       const claimed = await store.claimTasks('w', now, LEASE, 1000);
-      await store.completeTasks(claimed.map((c) => ({ id: c.id, leaseOwner: 'w', statusCode, statusMessage })), now);
+      await store.completeTasks(
+        claimed.map((c) => ({ id: c.id, leaseOwner: 'w', statusCode, statusMessage })),
+        now,
+      );
     }
 
-    function attempt(job: { id: number; taskId: string; accountId: number; kind: 'postback' | 'pingback'; url: string }, owner: string, at: number, ok: boolean, nextAttemptAt: number | null = null, extraFields: Partial<AttemptRecord> = {}): AttemptRecord {
+    function attempt(
+      job: { id: number; taskId: string; accountId: number; kind: 'postback' | 'pingback'; url: string },
+      owner: string,
+      at: number,
+      ok: boolean,
+      nextAttemptAt: number | null = null,
+      extraFields: Partial<AttemptRecord> = {},
+    ): AttemptRecord {
       return {
         deliveryId: job.id,
         owner,
@@ -126,7 +148,13 @@ for (const dialect of DIALECTS) {
 
     it('creates, reads, updates and lists accounts', async () => {
       await migrated();
-      const a = await store.createAccount({ login: 'alice', passwordHash: 'h1', balanceMicro: 5_000_000, limits: { tasksReadyPerMinute: 20, requestsPerMinute: 2000, concurrentRequests: 30 }, createdAt: T0 });
+      const a = await store.createAccount({
+        login: 'alice',
+        passwordHash: 'h1',
+        balanceMicro: 5_000_000,
+        limits: { tasksReadyPerMinute: 20, requestsPerMinute: 2000, concurrentRequests: 30 },
+        createdAt: T0,
+      });
       expect(a).toEqual({
         id: expect.any(Number),
         login: 'alice',
@@ -141,7 +169,9 @@ for (const dialect of DIALECTS) {
         duplicateLimitDay: null,
         createdAt: T0,
       });
-      await expect(store.createAccount({ login: 'alice', passwordHash: 'x', balanceMicro: 0, limits: DEFAULT_LIMITS, createdAt: T0 })).rejects.toThrow();
+      await expect(
+        store.createAccount({ login: 'alice', passwordHash: 'x', balanceMicro: 0, limits: DEFAULT_LIMITS, createdAt: T0 }),
+      ).rejects.toThrow();
       const b = await store.createAccount({ login: 'bob', passwordHash: 'h2', balanceMicro: 0, limits: DEFAULT_LIMITS, createdAt: T0 + 1 });
 
       expect(await store.accountByLogin('alice')).toEqual(a);
@@ -150,15 +180,42 @@ for (const dialect of DIALECTS) {
       expect(await store.accountById(999_999)).toBeNull();
 
       // Partial limits; webhook settings.
-      const u1 = await store.updateAccount('alice', { limits: { tasksReadyPerMinute: 1000 }, webhookRetries: true, webhookSecret: 'whsec_abc', passwordHash: 'h1b' });
-      expect(u1).toMatchObject({ passwordHash: 'h1b', limits: { tasksReadyPerMinute: 1000, requestsPerMinute: 2000, concurrentRequests: 30 }, webhookRetries: true, webhookSecret: 'whsec_abc' });
-      const u2 = await store.updateAccount('alice', { webhookSecret: null, webhookRetries: false, limits: { requestsPerMinute: 5, concurrentRequests: 2 } });
-      expect(u2).toMatchObject({ limits: { tasksReadyPerMinute: 1000, requestsPerMinute: 5, concurrentRequests: 2 }, webhookRetries: false, webhookSecret: null });
+      const u1 = await store.updateAccount('alice', {
+        limits: { tasksReadyPerMinute: 1000 },
+        webhookRetries: true,
+        webhookSecret: 'whsec_abc',
+        passwordHash: 'h1b',
+      });
+      expect(u1).toMatchObject({
+        passwordHash: 'h1b',
+        limits: { tasksReadyPerMinute: 1000, requestsPerMinute: 2000, concurrentRequests: 30 },
+        webhookRetries: true,
+        webhookSecret: 'whsec_abc',
+      });
+      const u2 = await store.updateAccount('alice', {
+        webhookSecret: null,
+        webhookRetries: false,
+        limits: { requestsPerMinute: 5, concurrentRequests: 2 },
+      });
+      expect(u2).toMatchObject({
+        limits: { tasksReadyPerMinute: 1000, requestsPerMinute: 5, concurrentRequests: 2 },
+        webhookRetries: false,
+        webhookSecret: null,
+      });
 
       // A raised balance counts as a deposit; a lowered one does not.
-      expect(await store.updateAccount('alice', { balanceMicro: 7_000_000 })).toMatchObject({ balanceMicro: 7_000_000, totalDepositsMicro: 7_000_000 });
-      expect(await store.updateAccount('alice', { balanceMicro: 1_000_000 })).toMatchObject({ balanceMicro: 1_000_000, totalDepositsMicro: 7_000_000 });
-      expect(await store.updateAccount('alice', { balanceMicro: 1_500_000 })).toMatchObject({ balanceMicro: 1_500_000, totalDepositsMicro: 7_500_000 });
+      expect(await store.updateAccount('alice', { balanceMicro: 7_000_000 })).toMatchObject({
+        balanceMicro: 7_000_000,
+        totalDepositsMicro: 7_000_000,
+      });
+      expect(await store.updateAccount('alice', { balanceMicro: 1_000_000 })).toMatchObject({
+        balanceMicro: 1_000_000,
+        totalDepositsMicro: 7_000_000,
+      });
+      expect(await store.updateAccount('alice', { balanceMicro: 1_500_000 })).toMatchObject({
+        balanceMicro: 1_500_000,
+        totalDepositsMicro: 7_500_000,
+      });
 
       expect(await store.updateAccount('alice', {})).toEqual(await store.accountByLogin('alice'));
       expect(await store.updateAccount('nobody', { balanceMicro: 1 })).toBeNull();
@@ -213,7 +270,11 @@ for (const dialect of DIALECTS) {
         listed: false,
         method: 'task_post',
       });
-      expect(await store.taskById(tasks[2].id)).toMatchObject({ tag: 'x', pingbackUrl: 'https://example.com/ping?id=$id&tag=$tag', webhookState: 'pending' });
+      expect(await store.taskById(tasks[2].id)).toMatchObject({
+        tag: 'x',
+        pingbackUrl: 'https://example.com/ping?id=$id&tag=$tag',
+        webhookState: 'pending',
+      });
       expect(await store.taskById(tasks[4].id)).toMatchObject({ webhookState: 'none', listed: false });
 
       // Nothing affordable: nothing stored, balance unchanged.
@@ -244,10 +305,20 @@ for (const dialect of DIALECTS) {
       expect(await store.nextDueAt()).toBe(T0);
 
       const first = await store.claimTasks('w1', T0 + 100, LEASE, 3);
-      expect(first.map((t) => t.id).sort()).toEqual(due.slice(0, 3).map((t) => t.id).sort());
+      expect(first.map((t) => t.id).sort()).toEqual(
+        due
+          .slice(0, 3)
+          .map((t) => t.id)
+          .sort(),
+      );
       for (const t of first) expect(t).toMatchObject({ state: 'running', leaseOwner: 'w1', leaseExpiresAt: T0 + 100 + LEASE, attempts: 1 });
       const second = await store.claimTasks('w1', T0 + 100, LEASE, 3);
-      expect(second.map((t) => t.id).sort()).toEqual(due.slice(3).map((t) => t.id).sort());
+      expect(second.map((t) => t.id).sort()).toEqual(
+        due
+          .slice(3)
+          .map((t) => t.id)
+          .sort(),
+      );
       expect(await store.claimTasks('w1', T0 + 100, LEASE, 3)).toEqual([]);
       // The later task is due at its time; a running lease expires at T0 + 100 + LEASE.
       expect(await store.nextDueAt()).toBe(T0 + 10_000);
@@ -269,7 +340,10 @@ for (const dialect of DIALECTS) {
       const ids = claims.flat().map((t) => t.id);
       expect(new Set(ids).size).toBe(ids.length);
       // Everything claimed, then more claimers get the rest.
-      const rest = await Promise.all([store.claimTasks('late-a', T0 + 1000, LEASE, 100), others[0].claimTasks('late-b', T0 + 1000, LEASE, 100)]);
+      const rest = await Promise.all([
+        store.claimTasks('late-a', T0 + 1000, LEASE, 100),
+        others[0].claimTasks('late-b', T0 + 1000, LEASE, 100),
+      ]);
       const all = [...ids, ...rest.flat().map((t) => t.id)];
       expect(all.length).toBe(60);
       expect(new Set(all)).toEqual(new Set(tasks.map((t) => t.id)));
@@ -293,7 +367,14 @@ for (const dialect of DIALECTS) {
       expect(await store.completeTasks([{ id: t.id, leaseOwner: 'b', statusCode: 20000, statusMessage: 'Ok.' }], T0 + 1600)).toBe(1);
       // Completing twice is refused.
       expect(await store.completeTasks([{ id: t.id, leaseOwner: 'b', statusCode: 40102, statusMessage: 'x' }], T0 + 1700)).toBe(0);
-      expect(await store.taskById(t.id)).toMatchObject({ state: 'done', statusCode: 20000, completedAt: T0 + 1600, leaseOwner: null, leaseExpiresAt: null, attempts: 2 });
+      expect(await store.taskById(t.id)).toMatchObject({
+        state: 'done',
+        statusCode: 20000,
+        completedAt: T0 + 1600,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        attempts: 2,
+      });
       expect(await store.nextDueAt()).toBeNull();
     });
 
@@ -305,20 +386,37 @@ for (const dialect of DIALECTS) {
       const plain = newTask({ costMicro: 3000 });
       const post = newTask({ costMicro: 2000, postbackUrl: 'https://hooks.example/pb/$id', postbackData: 'regular' });
       const ping = newTask({ costMicro: 1000, pingbackUrl: 'https://hooks.example/ping/$id' });
-      const both = newTask({ costMicro: 1000, postbackUrl: 'https://hooks.example/pb2', postbackData: 'advanced', pingbackUrl: 'https://hooks.example/ping2' });
+      const both = newTask({
+        costMicro: 1000,
+        postbackUrl: 'https://hooks.example/pb2',
+        postbackData: 'advanced',
+        pingbackUrl: 'https://hooks.example/ping2',
+      });
       await store.postTasks(acc, [plain, post, ping, both]);
       expect((await store.accountById(acc))?.balanceMicro).toBe(3000);
       const claimed = await store.claimTasks('w', T0, LEASE, 10);
       expect(claimed).toHaveLength(4);
 
       // A wrong owner completes nothing.
-      expect(await store.completeTasks([{ id: plain.id, leaseOwner: 'intruder', statusCode: 20000, statusMessage: 'Ok.' }], T0 + 10)).toBe(0);
+      expect(await store.completeTasks([{ id: plain.id, leaseOwner: 'intruder', statusCode: 20000, statusMessage: 'Ok.' }], T0 + 10)).toBe(
+        0,
+      );
       expect(await store.taskById(plain.id)).toMatchObject({ state: 'running' });
 
       const body = Buffer.from([0x1f, 0x8b, 0, 1, 2, 3, 255]);
       const n = await store.completeTasks(
         [
-          { id: plain.id, leaseOwner: 'w', statusCode: 20000, statusMessage: 'Ok.', costMicro: 1200, results: [{ fn: 'advanced', body }, { fn: 'html', body: Buffer.from('<html>') }] },
+          {
+            id: plain.id,
+            leaseOwner: 'w',
+            statusCode: 20000,
+            statusMessage: 'Ok.',
+            costMicro: 1200,
+            results: [
+              { fn: 'advanced', body },
+              { fn: 'html', body: Buffer.from('<html>') },
+            ],
+          },
           { id: post.id, leaseOwner: 'w', statusCode: 20000, statusMessage: 'Ok.', costMicro: 5000 }, // a raise is not charged
           { id: ping.id, leaseOwner: 'w', statusCode: 40102, statusMessage: 'No Search Results.' },
           { id: both.id, leaseOwner: 'w', statusCode: 20000, statusMessage: 'Ok.', costMicro: 1000 },
@@ -329,9 +427,25 @@ for (const dialect of DIALECTS) {
       expect(n).toBe(4);
       expect((await store.accountById(acc))?.balanceMicro).toBe(3000 + 1800);
 
-      expect(await store.taskById(plain.id)).toMatchObject({ state: 'done', statusCode: 20000, statusMessage: 'Ok.', costMicro: 1200, completedAt: T0 + 20, listed: true, webhookState: 'none', leaseOwner: null });
+      expect(await store.taskById(plain.id)).toMatchObject({
+        state: 'done',
+        statusCode: 20000,
+        statusMessage: 'Ok.',
+        costMicro: 1200,
+        completedAt: T0 + 20,
+        listed: true,
+        webhookState: 'none',
+        leaseOwner: null,
+      });
       expect(await store.taskById(post.id)).toMatchObject({ state: 'done', costMicro: 5000, listed: false, webhookState: 'pending' });
-      expect(await store.taskById(ping.id)).toMatchObject({ state: 'done', statusCode: 40102, statusMessage: 'No Search Results.', costMicro: 1000, listed: true, webhookState: 'pending' });
+      expect(await store.taskById(ping.id)).toMatchObject({
+        state: 'done',
+        statusCode: 40102,
+        statusMessage: 'No Search Results.',
+        costMicro: 1000,
+        listed: true,
+        webhookState: 'pending',
+      });
       expect(await store.taskById(both.id)).toMatchObject({ listed: false, webhookState: 'pending' });
 
       expect(await store.resultOf(plain.id, 'advanced')).toEqual(body);
@@ -340,8 +454,13 @@ for (const dialect of DIALECTS) {
       expect(await store.resultOf(post.id, 'advanced')).toBeNull();
 
       expect((await store.deliveriesOf(plain.id)).deliveries).toEqual([]);
-      expect(await store.deliveriesOf(post.id)).toEqual({ deliveries: [{ kind: 'postback', state: 'pending', attempts: 0, nextAttemptAt: T0 + 20 }], attempts: [] });
-      expect((await store.deliveriesOf(ping.id)).deliveries).toEqual([{ kind: 'pingback', state: 'pending', attempts: 0, nextAttemptAt: T0 + 20 }]);
+      expect(await store.deliveriesOf(post.id)).toEqual({
+        deliveries: [{ kind: 'postback', state: 'pending', attempts: 0, nextAttemptAt: T0 + 20 }],
+        attempts: [],
+      });
+      expect((await store.deliveriesOf(ping.id)).deliveries).toEqual([
+        { kind: 'pingback', state: 'pending', attempts: 0, nextAttemptAt: T0 + 20 },
+      ]);
       expect((await store.deliveriesOf(both.id)).deliveries.map((d) => d.kind)).toEqual(['pingback', 'postback']);
       expect(await store.nextDeliveryAt()).toBe(T0 + 20);
     });
@@ -364,7 +483,9 @@ for (const dialect of DIALECTS) {
       expect(await store.claimTasks('w', T0 + 10_000, LEASE, 1000)).toHaveLength(order.length);
       for (const [i, t] of order.entries()) {
         const now = T0 + 10_000 + i * 1000;
-        expect(await store.completeTasks([{ id: t.id, leaseOwner: 'w', statusCode: t === failed ? 40102 : 20000, statusMessage: 'x' }], now)).toBe(1);
+        expect(
+          await store.completeTasks([{ id: t.id, leaseOwner: 'w', statusCode: t === failed ? 40102 : 20000, statusMessage: 'x' }], now),
+        ).toBe(1);
       }
       const bobs = newTask({ se: 'google', seType: 'images', runAfter: T0 + 6 });
       await completeAll(other, [bobs], T0 + 30_000);
@@ -408,7 +529,11 @@ for (const dialect of DIALECTS) {
     it('claims, releases and re-claims deliveries under leases', async () => {
       await migrated();
       const acc = await account();
-      const t = newTask({ postbackUrl: 'https://hooks.example/pb/$id', postbackData: 'advanced', pingbackUrl: 'https://hooks.example/ping/$id' });
+      const t = newTask({
+        postbackUrl: 'https://hooks.example/pb/$id',
+        postbackData: 'advanced',
+        pingbackUrl: 'https://hooks.example/ping/$id',
+      });
       await completeAll(acc, [t], T0 + 100);
       expect(await store.claimDeliveries('d1', T0 + 99, 10_000, 10)).toEqual([]); // not due yet
       const jobs = await store.claimDeliveries('d1', T0 + 100, 10_000, 10);
@@ -420,9 +545,17 @@ for (const dialect of DIALECTS) {
       expect(await store.nextDeliveryAt()).toBe(T0 + 100 + 10_000);
 
       // Release by a stranger does nothing; by the owner, the deliveries are due again at dueAt.
-      await store.releaseDeliveries(jobs.map((j) => j.id), 'd2', T0 + 300);
+      await store.releaseDeliveries(
+        jobs.map((j) => j.id),
+        'd2',
+        T0 + 300,
+      );
       expect(await store.claimDeliveries('d2', T0 + 5000, 10_000, 10)).toEqual([]);
-      await store.releaseDeliveries(jobs.map((j) => j.id), 'd1', T0 + 300);
+      await store.releaseDeliveries(
+        jobs.map((j) => j.id),
+        'd1',
+        T0 + 300,
+      );
       expect(await store.nextDeliveryAt()).toBe(T0 + 300);
       expect(await store.claimDeliveries('d2', T0 + 299, 10_000, 10)).toEqual([]);
       const one = await store.claimDeliveries('d2', T0 + 300, 10_000, 1);
@@ -450,7 +583,11 @@ for (const dialect of DIALECTS) {
       const jw = jobs.find((j) => j.taskId === working.id)!;
 
       expect(await store.recordAttempt(attempt(jf, 'someone-else', T0 + 150, false))).toBe(false);
-      expect(await store.recordAttempt(attempt(jf, 'd', T0 + 150, false, null, { httpCode: null, response: null, error: 'connect ECONNREFUSED', durationMs: 3 }))).toBe(true);
+      expect(
+        await store.recordAttempt(
+          attempt(jf, 'd', T0 + 150, false, null, { httpCode: null, response: null, error: 'connect ECONNREFUSED', durationMs: 3 }),
+        ),
+      ).toBe(true);
       expect(await store.recordAttempt(attempt(jw, 'd', T0 + 160, true))).toBe(true);
       // The lease is gone: recording again is refused.
       expect(await store.recordAttempt(attempt(jw, 'd', T0 + 170, true))).toBe(false);
@@ -461,11 +598,35 @@ for (const dialect of DIALECTS) {
 
       expect(await store.deliveriesOf(failing.id)).toEqual({
         deliveries: [{ kind: 'postback', state: 'failed', attempts: 1, nextAttemptAt: T0 + 100 }],
-        attempts: [{ kind: 'postback', url: 'https://hooks.example/fail', method: 'POST', attemptedAt: T0 + 150, ok: false, httpCode: null, durationMs: 3, response: null, error: 'connect ECONNREFUSED' }],
+        attempts: [
+          {
+            kind: 'postback',
+            url: 'https://hooks.example/fail',
+            method: 'POST',
+            attemptedAt: T0 + 150,
+            ok: false,
+            httpCode: null,
+            durationMs: 3,
+            response: null,
+            error: 'connect ECONNREFUSED',
+          },
+        ],
       });
       expect(await store.deliveriesOf(working.id)).toEqual({
         deliveries: [{ kind: 'postback', state: 'delivered', attempts: 1, nextAttemptAt: T0 + 100 }],
-        attempts: [{ kind: 'postback', url: 'https://hooks.example/ok', method: 'POST', attemptedAt: T0 + 160, ok: true, httpCode: 200, durationMs: 12.5, response: 'fine', error: null }],
+        attempts: [
+          {
+            kind: 'postback',
+            url: 'https://hooks.example/ok',
+            method: 'POST',
+            attemptedAt: T0 + 160,
+            ok: true,
+            httpCode: 200,
+            durationMs: 12.5,
+            response: 'fine',
+            error: null,
+          },
+        ],
       });
       expect(await store.nextDeliveryAt()).toBeNull();
       expect(await store.claimDeliveries('d', T0 + 10_000_000, 10_000, 10)).toEqual([]);
@@ -478,7 +639,9 @@ for (const dialect of DIALECTS) {
       await completeAll(acc, [t], T0 + 100);
       const [job] = await store.claimDeliveries('d', T0 + 100, 10_000, 10);
       expect(await store.recordAttempt(attempt(job, 'd', T0 + 200, false, T0 + 5200))).toBe(true);
-      expect((await store.deliveriesOf(t.id)).deliveries).toEqual([{ kind: 'postback', state: 'pending', attempts: 1, nextAttemptAt: T0 + 5200 }]);
+      expect((await store.deliveriesOf(t.id)).deliveries).toEqual([
+        { kind: 'postback', state: 'pending', attempts: 1, nextAttemptAt: T0 + 5200 },
+      ]);
       // A failed postback lists the task right away.
       expect(await store.taskById(t.id)).toMatchObject({ listed: true, webhookState: 'failed' });
       expect(await store.nextDeliveryAt()).toBe(T0 + 5200);
@@ -486,7 +649,9 @@ for (const dialect of DIALECTS) {
       const [again] = await store.claimDeliveries('d', T0 + 5200, 10_000, 10);
       expect(again).toMatchObject({ id: job.id, attempts: 1 });
       expect(await store.recordAttempt(attempt(again, 'd', T0 + 5300, true))).toBe(true);
-      expect((await store.deliveriesOf(t.id)).deliveries).toEqual([{ kind: 'postback', state: 'delivered', attempts: 2, nextAttemptAt: T0 + 5200 }]);
+      expect((await store.deliveriesOf(t.id)).deliveries).toEqual([
+        { kind: 'postback', state: 'delivered', attempts: 2, nextAttemptAt: T0 + 5200 },
+      ]);
       // Once failed, the task stays listed.
       expect(await store.taskById(t.id)).toMatchObject({ listed: true, webhookState: 'failed' });
     });
@@ -514,7 +679,11 @@ for (const dialect of DIALECTS) {
       await migrated();
       const acc = await account('alice');
       const bob = await account('bob');
-      const hooked = newTask({ postbackUrl: 'https://hooks.example/pb', postbackData: 'advanced', pingbackUrl: 'https://hooks.example/ping' });
+      const hooked = newTask({
+        postbackUrl: 'https://hooks.example/pb',
+        postbackData: 'advanced',
+        pingbackUrl: 'https://hooks.example/ping',
+      });
       const plain = newTask();
       const bobs = newTask({ pingbackUrl: 'https://hooks.example/bob' });
       await completeAll(acc, [hooked, plain], T0 + 100);
@@ -522,7 +691,8 @@ for (const dialect of DIALECTS) {
       const queued = newTask({ pingbackUrl: 'https://hooks.example/q', runAfter: T0 + 1_000_000 });
       await store.postTasks(acc, [queued]);
 
-      for (const j of await store.claimDeliveries('d', T0 + 100, 10_000, 10)) await store.recordAttempt(attempt(j, 'd', T0 + 200, j.kind === 'pingback'));
+      for (const j of await store.claimDeliveries('d', T0 + 100, 10_000, 10))
+        await store.recordAttempt(attempt(j, 'd', T0 + 200, j.kind === 'pingback'));
       expect((await store.deliveriesOf(hooked.id)).deliveries.map((d) => d.state)).toEqual(['delivered', 'failed']);
 
       const out = await store.resendWebhooks(acc, [hooked.id, plain.id, bobs.id, queued.id, 'no-such-task'], T0 + 9000);
@@ -531,7 +701,9 @@ for (const dialect of DIALECTS) {
         { kind: 'pingback', state: 'pending', attempts: 1, nextAttemptAt: T0 + 9000 },
         { kind: 'postback', state: 'pending', attempts: 1, nextAttemptAt: T0 + 9000 },
       ]);
-      expect((await store.deliveriesOf(bobs.id)).deliveries).toEqual([{ kind: 'pingback', state: 'delivered', attempts: 1, nextAttemptAt: T0 + 100 }]);
+      expect((await store.deliveriesOf(bobs.id)).deliveries).toEqual([
+        { kind: 'pingback', state: 'delivered', attempts: 1, nextAttemptAt: T0 + 100 },
+      ]);
       expect(await store.deliveriesOf(plain.id)).toEqual({ deliveries: [], attempts: [] });
       const again = await store.claimDeliveries('d', T0 + 9000, 10_000, 10);
       expect(again.map((j) => j.taskId)).toEqual([hooked.id, hooked.id]);
@@ -543,30 +715,91 @@ for (const dialect of DIALECTS) {
       const acc = await account('alice');
       const bob = await account('bob');
       const failedTask = newTask({ se: 'google', seType: 'organic' });
-      const hooked = newTask({ postbackUrl: 'https://hooks.example/pb/$id', postbackData: 'advanced', pingbackUrl: 'https://hooks.example/ping/$id' });
+      const hooked = newTask({
+        postbackUrl: 'https://hooks.example/pb/$id',
+        postbackData: 'advanced',
+        pingbackUrl: 'https://hooks.example/ping/$id',
+      });
       const fine = newTask();
       await store.postTasks(acc, [failedTask, hooked, fine]);
       const claimed = await store.claimTasks('w', T0 + 1000, LEASE, 10);
       expect(claimed).toHaveLength(3);
-      await store.completeTasks([{ id: failedTask.id, leaseOwner: 'w', statusCode: 40102, statusMessage: 'No Search Results.' }], T0 + 1000);
-      await store.completeTasks([{ id: hooked.id, leaseOwner: 'w', statusCode: 20000, statusMessage: 'Ok.' }, { id: fine.id, leaseOwner: 'w', statusCode: 20000, statusMessage: 'Ok.' }], T0 + 2000);
+      await store.completeTasks(
+        [{ id: failedTask.id, leaseOwner: 'w', statusCode: 40102, statusMessage: 'No Search Results.' }],
+        T0 + 1000,
+      );
+      await store.completeTasks(
+        [
+          { id: hooked.id, leaseOwner: 'w', statusCode: 20000, statusMessage: 'Ok.' },
+          { id: fine.id, leaseOwner: 'w', statusCode: 20000, statusMessage: 'Ok.' },
+        ],
+        T0 + 2000,
+      );
       const bobFailed = newTask();
       await completeAll(bob, [bobFailed], T0 + 2500, 50000, 'Internal Error.');
 
       const jobs = await store.claimDeliveries('d', T0 + 2000, 10_000, 10);
       const pb = jobs.find((j) => j.kind === 'postback')!;
       const pg = jobs.find((j) => j.kind === 'pingback')!;
-      await store.recordAttempt(attempt(pb, 'd', T0 + 3000, false, T0 + 8000, { url: `https://hooks.example/pb/${hooked.id}`, httpCode: 503, response: 'unavailable', durationMs: 40 }));
-      await store.recordAttempt(attempt(pg, 'd', T0 + 4000, false, null, { url: `https://hooks.example/ping/${hooked.id}`, httpCode: null, response: null, error: 'timeout', durationMs: 10_000 }));
+      await store.recordAttempt(
+        attempt(pb, 'd', T0 + 3000, false, T0 + 8000, {
+          url: `https://hooks.example/pb/${hooked.id}`,
+          httpCode: 503,
+          response: 'unavailable',
+          durationMs: 40,
+        }),
+      );
+      await store.recordAttempt(
+        attempt(pg, 'd', T0 + 4000, false, null, {
+          url: `https://hooks.example/ping/${hooked.id}`,
+          httpCode: null,
+          response: null,
+          error: 'timeout',
+          durationMs: 10_000,
+        }),
+      );
       const [pb2] = await store.claimDeliveries('d', T0 + 8000, 10_000, 10);
       await store.recordAttempt(attempt(pb2, 'd', T0 + 8000, true, null, { url: `https://hooks.example/pb/${hooked.id}` }));
 
       const q = { from: T0, to: T0 + 100_000, fn: null, limit: 100, offset: 0 };
       const all = await store.listErrors(acc, q);
       expect(all).toEqual([
-        { id: hooked.id, at: T0 + 4000, function: 'pingback_url', errorCode: null, errorMessage: `https://hooks.example/ping/${hooked.id}`, httpUrl: `https://hooks.example/ping/${hooked.id}`, httpMethod: 'GET', httpCode: null, httpTimeMs: 10_000, httpResponse: 'timeout' },
-        { id: hooked.id, at: T0 + 3000, function: 'postback_url', errorCode: null, errorMessage: `https://hooks.example/pb/${hooked.id}`, httpUrl: `https://hooks.example/pb/${hooked.id}`, httpMethod: 'POST', httpCode: 503, httpTimeMs: 40, httpResponse: 'unavailable' },
-        { id: failedTask.id, at: T0 + 1000, function: 'serp/google/organic/task_post', errorCode: 40102, errorMessage: 'No Search Results.', httpUrl: null, httpMethod: null, httpCode: null, httpTimeMs: null, httpResponse: null },
+        {
+          id: hooked.id,
+          at: T0 + 4000,
+          function: 'pingback_url',
+          errorCode: null,
+          errorMessage: `https://hooks.example/ping/${hooked.id}`,
+          httpUrl: `https://hooks.example/ping/${hooked.id}`,
+          httpMethod: 'GET',
+          httpCode: null,
+          httpTimeMs: 10_000,
+          httpResponse: 'timeout',
+        },
+        {
+          id: hooked.id,
+          at: T0 + 3000,
+          function: 'postback_url',
+          errorCode: null,
+          errorMessage: `https://hooks.example/pb/${hooked.id}`,
+          httpUrl: `https://hooks.example/pb/${hooked.id}`,
+          httpMethod: 'POST',
+          httpCode: 503,
+          httpTimeMs: 40,
+          httpResponse: 'unavailable',
+        },
+        {
+          id: failedTask.id,
+          at: T0 + 1000,
+          function: 'serp/google/organic/task_post',
+          errorCode: 40102,
+          errorMessage: 'No Search Results.',
+          httpUrl: null,
+          httpMethod: null,
+          httpCode: null,
+          httpTimeMs: null,
+          httpResponse: null,
+        },
       ]);
       expect(await store.listErrors(acc, { ...q, fn: 'postback_url' })).toEqual([all[1]]);
       expect(await store.listErrors(acc, { ...q, fn: 'serp/google/organic/task_post' })).toEqual([all[2]]);
@@ -596,10 +829,22 @@ for (const dialect of DIALECTS) {
       await account();
       const u = await store.updateAccount('alice', { dailyCostLimitMicro: 2_500_000, duplicateLimitHour: 10, duplicateLimitDay: 50 });
       expect(u).toMatchObject({ dailyCostLimitMicro: 2_500_000, duplicateLimitHour: 10, duplicateLimitDay: 50 });
-      expect(await store.accountByLogin('alice')).toMatchObject({ dailyCostLimitMicro: 2_500_000, duplicateLimitHour: 10, duplicateLimitDay: 50 });
+      expect(await store.accountByLogin('alice')).toMatchObject({
+        dailyCostLimitMicro: 2_500_000,
+        duplicateLimitHour: 10,
+        duplicateLimitDay: 50,
+      });
       // Untouched fields stay; null turns a control off.
-      expect(await store.updateAccount('alice', { duplicateLimitHour: null })).toMatchObject({ dailyCostLimitMicro: 2_500_000, duplicateLimitHour: null, duplicateLimitDay: 50 });
-      expect(await store.updateAccount('alice', { dailyCostLimitMicro: null, duplicateLimitDay: null })).toMatchObject({ dailyCostLimitMicro: null, duplicateLimitHour: null, duplicateLimitDay: null });
+      expect(await store.updateAccount('alice', { duplicateLimitHour: null })).toMatchObject({
+        dailyCostLimitMicro: 2_500_000,
+        duplicateLimitHour: null,
+        duplicateLimitDay: 50,
+      });
+      expect(await store.updateAccount('alice', { dailyCostLimitMicro: null, duplicateLimitDay: null })).toMatchObject({
+        dailyCostLimitMicro: null,
+        duplicateLimitHour: null,
+        duplicateLimitDay: null,
+      });
     });
 
     it('stores a live task completed, unlisted and collected, with the debit, results and its method', async () => {
@@ -607,7 +852,15 @@ for (const dialect of DIALECTS) {
       const acc = await account('alice', 3000);
       const body = Buffer.from('live-result');
       const live = newTask({ costMicro: 2000, postedAt: T0, runAfter: T0 });
-      expect(await store.insertLiveTask(acc, live, { statusCode: 20000, statusMessage: 'Ok.', completedAt: T0 + 5, method: 'live/advanced', results: [{ fn: 'advanced', body }] })).toBe(true);
+      expect(
+        await store.insertLiveTask(acc, live, {
+          statusCode: 20000,
+          statusMessage: 'Ok.',
+          completedAt: T0 + 5,
+          method: 'live/advanced',
+          results: [{ fn: 'advanced', body }],
+        }),
+      ).toBe(true);
       expect((await store.accountById(acc))?.balanceMicro).toBe(1000);
       expect(await store.taskById(live.id)).toMatchObject({
         state: 'done',
@@ -629,13 +882,22 @@ for (const dialect of DIALECTS) {
 
       // Not covered by the balance: nothing stored, nothing debited.
       const poor = newTask({ costMicro: 2000 });
-      expect(await store.insertLiveTask(acc, poor, { statusCode: 20000, statusMessage: 'Ok.', completedAt: T0 + 6, method: 'live/advanced' })).toBe(false);
+      expect(
+        await store.insertLiveTask(acc, poor, { statusCode: 20000, statusMessage: 'Ok.', completedAt: T0 + 6, method: 'live/advanced' }),
+      ).toBe(false);
       expect(await store.taskById(poor.id)).toBeNull();
       expect((await store.accountById(acc))?.balanceMicro).toBe(1000);
 
       // A failed live task shows in serp/errors under its own function.
       const failed = newTask({ costMicro: 0 });
-      expect(await store.insertLiveTask(acc, failed, { statusCode: 40102, statusMessage: 'No Search Results.', completedAt: T0 + 7, method: 'live/html' })).toBe(true);
+      expect(
+        await store.insertLiveTask(acc, failed, {
+          statusCode: 40102,
+          statusMessage: 'No Search Results.',
+          completedAt: T0 + 7,
+          method: 'live/html',
+        }),
+      ).toBe(true);
       const errors = await store.listErrors(acc, { from: T0, to: T0 + 10, fn: null, limit: 10, offset: 0 });
       expect(errors.map((e) => [e.id, e.function, e.errorCode])).toEqual([[failed.id, 'serp/google/images/live/html', 40102]]);
     });
@@ -660,7 +922,17 @@ for (const dialect of DIALECTS) {
         store.listTaskIds(acc, { from: T0, to: T0 + 10_000, limit: 1000, offset: 0, sort: 'asc', ...q });
       const asc = await page();
       expect(asc.map((r) => r.id)).toEqual([a.id, b.id, live.id, c.id]);
-      expect(asc[0]).toEqual({ id: a.id, se: 'google', seType: 'images', fn: 'task_post', postedAt: T0, completedAt: T0 + 3000, statusCode: 40102, costMicro: 600, data: a.data });
+      expect(asc[0]).toEqual({
+        id: a.id,
+        se: 'google',
+        seType: 'images',
+        fn: 'task_post',
+        postedAt: T0,
+        completedAt: T0 + 3000,
+        statusCode: 40102,
+        costMicro: 600,
+        data: a.data,
+      });
       expect(asc[1]).toMatchObject({ id: b.id, fn: 'task_post', completedAt: null, statusCode: null, costMicro: 1200 });
       expect(asc[2]).toMatchObject({ id: live.id, fn: 'live/advanced', completedAt: T0 + 1600, statusCode: 20000, costMicro: 2000 });
       expect(asc[3]).toMatchObject({ id: c.id, se: 'bing', seType: 'organic' });
@@ -681,7 +953,12 @@ for (const dialect of DIALECTS) {
         newTask({ postedAt: T0 + 10, costMicro: 600, payloadHash: 'h2' }),
         newTask({ postedAt: T0 + 20, costMicro: 600 }),
       ]);
-      await store.insertLiveTask(acc, newTask({ postedAt: T0 + 30, costMicro: 2000, payloadHash: 'h1' }), { statusCode: 20000, statusMessage: 'Ok.', completedAt: T0 + 31, method: 'live/advanced' });
+      await store.insertLiveTask(acc, newTask({ postedAt: T0 + 30, costMicro: 2000, payloadHash: 'h1' }), {
+        statusCode: 20000,
+        statusMessage: 'Ok.',
+        completedAt: T0 + 31,
+        method: 'live/advanced',
+      });
       await store.postTasks(other, [newTask({ postedAt: T0, costMicro: 600, payloadHash: 'h1' })]);
 
       expect(await store.spentSince(acc, T0)).toBe(1200 + 600 + 600 + 2000);
@@ -718,8 +995,14 @@ for (const dialect of DIALECTS) {
           list.push(e);
           waiters.splice(0).forEach((w) => w());
         };
-        const stop = await pgStore.listen(() => push(events, 'tasks'), () => push(events, 'deliveries'));
-        const stopNeighbour = await (neighbour.store as PostgresStore).listen(() => push(neighbourEvents, 'tasks'), () => push(neighbourEvents, 'deliveries'));
+        const stop = await pgStore.listen(
+          () => push(events, 'tasks'),
+          () => push(events, 'deliveries'),
+        );
+        const stopNeighbour = await (neighbour.store as PostgresStore).listen(
+          () => push(neighbourEvents, 'tasks'),
+          () => push(neighbourEvents, 'deliveries'),
+        );
         const waitFor = async (e: string) => {
           const deadline = Date.now() + 5000;
           while (!events.includes(e)) {
@@ -756,9 +1039,19 @@ for (const dialect of DIALECTS) {
 
 describe('PostgreSQL store URLs', () => {
   it('takes ?schema= (and merges libpq options) off the URL given to pg', () => {
-    expect(parsePostgresUrl('postgres://u:p%40ss@db:5432/serpq')).toEqual({ connectionString: 'postgres://u:p%40ss@db:5432/serpq', schema: null, options: null });
-    expect(parsePostgresUrl('postgres://db/serpq?schema=tenant_1')).toEqual({ connectionString: 'postgres://db/serpq', schema: 'tenant_1', options: null });
-    expect(parsePostgresUrl('postgresql://db/serpq?sslmode=require&schema=s&application_name=x&options=-c%20statement_timeout%3D5000')).toEqual({
+    expect(parsePostgresUrl('postgres://u:p%40ss@db:5432/serpq')).toEqual({
+      connectionString: 'postgres://u:p%40ss@db:5432/serpq',
+      schema: null,
+      options: null,
+    });
+    expect(parsePostgresUrl('postgres://db/serpq?schema=tenant_1')).toEqual({
+      connectionString: 'postgres://db/serpq',
+      schema: 'tenant_1',
+      options: null,
+    });
+    expect(
+      parsePostgresUrl('postgresql://db/serpq?sslmode=require&schema=s&application_name=x&options=-c%20statement_timeout%3D5000'),
+    ).toEqual({
       connectionString: 'postgresql://db/serpq?sslmode=require&application_name=x',
       schema: 's',
       options: '-c statement_timeout=5000',

@@ -66,7 +66,13 @@ eachDialect('task_get', (dialect) => {
     const task = adv.body.tasks![0];
     expect(task).toMatchObject({ id, status_code: 20000, status_message: 'Ok.', cost: 0, result_count: 1 });
     const r = task.result![0] as ImagesResult;
-    expect(r).toMatchObject({ keyword: 'golden retriever', type: 'images', se_domain: 'google.co.uk', location_code: 2826, language_code: 'en' });
+    expect(r).toMatchObject({
+      keyword: 'golden retriever',
+      type: 'images',
+      se_domain: 'google.co.uk',
+      location_code: 2826,
+      language_code: 'en',
+    });
     expect(r.check_url).toContain('google.co.uk/search?q=golden%20retriever');
     expect(r.datetime).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \+00:00$/);
     expect(r.items_count).toBe(r.items.length);
@@ -94,7 +100,8 @@ eachDialect('task_get', (dialect) => {
     const [a, b, c] = await postImages(t, [imagesTask('red panda'), imagesTask('red panda'), imagesTask('blue whale')]);
     t.advance(121);
     await t.runWorkers();
-    const items = async (id: string) => ((await t.request('GET', ADV + id)).body.tasks![0].result![0] as ImagesResult).items.filter((i) => i.type === 'images_search');
+    const items = async (id: string) =>
+      ((await t.request('GET', ADV + id)).body.tasks![0].result![0] as ImagesResult).items.filter((i) => i.type === 'images_search');
     expect(await items(a)).toEqual(await items(b));
     expect(await items(a)).not.toEqual(await items(c));
   });
@@ -129,7 +136,11 @@ eachDialect('task_get', (dialect) => {
     t.advance(7 * 86400 - 200);
     expect((await t.request('GET', HTML + id)).body.tasks![0].status_code).toBe(20000);
     t.advance(400);
-    expect((await t.request('GET', HTML + id)).body.tasks![0]).toMatchObject({ status_code: 40403, status_message: 'Results Expired.', result: null });
+    expect((await t.request('GET', HTML + id)).body.tasks![0]).toMatchObject({
+      status_code: 40403,
+      status_message: 'Results Expired.',
+      result: null,
+    });
     expect((await t.request('GET', ADV + id)).body.tasks![0].status_code).toBe(20000);
     t.advance(23 * 86400);
     expect((await t.request('GET', ADV + id)).body.tasks![0].status_code).toBe(40403);

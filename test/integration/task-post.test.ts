@@ -185,7 +185,10 @@ eachDialect('task_post', (dialect) => {
     const res = await t.request('POST', POST, { body: [imagesTask('a'), imagesTask('b')], auth: poor });
     expect(res.status).toBe(200);
     expect(res.body.tasks!.map((x) => x.status_code)).toEqual([20100, 40210]);
-    expect(res.body.tasks![1]).toMatchObject({ cost: 0, status_message: "Insufficient funds. Your account's balance is too low to complete this request." });
+    expect(res.body.tasks![1]).toMatchObject({
+      cost: 0,
+      status_message: "Insufficient funds. Your account's balance is too low to complete this request.",
+    });
     expect(res.body.cost).toBe(0.0006);
     expect(await balance(t, 'poor')).toBe(400);
 
@@ -216,7 +219,10 @@ eachDialect('task_post', (dialect) => {
   });
 
   it('gives every task a distinct vendor-shaped id that starts with the Kyiv-time minute', async () => {
-    const ids = await postImages(t, Array.from({ length: 100 }, (_, i) => imagesTask(`k${i}`)));
+    const ids = await postImages(
+      t,
+      Array.from({ length: 100 }, (_, i) => imagesTask(`k${i}`)),
+    );
     expect(new Set(ids).size).toBe(100);
     // The manual clock starts at 2026-01-15 12:00 UTC = 14:00 in Kyiv (UTC+2 in winter).
     for (const id of ids) expect(id).toMatch(/^01151400-0001-0066-0000-[0-9a-f]{12}$/);

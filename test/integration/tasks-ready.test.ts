@@ -58,7 +58,12 @@ eachDialect('tasks_ready', (dialect) => {
     const ids: string[] = [];
     // 11 calls of 100 tasks, each batch completed 1 s after the previous one.
     for (let b = 0; b < 11; b++) {
-      ids.push(...(await postImages(t, Array.from({ length: 100 }, (_, i) => imagesTask(`kw ${b}-${i}`)))));
+      ids.push(
+        ...(await postImages(
+          t,
+          Array.from({ length: 100 }, (_, i) => imagesTask(`kw ${b}-${i}`)),
+        )),
+      );
       await t.runWorkers();
       t.advance(1);
     }
@@ -169,8 +174,21 @@ eachDialect('tasks_ready', (dialect) => {
     await t.runWorkers();
     await t.app.http.listen({ host: '127.0.0.1', port: 0 });
     const { port } = t.app.http.server.address() as { port: number };
-    const normalize = (text: string) => text.replace(/"time":"[^"]+"/g, '"time":"T"').replace(/"id":"[0-9a-f-]{36}","status_code":20000,"status_message":"Ok.","time":"T","cost":0,"result_count"/, '"id":"CALL","status_code":20000,"status_message":"Ok.","time":"T","cost":0,"result_count"');
-    const urls = ['/v3/serp/tasks_ready', '/v3/serp/google/tasks_ready', '/v3/serp/google/images/tasks_ready', '/v3/serp/google/images/tasks_ready?x=1', '/v3/serp/nosuch/tasks_ready', '/v3/serp/google/nosuch/tasks_ready'];
+    const normalize = (text: string) =>
+      text
+        .replace(/"time":"[^"]+"/g, '"time":"T"')
+        .replace(
+          /"id":"[0-9a-f-]{36}","status_code":20000,"status_message":"Ok.","time":"T","cost":0,"result_count"/,
+          '"id":"CALL","status_code":20000,"status_message":"Ok.","time":"T","cost":0,"result_count"',
+        );
+    const urls = [
+      '/v3/serp/tasks_ready',
+      '/v3/serp/google/tasks_ready',
+      '/v3/serp/google/images/tasks_ready',
+      '/v3/serp/google/images/tasks_ready?x=1',
+      '/v3/serp/nosuch/tasks_ready',
+      '/v3/serp/google/nosuch/tasks_ready',
+    ];
     for (const url of urls) {
       const viaSocket = await fetch(`http://127.0.0.1:${port}${url}`, { headers: { authorization: t.demoAuth } });
       const viaRouter = await t.request('GET', url);

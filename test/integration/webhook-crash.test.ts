@@ -27,13 +27,23 @@ describe('webhook delivery across kill -9', () => {
     dir = mkdtempSync(join(tmpdir(), 'serpq-webhook-crash-'));
     const db = join(dir, 'serpq.db');
     sink = await startSink();
-    const flags = { db, adminToken: TOKEN, timeTravel: true, extraArgs: ['--allow-private-webhooks'], env: { SERPQ_WEBHOOK_TIMEOUT_MS: '60000' } };
+    const flags = {
+      db,
+      adminToken: TOKEN,
+      timeTravel: true,
+      extraArgs: ['--allow-private-webhooks'],
+      env: { SERPQ_WEBHOOK_TIMEOUT_MS: '60000' },
+    };
     let server = await startServer(flags);
     // Receivers that hang: deliveries are claimed and in flight when the kill lands.
     const tasks = Array.from({ length: 50 }, (_, i) =>
       imagesTask(`k${i}`, { postback_url: `${sink!.base}/${i % 2 ? 'hold' : 'flip'}/pb?id=$id`, postback_data: 'advanced' }),
     );
-    const res = await fetch(`${server.base}/v3/serp/google/images/task_post`, { method: 'POST', headers: { authorization: AUTH }, body: JSON.stringify(tasks) });
+    const res = await fetch(`${server.base}/v3/serp/google/images/task_post`, {
+      method: 'POST',
+      headers: { authorization: AUTH },
+      body: JSON.stringify(tasks),
+    });
     const ids = ((await res.json()) as { tasks: Array<{ id: string; status_code: number }> }).tasks.map((t) => {
       expect(t.status_code).toBe(20100);
       return t.id;
@@ -50,9 +60,17 @@ describe('webhook delivery across kill -9', () => {
     sink.flip.ok = true;
     server = await startServer(flags);
     // The dead server's delivery leases expire after 60 s of (travelled) time.
-    const moved = await fetch(`${server.base}/admin/clock`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ advance_seconds: 61 }) });
+    const moved = await fetch(`${server.base}/admin/clock`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ advance_seconds: 61 }),
+    });
     expect(moved.status).toBe(200);
-    await fetch(`${server.base}/admin/accounts/demo`, { method: 'PATCH', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ limits: { tasks_ready_per_minute: 100000 } }) });
+    await fetch(`${server.base}/admin/accounts/demo`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ limits: { tasks_ready_per_minute: 100000 } }),
+    });
 
     // Bounded wait for the restarted dispatcher to settle every delivery.
     for (let i = 0; i < 200; i++) {
@@ -66,7 +84,10 @@ describe('webhook delivery across kill -9', () => {
     const listed = new Set(((await ready.json()) as { tasks: Array<{ result: Array<{ id: string }> }> }).tasks[0].result.map((r) => r.id));
     const final = new Database(db, { readonly: true });
     for (const id of ids) {
-      const row = final.prepare('SELECT webhook_state, listed FROM tasks WHERE id = ?').get(id) as { webhook_state: string; listed: number };
+      const row = final.prepare('SELECT webhook_state, listed FROM tasks WHERE id = ?').get(id) as {
+        webhook_state: string;
+        listed: number;
+      };
       // Every task is either delivered (off the list) or failed and listed: nothing in limbo.
       const delivered = row.webhook_state === 'delivered' && !listed.has(id);
       const failedAndListed = row.webhook_state === 'failed' && listed.has(id);

@@ -26,7 +26,12 @@ async function errors(t: TestApp, query: Record<string, unknown> = {}): Promise<
 }
 
 async function admin(t: TestApp, method: 'GET' | 'PATCH', url: string, body?: unknown) {
-  const res = await t.app.http.inject({ method, url, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, payload: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await t.app.http.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    payload: body === undefined ? undefined : JSON.stringify(body),
+  });
   return res.json() as Record<string, unknown>;
 }
 
@@ -75,7 +80,11 @@ eachDialect('webhooks', (dialect) => {
     const envelope = JSON.parse(a.body);
     // Exactly what task_get/advanced answers for the task.
     const direct = (await t.request('GET', `/v3/serp/google/images/task_get/advanced/${adv}`)).body;
-    expect(envelope.tasks[0]).toMatchObject({ id: adv, status_code: 20000, path: ['v3', 'serp', 'google', 'images', 'task_get', 'advanced', adv] });
+    expect(envelope.tasks[0]).toMatchObject({
+      id: adv,
+      status_code: 20000,
+      path: ['v3', 'serp', 'google', 'images', 'task_get', 'advanced', adv],
+    });
     expect(envelope.tasks[0].data).toEqual(direct.tasks![0].data);
     expect(envelope.tasks[0].result).toEqual(direct.tasks![0].result);
     // The official client's task_get model parses it.
@@ -187,7 +196,9 @@ eachDialect('webhooks', (dialect) => {
     const other = await t.addAccount('other');
     const foreign = await t.request('POST', '/v3/appendix/webhook_resend', { body: [{ id }], auth: other });
     expect(foreign.body.tasks![0].status_code).toBe(40401);
-    const res = await t.request('POST', '/v3/appendix/webhook_resend', { body: [{ id }, { id: '01151400-0001-0066-0000-000000000009' }, { id: 'bad' }] });
+    const res = await t.request('POST', '/v3/appendix/webhook_resend', {
+      body: [{ id }, { id: '01151400-0001-0066-0000-000000000009' }, { id: 'bad' }],
+    });
     expect(res.body).toMatchObject({ status_code: 20000, cost: 0, tasks_count: 3 });
     expect(res.body.tasks!.map((x) => [x.status_code, x.result])).toEqual([
       [20000, null],
@@ -240,14 +251,18 @@ eachDialect('webhooks', (dialect) => {
     const patched = await admin(t, 'PATCH', '/admin/accounts/demo', { webhook_secret: true });
     const secret = patched.webhook_secret as string;
     expect(secret).toMatch(/^whsec_/);
-    await postImages(t, [imagesTask('signed', { postback_url: `${sink.base}/ok/pb`, postback_data: 'advanced', pingback_url: `${sink.base}/ok/ping` })]);
+    await postImages(t, [
+      imagesTask('signed', { postback_url: `${sink.base}/ok/pb`, postback_data: 'advanced', pingback_url: `${sink.base}/ok/ping` }),
+    ]);
     await t.runWorkers();
     await t.runDeliveries();
     expect(sink.requests).toHaveLength(2);
     for (const r of sink.requests) {
       const id = r.headers['webhook-id'] as string;
       const ts = r.headers['webhook-timestamp'] as string;
-      const expected = createHmac('sha256', Buffer.from(secret.slice(6), 'base64')).update(`${id}.${ts}.${r.body}`).digest('base64');
+      const expected = createHmac('sha256', Buffer.from(secret.slice(6), 'base64'))
+        .update(`${id}.${ts}.${r.body}`)
+        .digest('base64');
       expect(r.headers['webhook-signature']).toBe(`v1,${expected}`);
       expect(Math.abs(Number(ts) - Date.now() / 1000)).toBeLessThan(60);
     }

@@ -32,7 +32,10 @@ function items(input: SerpRenderInput): LocalItem[] {
   return Array.from({ length: n }, (_, i) => {
     const kind = rng.pick(KINDS);
     const name = `${keyword.replace(/\b\w/g, (c) => c.toUpperCase())} ${kind} ${city}`.slice(0, 80);
-    const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    const slug = name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
     return {
       type: 'local_pack',
       rank_group: i + 1,
@@ -76,7 +79,10 @@ export function renderBingLocalPackRegular(input: SerpRenderInput) {
 
 export function renderBingLocalPackHtml(input: SerpRenderInput) {
   const rows = items(input)
-    .map((i) => `<li class="b_algo"><h2><a href="${escapeHtml(i.url)}">${escapeHtml(i.title)}</a></h2><p>${escapeHtml(i.description)} · ${escapeHtml(i.phone)} · ${i.rating.value}/5</p></li>`)
+    .map(
+      (i) =>
+        `<li class="b_algo"><h2><a href="${escapeHtml(i.url)}">${escapeHtml(i.title)}</a></h2><p>${escapeHtml(i.description)} · ${escapeHtml(i.phone)} · ${i.rating.value}/5</p></li>`,
+    )
     .join('');
   const html = `<!DOCTYPE html><html lang="${escapeHtml(input.languageCode ?? 'en')}"><head><meta charset="utf-8"><title>${escapeHtml(input.keyword ?? '')} - Bing</title></head><body><form action="/search"><input name="q" value="${escapeHtml(input.keyword ?? '')}"></form><ol id="b_results">${rows}</ol></body></html>`;
   return { ...base(input), items_count: 1, items: [{ page: 1, date: input.datetime, html }] };

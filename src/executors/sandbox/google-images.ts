@@ -3,7 +3,7 @@
 // same task twice) yields the same SERP. Each image row has its own sub-seed keyed by its index,
 // which keeps depth=50 a prefix of depth=100 and lets rows be generated independently.
 
-import { createRng, deriveSeed, hashString } from "./prng.js";
+import { createRng, deriveSeed, hashString } from './prng.js';
 import {
   ALT_TEMPLATES,
   MODIFIERS,
@@ -15,7 +15,7 @@ import {
   makeBlogDomain,
   pickImageSite,
   type TemplateContext,
-} from "./vocab.js";
+} from './vocab.js';
 
 /** Parameters of one Google Images task, already validated and resolved by the caller. */
 export interface ImagesRenderInput {
@@ -43,18 +43,18 @@ export interface ImagesRenderInput {
 /** Search-engine autocorrection. */
 export interface SpellInfo {
   keyword: string;
-  type: "did_you_mean" | "showing_results_for" | "no_results_found_for" | "including_results_for";
+  type: 'did_you_mean' | 'showing_results_for' | 'no_results_found_for' | 'including_results_for';
 }
 
 export interface RefinementChipsOption {
-  type: "refinement_chips_option";
+  type: 'refinement_chips_option';
   title: string;
   url: string;
   domain: string;
 }
 
 export interface RefinementChipsElement {
-  type: "refinement_chips_element";
+  type: 'refinement_chips_element';
   title: string;
   url: string;
   domain: string;
@@ -62,24 +62,24 @@ export interface RefinementChipsElement {
 }
 
 export interface RefinementChipsInfo {
-  type: "refinement_chips";
+  type: 'refinement_chips';
   xpath: string;
   items: RefinementChipsElement[];
 }
 
 export interface CarouselElement {
-  type: "carousel_element";
+  type: 'carousel_element';
   title: string;
   subtitle: string | null;
   image_url: string;
 }
 
 export interface ImagesCarouselItem {
-  type: "carousel";
+  type: 'carousel';
   rank_group: number;
   rank_absolute: number;
   page: number;
-  position: "left" | "right";
+  position: 'left' | 'right';
   xpath: string;
   title: string | null;
   items: CarouselElement[];
@@ -87,7 +87,7 @@ export interface ImagesCarouselItem {
 }
 
 export interface ImagesSearchItem {
-  type: "images_search";
+  type: 'images_search';
   rank_group: number;
   rank_absolute: number;
   xpath: string;
@@ -100,23 +100,23 @@ export interface ImagesSearchItem {
 }
 
 export interface ImagesRelatedSearchesItem {
-  type: "related_searches";
+  type: 'related_searches';
   rank_group: number;
   rank_absolute: number;
   page: number;
-  position: "left" | "right";
+  position: 'left' | 'right';
   xpath: string;
   items: string[] | null;
   rectangle: null;
 }
 
 export type ImagesItem = ImagesCarouselItem | ImagesSearchItem | ImagesRelatedSearchesItem;
-export type ImagesItemType = ImagesItem["type"];
+export type ImagesItemType = ImagesItem['type'];
 
 /** The object inside tasks[0].result[] of serp/google/images/task_get/advanced. */
 export interface ImagesAdvancedResult {
   keyword: string;
-  type: "images";
+  type: 'images';
   se_domain: string;
   location_code: number;
   language_code: string;
@@ -140,7 +140,7 @@ export interface HtmlItem {
 /** The object inside tasks[0].result[] of serp/google/images/task_get/html. */
 export interface ImagesHtmlResult {
   keyword: string;
-  type: "images";
+  type: 'images';
   se_domain: string;
   location_code: number;
   language_code: string;
@@ -149,14 +149,14 @@ export interface ImagesHtmlResult {
   items: HtmlItem[];
 }
 
-const GRID_XPATH = "/html[1]/body[1]/div[2]/c-wiz[1]/div[1]/div[1]/div[1]/div[1]/div[1]/div[1]/div[";
-const CAROUSEL_XPATH = "/html[1]/body[1]/div[2]/c-wiz[1]/div[1]/div[1]/div[1]/div[1]/div[1]/g-scrolling-carousel[1]";
-const CHIPS_XPATH = "/html[1]/body[1]/div[2]/div[2]/div[1]/div[1]/div[1]/div[1]/span[1]";
-const TBN_PREFIX = "https://encrypted-tbn0.gstatic.com/images?q=tbn:ANd9Gc";
-const CDN_PREFIX = "https://api.dataforseo.com/cdn/i/";
-const B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-const B64URL = B62 + "-_";
-const TBN_LEADS = ["R", "Q", "S", "T"] as const;
+const GRID_XPATH = '/html[1]/body[1]/div[2]/c-wiz[1]/div[1]/div[1]/div[1]/div[1]/div[1]/div[1]/div[';
+const CAROUSEL_XPATH = '/html[1]/body[1]/div[2]/c-wiz[1]/div[1]/div[1]/div[1]/div[1]/div[1]/g-scrolling-carousel[1]';
+const CHIPS_XPATH = '/html[1]/body[1]/div[2]/div[2]/div[1]/div[1]/div[1]/div[1]/span[1]';
+const TBN_PREFIX = 'https://encrypted-tbn0.gstatic.com/images?q=tbn:ANd9Gc';
+const CDN_PREFIX = 'https://api.dataforseo.com/cdn/i/';
+const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const B64URL = B62 + '-_';
+const TBN_LEADS = ['R', 'Q', 'S', 'T'] as const;
 
 // Sub-stream ids for non-row parts of the page; far above the 700-row maximum so they never collide.
 const STREAM_LAYOUT = 1_000_001;
@@ -211,7 +211,7 @@ export function renderImagesHtml(input: ImagesRenderInput): ImagesHtmlResult {
 export function renderImagesHtmlFrom(input: ImagesRenderInput, advanced: ImagesAdvancedResult): ImagesHtmlResult {
   return {
     keyword: input.keyword,
-    type: "images",
+    type: 'images',
     se_domain: input.seDomain,
     location_code: input.locationCode,
     language_code: input.languageCode,
@@ -224,10 +224,15 @@ export function renderImagesHtmlFrom(input: ImagesRenderInput, advanced: ImagesA
 /** Google's check_url for the task: the images tab (tbm=isch) on the task's domain and locale. */
 export function imagesCheckUrl(input: ImagesRenderInput): string {
   let url =
-    "https://" + hostOf(input.seDomain) + "/search?q=" + encode(input.keyword) +
-    "&tbm=isch&num=100" + localeQuery(input) + "&gws_rd=cr&ie=UTF-8&oe=UTF-8";
+    'https://' +
+    hostOf(input.seDomain) +
+    '/search?q=' +
+    encode(input.keyword) +
+    '&tbm=isch&num=100' +
+    localeQuery(input) +
+    '&gws_rd=cr&ie=UTF-8&oe=UTF-8';
   const sp = input.searchParam;
-  if (sp) url += sp.charCodeAt(0) === 38 /* & */ ? sp : "&" + sp;
+  if (sp) url += sp.charCodeAt(0) === 38 /* & */ ? sp : '&' + sp;
   return url;
 }
 
@@ -257,12 +262,12 @@ function buildAdvanced(input: ImagesRenderInput, example: boolean): ImagesAdvanc
   if (relatedAfter >= depth) push(buildRelated(rc, items.length + 1, gridSlot));
 
   const corrected = correctSpelling(input.keyword);
-  let spell: SpellInfo | null = corrected === null ? null : { keyword: corrected, type: "did_you_mean" };
-  if (example && spell === null) spell = { keyword: rc.lower, type: "did_you_mean" };
+  let spell: SpellInfo | null = corrected === null ? null : { keyword: corrected, type: 'did_you_mean' };
+  if (example && spell === null) spell = { keyword: rc.lower, type: 'did_you_mean' };
 
   return {
     keyword: input.keyword,
-    type: "images",
+    type: 'images',
     se_domain: input.seDomain,
     location_code: input.locationCode,
     language_code: input.languageCode,
@@ -281,19 +286,18 @@ function buildAdvanced(input: ImagesRenderInput, example: boolean): ImagesAdvanc
 function makeContext(input: ImagesRenderInput): RenderContext {
   const kw = input.keyword;
   const host = hostOf(input.seDomain);
-  const dash = input.languageCode.indexOf("-");
-  const plus = encode(kw).split("%20").join("+");
+  const dash = input.languageCode.indexOf('-');
+  const plus = encode(kw).split('%20').join('+');
   const lower = kw.toLowerCase();
   return {
     input,
     // depth is deliberately left out so that smaller depths are prefixes of larger ones.
-    seed: hashString(kw + "\u0001" + input.locationCode + "\u0001" + input.languageCode + "\u0001" +
-      input.seDomain + "\u0001" + input.os),
+    seed: hashString(kw + '\u0001' + input.locationCode + '\u0001' + input.languageCode + '\u0001' + input.seDomain + '\u0001' + input.os),
     lower,
     modifiers: withoutKeywordWords(MODIFIERS, lower),
     chipTitles: withoutKeywordWords(REFINEMENT_CHIP_TITLES, lower),
     plus,
-    origin: "https://" + host,
+    origin: 'https://' + host,
     host,
     locale: localeQuery(input),
     base: {
@@ -303,9 +307,25 @@ function makeContext(input: ImagesRenderInput): RenderContext {
       wslug: encode(wikiTitle(kw)),
       pct: encode(kw),
       plus,
-      lang: (dash > 0 ? input.languageCode.slice(0, dash) : input.languageCode).toLowerCase() || "en",
-      n: "", mod: "", dom: "", id: "", h: "", b: "", h2: "", h6: "", h12: "", hp: "", wp: "", ts: "",
-      y: "", m: "", d: "", sub: "", user: "", sect: "",
+      lang: (dash > 0 ? input.languageCode.slice(0, dash) : input.languageCode).toLowerCase() || 'en',
+      n: '',
+      mod: '',
+      dom: '',
+      id: '',
+      h: '',
+      b: '',
+      h2: '',
+      h6: '',
+      h12: '',
+      hp: '',
+      wp: '',
+      ts: '',
+      y: '',
+      m: '',
+      d: '',
+      sub: '',
+      user: '',
+      sect: '',
     },
   };
 }
@@ -318,16 +338,16 @@ function buildImage(rc: RenderContext, index: number, rankAbsolute: number, grid
     ...rc.base,
     n: formatCount(rng.int(1, 900) * (rng.chance(0.5) ? 1000 : 100) + rng.int(0, 99)),
     mod: rng.pick(rc.modifiers),
-    dom: site.domain === "{dom}" ? makeBlogDomain(rng) : site.domain,
+    dom: site.domain === '{dom}' ? makeBlogDomain(rng) : site.domain,
     id: String(rng.int(10_000_000, 999_999_999)),
     h,
     b: rng.chars(11, B62),
     h2: h.slice(30, 32),
     h6: h.slice(6, 12),
     h12: h.slice(12, 24),
-    hp: h.slice(0, 2) + "/" + h.slice(2, 4) + "/" + h.slice(4, 6),
-    wp: h.slice(0, 1) + "/" + h.slice(0, 2),
-    ts: "1" + rng.int(500_000_000, 749_999_999) + String(rng.int(1000, 9999)),
+    hp: h.slice(0, 2) + '/' + h.slice(2, 4) + '/' + h.slice(4, 6),
+    wp: h.slice(0, 1) + '/' + h.slice(0, 2),
+    ts: '1' + rng.int(500_000_000, 749_999_999) + String(rng.int(1000, 9999)),
     y: String(rng.int(2015, 2025)),
     m: pad2(rng.int(1, 12)),
     d: pad2(rng.int(1, 28)),
@@ -336,32 +356,32 @@ function buildImage(rc: RenderContext, index: number, rankAbsolute: number, grid
     sect: rng.pick(NEWS_SECTIONS),
   };
   return {
-    type: "images_search",
+    type: 'images_search',
     rank_group: index + 1,
     rank_absolute: rankAbsolute,
-    xpath: GRID_XPATH + gridSlot + "]",
+    xpath: GRID_XPATH + gridSlot + ']',
     title: rng.pick(site.titles)(ctx),
     subtitle: ctx.dom,
     alt: rng.pick(ALT_TEMPLATES)(ctx),
     url: rng.pick(site.page)(ctx),
     source_url: rng.pick(site.src)(ctx),
-    encoded_url: TBN_PREFIX + rng.pick(TBN_LEADS) + rng.chars(53, B64URL) + (rng.chance(0.3) ? "&usqp=CAU" : ""),
+    encoded_url: TBN_PREFIX + rng.pick(TBN_LEADS) + rng.chars(53, B64URL) + (rng.chance(0.3) ? '&usqp=CAU' : ''),
   };
 }
 
 function buildCarousel(rc: RenderContext, rankAbsolute: number): ImagesCarouselItem {
   const rng = createRng(deriveSeed(rc.seed, STREAM_CAROUSEL));
   const words = rng.sample(rc.modifiers, rng.int(6, 12));
-  const prefix = CDN_PREFIX + rc.input.taskId + ":";
+  const prefix = CDN_PREFIX + rc.input.taskId + ':';
   return {
-    type: "carousel",
+    type: 'carousel',
     rank_group: 1,
     rank_absolute: rankAbsolute,
     page: 1,
-    position: "left",
+    position: 'left',
     xpath: CAROUSEL_XPATH,
     title: null,
-    items: words.map((title, n) => ({ type: "carousel_element", title, subtitle: null, image_url: prefix + n })),
+    items: words.map((title, n) => ({ type: 'carousel_element', title, subtitle: null, image_url: prefix + n })),
     rectangle: null,
   };
 }
@@ -370,13 +390,13 @@ function buildRelated(rc: RenderContext, rankAbsolute: number, gridSlot: number)
   const rng = createRng(deriveSeed(rc.seed, STREAM_RELATED));
   const words = rng.sample(rc.modifiers, rng.int(6, 10));
   return {
-    type: "related_searches",
+    type: 'related_searches',
     rank_group: 1,
     rank_absolute: rankAbsolute,
     page: 1,
-    position: "left",
-    xpath: GRID_XPATH + gridSlot + "]",
-    items: words.map((w) => (rng.chance(0.7) ? rc.lower + " " + w : w + " " + rc.lower)),
+    position: 'left',
+    xpath: GRID_XPATH + gridSlot + ']',
+    items: words.map((w) => (rng.chance(0.7) ? rc.lower + ' ' + w : w + ' ' + rc.lower)),
     rectangle: null,
   };
 }
@@ -385,81 +405,107 @@ function buildChips(rc: RenderContext, withOptions: boolean): RefinementChipsInf
   const rng = createRng(deriveSeed(rc.seed, STREAM_CHIPS));
   const titles = rng.sample(rc.chipTitles, rng.int(6, 10));
   return {
-    type: "refinement_chips",
+    type: 'refinement_chips',
     xpath: CHIPS_XPATH,
     items: titles.map((title) => {
       const chip = queryForm(title.toLowerCase());
       const options: RefinementChipsOption[] | null = withOptions
         ? rng.sample(rc.modifiers, rng.int(3, 5)).map((opt) => ({
-            type: "refinement_chips_option",
+            type: 'refinement_chips_option',
             title: opt,
-            url: chipUrl(rc, chip + "+" + queryForm(opt), chip),
+            url: chipUrl(rc, chip + '+' + queryForm(opt), chip),
             domain: rc.host,
           }))
         : null;
-      return { type: "refinement_chips_element", title, url: chipUrl(rc, chip, chip), domain: rc.host, options };
+      return { type: 'refinement_chips_element', title, url: chipUrl(rc, chip, chip), domain: rc.host, options };
     }),
   };
 }
 
 function chipUrl(rc: RenderContext, extra: string, chip: string): string {
-  return rc.origin + "/search?q=" + rc.plus + "+" + extra + "&tbm=isch" + rc.locale +
-    "&chips=q:" + rc.plus + ",g_1:" + chip + "&sa=X";
+  return rc.origin + '/search?q=' + rc.plus + '+' + extra + '&tbm=isch' + rc.locale + '&chips=q:' + rc.plus + ',g_1:' + chip + '&sa=X';
 }
 
 function buildHtml(input: ImagesRenderInput, result: ImagesAdvancedResult): string {
   const kw = escapeHtml(input.keyword);
   const lang = escapeHtml(input.languageCode);
-  const searchBase = "/search?tbm=isch" + escapeHtml(localeQuery(input)) + "&amp;q=";
+  const searchBase = '/search?tbm=isch' + escapeHtml(localeQuery(input)) + '&amp;q=';
   let html =
-    '<!doctype html><html lang="' + lang + '"><head><meta charset="UTF-8">' +
-    '<meta name="referrer" content="origin"><title>' + kw + " - Google Search</title>" +
-    "<style>.islrc{display:flex;flex-wrap:wrap}.isv-r{width:220px;margin:4px}.rg_i{max-width:100%}" +
-    ".fxgdke{color:#70757a;font-size:12px}.bytUYc{font-size:14px;font-weight:400}</style></head>" +
+    '<!doctype html><html lang="' +
+    lang +
+    '"><head><meta charset="UTF-8">' +
+    '<meta name="referrer" content="origin"><title>' +
+    kw +
+    ' - Google Search</title>' +
+    '<style>.islrc{display:flex;flex-wrap:wrap}.isv-r{width:220px;margin:4px}.rg_i{max-width:100%}' +
+    '.fxgdke{color:#70757a;font-size:12px}.bytUYc{font-size:14px;font-weight:400}</style></head>' +
     '<body><div class="sfbg"><form class="tsf" action="/search" method="GET" role="search">' +
     '<input type="hidden" name="tbm" value="isch"><input class="gLFyf" name="q" type="text" maxlength="2048" ' +
-    'autocomplete="off" aria-label="Search" value="' + kw + '"></form></div><div id="rcnt">';
+    'autocomplete="off" aria-label="Search" value="' +
+    kw +
+    '"></form></div><div id="rcnt">';
 
   const chips = result.refinement_chips;
   if (chips) {
     html += '<div class="IUOThf" role="list">';
     for (const chip of chips.items) {
-      html += '<a class="nPDzT T3FoJb" role="listitem" href="' + escapeHtml(chip.url) + '"><span>' +
-        escapeHtml(chip.title) + "</span></a>";
+      html += '<a class="nPDzT T3FoJb" role="listitem" href="' + escapeHtml(chip.url) + '"><span>' + escapeHtml(chip.title) + '</span></a>';
     }
-    html += "</div>";
+    html += '</div>';
   }
 
   html += '<div id="islrg" class="islrg"><div class="islrc">';
   let ri = 0;
   for (const item of result.items) {
-    if (item.type === "images_search") {
+    if (item.type === 'images_search') {
       const url = escapeHtml(item.url);
       const title = escapeHtml(item.title);
-      html += '<div class="isv-r PNCib MSM1fd BUooTd" data-ri="' + ri++ + '"><a class="wXeWr islib nfEiy" href="' +
-        url + '"><div class="bRMDJf islir"><img class="rg_i Q4LuWd" src="' + escapeHtml(item.encoded_url) +
-        '" alt="' + escapeHtml(item.alt) + '" data-src="' + escapeHtml(item.source_url) +
-        '"></div></a><a class="VFACy kGQAp" href="' + url + '" title="' + title +
-        '" target="_blank" rel="noopener"><div class="fxgdke">' + escapeHtml(item.subtitle) +
-        '</div><h3 class="bytUYc">' + title + "</h3></a></div>";
-    } else if (item.type === "related_searches") {
+      html +=
+        '<div class="isv-r PNCib MSM1fd BUooTd" data-ri="' +
+        ri++ +
+        '"><a class="wXeWr islib nfEiy" href="' +
+        url +
+        '"><div class="bRMDJf islir"><img class="rg_i Q4LuWd" src="' +
+        escapeHtml(item.encoded_url) +
+        '" alt="' +
+        escapeHtml(item.alt) +
+        '" data-src="' +
+        escapeHtml(item.source_url) +
+        '"></div></a><a class="VFACy kGQAp" href="' +
+        url +
+        '" title="' +
+        title +
+        '" target="_blank" rel="noopener"><div class="fxgdke">' +
+        escapeHtml(item.subtitle) +
+        '</div><h3 class="bytUYc">' +
+        title +
+        '</h3></a></div>';
+    } else if (item.type === 'related_searches') {
       html += '<div class="isv-r related"><div class="nxcd" role="heading" aria-level="2">Related searches</div>';
       for (const q of item.items ?? []) {
-        html += '<a class="Dl4Hcc" href="' + searchBase + escapeHtml(encode(q)) + '">' +
-          escapeHtml(q) + "</a>";
+        html += '<a class="Dl4Hcc" href="' + searchBase + escapeHtml(encode(q)) + '">' + escapeHtml(q) + '</a>';
       }
-      html += "</div>";
+      html += '</div>';
     } else {
       html += '<g-scrolling-carousel class="F1hUFe"><div class="Ea7vOd">';
       for (const el of item.items) {
         const t = escapeHtml(el.title);
-        html += '<a class="ZbiHjd" href="' + searchBase + escapeHtml(encode(input.keyword + " " + el.title)) +
-          '"><img class="tLYnX" src="' + escapeHtml(el.image_url) + '" alt="' + t + '"><span>' + t + "</span></a>";
+        html +=
+          '<a class="ZbiHjd" href="' +
+          searchBase +
+          escapeHtml(encode(input.keyword + ' ' + el.title)) +
+          '"><img class="tLYnX" src="' +
+          escapeHtml(el.image_url) +
+          '" alt="' +
+          t +
+          '"><span>' +
+          t +
+          '</span></a>';
       }
-      html += "</div></g-scrolling-carousel>";
+      html += '</div></g-scrolling-carousel>';
     }
   }
-  return html + "</div></div></div></body></html>";
+  return html + '</div></div></div></body></html>';
 }
 
 /** Escapes text for HTML element content and double- or single-quoted attributes. */
@@ -474,47 +520,50 @@ export function escapeHtml(text: string): string {
   let out = text.slice(0, i);
   for (; i < text.length; i++) {
     const ch = text.charCodeAt(i);
-    if (ch === 38) out += "&amp;";
-    else if (ch === 60) out += "&lt;";
-    else if (ch === 62) out += "&gt;";
-    else if (ch === 34) out += "&quot;";
-    else if (ch === 39) out += "&#39;";
+    if (ch === 38) out += '&amp;';
+    else if (ch === 60) out += '&lt;';
+    else if (ch === 62) out += '&gt;';
+    else if (ch === 34) out += '&quot;';
+    else if (ch === 39) out += '&#39;';
     else out += text[i];
   }
   return out;
 }
 
 function hostOf(seDomain: string): string {
-  const d = seDomain.trim().toLowerCase() || "google.com";
-  return d.startsWith("www.") ? d : "www." + d;
+  const d = seDomain.trim().toLowerCase() || 'google.com';
+  return d.startsWith('www.') ? d : 'www.' + d;
 }
 
 function localeQuery(input: ImagesRenderInput): string {
-  return "&hl=" + encode(input.languageCode) +
-    (input.countryIso ? "&gl=" + encode(input.countryIso.toUpperCase()) : "");
+  return '&hl=' + encode(input.languageCode) + (input.countryIso ? '&gl=' + encode(input.countryIso.toUpperCase()) : '');
 }
 
 function queryForm(text: string): string {
-  return encode(text).split("%20").join("+");
+  return encode(text).split('%20').join('+');
 }
 
 function titleCase(text: string): string {
-  const words = text.split(" ");
+  const words = text.split(' ');
   for (let i = 0; i < words.length; i++) {
     const w = words[i] as string;
     if (w.length > 0) words[i] = w[0]!.toUpperCase() + w.slice(1);
   }
-  return words.join(" ");
+  return words.join(' ');
 }
 
 function wikiTitle(text: string): string {
-  const t = text.trim().split(" ").filter((w) => w.length > 0).join("_");
-  return t.length > 0 ? t[0]!.toUpperCase() + t.slice(1) : "Image";
+  const t = text
+    .trim()
+    .split(' ')
+    .filter((w) => w.length > 0)
+    .join('_');
+  return t.length > 0 ? t[0]!.toUpperCase() + t.slice(1) : 'Image';
 }
 
 /** Lowercase ASCII slug; non-ASCII letters are kept percent-encoded so foreign keywords still slug. */
 function slugify(text: string): string {
-  let out = "";
+  let out = '';
   let dash = false;
   for (const ch of text.toLowerCase()) {
     const code = ch.charCodeAt(0);
@@ -525,12 +574,12 @@ function slugify(text: string): string {
       out += encode(ch);
       dash = false;
     } else if (!dash && out.length > 0) {
-      out += "-";
+      out += '-';
       dash = true;
     }
   }
   if (dash) out = out.slice(0, -1);
-  return out.length > 0 ? out : "image";
+  return out.length > 0 ? out : 'image';
 }
 
 /** Drops words the keyword already contains, unless that leaves too few to fill a carousel. */
@@ -540,13 +589,13 @@ function withoutKeywordWords(words: readonly string[], lowerKeyword: string): re
 }
 
 function pad2(n: number): string {
-  return n < 10 ? "0" + n : String(n);
+  return n < 10 ? '0' + n : String(n);
 }
 
 /** "12,345"; hand-rolled because Intl formatting is comparatively slow in a per-row path. */
 function formatCount(n: number): string {
   let s = String(n);
-  for (let i = s.length - 3; i > 0; i -= 3) s = s.slice(0, i) + "," + s.slice(i);
+  for (let i = s.length - 3; i > 0; i -= 3) s = s.slice(0, i) + ',' + s.slice(i);
   return s;
 }
 
@@ -558,12 +607,11 @@ function encode(text: string): string {
   try {
     return encodeURIComponent(text);
   } catch {
-    let fixed = "";
+    let fixed = '';
     for (const ch of text) {
       const code = ch.charCodeAt(0);
-      fixed += ch.length === 1 && code >= 0xd800 && code <= 0xdfff ? "\ufffd" : ch;
+      fixed += ch.length === 1 && code >= 0xd800 && code <= 0xdfff ? '\ufffd' : ch;
     }
     return encodeURIComponent(fixed);
   }
 }
-

@@ -35,7 +35,7 @@ export function deriveSeed(seed: number, n: number): number {
   return fmix32((seed ^ Math.imul(n + 1, 0x9e3779b9)) >>> 0);
 }
 
-const HEX = "0123456789abcdef";
+const HEX = '0123456789abcdef';
 
 /** Seeded pseudo-random generator with small convenience helpers. */
 export interface Rng {
@@ -57,7 +57,7 @@ export interface Rng {
 
 /** Creates a mulberry32 generator; a string seed is hashed with FNV-1a first. */
 export function createRng(seed: string | number): Rng {
-  let state = (typeof seed === "number" ? seed : hashString(seed)) >>> 0;
+  let state = (typeof seed === 'number' ? seed : hashString(seed)) >>> 0;
 
   const nextU32 = (): number => {
     state = (state + 0x6d2b79f5) | 0;
@@ -75,7 +75,7 @@ export function createRng(seed: string | number): Rng {
     pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T,
     chance: (p: number): boolean => next() < p,
     hex(n: number): string {
-      let out = "";
+      let out = '';
       while (out.length < n) {
         let v = nextU32();
         for (let j = 0; j < 8 && out.length < n; j++) {
@@ -86,7 +86,7 @@ export function createRng(seed: string | number): Rng {
       return out;
     },
     chars(n: number, alphabet: string): string {
-      let out = "";
+      let out = '';
       for (let i = 0; i < n; i++) out += alphabet[Math.floor(next() * alphabet.length)];
       return out;
     },

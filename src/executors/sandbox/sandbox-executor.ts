@@ -30,7 +30,14 @@ export function defaultSeDomain(se: string, countryIso: string | null): string {
   return ENGINE_DOMAINS[se] ?? googleDomainForCountry(countryIso);
 }
 
-export function renderInput(id: string, def: SeTypeDef, fn: ResultFunction, r: NormalizedTask, params: Record<string, unknown>, datetime: string): SerpRenderInput {
+export function renderInput(
+  id: string,
+  def: SeTypeDef,
+  fn: ResultFunction,
+  r: NormalizedTask,
+  params: Record<string, unknown>,
+  datetime: string,
+): SerpRenderInput {
   return {
     taskId: id,
     se: def.se,
@@ -87,7 +94,11 @@ export function createSandboxExecutor(options: SandboxOptions): Executor {
         os: def.os[def.devices[0]]?.[0] ?? 'windows',
         depth: 10,
         datetime,
-        params: { video_id: 'dQw4w9WgXcQ', dataset_id: 'L2cvMTFqbl96ZGNjMg==', image_url: 'https://upload.wikimedia.org/wikipedia/commons/d/d3/Albert_Einstein_Head.jpg' },
+        params: {
+          video_id: 'dQw4w9WgXcQ',
+          dataset_id: 'L2cvMTFqbl96ZGNjMg==',
+          image_url: 'https://upload.wikimedia.org/wikipedia/commons/d/d3/Albert_Einstein_Head.jpg',
+        },
       });
     },
   };

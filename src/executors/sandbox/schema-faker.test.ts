@@ -186,7 +186,11 @@ describe.skipIf(!openapiAvailable())('renderFromSchema against the vendor OpenAP
     const [se, seType, fn] = key.split('/') as [string, string, string];
     const template = `/v3/serp/${se}/${seType}/task_get/${fn}/{id}`;
     // Several keywords/depths so that more optional branches are exercised.
-    for (const [keyword, depth] of [['albert einstein', 10], ['pizza near me', 40], ['iphone 15 pro', 3]] as const) {
+    for (const [keyword, depth] of [
+      ['albert einstein', 10],
+      ['pizza near me', 40],
+      ['iphone 15 pro', 3],
+    ] as const) {
       const body = envelope(key, render(key, { keyword, depth, id: keyword.replace(/ /g, '').slice(0, 11) }));
       expect(validateResponse('get', template, body, { requireAllProperties: true })).toEqual([]);
     }

@@ -28,10 +28,8 @@ import { isRetryableDbError } from '../map-db-error.js';
 import { MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_DDL } from './migrations.js';
 import { type RawAccount, type RawTask, toAccount, toTask } from '../row-mappers.js';
 
-
 /** Attempts of a statement or transaction that failed on a deadlock or serialization failure. */
 const MAX_ATTEMPTS = 4;
-
 
 /**
  * int8 (BIGINT: ids, epoch-ms times, micro-USD) as JS numbers, for this store's connections only:
@@ -39,7 +37,9 @@ const MAX_ATTEMPTS = 4;
  */
 const TYPES: CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === 20 && format !== 'binary' ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as CustomTypesConfig['getTypeParser'],
+    oid === 20 && format !== 'binary'
+      ? (v: string) => Number(v)
+      : pg.types.getTypeParser(oid, format)) as CustomTypesConfig['getTypeParser'],
 };
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -227,7 +227,15 @@ export class PostgresStore implements Store {
       'serpq_insert_account',
       `INSERT INTO accounts (login, password_hash, balance_micro, total_deposits_micro, tasks_ready_per_minute, requests_per_minute, concurrent_requests, created_at)
        VALUES ($1, $2, $3, $3, $4, $5, $6, $7) RETURNING *`,
-      [a.login, a.passwordHash, a.balanceMicro, a.limits.tasksReadyPerMinute, a.limits.requestsPerMinute, a.limits.concurrentRequests, a.createdAt],
+      [
+        a.login,
+        a.passwordHash,
+        a.balanceMicro,
+        a.limits.tasksReadyPerMinute,
+        a.limits.requestsPerMinute,
+        a.limits.concurrentRequests,
+        a.createdAt,
+      ],
     );
     return toAccount(r.rows[0]);
   }
@@ -595,7 +603,10 @@ export class PostgresStore implements Store {
   }
 
   async resultOf(id: string, fn: string): Promise<Buffer | null> {
-    const r = await this.#query<{ body: Buffer }>('serpq_result_of', 'SELECT body FROM task_results WHERE task_id = $1 AND fn = $2', [id, fn]);
+    const r = await this.#query<{ body: Buffer }>('serpq_result_of', 'SELECT body FROM task_results WHERE task_id = $1 AND fn = $2', [
+      id,
+      fn,
+    ]);
     return r.rows[0]?.body ?? null;
   }
 

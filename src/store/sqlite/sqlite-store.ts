@@ -26,7 +26,6 @@ import { withBusyRetry } from '../map-db-error.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { type RawAccount, type RawTask, toAccount, toTask } from '../row-mappers.js';
 
-
 export interface SqliteStoreOptions {
   /** A file path or `:memory:`. */
   readonly path: string;
@@ -64,12 +63,14 @@ export class SqliteStore implements Store {
       // BEGIN IMMEDIATE takes the write lock first, so two processes migrating at once run one after
       // the other and the second sees the first's row.
       withBusyRetry(() =>
-        db.transaction(() => {
-          const done = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version);
-          if (done) return;
-          db.exec(m.sql);
-          db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
-        }).immediate(),
+        db
+          .transaction(() => {
+            const done = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version);
+            if (done) return;
+            db.exec(m.sql);
+            db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+          })
+          .immediate(),
       );
     }
     this.#stmts = this.prepare();
@@ -164,7 +165,9 @@ export class SqliteStore implements Store {
       postbackFailed: db.prepare("UPDATE tasks SET listed = 1, webhook_state = 'failed' WHERE id = ?"),
       postbackDelivered: db.prepare("UPDATE tasks SET webhook_state = 'delivered' WHERE id = ? AND webhook_state = 'pending'"),
       pingbackOutcome: db.prepare("UPDATE tasks SET webhook_state = ? WHERE id = ? AND postback_url IS NULL AND webhook_state <> 'failed'"),
-      nextDelivery: db.prepare("SELECT min(max(next_attempt_at, coalesce(lease_expires_at, 0))) FROM webhook_deliveries WHERE state = 'pending'").pluck(),
+      nextDelivery: db
+        .prepare("SELECT min(max(next_attempt_at, coalesce(lease_expires_at, 0))) FROM webhook_deliveries WHERE state = 'pending'")
+        .pluck(),
       taskForResend: db.prepare('SELECT id, account_id, state, postback_url, pingback_url FROM tasks WHERE id = ?'),
       resend: db.prepare(
         `INSERT INTO webhook_deliveries (task_id, account_id, kind, url, next_attempt_at, created_at) VALUES (@taskId, @accountId, @kind, @url, @now, @now)
@@ -174,7 +177,9 @@ export class SqliteStore implements Store {
         `DELETE FROM task_results WHERE task_id IN (
            SELECT r.task_id FROM task_results r JOIN tasks t ON t.id = r.task_id WHERE t.completed_at < ? LIMIT ?)`,
       ),
-      purgeAttempts: db.prepare('DELETE FROM webhook_attempts WHERE id IN (SELECT id FROM webhook_attempts WHERE attempted_at < ? ORDER BY id LIMIT ?)'),
+      purgeAttempts: db.prepare(
+        'DELETE FROM webhook_attempts WHERE id IN (SELECT id FROM webhook_attempts WHERE attempted_at < ? ORDER BY id LIMIT ?)',
+      ),
       oldTasks: db.prepare('SELECT id FROM tasks WHERE posted_at < ? ORDER BY posted_at LIMIT ?').pluck(),
       purgeTask: db.prepare('DELETE FROM tasks WHERE id = ?'),
       unlistStale: db.prepare(
@@ -186,7 +191,9 @@ export class SqliteStore implements Store {
       getSetting: db.prepare('SELECT value FROM settings WHERE key = ?').pluck(),
       setSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       deliveriesOf: db.prepare('SELECT kind, state, attempts, next_attempt_at FROM webhook_deliveries WHERE task_id = ? ORDER BY kind'),
-      attemptsOf: db.prepare('SELECT kind, url, method, attempted_at, ok, http_code, duration_ms, response, error FROM webhook_attempts WHERE task_id = ? ORDER BY id'),
+      attemptsOf: db.prepare(
+        'SELECT kind, url, method, attempted_at, ok, http_code, duration_ms, response, error FROM webhook_attempts WHERE task_id = ? ORDER BY id',
+      ),
       errors: db.prepare(
         `SELECT * FROM (
            SELECT task_id AS id, attempted_at AS at, kind || '_url' AS function, NULL AS error_code, url AS error_message,
@@ -204,15 +211,21 @@ export class SqliteStore implements Store {
       insertResult: db.prepare('INSERT OR REPLACE INTO task_results (task_id, fn, body) VALUES (?, ?, ?)'),
       nextQueued: db.prepare('SELECT min(run_after) FROM tasks WHERE state = 0').pluck(),
       nextLease: db.prepare('SELECT min(lease_expires_at) FROM tasks WHERE state = 1').pluck(),
-      readyAll: db.prepare(
-        `SELECT ${readyCols} FROM tasks INDEXED BY tasks_ready_all WHERE account_id = ? AND ${readyWhere} ORDER BY completed_at LIMIT ?`,
-      ).pluck(),
-      readySe: db.prepare(
-        `SELECT ${readyCols} FROM tasks INDEXED BY tasks_ready_se WHERE account_id = ? AND se = ? AND ${readyWhere} ORDER BY completed_at LIMIT ?`,
-      ).pluck(),
-      readyType: db.prepare(
-        `SELECT ${readyCols} FROM tasks INDEXED BY tasks_ready_type WHERE account_id = ? AND se = ? AND se_type = ? AND ${readyWhere} ORDER BY completed_at LIMIT ?`,
-      ).pluck(),
+      readyAll: db
+        .prepare(
+          `SELECT ${readyCols} FROM tasks INDEXED BY tasks_ready_all WHERE account_id = ? AND ${readyWhere} ORDER BY completed_at LIMIT ?`,
+        )
+        .pluck(),
+      readySe: db
+        .prepare(
+          `SELECT ${readyCols} FROM tasks INDEXED BY tasks_ready_se WHERE account_id = ? AND se = ? AND ${readyWhere} ORDER BY completed_at LIMIT ?`,
+        )
+        .pluck(),
+      readyType: db
+        .prepare(
+          `SELECT ${readyCols} FROM tasks INDEXED BY tasks_ready_type WHERE account_id = ? AND se = ? AND se_type = ? AND ${readyWhere} ORDER BY completed_at LIMIT ?`,
+        )
+        .pluck(),
       taskById: db.prepare('SELECT * FROM tasks WHERE id = ?'),
       markCollected: db.prepare('UPDATE tasks SET collected_at = ? WHERE id = ? AND collected_at IS NULL'),
       resultOf: db.prepare('SELECT body FROM task_results WHERE task_id = ? AND fn = ?').pluck(),
@@ -286,8 +299,7 @@ export class SqliteStore implements Store {
     }
     if (sets.length === 0) return this.accountByLogin(login);
     const row = this.#db.prepare(`UPDATE accounts SET ${sets.join(', ')} WHERE login = @login RETURNING *`).get(params) as
-      | RawAccount
-      | undefined;
+      RawAccount | undefined;
     return row ? toAccount(row) : null;
   }
 
@@ -536,8 +548,7 @@ export class SqliteStore implements Store {
         .transaction(() =>
           taskIds.map((taskId) => {
             const t = s.taskForResend.get(taskId) as
-              | { id: string; account_id: number; state: number; postback_url: string | null; pingback_url: string | null }
-              | undefined;
+              { id: string; account_id: number; state: number; postback_url: string | null; pingback_url: string | null } | undefined;
             if (!t || t.account_id !== accountId || t.state !== 2 || (!t.postback_url && !t.pingback_url)) return false;
             if (t.postback_url) s.resend.run({ taskId, accountId, kind: 'postback', url: t.postback_url, now });
             if (t.pingback_url) s.resend.run({ taskId, accountId, kind: 'pingback', url: t.pingback_url, now });
@@ -549,7 +560,14 @@ export class SqliteStore implements Store {
   }
 
   async listErrors(accountId: number, q: ErrorQuery): Promise<ErrorRow[]> {
-    const rows = this.#stmts.errors.all({ account: accountId, from: q.from, to: q.to, fn: q.fn, limit: q.limit, offset: q.offset }) as Array<{
+    const rows = this.#stmts.errors.all({
+      account: accountId,
+      from: q.from,
+      to: q.to,
+      fn: q.fn,
+      limit: q.limit,
+      offset: q.offset,
+    }) as Array<{
       id: string;
       at: number;
       function: string;
@@ -576,20 +594,27 @@ export class SqliteStore implements Store {
   }
 
   async deliveriesOf(taskId: string): Promise<{ deliveries: DeliveryRow[]; attempts: AttemptRow[] }> {
-    const deliveries = (this.#stmts.deliveriesOf.all(taskId) as Array<{ kind: WebhookKind; state: DeliveryRow['state']; attempts: number; next_attempt_at: number }>).map(
-      (d) => ({ kind: d.kind, state: d.state, attempts: d.attempts, nextAttemptAt: d.next_attempt_at }),
-    );
-    const attempts = (this.#stmts.attemptsOf.all(taskId) as Array<{
-      kind: WebhookKind;
-      url: string;
-      method: string;
-      attempted_at: number;
-      ok: number;
-      http_code: number | null;
-      duration_ms: number;
-      response: string | null;
-      error: string | null;
-    }>).map((a) => ({
+    const deliveries = (
+      this.#stmts.deliveriesOf.all(taskId) as Array<{
+        kind: WebhookKind;
+        state: DeliveryRow['state'];
+        attempts: number;
+        next_attempt_at: number;
+      }>
+    ).map((d) => ({ kind: d.kind, state: d.state, attempts: d.attempts, nextAttemptAt: d.next_attempt_at }));
+    const attempts = (
+      this.#stmts.attemptsOf.all(taskId) as Array<{
+        kind: WebhookKind;
+        url: string;
+        method: string;
+        attempted_at: number;
+        ok: number;
+        http_code: number | null;
+        duration_ms: number;
+        response: string | null;
+        error: string | null;
+      }>
+    ).map((a) => ({
       kind: a.kind,
       url: a.url,
       method: a.method,

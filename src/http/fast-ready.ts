@@ -90,7 +90,7 @@ export function createFastReady(gate: Gate, answer: ReturnType<typeof createRead
       else res.destroy();
     };
     try {
-      const known = gate.sync(req.headers.authorization);
+      const known = gate.sync(req.headers.authorization, req.socket);
       if (known) finish(known);
       else gate(req.headers.authorization).then(finish, fail);
     } catch {

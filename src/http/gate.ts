@@ -15,7 +15,7 @@ export type GateOutcome =
 export interface Gate {
   (authorization: string | undefined): Promise<GateOutcome>;
   /** The same decision without I/O when the credentials were verified recently; undefined otherwise. */
-  sync(authorization: string | undefined): GateOutcome | undefined;
+  sync(authorization: string | undefined, connection?: object): GateOutcome | undefined;
 }
 
 const CHALLENGE = { 'www-authenticate': 'Basic realm="DataForSEO REST API"' };
@@ -39,10 +39,10 @@ export function createGate(auth: Authenticator, limiter: RateLimiter): Gate {
     return account ? admit(account, await count(account)) : { ok: false, status: STATUS.UNAUTHORIZED, headers: CHALLENGE };
   };
   return Object.assign(gate, {
-    sync(authorization: string | undefined): GateOutcome | undefined {
+    sync(authorization: string | undefined, connection?: object): GateOutcome | undefined {
       // Shared counters (several API nodes) are counted in the store: only the async path does that.
       if (limiter.shared) return undefined;
-      const account = auth.cached(authorization);
+      const account = auth.cached(authorization, connection);
       return account ? admit(account, count(account) as RateDecision) : undefined;
     },
   });

@@ -13,7 +13,7 @@ import { verifyPassword } from './passwords.js';
 export interface Authenticator {
   authenticate(header: string | undefined): Promise<AccountRow | null>;
   /** The account of a header verified recently, without any I/O; undefined when a check is needed. */
-  cached(header: string | undefined): AccountRow | undefined;
+  cached(header: string | undefined, connection?: object): AccountRow | undefined;
   /** Drops cached account rows (after an account changed through this process's admin API). */
   forget(): void;
 }
@@ -54,11 +54,22 @@ export function createAuthenticator(store: Store, options: AuthenticatorOptions 
   };
 
   const keyOf = (header: string) => createHash('sha256').update(header).digest('base64');
+  // A keep-alive connection sends the same header again and again: its hash is remembered per
+  // connection (for as long as the connection lives), so repeat requests skip the digest.
+  const byConnection = new WeakMap<object, { header: string; key: string }>();
+  const connectionKey = (header: string, connection?: object): string => {
+    if (!connection) return keyOf(header);
+    const seen = byConnection.get(connection);
+    if (seen && seen.header === header) return seen.key;
+    const key = keyOf(header);
+    byConnection.set(connection, { header, key });
+    return key;
+  };
 
   return {
-    cached(header) {
+    cached(header, connection) {
       if (!header || !header.startsWith('Basic ')) return undefined;
-      const hit = verified.get(keyOf(header));
+      const hit = verified.get(connectionKey(header, connection));
       const now = Date.now();
       return hit && hit.expires > now && now - hit.rowAt < rowTtl ? hit.row : undefined;
     },

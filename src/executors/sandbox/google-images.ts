@@ -3,6 +3,7 @@
 // same task twice) yields the same SERP. Each image row has its own sub-seed keyed by its index,
 // which keeps depth=50 a prefix of depth=100 and lets rows be generated independently.
 
+import { escapeHtml } from './html.js';
 import { createRng, deriveSeed, hashString } from './prng.js';
 import {
   ALT_TEMPLATES,
@@ -508,28 +509,6 @@ function buildHtml(input: ImagesRenderInput, result: ImagesAdvancedResult): stri
   return html + '</div></div></div></body></html>';
 }
 
-/** Escapes text for HTML element content and double- or single-quoted attributes. */
-export function escapeHtml(text: string): string {
-  // Scan first: most strings need no escaping, and returning the input avoids any allocation.
-  let i = 0;
-  for (; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 38 || ch === 60 || ch === 62 || ch === 34 || ch === 39) break;
-  }
-  if (i === text.length) return text;
-  let out = text.slice(0, i);
-  for (; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 38) out += '&amp;';
-    else if (ch === 60) out += '&lt;';
-    else if (ch === 62) out += '&gt;';
-    else if (ch === 34) out += '&quot;';
-    else if (ch === 39) out += '&#39;';
-    else out += text[i];
-  }
-  return out;
-}
-
 function hostOf(seDomain: string): string {
   const d = seDomain.trim().toLowerCase() || 'google.com';
   return d.startsWith('www.') ? d : 'www.' + d;
@@ -615,3 +594,5 @@ function encode(text: string): string {
     return encodeURIComponent(fixed);
   }
 }
+
+export { escapeHtml };

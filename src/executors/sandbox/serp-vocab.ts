@@ -223,26 +223,7 @@ export function shortCount(n: number): string {
   return String(n);
 }
 
-/** Escapes text for HTML element content and quoted attributes. */
-export function escapeHtml(text: string): string {
-  let i = 0;
-  for (; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 38 || ch === 60 || ch === 62 || ch === 34 || ch === 39) break;
-  }
-  if (i === text.length) return text;
-  let out = text.slice(0, i);
-  for (; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 38) out += '&amp;';
-    else if (ch === 60) out += '&lt;';
-    else if (ch === 62) out += '&gt;';
-    else if (ch === 34) out += '&quot;';
-    else if (ch === 39) out += '&#39;';
-    else out += text[i];
-  }
-  return out;
-}
+export { escapeHtml } from './html.js';
 
 export const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 export const B64URL = B62 + '-_';
@@ -289,24 +270,8 @@ export function parseDatetime(datetime: string): number {
   return Date.UTC(2025, 0, 1);
 }
 
-/** "yyyy-mm-dd hh:mm:ss +00:00". */
-export function formatTimestamp(ms: number): string {
-  const d = new Date(ms);
-  return (
-    d.getUTCFullYear() +
-    '-' +
-    pad2(d.getUTCMonth() + 1) +
-    '-' +
-    pad2(d.getUTCDate()) +
-    ' ' +
-    pad2(d.getUTCHours()) +
-    ':' +
-    pad2(d.getUTCMinutes()) +
-    ':' +
-    pad2(d.getUTCSeconds()) +
-    ' +00:00'
-  );
-}
+/** "yyyy-mm-dd hh:mm:ss +00:00": the vendor's datetime format. */
+export { formatDateTime as formatTimestamp } from '../../domain/time-format.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 

@@ -5,6 +5,7 @@ import type { Clock } from '../domain/clock.js';
 import { isWebhookSuccess, nextAttemptAt, signatureHeaders, webhookUrl } from '../domain/webhooks.js';
 import type { DeliveryJob, Store, TaskRow } from '../store/store.js';
 import type { Sender } from './send.js';
+import { createSleeper } from '../worker/sleeper.js';
 
 /**
  * The outbox dispatcher: claims due webhook deliveries under a lease, sends them, and records each
@@ -48,8 +49,6 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   let inFlight = 0;
   let running = false;
   let loop: Promise<void> | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  let wakeUp: (() => void) | null = null;
   const active = new Set<Promise<void>>();
 
   async function deliver(job: DeliveryJob, host: string): Promise<void> {
@@ -106,7 +105,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       if (n <= 0) perHost.delete(host);
       else perHost.set(host, n);
       startQueued(host);
-      wakeUp?.();
+      sleeper.wake();
     }
   }
 
@@ -174,14 +173,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     return started;
   }
 
-  async function sleep(ms: number): Promise<void> {
-    await new Promise<void>((resolve) => {
-      wakeUp = resolve;
-      timer = setTimeout(resolve, ms);
-    });
-    wakeUp = null;
-    timer = null;
-  }
+  const sleeper = createSleeper();
+  const sleep = (ms: number) => sleeper.sleep(ms);
 
   async function run(): Promise<void> {
     while (running) {
@@ -221,13 +214,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       loop = run();
     },
     wake() {
-      if (timer) clearTimeout(timer);
-      wakeUp?.();
+      sleeper.wake();
     },
     async stop() {
       running = false;
-      if (timer) clearTimeout(timer);
-      wakeUp?.();
+      sleeper.wake();
       await loop;
       await Promise.allSettled([...active]);
     },

@@ -6,6 +6,7 @@ import { STATUS } from '../domain/status-codes.js';
 import { parseTaskRequest } from '../domain/task-request.js';
 import type { Executor } from '../executors/executor.js';
 import type { Completion, Store, TaskRow } from '../store/store.js';
+import { createSleeper } from './sleeper.js';
 
 /**
  * The worker loop: claim due tasks under a lease, execute them, complete them in one transaction.
@@ -44,9 +45,8 @@ export function createWorker(options: WorkerOptions): Worker {
   const owner = `w-${randomBytes(6).toString('hex')}`;
   const abort = new AbortController();
   let running = false;
-  let timer: NodeJS.Timeout | null = null;
   let loop: Promise<void> | null = null;
-  let wakeUp: (() => void) | null = null;
+  const sleeper = createSleeper();
 
   async function executeOne(task: TaskRow): Promise<Completion> {
     const def = findSeType(task.se, task.seType);
@@ -94,13 +94,7 @@ export function createWorker(options: WorkerOptions): Worker {
   async function sleep(): Promise<void> {
     const next = await store.nextDueAt();
     const wait = next === null ? pollMs : Math.max(0, Math.min(pollMs, next - clock.now()));
-    if (wait === 0) return;
-    await new Promise<void>((resolve) => {
-      wakeUp = resolve;
-      timer = setTimeout(resolve, wait);
-    });
-    wakeUp = null;
-    timer = null;
+    if (wait > 0) await sleeper.sleep(wait);
   }
 
   async function run(): Promise<void> {
@@ -124,14 +118,12 @@ export function createWorker(options: WorkerOptions): Worker {
       loop = run();
     },
     wake() {
-      if (timer) clearTimeout(timer);
-      wakeUp?.();
+      sleeper.wake();
     },
     async stop() {
       running = false;
       abort.abort();
-      if (timer) clearTimeout(timer);
-      wakeUp?.();
+      sleeper.wake();
       await loop;
     },
   };

@@ -6,6 +6,11 @@ import type { WebhookKind } from '../domain/webhooks.js';
  * interface only; the SQLite adapter (default, embedded) and the PostgreSQL adapter implement it,
  * and the shared contract tests in test/integration run against both. Times are epoch ms from the
  * injected clock; money is integer micro-USD.
+ *
+ * Each adapter holds hand-written SQL and its own forward-only migrations rather than a query
+ * builder: the hot paths (claims, completion, the tasks_ready page) need raw prepared statements and
+ * dialect-specific locking anyway, and the contract tests keep the two adapters' behaviour equal.
+ * Differences between engines are capabilities (optional members below), never branches in features.
  */
 
 export interface AccountLimits {

@@ -96,7 +96,7 @@ withServerOptions(program.command('serve').description('serve the API (and run w
       const demo = isLoopbackHost(config.host) && (await app.store.accountByLogin(DEMO_LOGIN));
       const lines = [
         `serpq serving the DataForSEO v3 SERP API at ${base}`,
-        `  database: ${config.db}   executor: ${config.executor}   time travel: ${config.timeTravel ? 'on' : 'off'}`,
+        `  database: ${config.db.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@')}   executor: ${config.executor}   time travel: ${config.timeTravel ? 'on' : 'off'}`,
       ];
       if (demo) {
         lines.push(

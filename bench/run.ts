@@ -133,7 +133,7 @@ function build(): { command: string; prefix: string[]; how: string } {
       },
     );
   } catch (err) {
-    // tsc emits despite type errors (someone may be mid-edit in src/); only a missing file is fatal.
+    // tsc emits despite type errors (a work tree may be mid-edit); only a missing file is fatal.
     log(`  tsc reported errors (building anyway): ${String((err as { stdout?: Buffer }).stdout ?? err).slice(0, 500)}`);
   }
   if (existsSync(main)) return { command: process.execPath, prefix: [main], how: `node ${main}` };

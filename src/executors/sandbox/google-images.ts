@@ -4,6 +4,7 @@
 // which keeps depth=50 a prefix of depth=100 and lets rows be generated independently.
 
 import { escapeHtml } from './html.js';
+import { slugify } from './serp-vocab.js';
 import { createRng, deriveSeed, hashString } from './prng.js';
 import {
   ALT_TEMPLATES,
@@ -304,7 +305,7 @@ function makeContext(input: ImagesRenderInput): RenderContext {
     base: {
       kw,
       Kw: titleCase(kw),
-      slug: slugify(kw),
+      slug: slugify(kw, 'image'),
       wslug: encode(wikiTitle(kw)),
       pct: encode(kw),
       plus,
@@ -538,27 +539,6 @@ function wikiTitle(text: string): string {
     .filter((w) => w.length > 0)
     .join('_');
   return t.length > 0 ? t[0]!.toUpperCase() + t.slice(1) : 'Image';
-}
-
-/** Lowercase ASCII slug; non-ASCII letters are kept percent-encoded so foreign keywords still slug. */
-function slugify(text: string): string {
-  let out = '';
-  let dash = false;
-  for (const ch of text.toLowerCase()) {
-    const code = ch.charCodeAt(0);
-    if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57)) {
-      out += ch;
-      dash = false;
-    } else if (code > 127) {
-      out += encode(ch);
-      dash = false;
-    } else if (!dash && out.length > 0) {
-      out += '-';
-      dash = true;
-    }
-  }
-  if (dash) out = out.slice(0, -1);
-  return out.length > 0 ? out : 'image';
 }
 
 /** Drops words the keyword already contains, unless that leaves too few to fill a carousel. */

@@ -66,42 +66,77 @@ export async function killAllServers(): Promise<void> {
   await Promise.all([...live].map(killChild));
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+interface Spawned {
+  readonly child: ChildProcess;
+  output(): string;
+}
+
+/**
+ * Spawns `serpq <args>` from the sources and waits, on its output events (no polling), until it
+ * prints `ready`; fails when it exits first or has not said so within `bootMs`.
+ */
+async function spawnSerpq(
+  args: string[],
+  extraEnv: Readonly<Record<string, string>> | undefined,
+  ready: RegExp,
+  bootMs = 15_000,
+): Promise<Spawned> {
+  // The child reads SERPQ_* from its environment; only the given flags and variables may configure it.
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SERPQ_')) env[k] = v;
+  Object.assign(env, extraEnv ?? {});
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(child);
+  let out = '';
+  const output = () => out;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`serpq ${args[0]} did not start within ${bootMs} ms:\n${out}`)), bootMs);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (ready.test(out)) done();
+    };
+    const onExit = () => done(new Error(`serpq ${args[0]} exited before it was ready:\n${out}`));
+    function done(err?: Error) {
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      if (err) reject(err);
+      else resolve();
+    }
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', onExit);
+  }).catch(async (err: Error) => {
+    await killChild(child);
+    throw err;
+  });
+  return { child, output };
+}
 
 async function startOnce(opts: ServeOptions, port: number): Promise<ServerProcess | { failed: string }> {
-  const args = ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--db', opts.db, '--host', '127.0.0.1', '--port', String(port)];
+  const args = ['serve', '--db', opts.db, '--host', '127.0.0.1', '--port', String(port)];
   args.push('--admin-token', opts.adminToken, '--log-level', 'silent', '--sandbox-latency', opts.latency ?? '0');
   if (opts.timeTravel) args.push('--time-travel');
   if (opts.noWorkers) args.push('--no-workers');
   if (opts.extraArgs) args.push(...opts.extraArgs);
-  // The child reads SERPQ_* from its environment; only the flags above may configure it.
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SERPQ_')) env[k] = v;
-  Object.assign(env, opts.env ?? {});
-
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  live.add(child);
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const base = `http://127.0.0.1:${port}`;
-
-  // Waiting for the process to boot: bounded number of short attempts, fails fast if it exits.
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (exited(child)) break;
-    try {
-      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) });
-      if (res.status === 200) {
-        await res.arrayBuffer();
-        return { child, port, base, output: () => out, kill: () => killChild(child) };
-      }
-    } catch {
-      // not listening yet
-    }
-    await sleep(50);
+  let spawned: Spawned;
+  try {
+    // `serve` prints its banner once it listens.
+    spawned = await spawnSerpq(args, opts.env, /serpq serving /);
+  } catch (err) {
+    return { failed: (err as Error).message };
   }
-  await killChild(child);
-  return { failed: `serpq serve did not become healthy on port ${port}:\n${out}` };
+  const base = `http://127.0.0.1:${port}`;
+  const res = await fetch(`${base}/healthz`);
+  await res.arrayBuffer();
+  if (res.status !== 200) {
+    await killChild(spawned.child);
+    return { failed: `serpq serve answered /healthz with ${res.status}:\n${spawned.output()}` };
+  }
+  return { child: spawned.child, port, base, output: spawned.output, kill: () => killChild(spawned.child) };
 }
 
 /** Starts `serpq serve` on a free port and resolves once GET /healthz answers 200. */
@@ -130,33 +165,8 @@ export async function startWorker(opts: {
   timeTravel?: boolean;
   env?: Readonly<Record<string, string>>;
 }): Promise<WorkerProcess> {
-  const args = [
-    '--import',
-    'tsx',
-    'src/cli/main.ts',
-    'worker',
-    '--db',
-    opts.db,
-    '--log-level',
-    'silent',
-    '--sandbox-latency',
-    opts.latency ?? '0',
-  ];
+  const args = ['worker', '--db', opts.db, '--log-level', 'silent', '--sandbox-latency', opts.latency ?? '0'];
   if (opts.timeTravel) args.push('--time-travel');
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SERPQ_')) env[k] = v;
-  Object.assign(env, opts.env ?? {});
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  live.add(child);
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  // Waiting for the process to boot: bounded, fails fast if it exits.
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (/serpq worker .* running/.test(out)) return { child, output: () => out, kill: () => killChild(child) };
-    if (exited(child)) break;
-    await sleep(50);
-  }
-  await killChild(child);
-  throw new Error(`serpq worker did not start:\n${out}`);
+  const { child, output } = await spawnSerpq(args, opts.env, /serpq worker .* running/);
+  return { child, output, kill: () => killChild(child) };
 }

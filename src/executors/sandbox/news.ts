@@ -2,6 +2,7 @@
 // publishers plus local outlets of the task's city; ages are relative to the SERP's datetime, so
 // "3 hours ago" stays stable while the absolute timestamp follows the crawl time.
 
+import type { TopStoriesElement } from './organic.js';
 import { deriveSeed, hashString, type Rng } from './prng.js';
 import type { SerpRenderInput } from './render-input.js';
 import {
@@ -44,18 +45,8 @@ export interface NewsSearchItem {
   timestamp: string;
 }
 
-export interface NewsTopStoriesElement {
-  type: 'top_stories_element';
-  source: string;
-  domain: string;
-  title: string;
-  date: string;
-  amp_version: boolean;
-  timestamp: string;
-  url: string;
-  image_url: string | null;
-  badges: string[];
-}
+/** The same element as in organic top stories. */
+export type NewsTopStoriesElement = TopStoriesElement;
 
 export interface NewsTopStoriesItem {
   type: 'top_stories';

@@ -211,7 +211,7 @@ export interface TopStoriesElement {
   amp_version: boolean;
   timestamp: string;
   url: string;
-  image_url: string;
+  image_url: string | null;
   badges: string[];
 }
 export interface TopStoriesItem extends ItemBase {

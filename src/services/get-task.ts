@@ -46,11 +46,10 @@ export async function getTask(deps: ServiceDeps, ctx: CallContext, def: SeTypeDe
   if (task.se !== def.se) return answer(STATUS.ID_OTHER_SE, baseData);
   if (task.seType !== def.seType) return answer(STATUS.ID_OTHER_SE_TYPE, baseData);
 
-  const data = taskData(task);
-  if (task.state !== 'done' || task.completedAt === null) return answer(STATUS.TASK_IN_QUEUE, data);
+  if (task.state !== 'done' || task.completedAt === null) return answer(STATUS.TASK_IN_QUEUE, taskData(task));
 
   const retention = fn === 'html' ? HTML_RETENTION_MS : RESULT_RETENTION_MS;
-  if (now - task.completedAt > retention) return answer(STATUS.RESULTS_EXPIRED, data);
+  if (now - task.completedAt > retention) return answer(STATUS.RESULTS_EXPIRED, taskData(task));
 
   await deps.store.markCollected(task.id, now);
   return completedTaskEnvelope(deps, task, def, fn, { path, startedAt: ctx.startedAt });
@@ -67,7 +66,9 @@ export async function completedTaskEnvelope(
   fn: ResultFunction,
   call: { path: string[]; startedAt: number },
 ): Promise<WireEnvelope> {
-  const data = taskData(task);
+  // The stored request is parsed once: it is both the `data` echo and what a renderer reads.
+  const params = JSON.parse(task.data) as Record<string, unknown>;
+  const data = { ...params, function: 'task_get' };
   let status: StatusDef | { code: number; message: string } = STATUS.OK;
   let result: unknown[] | null = null;
   if (task.statusCode !== STATUS.OK.code) {
@@ -76,7 +77,7 @@ export async function completedTaskEnvelope(
       message: task.statusMessage ?? STATUS.TASK_EXECUTION_FAILED.message,
     };
   } else {
-    const value = await resultOf(deps, task, def, fn);
+    const value = await resultOf(deps, task, def, fn, params);
     if (value === null) status = STATUS.NO_PREPARED_DATA;
     else result = [value];
   }
@@ -92,9 +93,14 @@ export function taskData(task: TaskRow): Record<string, unknown> {
 }
 
 /** A completed task's result for a function: rendered on read by deterministic executors, else stored. */
-export async function resultOf(deps: ServiceDeps, task: TaskRow, def: SeTypeDef, fn: ResultFunction): Promise<unknown | null> {
+export async function resultOf(
+  deps: ServiceDeps,
+  task: TaskRow,
+  def: SeTypeDef,
+  fn: ResultFunction,
+  params: Record<string, unknown> = JSON.parse(task.data) as Record<string, unknown>,
+): Promise<unknown | null> {
   if (deps.executor.render) {
-    const params = JSON.parse(task.data) as Record<string, unknown>;
     const parsed = parseTaskRequest(def, params, 'task_post');
     if (parsed.ok) {
       const rendered = deps.executor.render(

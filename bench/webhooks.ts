@@ -35,6 +35,7 @@ export async function runWebhookBench(ctx: BenchContext): Promise<void> {
   const { log, phase } = ctx;
   const started = performance.now();
   const intervalMs = Number(optionOf(ctx.argv, '--hook-interval', '40'));
+  const shared = ctx.argv.includes('--hook-shared');
   const steadyS = ctx.quick ? 4 : 10;
   const burstTasks = ctx.quick ? 5_000 : 20_000;
   const offered = (BATCH * 1000) / intervalMs;
@@ -44,7 +45,7 @@ export async function runWebhookBench(ctx: BenchContext): Promise<void> {
   const stopAll = async () => {
     for (const c of children.splice(0)) await c.stop();
   };
-  const startReceiver = async (cpu: number, save?: string) => {
+  const startReceiver = async (cpu: number | undefined, save?: string) => {
     const child = spawnChild(process.execPath, ['--import', 'tsx', join(ctx.root, 'bench', 'receiver.ts'), ...(save ? [save] : [])], {
       cpu,
       cwd: ctx.root,
@@ -62,8 +63,8 @@ export async function runWebhookBench(ctx: BenchContext): Promise<void> {
       await store.migrate();
       await createAccount(store, Date.now(), { login: 'bench-hooks', password: BENCH_PASSWORD, balance: 1_000_000, limits: HIGH_LIMITS });
       await store.close();
-      const receiver = await startReceiver(ctx.loadCpu, bodyFile);
-      const serpq = await ctx.startSerpq(db, ['--allow-private-webhooks', '--sandbox-latency', '0']);
+      const receiver = await startReceiver(shared ? undefined : ctx.loadCpu, bodyFile);
+      const serpq = await ctx.startSerpq(db, ['--allow-private-webhooks', '--sandbox-latency', '0'], [], shared ? null : ctx.serverCpu);
       children.push(serpq.child);
       const hookUrl = `${receiver.base}/pb?id=$id`;
       const agent = new Agent({ keepAlive: true, maxSockets: 4 });

@@ -17,8 +17,8 @@ import { type Worker, createWorker } from './worker/worker.js';
 import { type Dispatcher, createDispatcher } from './delivery/dispatcher.js';
 import { createSender } from './delivery/send.js';
 import { type Retention, createRetention } from './worker/retention.js';
-import { type ResultFunction, findSeType } from './domain/catalog.js';
-import { completedTaskEnvelope } from './services/get-task.js';
+import { createInlineCourier } from './delivery/courier.js';
+import { createCourierPool } from './delivery/courier-pool.js';
 
 /**
  * The composition root: the only place that knows concrete implementations. Builds the store, the
@@ -67,23 +67,22 @@ export function createBackground(
   overrides: AppOverrides = {},
   onError: (err: unknown) => void = (err) => console.error(err),
 ): Background {
-  const sender = createSender({ timeoutMs: config.webhookTimeoutMs, allowPrivate: config.allowPrivateWebhooks });
-  const payloadDeps: ServiceDeps = { store, clock, executor, notifyQueued: () => {}, notifyDeliveries: () => {} };
-  const dispatcher = createDispatcher({
-    store,
-    clock,
-    sender,
-    onError,
-    pollMs: overrides.worker?.pollMs,
-    payload: async (task, fn) => {
-      const def = findSeType(task.se, task.seType);
-      if (!def) throw new Error(`unknown type ${task.se}/${task.seType}`);
-      const path = ['v3', 'serp', task.se, task.seType, 'task_get', fn, task.id];
-      return JSON.stringify(
-        await completedTaskEnvelope(payloadDeps, task, def, fn as ResultFunction, { path, startedAt: performance.now() }),
-      );
-    },
-  });
+  const send = { timeoutMs: config.webhookTimeoutMs, allowPrivate: config.allowPrivateWebhooks };
+  // Webhook calls are made on courier threads when the threads can produce the same bodies: with the
+  // configured sandbox (which they construct themselves) or from stored results. An executor given
+  // in code (tests) exists in this thread only.
+  const courier =
+    config.webhookThreads > 0 && !overrides.executor
+      ? createCourierPool({
+          store,
+          executor,
+          renderer: config.executor === 'sandbox' ? 'sandbox' : null,
+          threads: config.webhookThreads,
+          send,
+          onError,
+        })
+      : createInlineCourier(store, executor, createSender(send));
+  const dispatcher = createDispatcher({ store, clock, courier, onError, pollMs: overrides.worker?.pollMs });
   const worker = createWorker({
     store,
     clock,
@@ -123,7 +122,7 @@ export function createBackground(
       await unlisten?.();
       await worker.stop();
       await dispatcher.stop();
-      await sender.close();
+      await courier.close();
     },
   };
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { parseLatency } from './executors/executor.js';
 
@@ -19,6 +20,11 @@ export interface Config {
   readonly allowPrivateWebhooks: boolean;
   /** Total time a webhook receiver has to answer (the vendor's 10 s). */
   readonly webhookTimeoutMs: number;
+  /**
+   * Threads that build postback bodies (render, serialise, gzip) off the event loop; 0 builds them on
+   * the main thread. Default: one per CPU core.
+   */
+  readonly webhookThreads: number;
   /** Run workers in this process (serve --no-workers turns them off). */
   readonly workers: boolean;
   readonly logLevel: string;
@@ -52,6 +58,9 @@ const schema = z.object({
   adminToken: z.string().min(8, 'the admin token needs at least 8 characters').nullable(),
   allowPrivateWebhooks: bool,
   webhookTimeoutMs: z.coerce.number().int().min(1).max(600_000),
+  webhookThreads: z
+    .union([z.literal('auto'), z.coerce.number().int().min(0).max(64)])
+    .transform((v) => (v === 'auto' ? availableParallelism() : v)),
   workers: bool,
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 });
@@ -66,6 +75,7 @@ const ENV: Record<keyof Config, string> = {
   adminToken: 'SERPQ_ADMIN_TOKEN',
   allowPrivateWebhooks: 'SERPQ_ALLOW_PRIVATE_WEBHOOKS',
   webhookTimeoutMs: 'SERPQ_WEBHOOK_TIMEOUT_MS',
+  webhookThreads: 'SERPQ_WEBHOOK_THREADS',
   workers: 'SERPQ_WORKERS',
   logLevel: 'SERPQ_LOG_LEVEL',
 };
@@ -80,6 +90,7 @@ const DEFAULTS: Record<keyof Config, unknown> = {
   adminToken: null,
   allowPrivateWebhooks: false,
   webhookTimeoutMs: 10_000,
+  webhookThreads: 'auto',
   workers: true,
   logLevel: 'warn',
 };

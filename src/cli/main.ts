@@ -15,6 +15,7 @@ interface ServeFlags {
   timeTravel?: boolean;
   adminToken?: string;
   allowPrivateWebhooks?: boolean;
+  webhookThreads?: string;
   workers?: boolean;
   logLevel?: string;
 }
@@ -29,6 +30,7 @@ function overridesFrom(flags: ServeFlags): ConfigOverrides {
     timeTravel: flags.timeTravel,
     adminToken: flags.adminToken,
     allowPrivateWebhooks: flags.allowPrivateWebhooks,
+    webhookThreads: flags.webhookThreads,
     // commander sets workers=true by default for --no-workers; only pass it when turned off.
     workers: flags.workers === false ? false : undefined,
     logLevel: flags.logLevel,
@@ -45,6 +47,7 @@ function withServerOptions(cmd: Command): Command {
     .option('--time-travel', 'let the admin API move the clock forward (SERPQ_TIME_TRAVEL=1)')
     .option('--admin-token <token>', 'bearer token of the admin API (SERPQ_ADMIN_TOKEN); generated when absent')
     .option('--allow-private-webhooks', 'allow postbacks/pingbacks to private addresses (SERPQ_ALLOW_PRIVATE_WEBHOOKS=1)')
+    .option('--webhook-threads <n>', 'threads building postback bodies, 0 = main thread (SERPQ_WEBHOOK_THREADS, default: one per core)')
     .addOption(
       new Option('--log-level <level>', 'log level (SERPQ_LOG_LEVEL)').choices([
         'fatal',

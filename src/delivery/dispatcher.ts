@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import type { ResultFunction } from '../domain/catalog.js';
 import type { Clock } from '../domain/clock.js';
-import { isWebhookSuccess, nextAttemptAt, signatureHeaders, webhookUrl } from '../domain/webhooks.js';
-import type { DeliveryJob, Store, TaskRow } from '../store/store.js';
-import type { Sender } from './send.js';
+import { isWebhookSuccess, nextAttemptAt, webhookUrl } from '../domain/webhooks.js';
+import type { AttemptRecord, DeliveryJob, Store } from '../store/store.js';
+import type { Courier } from './courier.js';
 import { createSleeper } from '../worker/sleeper.js';
 
 /**
@@ -17,9 +16,8 @@ import { createSleeper } from '../worker/sleeper.js';
 export interface DispatcherOptions {
   readonly store: Store;
   readonly clock: Clock;
-  readonly sender: Sender;
-  /** The JSON text of task_get/{fn} for a task: the postback body. */
-  readonly payload: (task: TaskRow, fn: string) => Promise<string>;
+  /** Makes the calls: builds postback bodies and sends. */
+  readonly courier: Courier;
   readonly maxInFlight?: number;
   readonly maxPerHost?: number;
   readonly leaseMs?: number;
@@ -35,11 +33,8 @@ export interface Dispatcher {
   stop(): Promise<void>;
 }
 
-const USER_AGENT = 'serpq-webhooks/1';
-const gzipAsync = promisify(gzip);
-
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
-  const { store, clock, sender } = options;
+  const { store, clock } = options;
   const maxInFlight = options.maxInFlight ?? 512;
   const maxPerHost = options.maxPerHost ?? 32;
   const leaseMs = options.leaseMs ?? 60_000;
@@ -50,6 +45,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   let running = false;
   let loop: Promise<void> | null = null;
   const active = new Set<Promise<void>>();
+  // Attempts finishing close together share one transaction (one commit) instead of one each.
+  const recordAttempt = groupCommit((batch: AttemptRecord[]) => store.recordAttempts(batch));
 
   async function deliver(job: DeliveryJob, host: string): Promise<void> {
     try {
@@ -58,29 +55,21 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       // Read per delivery (a point lookup), so a changed retry or signing setting applies at once.
       const account = await store.accountById(job.accountId);
       const url = webhookUrl(job.url, task.id, task.tag);
-      const headers: Record<string, string> = { 'user-agent': USER_AGENT };
-      let body: Buffer | undefined;
-      let signed = '';
-      if (job.kind === 'postback') {
-        signed = await options.payload(task, task.postbackData ?? 'advanced');
-        // Compressed on the thread pool (off the event loop, so on the other core when there is one),
-        // at level 1: a third of the default's CPU for a slightly larger body.
-        body = await gzipAsync(signed, { level: 1 });
-        headers['content-type'] = 'application/json';
-        headers['content-encoding'] = 'gzip';
-      }
-      if (account?.webhookSecret) {
-        // Signature timestamps are wall-clock time: receivers compare them with their own clocks.
-        Object.assign(
-          headers,
-          signatureHeaders(account.webhookSecret, `msg_${task.id}_${job.kind}`, Math.floor(Date.now() / 1000), signed),
-        );
-      }
+      // Signature timestamps are wall-clock time: receivers compare them with their own clocks.
+      const sign = account?.webhookSecret
+        ? { secret: account.webhookSecret, messageId: `msg_${task.id}_${job.kind}`, timestampSec: Math.floor(Date.now() / 1000) }
+        : null;
       const method = job.kind === 'postback' ? 'POST' : 'GET';
       const attemptedAt = clock.now();
-      const out = await sender.send({ method, url, headers, body });
+      const out = await options.courier.deliver({
+        kind: job.kind,
+        task,
+        fn: (task.postbackData ?? 'advanced') as ResultFunction,
+        url,
+        sign,
+      });
       const ok = isWebhookSuccess(out.httpCode);
-      await store.recordAttempt({
+      await recordAttempt({
         deliveryId: job.id,
         owner,
         taskId: task.id,
@@ -223,4 +212,44 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       await Promise.allSettled([...active]);
     },
   };
+}
+
+/**
+ * Group commit: items submitted while a flush is being written, or within the same turn of the event
+ * loop, are written together by the next flush (at most `maxBatch` at a time). Each caller gets its
+ * own item's answer, or the flush's error.
+ */
+export function groupCommit<T, R>(flush: (batch: T[]) => Promise<R[]>, maxBatch = 256): (item: T) => Promise<R> {
+  let queue: { item: T; resolve(r: R): void; reject(err: unknown): void }[] = [];
+  let flushing = false;
+  let scheduled = false;
+
+  async function drain(): Promise<void> {
+    scheduled = false;
+    if (flushing) return;
+    flushing = true;
+    try {
+      while (queue.length > 0) {
+        const batch = queue.slice(0, maxBatch);
+        queue = queue.slice(batch.length);
+        try {
+          const out = await flush(batch.map((b) => b.item));
+          batch.forEach((b, i) => b.resolve(out[i] as R));
+        } catch (err) {
+          for (const b of batch) b.reject(err);
+        }
+      }
+    } finally {
+      flushing = false;
+    }
+  }
+
+  return (item) =>
+    new Promise<R>((resolve, reject) => {
+      queue.push({ item, resolve, reject });
+      if (!scheduled && !flushing) {
+        scheduled = true;
+        setImmediate(() => void drain());
+      }
+    });
 }

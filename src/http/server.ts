@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { type ResultFunction, findSeType } from '../domain/catalog.js';
 import { appendixErrors } from '../services/appendix.js';
 import { STATUS, type StatusDef } from '../domain/status-codes.js';
-import { envelope } from '../contracts/envelope.js';
+import { envelope, stringifyEnvelope } from '../contracts/envelope.js';
 import type { Authenticator } from '../services/auth.js';
 import type { CallContext, ServiceDeps } from '../services/deps.js';
 import { getTask } from '../services/get-task.js';
@@ -185,7 +185,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
       const body = jsonBody(req);
       if (body === INVALID) return sendEnvelope(reply, STATUS.POST_DATA_INVALID, req.startedAt);
       const out = await runLive(services, ctxOf(req), def, fn as ResultFunction, body);
-      return reply.code(out.httpStatus).type(JSON_TYPE).send(JSON.stringify(out.body));
+      return reply.code(out.httpStatus).type(JSON_TYPE).send(stringifyEnvelope(out.body));
     },
   );
 
@@ -213,7 +213,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
         return sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt);
       }
       const body = await getTask(services, ctxOf(req), def, fn as ResultFunction, id.toLowerCase());
-      return reply.type(JSON_TYPE).send(JSON.stringify(body));
+      return reply.type(JSON_TYPE).send(stringifyEnvelope(body));
     },
   });
 

@@ -6,6 +6,7 @@ import { HTML_RETENTION_MS, RESULT_RETENTION_MS } from '../domain/task.js';
 import { parseTaskRequest } from '../domain/task-request.js';
 import { formatDateTime } from '../domain/time-format.js';
 import { type WireEnvelope, envelope, pathSegments, wireTask } from '../contracts/envelope.js';
+import type { Executor } from '../executors/executor.js';
 import type { TaskRow } from '../store/store.js';
 import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
 
@@ -66,23 +67,36 @@ export async function completedTaskEnvelope(
   fn: ResultFunction,
   call: { path: string[]; startedAt: number },
 ): Promise<WireEnvelope> {
+  return taskEnvelope(task, fn, call, (params) => resultOf(deps, task, def, fn, params));
+}
+
+/**
+ * The envelope of a completed task with its result from `result` (given the parsed request). Kept
+ * free of the store so that postback bodies can be built off the main thread.
+ */
+export async function taskEnvelope(
+  task: TaskRow,
+  fn: ResultFunction,
+  call: { path: string[]; startedAt: number },
+  result: (params: Record<string, unknown>) => unknown | Promise<unknown>,
+): Promise<WireEnvelope> {
   // The stored request is parsed once: it is both the `data` echo and what a renderer reads.
   const params = JSON.parse(task.data) as Record<string, unknown>;
   const data = { ...params, function: 'task_get' };
   let status: StatusDef | { code: number; message: string } = STATUS.OK;
-  let result: unknown[] | null = null;
+  let value: unknown[] | null = null;
   if (task.statusCode !== STATUS.OK.code) {
     status = {
       code: task.statusCode ?? STATUS.TASK_EXECUTION_FAILED.code,
       message: task.statusMessage ?? STATUS.TASK_EXECUTION_FAILED.message,
     };
   } else {
-    const value = await resultOf(deps, task, def, fn, params);
-    if (value === null) status = STATUS.NO_PREPARED_DATA;
-    else result = [value];
+    const found = await result(params);
+    if (found === null || found === undefined) status = STATUS.NO_PREPARED_DATA;
+    else value = [found];
   }
   const timeMs = elapsedMs(call);
-  return envelope(STATUS.OK, { timeMs, tasks: [wireTask(task.id, status, { timeMs, path: call.path, data, result })] });
+  return envelope(STATUS.OK, { timeMs, tasks: [wireTask(task.id, status, { timeMs, path: call.path, data, result: value })] });
 }
 
 /** The task's `data` echo as answered by task_get. */
@@ -100,17 +114,30 @@ export async function resultOf(
   fn: ResultFunction,
   params: Record<string, unknown> = JSON.parse(task.data) as Record<string, unknown>,
 ): Promise<unknown | null> {
-  if (deps.executor.render) {
-    const parsed = parseTaskRequest(def, params, 'task_post');
-    if (parsed.ok) {
-      const rendered = deps.executor.render(
-        { id: task.id, def, request: parsed.task, params, postedAt: task.postedAt },
-        fn,
-        formatDateTime(task.completedAt ?? task.postedAt),
-      );
-      if (rendered !== null) return rendered;
-    }
-  }
-  const stored = await deps.store.resultOf(task.id, fn);
-  return stored ? JSON.parse(gunzipSync(stored).toString('utf8')) : null;
+  const rendered = renderedResult(deps.executor, task, def, fn, params);
+  if (rendered !== null) return rendered;
+  return storedResult(await deps.store.resultOf(task.id, fn));
+}
+
+/** The result a deterministic executor renders for a task, or null when it renders none. */
+export function renderedResult(
+  executor: Pick<Executor, 'render'>,
+  task: TaskRow,
+  def: SeTypeDef,
+  fn: ResultFunction,
+  params: Record<string, unknown>,
+): unknown | null {
+  if (!executor.render) return null;
+  const parsed = parseTaskRequest(def, params, 'task_post');
+  if (!parsed.ok) return null;
+  return executor.render(
+    { id: task.id, def, request: parsed.task, params, postedAt: task.postedAt },
+    fn,
+    formatDateTime(task.completedAt ?? task.postedAt),
+  );
+}
+
+/** A stored result (gzip of its JSON), or null when none was stored. */
+export function storedResult(gz: Uint8Array | null): unknown | null {
+  return gz ? (JSON.parse(gunzipSync(gz).toString('utf8')) as unknown) : null;
 }

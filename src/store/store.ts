@@ -326,6 +326,8 @@ export interface Store {
    * task's listing (a failed postback puts the task on tasks_ready). False when the lease was lost.
    */
   recordAttempt(a: AttemptRecord): Promise<boolean>;
+  /** recordAttempt for several attempts in one transaction (one commit); per attempt, the same answer. */
+  recordAttempts(batch: readonly AttemptRecord[]): Promise<boolean[]>;
   /** Earliest time a pending delivery is due or a delivery lease expires (null when none). */
   nextDeliveryAt(): Promise<number | null>;
   /** Queues the webhooks of the account's completed tasks again; per id, whether it had any. */

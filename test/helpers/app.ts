@@ -59,6 +59,7 @@ export async function makeTestApp(options: { latency?: string; env?: Record<stri
       SERPQ_LOG_LEVEL: 'silent',
       SERPQ_ALLOW_PRIVATE_WEBHOOKS: '1',
       SERPQ_WEBHOOK_TIMEOUT_MS: '400',
+      SERPQ_WEBHOOK_THREADS: '0',
       ...options.env,
     },
     {},

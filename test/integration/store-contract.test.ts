@@ -572,6 +572,30 @@ for (const dialect of DIALECTS) {
       expect((await store.deliveriesOf(t.id)).attempts).toEqual([]);
     });
 
+    it('records a batch of attempts in one call, each answered as recordAttempt would', async () => {
+      await migrated();
+      const acc = await account();
+      const a = newTask({ postbackUrl: 'https://hooks.example/a', postbackData: 'advanced' });
+      const b = newTask({ postbackUrl: 'https://hooks.example/b', postbackData: 'advanced' });
+      const c = newTask({ pingbackUrl: 'https://hooks.example/c' });
+      await completeAll(acc, [a, b, c], T0 + 100);
+      const jobs = await store.claimDeliveries('d', T0 + 100, 10_000, 10);
+      const job = (id: string) => jobs.find((j) => j.taskId === id)!;
+      expect(
+        await store.recordAttempts([
+          attempt(job(a.id), 'd', T0 + 150, true),
+          attempt(job(b.id), 'd', T0 + 150, false),
+          attempt(job(c.id), 'stranger', T0 + 150, true),
+          attempt(job(a.id), 'd', T0 + 151, false),
+        ]),
+      ).toEqual([true, true, false, false]);
+      expect(await store.taskById(a.id)).toMatchObject({ listed: false, webhookState: 'delivered' });
+      expect(await store.taskById(b.id)).toMatchObject({ listed: true, webhookState: 'failed' });
+      expect((await store.deliveriesOf(c.id)).attempts).toEqual([]);
+      expect((await store.deliveriesOf(a.id)).attempts).toHaveLength(1);
+      expect(await store.recordAttempts([])).toEqual([]);
+    });
+
     it('records attempts: a failed postback lists the task, a delivered one does not', async () => {
       await migrated();
       const acc = await account();

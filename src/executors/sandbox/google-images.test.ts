@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import {
   escapeHtml,
   renderImagesAdvanced,
+  renderImagesAdvancedJson,
   renderImagesExample,
   renderImagesHtml,
   type ImagesItem,
@@ -9,7 +10,16 @@ import {
   type ImagesSearchItem,
 } from './google-images.js';
 import { createRng, hashString } from './prng.js';
-import { compileTemplate, correctSpelling } from './vocab.js';
+import {
+  IMAGE_SITES,
+  MODIFIERS,
+  NEWS_SECTIONS,
+  REFINEMENT_CHIP_TITLES,
+  SUBREDDITS,
+  USERNAMES,
+  compileTemplate,
+  correctSpelling,
+} from './vocab.js';
 
 const base: ImagesRenderInput = {
   taskId: '07111443-1535-0139-0000-c2e548119c99',
@@ -49,6 +59,41 @@ describe('prng', () => {
     expect(t({ Kw: 'Cat' } as never)).toBe('Cat - x{');
     expect(correctSpelling('iphon wallpapr')).toBe('iphone wallpaper');
     expect(correctSpelling('constructor')).toBeNull();
+  });
+});
+
+describe('renderImagesAdvancedJson', () => {
+  it('writes exactly JSON.stringify of the object result, for awkward keywords and every depth', () => {
+    const keywords = [
+      'iphone wallpaper',
+      'say "cheese"',
+      'back\\slash and \\"both\\"',
+      'tab\there\nnewline\u0001ctl',
+      'über café naïve',
+      'ビール 東京',
+      'emoji 🐱 cat',
+      'lone \ud800 surrogate',
+      '</script><b>',
+      "it's 100% {Kw} $id",
+    ];
+    for (const keyword of keywords) {
+      for (const depth of [0, 1, 25, 100]) {
+        const input = { ...base, keyword, depth, searchParam: depth === 25 ? '&tbs=qdr:d' : null };
+        const text = renderImagesAdvancedJson(input);
+        expect(text).toBe(JSON.stringify(renderImagesAdvanced(input)));
+        expect(JSON.parse(text)).toEqual(renderImagesAdvanced(input));
+      }
+    }
+    // Deep pages reach every site and template.
+    const deep = { ...base, depth: 700, languageCode: 'pt-BR' };
+    expect(renderImagesAdvancedJson(deep)).toBe(JSON.stringify(renderImagesAdvanced(deep)));
+  });
+
+  it('draws on vocabulary that needs no escaping inside a JSON string', () => {
+    const words = [...MODIFIERS, ...NEWS_SECTIONS, ...REFINEMENT_CHIP_TITLES, ...SUBREDDITS, ...USERNAMES];
+    for (const site of IMAGE_SITES) words.push(site.domain);
+    for (const w of words) expect(JSON.stringify(w)).toBe(`"${w}"`);
+    expect(words.length).toBeGreaterThan(50);
   });
 });
 

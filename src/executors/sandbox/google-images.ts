@@ -8,6 +8,7 @@ import { slugify } from './serp-vocab.js';
 import { createRng, deriveSeed, hashString } from './prng.js';
 import {
   ALT_TEMPLATES,
+  KEY_BIT,
   MODIFIERS,
   NEWS_SECTIONS,
   REFINEMENT_CHIP_TITLES,
@@ -157,7 +158,6 @@ const CHIPS_XPATH = '/html[1]/body[1]/div[2]/div[2]/div[1]/div[1]/div[1]/div[1]/
 const TBN_PREFIX = 'https://encrypted-tbn0.gstatic.com/images?q=tbn:ANd9Gc';
 const CDN_PREFIX = 'https://api.dataforseo.com/cdn/i/';
 const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const B64URL = B62 + '-_';
 const TBN_LEADS = ['R', 'Q', 'S', 'T'] as const;
 
 // Sub-stream ids for non-row parts of the page; far above the 700-row maximum so they never collide.
@@ -183,8 +183,10 @@ interface RenderContext {
   /** modifiers and chip titles not already part of the keyword (no "cat cat" suggestions) */
   modifiers: readonly string[];
   chipTitles: readonly string[];
-  /** template fields that do not vary per row */
-  base: TemplateContext;
+  /** text mode: rows are written as JSON, and `row` holds JSON-escaped keyword fields */
+  json: boolean;
+  /** template fields: the ones shared by every row set once, the rest rewritten for each row */
+  row: TemplateContext;
 }
 
 /**
@@ -193,7 +195,16 @@ interface RenderContext {
  * taskId (carousel CDN URLs) and datetime (echoed).
  */
 export function renderImagesAdvanced(input: ImagesRenderInput): ImagesAdvancedResult {
-  return buildAdvanced(input, false);
+  return buildAdvanced(input, false, false) as ImagesAdvancedResult;
+}
+
+/**
+ * The same result as JSON text, exactly JSON.stringify(renderImagesAdvanced(input)): rows are written
+ * as text straight away, which costs a fraction of building objects and serialising them (this is
+ * the body of most postbacks).
+ */
+export function renderImagesAdvancedJson(input: ImagesRenderInput): string {
+  return buildAdvanced(input, false, true) as string;
 }
 
 /**
@@ -201,7 +212,7 @@ export function renderImagesAdvanced(input: ImagesRenderInput): ImagesAdvancedRe
  * ten images, every item type, a spell suggestion and refinement chips with options.
  */
 export function renderImagesExample(input: ImagesRenderInput): ImagesAdvancedResult {
-  return buildAdvanced({ ...input, depth: 10 }, true);
+  return buildAdvanced({ ...input, depth: 10 }, true, false) as ImagesAdvancedResult;
 }
 
 /** Renders the task_get/html result: one page whose grid holds the same images as the advanced result. */
@@ -238,38 +249,39 @@ export function imagesCheckUrl(input: ImagesRenderInput): string {
   return url;
 }
 
-function buildAdvanced(input: ImagesRenderInput, example: boolean): ImagesAdvancedResult {
-  const rc = makeContext(input);
+/** A placeholder for the items of a result written as text (no keyword or vocabulary holds a NUL). */
+const ITEMS_MARK = '\u0000items';
+const ITEMS_MARK_JSON = JSON.stringify(ITEMS_MARK);
+
+function buildAdvanced(input: ImagesRenderInput, example: boolean, json: boolean): ImagesAdvancedResult | string {
+  const rc = makeContext(input, json);
   const depth = Math.max(0, Math.floor(input.depth));
   const layout = createRng(deriveSeed(rc.seed, STREAM_LAYOUT));
   const relatedAfter = example ? 5 : layout.int(20, 30);
 
-  const items: ImagesItem[] = [];
+  // Items as objects, or in text mode as their JSON.
+  const items: (ImagesItem | string)[] = [];
   const types: ImagesItemType[] = [];
-  const seen = new Set<ImagesItemType>();
-  const push = (item: ImagesItem): void => {
-    items.push(item);
-    if (!seen.has(item.type)) {
-      seen.add(item.type);
-      types.push(item.type);
-    }
+  const push = (item: ImagesItem | string, type: ImagesItemType): void => {
+    items.push(json && typeof item !== 'string' ? JSON.stringify(item) : item);
+    if (!types.includes(type)) types.push(type);
   };
 
-  push(buildCarousel(rc, items.length + 1));
+  push(buildCarousel(rc, items.length + 1), 'carousel');
   let gridSlot = 1;
   for (let i = 0; i < depth; i++) {
-    if (i === relatedAfter) push(buildRelated(rc, items.length + 1, gridSlot++));
-    push(buildImage(rc, i, items.length + 1, gridSlot++));
+    if (i === relatedAfter) push(buildRelated(rc, items.length + 1, gridSlot++), 'related_searches');
+    push(buildImage(rc, i, items.length + 1, gridSlot++), 'images_search');
   }
-  if (relatedAfter >= depth) push(buildRelated(rc, items.length + 1, gridSlot));
+  if (relatedAfter >= depth) push(buildRelated(rc, items.length + 1, gridSlot), 'related_searches');
 
   const corrected = correctSpelling(input.keyword);
   let spell: SpellInfo | null = corrected === null ? null : { keyword: corrected, type: 'did_you_mean' };
   if (example && spell === null) spell = { keyword: rc.lower, type: 'did_you_mean' };
 
-  return {
+  const result = {
     keyword: input.keyword,
-    type: 'images',
+    type: 'images' as const,
     se_domain: input.seDomain,
     location_code: input.locationCode,
     language_code: input.languageCode,
@@ -281,11 +293,27 @@ function buildAdvanced(input: ImagesRenderInput, example: boolean): ImagesAdvanc
     // The vendor reports 0 for image SERPs (Google shows no result count on the images tab).
     se_results_count: 0,
     items_count: items.length,
-    items,
+    items: items as ImagesItem[],
   };
+  if (!json) return result;
+  const text = JSON.stringify({ ...result, items: ITEMS_MARK });
+  const at = text.lastIndexOf(ITEMS_MARK_JSON);
+  return text.slice(0, at) + '[' + (items as string[]).join(',') + ']' + text.slice(at + ITEMS_MARK_JSON.length);
 }
 
-function makeContext(input: ImagesRenderInput): RenderContext {
+/** A string as it appears inside a JSON string literal (without the quotes). */
+function jsonInner(text: string): string {
+  const quoted = JSON.stringify(text);
+  return quoted.slice(1, quoted.length - 1);
+}
+
+/**
+ * The per-render context. In text mode the template fields derived from the keyword are JSON-escaped
+ * once here, so that everything the templates write is valid inside a JSON string (the vocabulary
+ * holds no quote, backslash or control character: a test checks it).
+ */
+function makeContext(input: ImagesRenderInput, json: boolean): RenderContext {
+  const esc = json ? jsonInner : (text: string) => text;
   const kw = input.keyword;
   const host = hostOf(input.seDomain);
   const dash = input.languageCode.indexOf('-');
@@ -302,14 +330,15 @@ function makeContext(input: ImagesRenderInput): RenderContext {
     origin: 'https://' + host,
     host,
     locale: localeQuery(input),
-    base: {
-      kw,
-      Kw: titleCase(kw),
-      slug: slugify(kw, 'image'),
-      wslug: encode(wikiTitle(kw)),
-      pct: encode(kw),
-      plus,
-      lang: (dash > 0 ? input.languageCode.slice(0, dash) : input.languageCode).toLowerCase() || 'en',
+    json,
+    row: {
+      kw: esc(kw),
+      Kw: esc(titleCase(kw)),
+      slug: esc(slugify(kw, 'image')),
+      wslug: esc(encode(wikiTitle(kw))),
+      pct: esc(encode(kw)),
+      plus: esc(plus),
+      lang: esc((dash > 0 ? input.languageCode.slice(0, dash) : input.languageCode).toLowerCase() || 'en'),
       n: '',
       mod: '',
       dom: '',
@@ -332,44 +361,63 @@ function makeContext(input: ImagesRenderInput): RenderContext {
   };
 }
 
-function buildImage(rc: RenderContext, index: number, rankAbsolute: number, gridSlot: number): ImagesSearchItem {
+function buildImage(rc: RenderContext, index: number, rankAbsolute: number, gridSlot: number): ImagesSearchItem | string {
   const rng = createRng(deriveSeed(rc.seed, index));
   const site = pickImageSite(rng);
-  const h = rng.hex(32);
-  const ctx: TemplateContext = {
-    ...rc.base,
-    n: formatCount(rng.int(1, 900) * (rng.chance(0.5) ? 1000 : 100) + rng.int(0, 99)),
-    mod: rng.pick(rc.modifiers),
-    dom: site.domain === '{dom}' ? makeBlogDomain(rng) : site.domain,
-    id: String(rng.int(10_000_000, 999_999_999)),
-    h,
-    b: rng.chars(11, B62),
-    h2: h.slice(30, 32),
-    h6: h.slice(6, 12),
-    h12: h.slice(12, 24),
-    hp: h.slice(0, 2) + '/' + h.slice(2, 4) + '/' + h.slice(4, 6),
-    wp: h.slice(0, 1) + '/' + h.slice(0, 2),
-    ts: '1' + rng.int(500_000_000, 749_999_999) + String(rng.int(1000, 9999)),
-    y: String(rng.int(2015, 2025)),
-    m: pad2(rng.int(1, 12)),
-    d: pad2(rng.int(1, 28)),
-    sub: rng.pick(SUBREDDITS),
-    user: rng.pick(USERNAMES),
-    sect: rng.pick(NEWS_SECTIONS),
-  };
+  const title = rng.pick(site.titles);
+  const alt = rng.pick(ALT_TEMPLATES);
+  const page = rng.pick(site.page);
+  const src = rng.pick(site.src);
+  // One context per render, overwritten row by row (templates read it at once and keep nothing), and
+  // only the fields this row's templates read are drawn: most rows need a handful of the twenty.
+  const ctx = rc.row;
+  const need = title.keys | alt.keys | page.keys | src.keys;
+  if (need & KEY_BIT.n) ctx.n = formatCount(rng.int(1, 900) * (rng.chance(0.5) ? 1000 : 100) + rng.int(0, 99));
+  if (need & KEY_BIT.mod) ctx.mod = rng.pick(rc.modifiers);
+  ctx.dom = site.domain === '{dom}' ? makeBlogDomain(rng) : site.domain;
+  if (need & KEY_BIT.id) ctx.id = String(rng.int(10_000_000, 999_999_999));
+  if (need & HASH_KEYS) {
+    const h = rng.hex(32);
+    ctx.h = h;
+    ctx.h2 = h.slice(30, 32);
+    ctx.h6 = h.slice(6, 12);
+    ctx.h12 = h.slice(12, 24);
+    ctx.hp = h.slice(0, 2) + '/' + h.slice(2, 4) + '/' + h.slice(4, 6);
+    ctx.wp = h.slice(0, 1) + '/' + h.slice(0, 2);
+  }
+  if (need & KEY_BIT.b) ctx.b = rng.chars(11, B62);
+  if (need & KEY_BIT.ts) ctx.ts = '1' + rng.int(500_000_000, 749_999_999) + String(rng.int(1000, 9999));
+  if (need & DATE_KEYS) {
+    ctx.y = String(rng.int(2015, 2025));
+    ctx.m = pad2(rng.int(1, 12));
+    ctx.d = pad2(rng.int(1, 28));
+  }
+  if (need & KEY_BIT.sub) ctx.sub = rng.pick(SUBREDDITS);
+  if (need & KEY_BIT.user) ctx.user = rng.pick(USERNAMES);
+  if (need & KEY_BIT.sect) ctx.sect = rng.pick(NEWS_SECTIONS);
+  const encoded = TBN_PREFIX + rng.pick(TBN_LEADS) + rng.base64url(53) + (rng.chance(0.3) ? '&usqp=CAU' : '');
+  if (rc.json) {
+    return (
+      `{"type":"images_search","rank_group":${index + 1},"rank_absolute":${rankAbsolute},"xpath":"${GRID_XPATH}${gridSlot}]",` +
+      `"title":"${title(ctx)}","subtitle":"${ctx.dom}","alt":"${alt(ctx)}","url":"${page(ctx)}","source_url":"${src(ctx)}","encoded_url":"${encoded}"}`
+    );
+  }
   return {
     type: 'images_search',
     rank_group: index + 1,
     rank_absolute: rankAbsolute,
     xpath: GRID_XPATH + gridSlot + ']',
-    title: rng.pick(site.titles)(ctx),
+    title: title(ctx),
     subtitle: ctx.dom,
-    alt: rng.pick(ALT_TEMPLATES)(ctx),
-    url: rng.pick(site.page)(ctx),
-    source_url: rng.pick(site.src)(ctx),
-    encoded_url: TBN_PREFIX + rng.pick(TBN_LEADS) + rng.chars(53, B64URL) + (rng.chance(0.3) ? '&usqp=CAU' : ''),
+    alt: alt(ctx),
+    url: page(ctx),
+    source_url: src(ctx),
+    encoded_url: encoded,
   };
 }
+
+const HASH_KEYS = KEY_BIT.h | KEY_BIT.h2 | KEY_BIT.h6 | KEY_BIT.h12 | KEY_BIT.hp | KEY_BIT.wp;
+const DATE_KEYS = KEY_BIT.y | KEY_BIT.m | KEY_BIT.d;
 
 function buildCarousel(rc: RenderContext, rankAbsolute: number): ImagesCarouselItem {
   const rng = createRng(deriveSeed(rc.seed, STREAM_CAROUSEL));

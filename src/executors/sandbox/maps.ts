@@ -3,10 +3,9 @@
 // street addresses and phone numbers in the market's format, coordinates scattered near the city
 // centre, and opening hours from the category's usual day.
 
-import { deriveSeed, hashString, type Rng } from './prng.js';
+import { FastRng, deriveSeed, hashString, type Rng } from './prng.js';
 import type { SerpRenderInput } from './render-input.js';
 import {
-  FastRng,
   ADJECTIVES,
   B64URL,
   FIRST_NAMES,

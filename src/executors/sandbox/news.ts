@@ -3,10 +3,9 @@
 // "3 hours ago" stays stable while the absolute timestamp follows the crawl time.
 
 import type { TopStoriesElement } from './organic.js';
-import { deriveSeed, hashString, type Rng } from './prng.js';
+import { FastRng, deriveSeed, hashString, type Rng } from './prng.js';
 import type { SerpRenderInput } from './render-input.js';
 import {
-  FastRng,
   B64URL,
   NEWS_HEADLINES,
   NEWS_SECTION_NAMES,

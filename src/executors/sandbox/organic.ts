@@ -6,10 +6,9 @@
 // 100 on the same page layout; the layout itself is seeded independently of depth.
 
 import { buildLocalPackItem, type LocalPackItem, type RatingInfo } from './maps.js';
-import { deriveSeed, hashString, type Rng } from './prng.js';
+import { FastRng, deriveSeed, hashString, type Rng } from './prng.js';
 import type { SerpRenderInput } from './render-input.js';
 import {
-  FastRng,
   B62,
   B64URL,
   DAY_MS,

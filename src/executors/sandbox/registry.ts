@@ -1,5 +1,6 @@
 import type { ResultFunction } from '../../domain/catalog.js';
-import { renderImagesAdvanced, renderImagesExample, renderImagesHtml, type ImagesRenderInput } from './google-images.js';
+import { RawJson } from '../../contracts/envelope.js';
+import { renderImagesAdvancedJson, renderImagesExample, renderImagesHtml, type ImagesRenderInput } from './google-images.js';
 import type { Renderer, SerpRenderInput } from './render-input.js';
 import { renderFromSchema } from './schema-faker.js';
 import { renderBingLocalPackHtml, renderBingLocalPackRegular } from './bing-local-pack.js';
@@ -27,7 +28,8 @@ const images = (input: SerpRenderInput): ImagesRenderInput => ({
 });
 
 const RENDERERS: Record<string, Renderer> = {
-  'google/images/advanced': (i) => renderImagesAdvanced(images(i)),
+  // Written as JSON text: the most common postback body, and the largest.
+  'google/images/advanced': (i) => new RawJson(renderImagesAdvancedJson(images(i))),
   'google/images/html': (i) => renderImagesHtml(images(i)),
   'google/news/advanced': renderNewsAdvanced,
   'google/news/html': renderNewsHtml,

@@ -52,12 +52,51 @@ export interface TemplateContext {
 
 export type TemplateKey = keyof TemplateContext;
 
-/** A template compiled to literal/key pieces; call it with a context to get the string. */
-export type CompiledTemplate = (ctx: TemplateContext) => string;
+/** The fields a template may read, in bit order for `CompiledTemplate.keys`. */
+export const TEMPLATE_KEYS = [
+  'kw',
+  'Kw',
+  'slug',
+  'wslug',
+  'pct',
+  'plus',
+  'n',
+  'mod',
+  'lang',
+  'dom',
+  'id',
+  'h',
+  'b',
+  'h2',
+  'h6',
+  'h12',
+  'hp',
+  'wp',
+  'ts',
+  'y',
+  'm',
+  'd',
+  'sub',
+  'user',
+  'sect',
+] as const satisfies readonly TemplateKey[];
+
+/** The bit of a template field in `CompiledTemplate.keys`. */
+export const KEY_BIT: Readonly<Record<TemplateKey, number>> = Object.fromEntries(TEMPLATE_KEYS.map((k, i) => [k, 1 << i])) as Record<
+  TemplateKey,
+  number
+>;
+
+/**
+ * A template compiled to literal/key pieces; call it with a context to get the string. `keys` is the
+ * bit set (KEY_BIT) of the fields it reads, so a renderer can compute only the per-row values in use.
+ */
+export type CompiledTemplate = ((ctx: TemplateContext) => string) & { readonly keys: number };
 
 /** Compiles "{Kw} Photos" style templates. Unknown or unclosed braces are kept literally. */
 export function compileTemplate(template: string): CompiledTemplate {
   const pieces: Array<string | { key: TemplateKey }> = [];
+  let keys = 0;
   let i = 0;
   while (i < template.length) {
     const open = template.indexOf('{', i);
@@ -67,14 +106,17 @@ export function compileTemplate(template: string): CompiledTemplate {
       break;
     }
     if (open > i) pieces.push(template.slice(i, open));
-    pieces.push({ key: template.slice(open + 1, close) as TemplateKey });
+    const key = template.slice(open + 1, close) as TemplateKey;
+    pieces.push({ key });
+    keys |= KEY_BIT[key] ?? 0;
     i = close + 1;
   }
-  return (ctx) => {
+  const render = (ctx: TemplateContext): string => {
     let out = '';
     for (const p of pieces) out += typeof p === 'string' ? p : (ctx[p.key] ?? '');
     return out;
   };
+  return Object.assign(render, { keys });
 }
 
 /** A content site that plausibly hosts images for arbitrary keywords. */
@@ -155,7 +197,7 @@ const SITE_SPECS: SiteSpec[] = [
     weight: 4,
     page: ['https://stock.adobe.com/search?k={plus}'],
     src: ['https://t3.ftcdn.net/jpg/0{d}/{hp}/360_F_{id}_{b}.jpg'],
-    titles: ['{Kw} Images – Browse {n} Stock Photos, Vectors, and Video | Adobe Stock'],
+    titles: ['{Kw} Images - Browse {n} Stock Photos, Vectors, and Video | Adobe Stock'],
   },
   {
     domain: 'flickr.com',
@@ -427,7 +469,7 @@ export const TITLE_TEMPLATES: readonly CompiledTemplate[] = c([
   '{Kw} Pictures, Images and Stock Photos',
   '{n},000+ Best {Kw} Photos · 100% Free Download',
   '{Kw} - Wikipedia',
-  '{Kw} Images – Browse {n} Stock Photos, Vectors, and Video',
+  '{Kw} Images - Browse {n} Stock Photos, Vectors, and Video',
   '{n} {mod} {Kw} Ideas',
   '{Kw} Photos and Premium High Res Pictures',
   'Free {Kw} Images',

@@ -2,10 +2,9 @@
 // sometimes led by the topic's channel or a sponsored video, with an occasional playlist and a
 // "People also watched" shelf (block_rank/block_name) like the real results page.
 
-import { deriveSeed, hashString, type Rng } from './prng.js';
+import { FastRng, deriveSeed, hashString, type Rng } from './prng.js';
 import type { SerpRenderInput } from './render-input.js';
 import {
-  FastRng,
   B64URL,
   DAY_MS,
   FIRST_NAMES,

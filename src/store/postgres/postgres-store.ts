@@ -639,57 +639,24 @@ export class PostgresStore implements Store {
   }
 
   async recordAttempt(a: AttemptRecord): Promise<boolean> {
-    const state = a.ok ? 'delivered' : a.nextAttemptAt !== null ? 'pending' : 'failed';
-    // The task's listing follows the webhook: a failed postback puts the task on tasks_ready (the
-    // vendor's rule), a delivered one leaves it off; a pingback only records its outcome.
-    let taskUpdate: string;
-    const extra: unknown[] = [];
-    if (a.kind === 'postback') {
-      taskUpdate = a.ok
-        ? `UPDATE tasks SET webhook_state = 'delivered' WHERE id = $5 AND webhook_state = 'pending' AND EXISTS (SELECT 1 FROM s)`
-        : `UPDATE tasks SET listed = true, webhook_state = 'failed' WHERE id = $5 AND EXISTS (SELECT 1 FROM s)`;
-    } else {
-      taskUpdate = `UPDATE tasks SET webhook_state = $16 WHERE id = $5 AND postback_url IS NULL AND webhook_state <> 'failed' AND EXISTS (SELECT 1 FROM s)`;
-      extra.push(a.ok ? 'delivered' : 'failed');
-    }
-    const name = a.kind === 'postback' ? (a.ok ? 'serpq_attempt_postback_ok' : 'serpq_attempt_postback_failed') : 'serpq_attempt_pingback';
-    // One statement, so one transaction: the lease compare-and-set, the attempt row, the task.
-    // "Pending" is spelled as the complement of the other two states so that the delivery is found
-    // through its primary key, never through the partial due index (see completeTasks).
-    const r = await this.#query<{ n: number }>(
-      name,
-      `WITH s AS (
-         UPDATE webhook_deliveries SET attempts = attempts + 1, state = $3, next_attempt_at = coalesce($4::bigint, next_attempt_at),
-           lease_owner = NULL, lease_expires_at = NULL
-         WHERE id = $1 AND lease_owner = $2 AND state NOT IN ('delivered', 'failed')
-         RETURNING id
-       ), a AS (
-         INSERT INTO webhook_attempts (delivery_id, task_id, account_id, kind, url, method, attempted_at, ok, http_code, duration_ms, response, error)
-         SELECT id, $5::text, $6::bigint, $7::text, $8::text, $9::text, $10::bigint, $11::boolean, $12::int, $13::float8, $14::text, $15::text FROM s
-       ), t AS (
-         ${taskUpdate}
-       )
-       SELECT count(*)::int AS n FROM s`,
-      [
-        a.deliveryId,
-        a.owner,
-        state,
-        a.nextAttemptAt,
-        a.taskId,
-        a.accountId,
-        a.kind,
-        a.url,
-        a.method,
-        a.attemptedAt,
-        a.ok,
-        a.httpCode,
-        a.durationMs,
-        a.response,
-        a.error,
-        ...extra,
-      ],
-    );
+    const q = attemptStatement(a);
+    const r = await this.#query<{ n: number }>(q.name, q.text, q.values);
     return r.rows[0].n > 0;
+  }
+
+  async recordAttempts(batch: readonly AttemptRecord[]): Promise<boolean[]> {
+    if (batch.length === 0) return [];
+    if (batch.length === 1) return [await this.recordAttempt(batch[0] as AttemptRecord)];
+    // One transaction: one commit (one WAL flush) for the whole batch.
+    return this.#tx(async (c) => {
+      const out: boolean[] = [];
+      for (const a of batch) {
+        const q = attemptStatement(a);
+        const r = await c.query<{ n: number }>({ name: q.name, text: q.text, values: q.values });
+        out.push(r.rows[0].n > 0);
+      }
+      return out;
+    });
   }
 
   async nextDeliveryAt(): Promise<number | null> {
@@ -963,4 +930,61 @@ export class PostgresStore implements Store {
 
 function backoff(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 10 * attempt));
+}
+
+/**
+ * The statement recording one attempt: the lease compare-and-set, the attempt row and the task, in
+ * one statement (so atomic even outside a transaction). Returns n = 1, or 0 when the lease was lost.
+ */
+function attemptStatement(a: AttemptRecord): { name: string; text: string; values: unknown[] } {
+  const state = a.ok ? 'delivered' : a.nextAttemptAt !== null ? 'pending' : 'failed';
+  // The task's listing follows the webhook: a failed postback puts the task on tasks_ready (the
+  // vendor's rule), a delivered one leaves it off; a pingback only records its outcome.
+  let taskUpdate: string;
+  const extra: unknown[] = [];
+  if (a.kind === 'postback') {
+    taskUpdate = a.ok
+      ? `UPDATE tasks SET webhook_state = 'delivered' WHERE id = $5 AND webhook_state = 'pending' AND EXISTS (SELECT 1 FROM s)`
+      : `UPDATE tasks SET listed = true, webhook_state = 'failed' WHERE id = $5 AND EXISTS (SELECT 1 FROM s)`;
+  } else {
+    taskUpdate = `UPDATE tasks SET webhook_state = $16 WHERE id = $5 AND postback_url IS NULL AND webhook_state <> 'failed' AND EXISTS (SELECT 1 FROM s)`;
+    extra.push(a.ok ? 'delivered' : 'failed');
+  }
+  const name = a.kind === 'postback' ? (a.ok ? 'serpq_attempt_postback_ok' : 'serpq_attempt_postback_failed') : 'serpq_attempt_pingback';
+  // One statement, so one transaction: the lease compare-and-set, the attempt row, the task.
+  // "Pending" is spelled as the complement of the other two states so that the delivery is found
+  // through its primary key, never through the partial due index (see completeTasks).
+  return {
+    name,
+    text: `WITH s AS (
+       UPDATE webhook_deliveries SET attempts = attempts + 1, state = $3, next_attempt_at = coalesce($4::bigint, next_attempt_at),
+         lease_owner = NULL, lease_expires_at = NULL
+       WHERE id = $1 AND lease_owner = $2 AND state NOT IN ('delivered', 'failed')
+       RETURNING id
+     ), a AS (
+       INSERT INTO webhook_attempts (delivery_id, task_id, account_id, kind, url, method, attempted_at, ok, http_code, duration_ms, response, error)
+       SELECT id, $5::text, $6::bigint, $7::text, $8::text, $9::text, $10::bigint, $11::boolean, $12::int, $13::float8, $14::text, $15::text FROM s
+     ), t AS (
+       ${taskUpdate}
+     )
+     SELECT count(*)::int AS n FROM s`,
+    values: [
+      a.deliveryId,
+      a.owner,
+      state,
+      a.nextAttemptAt,
+      a.taskId,
+      a.accountId,
+      a.kind,
+      a.url,
+      a.method,
+      a.attemptedAt,
+      a.ok,
+      a.httpCode,
+      a.durationMs,
+      a.response,
+      a.error,
+      ...extra,
+    ],
+  };
 }

@@ -41,6 +41,8 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly #db: Database.Database;
   #stmts!: ReturnType<SqliteStore['prepare']>;
+  /** Runs a function in a transaction; made once (better-sqlite3 builds a wrapper per transaction() call). */
+  readonly #inTx: Database.Transaction<(fn: () => unknown) => unknown>;
 
   constructor(options: SqliteStoreOptions) {
     this.#db = new Database(options.path);
@@ -49,6 +51,12 @@ export class SqliteStore implements Store {
     this.#db.pragma('busy_timeout = 5000');
     this.#db.pragma('cache_size = -65536');
     this.#db.pragma('temp_store = MEMORY');
+    this.#inTx = this.#db.transaction((fn: () => unknown) => fn());
+  }
+
+  /** `fn` in one BEGIN IMMEDIATE transaction (the write lock first: no upgrade deadlocks between processes). */
+  #immediate<T>(fn: () => T): T {
+    return this.#inTx.immediate(fn) as T;
   }
 
   /** The underlying connection, for tests and benchmarks that seed data in bulk. */
@@ -324,63 +332,59 @@ export class SqliteStore implements Store {
   async postTasks(accountId: number, tasks: readonly NewTask[]): Promise<PostOutcome> {
     const s = this.#stmts;
     return withBusyRetry(() =>
-      this.#db
-        .transaction((): PostOutcome => {
-          let balance = s.balance.get(accountId) as number;
-          let spent = 0;
-          const accepted: boolean[] = [];
-          for (const t of tasks) {
-            if (t.costMicro > balance) {
-              accepted.push(false);
-              continue;
-            }
-            balance -= t.costMicro;
-            spent += t.costMicro;
-            s.insertTask.run({
-              ...t,
-              payloadHash: t.payloadHash ?? null,
-              accountId,
-              webhookState: t.postbackUrl || t.pingbackUrl ? 'pending' : 'none',
-            });
-            accepted.push(true);
+      this.#immediate((): PostOutcome => {
+        let balance = s.balance.get(accountId) as number;
+        let spent = 0;
+        const accepted: boolean[] = [];
+        for (const t of tasks) {
+          if (t.costMicro > balance) {
+            accepted.push(false);
+            continue;
           }
-          if (spent > 0) s.debit.run(spent, accountId);
-          return { accepted, balanceMicro: balance };
-        })
-        .immediate(),
+          balance -= t.costMicro;
+          spent += t.costMicro;
+          s.insertTask.run({
+            ...t,
+            payloadHash: t.payloadHash ?? null,
+            accountId,
+            webhookState: t.postbackUrl || t.pingbackUrl ? 'pending' : 'none',
+          });
+          accepted.push(true);
+        }
+        if (spent > 0) s.debit.run(spent, accountId);
+        return { accepted, balanceMicro: balance };
+      }),
     );
   }
 
   async insertLiveTask(accountId: number, task: NewTask, outcome: LiveOutcome): Promise<boolean> {
     const s = this.#stmts;
     return withBusyRetry(() =>
-      this.#db
-        .transaction((): boolean => {
-          const balance = s.balance.get(accountId) as number | undefined;
-          if (balance === undefined || task.costMicro > balance) return false;
-          s.insertLive.run({
-            id: task.id,
-            accountId,
-            se: task.se,
-            seType: task.seType,
-            statusCode: outcome.statusCode,
-            statusMessage: outcome.statusMessage,
-            priority: task.priority,
-            tag: task.tag,
-            data: task.data,
-            costMicro: task.costMicro,
-            postedAt: task.postedAt,
-            runAfter: task.runAfter,
-            completedAt: outcome.completedAt,
-            readyJson: task.readyJson,
-            method: outcome.method,
-            payloadHash: task.payloadHash ?? null,
-          });
-          if (task.costMicro > 0) s.debit.run(task.costMicro, accountId);
-          for (const r of outcome.results ?? []) s.insertResult.run(task.id, r.fn, r.body);
-          return true;
-        })
-        .immediate(),
+      this.#immediate((): boolean => {
+        const balance = s.balance.get(accountId) as number | undefined;
+        if (balance === undefined || task.costMicro > balance) return false;
+        s.insertLive.run({
+          id: task.id,
+          accountId,
+          se: task.se,
+          seType: task.seType,
+          statusCode: outcome.statusCode,
+          statusMessage: outcome.statusMessage,
+          priority: task.priority,
+          tag: task.tag,
+          data: task.data,
+          costMicro: task.costMicro,
+          postedAt: task.postedAt,
+          runAfter: task.runAfter,
+          completedAt: outcome.completedAt,
+          readyJson: task.readyJson,
+          method: outcome.method,
+          payloadHash: task.payloadHash ?? null,
+        });
+        if (task.costMicro > 0) s.debit.run(task.costMicro, accountId);
+        for (const r of outcome.results ?? []) s.insertResult.run(task.id, r.fn, r.body);
+        return true;
+      }),
     );
   }
 
@@ -421,43 +425,39 @@ export class SqliteStore implements Store {
   async claimTasks(owner: string, now: number, leaseMs: number, limit: number): Promise<TaskRow[]> {
     const s = this.#stmts;
     return withBusyRetry(() =>
-      this.#db
-        .transaction(() => {
-          const params = { owner, now, expires: now + leaseMs, limit };
-          const rows = s.claimQueued.all(params) as RawTask[];
-          if (rows.length < limit) rows.push(...(s.claimExpired.all({ ...params, limit: limit - rows.length }) as RawTask[]));
-          return rows.map(toTask);
-        })
-        .immediate(),
+      this.#immediate(() => {
+        const params = { owner, now, expires: now + leaseMs, limit };
+        const rows = s.claimQueued.all(params) as RawTask[];
+        if (rows.length < limit) rows.push(...(s.claimExpired.all({ ...params, limit: limit - rows.length }) as RawTask[]));
+        return rows.map(toTask);
+      }),
     );
   }
 
   async completeTasks(completions: readonly Completion[], now: number): Promise<number> {
     const s = this.#stmts;
     return withBusyRetry(() =>
-      this.#db
-        .transaction(() => {
-          let n = 0;
-          for (const c of completions) {
-            const before = c.costMicro !== undefined ? (s.costOf.get(c.id) as number | undefined) : undefined;
-            const row = s.complete.get({
-              id: c.id,
-              owner: c.leaseOwner,
-              code: c.statusCode,
-              message: c.statusMessage,
-              now,
-              cost: c.costMicro ?? null,
-            }) as { account_id: number; cost_micro: number; postback_url: string | null; pingback_url: string | null } | undefined;
-            if (!row) continue;
-            n++;
-            if (row.postback_url) s.insertDelivery.run(c.id, row.account_id, 'postback', row.postback_url, now, now);
-            if (row.pingback_url) s.insertDelivery.run(c.id, row.account_id, 'pingback', row.pingback_url, now, now);
-            if (before !== undefined && before > row.cost_micro) s.refund.run(before - row.cost_micro, row.account_id);
-            for (const r of c.results ?? []) s.insertResult.run(c.id, r.fn, r.body);
-          }
-          return n;
-        })
-        .immediate(),
+      this.#immediate(() => {
+        let n = 0;
+        for (const c of completions) {
+          const before = c.costMicro !== undefined ? (s.costOf.get(c.id) as number | undefined) : undefined;
+          const row = s.complete.get({
+            id: c.id,
+            owner: c.leaseOwner,
+            code: c.statusCode,
+            message: c.statusMessage,
+            now,
+            cost: c.costMicro ?? null,
+          }) as { account_id: number; cost_micro: number; postback_url: string | null; pingback_url: string | null } | undefined;
+          if (!row) continue;
+          n++;
+          if (row.postback_url) s.insertDelivery.run(c.id, row.account_id, 'postback', row.postback_url, now, now);
+          if (row.pingback_url) s.insertDelivery.run(c.id, row.account_id, 'pingback', row.pingback_url, now, now);
+          if (before !== undefined && before > row.cost_micro) s.refund.run(before - row.cost_micro, row.account_id);
+          for (const r of c.results ?? []) s.insertResult.run(c.id, r.fn, r.body);
+        }
+        return n;
+      }),
     );
   }
 
@@ -513,28 +513,29 @@ export class SqliteStore implements Store {
 
   async releaseDeliveries(ids: readonly number[], owner: string, dueAt: number): Promise<void> {
     const s = this.#stmts;
-    withBusyRetry(() => this.#db.transaction(() => ids.forEach((id) => s.releaseDelivery.run(dueAt, id, owner))).immediate());
+    withBusyRetry(() => this.#immediate(() => ids.forEach((id) => s.releaseDelivery.run(dueAt, id, owner))));
   }
 
   async recordAttempt(a: AttemptRecord): Promise<boolean> {
+    return (await this.recordAttempts([a]))[0] as boolean;
+  }
+
+  async recordAttempts(batch: readonly AttemptRecord[]): Promise<boolean[]> {
     const s = this.#stmts;
-    return withBusyRetry(() =>
-      this.#db
-        .transaction(() => {
-          const state = a.ok ? 'delivered' : a.nextAttemptAt !== null ? 'pending' : 'failed';
-          const changed = s.settleDelivery.run({ id: a.deliveryId, owner: a.owner, state, next: a.nextAttemptAt }).changes;
-          if (changed === 0) return false;
-          s.insertAttempt.run({ ...a, ok: a.ok ? 1 : 0 });
-          if (a.kind === 'postback') {
-            if (a.ok) s.postbackDelivered.run(a.taskId);
-            else s.postbackFailed.run(a.taskId);
-          } else {
-            s.pingbackOutcome.run(a.ok ? 'delivered' : 'failed', a.taskId);
-          }
-          return true;
-        })
-        .immediate(),
-    );
+    const one = (a: AttemptRecord): boolean => {
+      const state = a.ok ? 'delivered' : a.nextAttemptAt !== null ? 'pending' : 'failed';
+      const changed = s.settleDelivery.run({ id: a.deliveryId, owner: a.owner, state, next: a.nextAttemptAt }).changes;
+      if (changed === 0) return false;
+      s.insertAttempt.run({ ...a, ok: a.ok ? 1 : 0 });
+      if (a.kind === 'postback') {
+        if (a.ok) s.postbackDelivered.run(a.taskId);
+        else s.postbackFailed.run(a.taskId);
+      } else {
+        s.pingbackOutcome.run(a.ok ? 'delivered' : 'failed', a.taskId);
+      }
+      return true;
+    };
+    return withBusyRetry(() => this.#immediate(() => batch.map(one)));
   }
 
   async nextDeliveryAt(): Promise<number | null> {
@@ -544,18 +545,16 @@ export class SqliteStore implements Store {
   async resendWebhooks(accountId: number, taskIds: readonly string[], now: number): Promise<boolean[]> {
     const s = this.#stmts;
     return withBusyRetry(() =>
-      this.#db
-        .transaction(() =>
-          taskIds.map((taskId) => {
-            const t = s.taskForResend.get(taskId) as
-              { id: string; account_id: number; state: number; postback_url: string | null; pingback_url: string | null } | undefined;
-            if (!t || t.account_id !== accountId || t.state !== 2 || (!t.postback_url && !t.pingback_url)) return false;
-            if (t.postback_url) s.resend.run({ taskId, accountId, kind: 'postback', url: t.postback_url, now });
-            if (t.pingback_url) s.resend.run({ taskId, accountId, kind: 'pingback', url: t.pingback_url, now });
-            return true;
-          }),
-        )
-        .immediate(),
+      this.#immediate(() =>
+        taskIds.map((taskId) => {
+          const t = s.taskForResend.get(taskId) as
+            { id: string; account_id: number; state: number; postback_url: string | null; pingback_url: string | null } | undefined;
+          if (!t || t.account_id !== accountId || t.state !== 2 || (!t.postback_url && !t.pingback_url)) return false;
+          if (t.postback_url) s.resend.run({ taskId, accountId, kind: 'postback', url: t.postback_url, now });
+          if (t.pingback_url) s.resend.run({ taskId, accountId, kind: 'pingback', url: t.pingback_url, now });
+          return true;
+        }),
+      ),
     );
   }
 
@@ -636,17 +635,15 @@ export class SqliteStore implements Store {
     // Never-collected tasks past the 3-day window leave the ready indexes (they stay retrievable).
     n += withBusyRetry(() => s.unlistStale.run(cut.readyBefore, batch).changes);
     n += withBusyRetry(() =>
-      this.#db
-        .transaction(() => {
-          const ids = s.oldTasks.all(cut.tasksBefore, batch) as string[];
-          for (const id of ids) {
-            s.purgeTaskResults.run(id);
-            s.purgeTaskDeliveries.run(id);
-            s.purgeTask.run(id);
-          }
-          return ids.length;
-        })
-        .immediate(),
+      this.#immediate(() => {
+        const ids = s.oldTasks.all(cut.tasksBefore, batch) as string[];
+        for (const id of ids) {
+          s.purgeTaskResults.run(id);
+          s.purgeTaskDeliveries.run(id);
+          s.purgeTask.run(id);
+        }
+        return ids.length;
+      }),
     );
     return n;
   }

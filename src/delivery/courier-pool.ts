@@ -1,0 +1,140 @@
+import { Worker } from 'node:worker_threads';
+import type { Executor } from '../executors/executor.js';
+import type { Store } from '../store/store.js';
+import { type Courier, type WebhookCall, createInlineCourier } from './courier.js';
+import type { ThreadData, ThreadJob, ThreadReply } from './courier-thread.js';
+import { type SendOptions, type SendResult, createSender } from './send.js';
+
+/**
+ * Makes webhook calls on a pool of worker threads, so that building postback bodies (rendering,
+ * serialising and compressing: most of a postback's cost) and sending them run on every core while
+ * the event loop answers the API, executes tasks and keeps the books. Threads start on the first
+ * call. A call whose thread fails or dies is made on the main thread instead: a broken pool slows
+ * webhooks down but never loses one (a receiver may then get a call twice, as after any crash).
+ */
+export interface CourierPoolOptions {
+  readonly store: Store;
+  /** The executor of this process; its results are rendered in the threads when `renderer` names it. */
+  readonly executor: Executor;
+  /** 'sandbox' when the threads can render results themselves; null to pass them the stored results. */
+  readonly renderer: 'sandbox' | null;
+  readonly threads: number;
+  readonly send: SendOptions;
+  readonly onError?: (err: unknown) => void;
+  /** The thread's module (tests give a failing one); default courier-thread next to this file. */
+  readonly entry?: URL;
+}
+
+interface Slot {
+  readonly worker: Worker;
+  readonly ready: Promise<void>;
+  readonly pending: Map<number, { resolve(result: SendResult): void; reject(err: Error): void }>;
+}
+
+class ThreadDied extends Error {}
+
+/** Consecutive thread failures after which the pool gives up and builds everything inline. */
+const MAX_THREAD_FAILURES = 3;
+
+export function createCourierPool(options: CourierPoolOptions): Courier {
+  const inline = createInlineCourier(options.store, options.executor, createSender(options.send));
+  const slots: Slot[] = [];
+  let nextId = 1;
+  let failures = 0;
+  let closed = false;
+
+  function spawn(): Slot {
+    const here = import.meta.url;
+    const entry = options.entry ?? new URL(here.endsWith('.ts') ? './courier-thread.ts' : './courier-thread.js', here);
+    const workerData: ThreadData = { renderer: options.renderer, send: options.send };
+    // Built code runs a .js entry directly; from source (tests, tsx) a .ts entry is loaded through tsx.
+    const worker = entry.pathname.endsWith('.ts')
+      ? new Worker(`import('tsx/esm/api').then((api) => api.tsImport(${JSON.stringify(entry.href)}, ${JSON.stringify(here)}))`, {
+          eval: true,
+          workerData,
+        })
+      : new Worker(entry, { workerData });
+    worker.unref();
+    const pending: Slot['pending'] = new Map();
+    let markReady: () => void = () => {};
+    let markFailed: (err: Error) => void = () => {};
+    const ready = new Promise<void>((resolve, reject) => {
+      markReady = resolve;
+      markFailed = reject;
+    });
+    ready.catch(() => {});
+    const slot: Slot = { worker, ready, pending };
+    let dead = false;
+    const fail = (err: Error) => {
+      if (dead) return;
+      dead = true;
+      const i = slots.indexOf(slot);
+      if (i >= 0) slots.splice(i, 1);
+      markFailed(err);
+      for (const p of pending.values()) p.reject(err);
+      pending.clear();
+      if (!closed) {
+        failures++;
+        options.onError?.(err);
+      }
+    };
+    worker.on('message', (msg: ThreadReply) => {
+      if ('ready' in msg) {
+        markReady();
+        return;
+      }
+      const p = pending.get(msg.id);
+      if (!p) return;
+      pending.delete(msg.id);
+      failures = 0;
+      if ('error' in msg) p.reject(new Error(msg.error));
+      else p.resolve(msg.result);
+    });
+    worker.on('error', (err) => fail(new ThreadDied(`courier thread failed: ${err.message}`)));
+    worker.on('exit', (code) => fail(new ThreadDied(`courier thread exited (${code})`)));
+    return slot;
+  }
+
+  /** The least busy thread, starting threads up to the pool size. */
+  function pick(): Slot | null {
+    if (closed || failures >= MAX_THREAD_FAILURES) return null;
+    if (slots.length < options.threads) {
+      const slot = spawn();
+      slots.push(slot);
+      return slot;
+    }
+    let best = slots[0] as Slot;
+    for (const s of slots) if (s.pending.size < best.pending.size) best = s;
+    return best;
+  }
+
+  async function inThread(slot: Slot, call: WebhookCall): Promise<SendResult> {
+    // A stored result is read here, where the store is; a renderer reads nothing.
+    const stored = call.kind === 'postback' && !options.renderer ? await options.store.resultOf(call.task.id, call.fn) : null;
+    await slot.ready;
+    const id = nextId++;
+    return new Promise<SendResult>((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      slot.worker.postMessage({ id, call, stored } satisfies ThreadJob);
+    });
+  }
+
+  return {
+    async deliver(call) {
+      const slot = pick();
+      if (!slot) return inline.deliver(call);
+      try {
+        return await inThread(slot, call);
+      } catch (err) {
+        // The thread could not make the call (or died, which was reported already): make it here.
+        if (!(err instanceof ThreadDied)) options.onError?.(err);
+        return inline.deliver(call);
+      }
+    },
+    async close() {
+      closed = true;
+      await Promise.all(slots.splice(0).map((s) => s.worker.terminate()));
+      await inline.close();
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { promisify } from 'node:util';
+import { gzip, gzipSync } from 'node:zlib';
+import { stringifyEnvelope } from '../contracts/envelope.js';
+import { type ResultFunction, findSeType } from '../domain/catalog.js';
+import { signatureHeaders } from '../domain/webhooks.js';
+import type { Executor } from '../executors/executor.js';
+import { renderedResult, storedResult, taskEnvelope } from '../services/get-task.js';
+import type { Store, TaskRow } from '../store/store.js';
+
+/**
+ * Postback bodies: the task_get/{postback_data} envelope of a task as JSON, gzip-compressed, with its
+ * headers (and a Standard Webhooks signature over the JSON when the account signs). Building one is
+ * the costly part of a postback (rendering, serialising and compressing tens of kilobytes); couriers
+ * (courier.ts) do it on the main thread or on a pool of threads.
+ */
+export interface SignSpec {
+  readonly secret: string;
+  readonly messageId: string;
+  readonly timestampSec: number;
+}
+
+export interface PostbackRequest {
+  readonly task: TaskRow;
+  readonly fn: ResultFunction;
+  readonly sign: SignSpec | null;
+}
+
+export interface PostbackBody {
+  /** The gzip of the JSON envelope. */
+  readonly body: Buffer;
+  readonly headers: Record<string, string>;
+}
+
+/** Compression level of postback bodies: level 1 costs a third of the default's CPU for a body a tenth larger. */
+export const POSTBACK_GZIP_LEVEL = 1;
+
+/** The JSON text of a postback: exactly what task_get/{fn} answers for the task. */
+export async function postbackJson(
+  task: TaskRow,
+  fn: ResultFunction,
+  result: (params: Record<string, unknown>) => unknown | Promise<unknown>,
+): Promise<string> {
+  const path = ['v3', 'serp', task.se, task.seType, 'task_get', fn, task.id];
+  return stringifyEnvelope(await taskEnvelope(task, fn, { path, startedAt: performance.now() }, result));
+}
+
+/** The result of a task for a postback: rendered when the executor renders, else the stored bytes. */
+export function resultResolver(
+  executor: Pick<Executor, 'render'> | null,
+  task: TaskRow,
+  fn: ResultFunction,
+  stored: () => Uint8Array | null | Promise<Uint8Array | null>,
+): (params: Record<string, unknown>) => Promise<unknown> {
+  return async (params) => {
+    const def = findSeType(task.se, task.seType);
+    if (!def) throw new Error(`unknown type ${task.se}/${task.seType}`);
+    const rendered = executor ? renderedResult(executor, task, def, fn, params) : null;
+    return rendered ?? storedResult(await stored());
+  };
+}
+
+/** Headers of a postback built from its JSON (before compression, which is what is signed). */
+export function postbackHeaders(json: string, sign: SignSpec | null): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'content-encoding': 'gzip' };
+  if (sign) Object.assign(headers, signatureHeaders(sign.secret, sign.messageId, sign.timestampSec, json));
+  return headers;
+}
+
+/** A postback body built synchronously start to finish (on a payload thread). */
+export async function buildPostbackSync(
+  req: PostbackRequest,
+  result: (params: Record<string, unknown>) => unknown | Promise<unknown>,
+): Promise<PostbackBody> {
+  const json = await postbackJson(req.task, req.fn, result);
+  // Converted to bytes first: zlib would otherwise encode the string itself, more slowly.
+  const body = gzipSync(Buffer.from(json, 'utf8'), { level: POSTBACK_GZIP_LEVEL });
+  return { body, headers: postbackHeaders(json, req.sign) };
+}
+
+const gzipAsync = promisify(gzip);
+
+/** A postback body built on the main thread, compressed on libuv's thread pool. */
+export async function buildPostback(store: Store, executor: Executor, req: PostbackRequest): Promise<PostbackBody> {
+  const json = await postbackJson(
+    req.task,
+    req.fn,
+    resultResolver(executor, req.task, req.fn, () => store.resultOf(req.task.id, req.fn)),
+  );
+  const body = await gzipAsync(Buffer.from(json, 'utf8'), { level: POSTBACK_GZIP_LEVEL });
+  return { body, headers: postbackHeaders(json, req.sign) };
+}

@@ -54,8 +54,11 @@ export interface Child {
 }
 
 export interface SpawnOptions {
-  /** Core to pin the child to (ignored without taskset). */
-  readonly cpu?: number;
+  /**
+   * Cores to pin the child to: one core, or a list such as '0,1' (ignored without taskset). Without
+   * it the child inherits the runner's own pinning.
+   */
+  readonly cpu?: number | string;
   readonly env?: Record<string, string>;
   readonly cwd?: string;
 }

@@ -96,7 +96,7 @@ export interface BenchContext {
   readonly serpqCmd: { command: string; prefix: string[]; how: string };
   log(s: string): void;
   phase<T>(name: string, fn: () => Promise<T>): Promise<T>;
-  startSerpq(db: string, extra?: string[], nodeArgs?: string[], cpu?: number | null): Promise<{ child: Child; base: string }>;
+  startSerpq(db: string, extra?: string[], nodeArgs?: string[], cpu?: number | string | null): Promise<{ child: Child; base: string }>;
   startBare(fullFile: string, emptyFile: string): Promise<{ child: Child; base: string }>;
   throughputPairing: typeof throughputPairing;
   flatness: typeof flatness;
@@ -151,7 +151,7 @@ async function startSerpq(
   db: string,
   extra: string[] = ['--no-workers'],
   nodeArgs: string[] = [],
-  cpu: number | null = SERVER_CPU,
+  cpu: number | string | null = SERVER_CPU,
 ): Promise<{ child: Child; base: string }> {
   const child = spawnChild(
     serpqCmd.command,

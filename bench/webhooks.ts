@@ -1,12 +1,13 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { Agent, request } from 'node:http';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createAccount } from '../src/services/accounts.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { httpGet, runLoad } from './load.js';
-import { type Child, cpuTimeMs, sleep, spawnChild, waitForOutput } from './proc.js';
+import { type Child, cpuTimeMs, pinSelf, sleep, spawnChild, waitForOutput } from './proc.js';
 import type { BenchContext } from './run.js';
 import { BENCH_PASSWORD, HIGH_LIMITS, KEYWORDS } from './seed.js';
 import { fmtInt, markdownTable, percentile, round, table } from './stats.js';
@@ -14,19 +15,21 @@ import { fmtInt, markdownTable, percentile, round, table } from './stats.js';
 /**
  * `npm run bench -- --webhooks`: postback delivery throughput and completion-to-delivery delay.
  *
- * serpq (`serve`, workers on, SQLite, sandbox latency 0, --allow-private-webhooks) on core 0; a
- * receiver (bench/receiver.ts: bare node:http, reads the body, answers 200) on core 1 with this
- * runner. Tasks carry `postback_url: http://127.0.0.1:<port>/pb?id=$id` and `postback_data: advanced`
- * (google/images, default depth 100: each postback is the gzip of a ~60 KB task_get/advanced envelope).
+ * serpq (`serve`, workers on, SQLite, sandbox latency 0, --allow-private-webhooks, courier threads at
+ * their default of one per core), a receiver (bench/receiver.ts: bare node:http, reads the body,
+ * answers 200) and this runner share the whole machine (every core); `--hook-split` instead pins serpq
+ * to core 0 and the receiver with the runner to core 1. Tasks carry
+ * `postback_url: http://127.0.0.1:<port>/pb?id=$id` and `postback_data: advanced` (google/images,
+ * default depth 100: each postback is the gzip of a ~60 KB task_get/advanced envelope).
  *
- *  - Steady: batches of 100 tasks every 40 ms (2,500 tasks/s offered) for 10 s. Delivered/s is the
- *    receiver's arrivals per second over the posting window after its first second; delay is the
- *    receiver's arrival time (Date.now()) minus the task's completed_at read from the database
- *    afterwards (serpq writes it with Date.now() on the same machine).
+ *  - Steady: batches of 100 tasks every 50 ms (2,000 tasks/s offered; `--hook-interval <ms>`) for
+ *    10 s. Delivered/s is the receiver's arrivals per second over the posting window after its first
+ *    second; delay is the receiver's arrival time (Date.now()) minus the task's completed_at read from
+ *    the database afterwards (serpq writes it with Date.now() on the same machine).
  *  - Burst: 20,000 tasks posted as fast as 4 connections allow; delivered/s from the first post to the
- *    last arrival.
- *  - Baseline: the receiver alone (restarted on core 0), autocannon POSTing a real captured postback
- *    body (gzip) with its headers, 32 connections (the dispatcher's per-host limit).
+ *    last arrival. Then the same burst with pingbacks (GET, no body to build).
+ *  - Baseline: the receiver alone (on core 0, the runner on core 1), autocannon POSTing a real captured
+ *    postback body (gzip) with its headers, 32 connections (the dispatcher's per-host limit).
  */
 
 const BATCH = 100;
@@ -34,8 +37,11 @@ const BATCH = 100;
 export async function runWebhookBench(ctx: BenchContext): Promise<void> {
   const { log, phase } = ctx;
   const started = performance.now();
-  const intervalMs = Number(optionOf(ctx.argv, '--hook-interval', '40'));
-  const shared = ctx.argv.includes('--hook-shared');
+  const intervalMs = Number(optionOf(ctx.argv, '--hook-interval', '50'));
+  // The whole machine by default: serpq's courier threads, the receiver and this runner share every
+  // core. --hook-split pins serpq to one core and the receiver with the runner to the other.
+  const split = ctx.argv.includes('--hook-split');
+  const allCores = Array.from({ length: cpus().length }, (_, i) => i).join(',');
   const steadyS = ctx.quick ? 4 : 10;
   const burstTasks = ctx.quick ? 5_000 : 20_000;
   const offered = (BATCH * 1000) / intervalMs;
@@ -45,7 +51,7 @@ export async function runWebhookBench(ctx: BenchContext): Promise<void> {
   const stopAll = async () => {
     for (const c of children.splice(0)) await c.stop();
   };
-  const startReceiver = async (cpu: number | undefined, save?: string) => {
+  const startReceiver = async (cpu: number | string, save?: string) => {
     const child = spawnChild(process.execPath, ['--import', 'tsx', join(ctx.root, 'bench', 'receiver.ts'), ...(save ? [save] : [])], {
       cpu,
       cwd: ctx.root,
@@ -63,22 +69,23 @@ export async function runWebhookBench(ctx: BenchContext): Promise<void> {
       await store.migrate();
       await createAccount(store, Date.now(), { login: 'bench-hooks', password: BENCH_PASSWORD, balance: 1_000_000, limits: HIGH_LIMITS });
       await store.close();
-      const receiver = await startReceiver(shared ? undefined : ctx.loadCpu, bodyFile);
-      const serpq = await ctx.startSerpq(db, ['--allow-private-webhooks', '--sandbox-latency', '0'], [], shared ? null : ctx.serverCpu);
+      if (!split) pinSelf(allCores);
+      const receiver = await startReceiver(split ? ctx.loadCpu : allCores, bodyFile);
+      const serpq = await ctx.startSerpq(db, ['--allow-private-webhooks', '--sandbox-latency', '0'], [], split ? ctx.serverCpu : allCores);
       children.push(serpq.child);
       const hookUrl = `${receiver.base}/pb?id=$id`;
       const agent = new Agent({ keepAlive: true, maxSockets: 4 });
       const auth = ctx.basic('bench-hooks');
       let seq = 0;
-      const bodyOf = () => {
+      const bodyOf = (kind: 'postback' | 'pingback' = 'postback') => {
         const tasks = [];
         for (let i = 0; i < BATCH; i++, seq++) {
+          const hook = kind === 'postback' ? { postback_url: hookUrl, postback_data: 'advanced' } : { pingback_url: hookUrl };
           tasks.push({
             keyword: `${KEYWORDS[(seq * 7) % KEYWORDS.length]} ${seq % 97}`,
             location_code: 2840,
             language_code: 'en',
-            postback_url: hookUrl,
-            postback_data: 'advanced',
+            ...hook,
           });
         }
         return JSON.stringify(tasks);
@@ -91,6 +98,7 @@ export async function runWebhookBench(ctx: BenchContext): Promise<void> {
             (res) => {
               const chunks: Buffer[] = [];
               res.on('data', (c: Buffer) => chunks.push(c));
+              res.on('error', reject);
               res.on('end', () => {
                 const text = Buffer.concat(chunks).toString('utf8');
                 const created = (text.match(/"status_code":20100/g) ?? []).length;
@@ -99,7 +107,9 @@ export async function runWebhookBench(ctx: BenchContext): Promise<void> {
               });
             },
           );
-          req.on('error', reject);
+          req.on('error', (err) =>
+            reject(new Error(`task_post failed (${err.message}); serpq said: ${serpq.child.output().slice(-2000)}`)),
+          );
           req.end(body);
         });
       const count = async () => Number((await httpGet(`${receiver.base}/count`)).body);
@@ -211,12 +221,38 @@ export async function runWebhookBench(ctx: BenchContext): Promise<void> {
       log(
         `  burst of ${fmtInt(burstTasks)}: posted in ${burst.postMs} ms, all ${fmtInt(bGot)} delivered ${burst.totalMs} ms after the first post = ${fmtInt(burst.deliveredPerSec)} delivered/s (${fmtInt(burst.deliveredPerSecFromFirst)}/s from the first arrival); serpq cpu ${round(burst.serverCpu * 100, 0)}%`,
       );
+      // Pingbacks: the same burst with GET calls and no body to build, i.e. the outbox, the dispatcher
+      // and the sender alone.
+      await httpGet(`${receiver.base}/reset`);
+      const p0 = Date.now();
+      const cpuP0 = cpuTimeMs(serpq.child.pid);
+      const pings = Array.from({ length: burstTasks / BATCH }, () => bodyOf('pingback'));
+      let nextPing = 0;
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (nextPing < pings.length) await post(pings[nextPing++]);
+        }),
+      );
+      const pGot = await waitFor(burstTasks, 60);
+      const pStats = JSON.parse((await httpGet(`${receiver.base}/stats`)).body) as { count: number; arrivals: [string, number][] };
+      const pLast = Math.max(...pStats.arrivals.map(([, at]) => at));
+      const pingBurst = {
+        tasks: burstTasks,
+        delivered: pGot,
+        totalMs: pLast - p0,
+        deliveredPerSec: pGot / ((pLast - p0) / 1000),
+        serverCpu: (cpuTimeMs(serpq.child.pid) - cpuP0) / (Date.now() - p0),
+      };
+      log(
+        `  pingback burst of ${fmtInt(burstTasks)}: all ${fmtInt(pGot)} delivered ${pingBurst.totalMs} ms after the first post = ${fmtInt(pingBurst.deliveredPerSec)} delivered/s; serpq cpu ${round(pingBurst.serverCpu * 100, 0)}%`,
+      );
       agent.destroy();
       await stopAll();
-      return { steady, burst };
+      return { steady, burst, pingBurst };
     });
 
     const baseline = await phase('webhooks: receiver baseline', async () => {
+      pinSelf(ctx.loadCpu);
       const receiver = await startReceiver(ctx.serverCpu);
       const body = readFileSync(bodyFile);
       const captured = JSON.parse(readFileSync(bodyFile + '.headers.json', 'utf8')) as Record<string, string>;
@@ -235,19 +271,37 @@ export async function runWebhookBench(ctx: BenchContext): Promise<void> {
         serverPid: receiver.child.pid,
       });
       await stopAll();
+      // A yardstick of this machine's speed at the time of the run, to compare runs across machines:
+      // gzip (level 1, as serpq sends) of the captured postback's JSON, in this process.
+      const json = gunzipSync(body);
+      for (let i = 0; i < 100; i++) gzipSync(json, { level: 1 });
+      const g0 = performance.now();
+      for (let i = 0; i < 1000; i++) gzipSync(json, { level: 1 });
+      const gzipUs = ((performance.now() - g0) / 1000) * 1000;
+      log(`  yardstick: gzip level 1 of the ${fmtInt(json.length)} B postback JSON takes ${round(gzipUs, 0)} us on this machine now`);
       log(
         `  receiver alone: ${fmtInt(r.rps)} POST/s of ${fmtInt(body.length)} B gzip (p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms; receiver cpu ${round(r.serverCpu * 100, 0)}%, load gen ${round(r.loadGenCpu * 100, 0)}%)`,
       );
-      return { rps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, receiverCpu: r.serverCpu, bodyBytes: body.length, errors: r.errors + r.non2xx };
+      return {
+        rps: r.rps,
+        p50Ms: r.p50Ms,
+        p99Ms: r.p99Ms,
+        receiverCpu: r.serverCpu,
+        bodyBytes: body.length,
+        errors: r.errors + r.non2xx,
+        gzipYardstickUs: gzipUs,
+      };
     });
 
-    const { steady, burst } = out;
+    const { steady, burst, pingBurst } = out;
     const results = {
       date: new Date().toISOString(),
       command: 'npm run bench -- ' + ctx.argv.join(' '),
       machine: ctx.machine,
+      layout: split ? 'split: serpq on core 0, receiver and runner on core 1' : 'shared: serpq, receiver and runner on every core',
       steady,
       burst,
+      pingBurst,
       baseline,
       seconds: round((performance.now() - started) / 1000, 1),
     };
@@ -278,6 +332,14 @@ export async function runWebhookBench(ctx: BenchContext): Promise<void> {
         '',
         '',
       ],
+      [
+        `pingbacks delivered/s, burst of ${fmtInt(pingBurst.tasks)}`,
+        '',
+        fmtInt(pingBurst.deliveredPerSec),
+        `no body to build: outbox, dispatcher and sender alone; serpq cpu ${round(pingBurst.serverCpu * 100, 0)}%`,
+        '',
+        '',
+      ],
     ];
     const header = ['measure (webhooks)', 'receiver alone', 'serpq', 'detail', 'target', ''];
     log('\n== webhooks summary (' + results.date + ')\n');
@@ -286,6 +348,7 @@ export async function runWebhookBench(ctx: BenchContext): Promise<void> {
     log(`results: ${join(ctx.results, 'webhooks.json')}`);
   } finally {
     await stopAll();
+    pinSelf(ctx.loadCpu);
   }
 }
 

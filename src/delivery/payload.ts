@@ -66,14 +66,23 @@ export function postbackHeaders(json: string, sign: SignSpec | null): Record<str
   return headers;
 }
 
-/** A postback body built synchronously start to finish (on a payload thread). */
+/** Bytes of the JSON text reused between bodies built on one thread (grown when a body needs more). */
+let scratch = Buffer.allocUnsafe(256 * 1024);
+
+/** A postback body built synchronously start to finish (on a courier thread). */
 export async function buildPostbackSync(
   req: PostbackRequest,
   result: (params: Record<string, unknown>) => unknown | Promise<unknown>,
 ): Promise<PostbackBody> {
   const json = await postbackJson(req.task, req.fn, result);
-  // Converted to bytes first: zlib would otherwise encode the string itself, more slowly.
-  const body = gzipSync(Buffer.from(json, 'utf8'), { level: POSTBACK_GZIP_LEVEL });
+  // Encoded into reused bytes (not a new buffer per body), then compressed from there.
+  // A UTF-16 unit takes at most 3 bytes in UTF-8: beyond a third of the scratch, measure first.
+  if (json.length * 3 > scratch.length) {
+    const size = Buffer.byteLength(json, 'utf8');
+    if (size > scratch.length) scratch = Buffer.allocUnsafe(Math.max(size, scratch.length * 2));
+  }
+  const written = scratch.write(json, 0, 'utf8');
+  const body = gzipSync(scratch.subarray(0, written), { level: POSTBACK_GZIP_LEVEL });
   return { body, headers: postbackHeaders(json, req.sign) };
 }
 

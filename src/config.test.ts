@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -13,6 +14,13 @@ describe('config', () => {
     expect(c.port).toBe(9100);
     expect(c.timeTravel).toBe(true);
     expect(c.sandboxLatency).toEqual({ normal: 2000, high: 500 });
+  });
+  it('runs one courier thread per core unless told otherwise', () => {
+    expect(loadConfig({}).webhookThreads).toBe(availableParallelism());
+    expect(loadConfig({ SERPQ_WEBHOOK_THREADS: '0' }).webhookThreads).toBe(0);
+    expect(loadConfig({ SERPQ_WEBHOOK_THREADS: '0' }, { webhookThreads: '3' }).webhookThreads).toBe(3);
+    expect(() => loadConfig({ SERPQ_WEBHOOK_THREADS: 'many' })).toThrow(/SERPQ_WEBHOOK_THREADS/);
+    expect(() => loadConfig({ SERPQ_WEBHOOK_THREADS: '-1' })).toThrow(/SERPQ_WEBHOOK_THREADS/);
   });
   it('reports every problem at once', () => {
     try {

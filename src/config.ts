@@ -58,9 +58,14 @@ const schema = z.object({
   adminToken: z.string().min(8, 'the admin token needs at least 8 characters').nullable(),
   allowPrivateWebhooks: bool,
   webhookTimeoutMs: z.coerce.number().int().min(1).max(600_000),
-  webhookThreads: z
-    .union([z.literal('auto'), z.coerce.number().int().min(0).max(64)])
-    .transform((v) => (v === 'auto' ? availableParallelism() : v)),
+  webhookThreads: z.union([z.string(), z.number()]).transform((v, ctx) => {
+    const t = String(v).trim().toLowerCase();
+    if (t === 'auto') return availableParallelism();
+    const n = Number(t);
+    if (t !== '' && Number.isInteger(n) && n >= 0 && n <= 64) return n;
+    ctx.addIssue({ code: 'custom', message: `expected 'auto' or a whole number of threads from 0 to 64, got '${v}'` });
+    return z.NEVER;
+  }),
   workers: bool,
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 });

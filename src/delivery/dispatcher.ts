@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ResultFunction } from '../domain/catalog.js';
 import type { Clock } from '../domain/clock.js';
 import { isWebhookSuccess, nextAttemptAt, webhookUrl } from '../domain/webhooks.js';
-import type { AttemptRecord, DeliveryJob, Store } from '../store/store.js';
+import type { AccountRow, AttemptRecord, DeliveryJob, Store, TaskRow } from '../store/store.js';
 import type { Courier } from './courier.js';
 import { createSleeper } from '../worker/sleeper.js';
 
@@ -33,6 +33,13 @@ export interface Dispatcher {
   stop(): Promise<void>;
 }
 
+/** A claimed delivery with what sending it needs, read with the claim. */
+interface Claimed {
+  readonly job: DeliveryJob;
+  readonly task: TaskRow | null;
+  readonly account: AccountRow | null;
+}
+
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { store, clock } = options;
   const maxInFlight = options.maxInFlight ?? 512;
@@ -48,12 +55,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   // Attempts finishing close together share one transaction (one commit) instead of one each.
   const recordAttempt = groupCommit((batch: AttemptRecord[]) => store.recordAttempts(batch));
 
-  async function deliver(job: DeliveryJob, host: string): Promise<void> {
+  async function deliver(claimed: Claimed, host: string): Promise<void> {
+    const { job, task, account } = claimed;
     try {
-      const task = await store.taskById(job.taskId);
       if (!task) return;
-      // Read per delivery (a point lookup), so a changed retry or signing setting applies at once.
-      const account = await store.accountById(job.accountId);
       const url = webhookUrl(job.url, task.id, task.tag);
       // Signature timestamps are wall-clock time: receivers compare them with their own clocks.
       const sign = account?.webhookSecret
@@ -108,14 +113,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   // Claimed deliveries waiting for a free slot of their host. They stay leased; the queue per host is
   // capped so that even a host at its limit with the full 10 s timeout drains it well within the lease.
-  const queued = new Map<string, DeliveryJob[]>();
+  const queued = new Map<string, Claimed[]>();
   let queuedTotal = 0;
   const hostQueueCap = maxPerHost * 4;
 
-  function start(job: DeliveryJob, host: string): void {
+  function start(claimed: Claimed, host: string): void {
     perHost.set(host, (perHost.get(host) ?? 0) + 1);
     inFlight++;
-    const p = deliver(job, host);
+    const p = deliver(claimed, host);
     active.add(p);
     void p.finally(() => active.delete(p));
   }
@@ -123,10 +128,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   /** Starts queued deliveries of one host (or of every host) while slots are free; returns how many. */
   function startQueued(only?: string): number {
     let started = 0;
-    for (const [host, jobs] of only === undefined ? queued : ([[only, queued.get(only)]] as [string, DeliveryJob[] | undefined][])) {
+    for (const [host, jobs] of only === undefined ? queued : ([[only, queued.get(only)]] as [string, Claimed[] | undefined][])) {
       if (!jobs) continue;
       while (jobs.length > 0 && inFlight < maxInFlight && (perHost.get(host) ?? 0) < maxPerHost) {
-        start(jobs.shift() as DeliveryJob, host);
+        start(jobs.shift() as Claimed, host);
         queuedTotal--;
         started++;
       }
@@ -145,6 +150,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const room = Math.min(maxPerHost * 2, maxInFlight - inFlight - queuedTotal);
     if (queuedTotal >= maxPerHost || room <= 0) return started;
     const jobs = await store.claimDeliveries(owner, clock.now(), leaseMs, room);
+    if (jobs.length === 0) return started;
+    // The tasks and accounts of the batch in a few reads (one round trip each on PostgreSQL). The
+    // account is read with the claim, so a changed retry or signing setting applies to deliveries
+    // claimed after the change.
+    const accountIds = [...new Set(jobs.map((j) => j.accountId))];
+    const [tasks, accounts] = await Promise.all([
+      store.tasksByIds([...new Set(jobs.map((j) => j.taskId))]),
+      Promise.all(accountIds.map((id) => store.accountById(id))),
+    ]);
+    const taskOf = new Map(tasks.map((t) => [t.id, t]));
+    const accountOf = new Map(accountIds.map((id, i) => [id, accounts[i] ?? null]));
     const overflow: number[] = [];
     for (const job of jobs) {
       const host = hostOf(job);
@@ -153,7 +169,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         overflow.push(job.id);
         continue;
       }
-      list.push(job);
+      list.push({ job, task: taskOf.get(job.taskId) ?? null, account: accountOf.get(job.accountId) ?? null });
       queued.set(host, list);
       queuedTotal++;
     }

@@ -313,6 +313,8 @@ export interface Store {
   readonly listReadySync?: (accountId: number, scope: ReadyScope, since: number, limit: number) => string[];
 
   taskById(id: string): Promise<TaskRow | null>;
+  /** The tasks of these ids that exist, in any order (one round trip for a batch of deliveries). */
+  tasksByIds(ids: readonly string[]): Promise<TaskRow[]>;
   /** Sets collected_at on the first collection; no-op afterwards. */
   markCollected(id: string, now: number): Promise<void>;
   resultOf(id: string, fn: string): Promise<Buffer | null>;

@@ -243,6 +243,11 @@ for (const dialect of DIALECTS) {
 
       expect(await store.taskById(tasks[1].id)).toBeNull();
       expect(await store.taskById(tasks[3].id)).toBeNull();
+      // Several at once: the stored ones, whatever the order asked; unknown ids are skipped.
+      const some = await store.tasksByIds([tasks[4].id, tasks[1].id, tasks[0].id, 'no-such-id']);
+      expect(some.map((t) => t.id).sort()).toEqual([tasks[0].id, tasks[4].id].sort());
+      expect(some.find((t) => t.id === tasks[0].id)).toEqual(await store.taskById(tasks[0].id));
+      expect(await store.tasksByIds([])).toEqual([]);
       const t0 = await store.taskById(tasks[0].id);
       expect(t0).toEqual({
         id: tasks[0].id,

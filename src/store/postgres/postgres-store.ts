@@ -598,6 +598,12 @@ export class PostgresStore implements Store {
     return r.rows[0] ? toTask(r.rows[0]) : null;
   }
 
+  async tasksByIds(ids: readonly string[]): Promise<TaskRow[]> {
+    if (ids.length === 0) return [];
+    const r = await this.#query<RawTask>('serpq_tasks_by_ids', 'SELECT * FROM tasks WHERE id = ANY($1::text[])', [ids]);
+    return r.rows.map(toTask);
+  }
+
   async markCollected(id: string, now: number): Promise<void> {
     await this.#query('serpq_mark_collected', 'UPDATE tasks SET collected_at = $1 WHERE id = $2 AND collected_at IS NULL', [now, id]);
   }

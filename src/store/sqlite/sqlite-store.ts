@@ -491,6 +491,16 @@ export class SqliteStore implements Store {
     return r ? toTask(r) : null;
   }
 
+  async tasksByIds(ids: readonly string[]): Promise<TaskRow[]> {
+    // Point lookups on one prepared statement: as cheap as a set query here, and no SQL built per call.
+    const out: TaskRow[] = [];
+    for (const id of ids) {
+      const r = this.#stmts.taskById.get(id) as RawTask | undefined;
+      if (r) out.push(toTask(r));
+    }
+    return out;
+  }
+
   async markCollected(id: string, now: number): Promise<void> {
     withBusyRetry(() => this.#stmts.markCollected.run(now, id));
   }

@@ -43,10 +43,44 @@ export function createSender(options: SendOptions & { connectionsPerOrigin?: num
     connect: options.allowPrivate ? {} : { lookup: guardedLookup as never },
   });
 
+  // The total-time limit: one timer for every request in flight instead of one per request (a
+  // per-request AbortSignal.timeout costs more than the rest of a small call). A sweep aborts the
+  // requests past their deadline, and an answer that ends after its deadline still counts as a
+  // timeout, so the rule stays exact whatever the sweep's granularity.
+  const sweepMs = Math.max(10, Math.min(250, Math.floor(options.timeoutMs / 4)));
+  const live = new Set<InFlight>();
+  let sweeper: NodeJS.Timeout | null = null;
+  const sweep = () => {
+    const now = performance.now();
+    for (const f of live) {
+      if (f.deadline <= now) {
+        f.timedOut = true;
+        f.abort.abort();
+        live.delete(f);
+      }
+    }
+    if (live.size === 0 && sweeper) {
+      clearInterval(sweeper);
+      sweeper = null;
+    }
+  };
+  const timeout = (took: number): SendResult => ({
+    httpCode: null,
+    durationMs: took,
+    response: null,
+    error: `timeout: no answer within ${options.timeoutMs / 1000} s`,
+  });
+
   return {
     async send(req) {
       const started = performance.now();
       const took = () => performance.now() - started;
+      const flight: InFlight = { deadline: started + options.timeoutMs, abort: new AbortController(), timedOut: false };
+      live.add(flight);
+      if (!sweeper) {
+        sweeper = setInterval(sweep, sweepMs);
+        sweeper.unref();
+      }
       try {
         const url = new URL(req.url);
         if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported protocol ${url.protocol}`);
@@ -56,7 +90,7 @@ export function createSender(options: SendOptions & { connectionsPerOrigin?: num
           headers: req.headers,
           body: req.body,
           dispatcher: agent,
-          signal: AbortSignal.timeout(options.timeoutMs),
+          signal: flight.abort.signal,
         });
         const chunks: Buffer[] = [];
         let size = 0;
@@ -69,21 +103,34 @@ export function createSender(options: SendOptions & { connectionsPerOrigin?: num
         } finally {
           res.body.destroy();
         }
+        if (took() > options.timeoutMs) return timeout(took());
         return { httpCode: res.statusCode, durationMs: took(), response: Buffer.concat(chunks).toString('utf8'), error: null };
       } catch (err) {
         const e = err as Error & { code?: string; cause?: { message?: string; code?: string } };
-        const reason =
-          e.name === 'TimeoutError' ||
+        if (
+          flight.timedOut ||
+          took() > options.timeoutMs ||
           e.code === 'UND_ERR_HEADERS_TIMEOUT' ||
           e.code === 'UND_ERR_BODY_TIMEOUT' ||
           e.code === 'UND_ERR_CONNECT_TIMEOUT'
-            ? `timeout: no answer within ${options.timeoutMs / 1000} s`
-            : (e.cause?.message ?? e.message);
-        return { httpCode: null, durationMs: took(), response: null, error: reason };
+        ) {
+          return timeout(took());
+        }
+        return { httpCode: null, durationMs: took(), response: null, error: e.cause?.message ?? e.message };
+      } finally {
+        live.delete(flight);
       }
     },
     async close() {
+      if (sweeper) clearInterval(sweeper);
+      sweeper = null;
       await agent.close();
     },
   };
+}
+
+interface InFlight {
+  readonly deadline: number;
+  readonly abort: AbortController;
+  timedOut: boolean;
 }

@@ -29,6 +29,8 @@ interface Slot {
   readonly worker: Worker;
   readonly ready: Promise<void>;
   readonly pending: Map<number, { resolve(result: SendResult): void; reject(err: Error): void }>;
+  /** Set once the thread failed or exited: nothing may be posted to it any more. */
+  dead: boolean;
 }
 
 class ThreadDied extends Error {}
@@ -63,11 +65,10 @@ export function createCourierPool(options: CourierPoolOptions): Courier {
       markFailed = reject;
     });
     ready.catch(() => {});
-    const slot: Slot = { worker, ready, pending };
-    let dead = false;
+    const slot: Slot = { worker, ready, pending, dead: false };
     const fail = (err: Error) => {
-      if (dead) return;
-      dead = true;
+      if (slot.dead) return;
+      slot.dead = true;
       const i = slots.indexOf(slot);
       if (i >= 0) slots.splice(i, 1);
       markFailed(err);
@@ -112,6 +113,8 @@ export function createCourierPool(options: CourierPoolOptions): Courier {
     // A stored result is read here, where the store is; a renderer reads nothing.
     const stored = call.kind === 'postback' && !options.renderer ? await options.store.resultOf(call.task.id, call.fn) : null;
     await slot.ready;
+    // It may have died during the awaits; its pending calls were failed then, so this one must not wait.
+    if (slot.dead) throw new ThreadDied('courier thread gone');
     const id = nextId++;
     return new Promise<SendResult>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });

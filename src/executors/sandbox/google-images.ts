@@ -249,7 +249,10 @@ export function imagesCheckUrl(input: ImagesRenderInput): string {
   return url;
 }
 
-/** A placeholder for the items of a result written as text (no keyword or vocabulary holds a NUL). */
+/**
+ * A placeholder for the items of a result written as text. It is found from the end: `items` is the
+ * result's last field, so a keyword spelling the same text (earlier in the object) is never taken for it.
+ */
 const ITEMS_MARK = '\u0000items';
 const ITEMS_MARK_JSON = JSON.stringify(ITEMS_MARK);
 

@@ -75,6 +75,7 @@ describe('renderImagesAdvancedJson', () => {
       'lone \ud800 surrogate',
       '</script><b>',
       "it's 100% {Kw} $id",
+      '\u0000items',
     ];
     for (const keyword of keywords) {
       for (const depth of [0, 1, 25, 100]) {

@@ -4,7 +4,8 @@ import { gunzipSync } from 'node:zlib';
 /**
  * A local webhook receiver for tests. The first path segment picks its behaviour:
  * /ok (200), /s204, /s300, /s301 (redirect to /ok/redirected), /s404, /s500, /hang (never answers),
- * /reset (destroys the connection), /slow (200 after `slowMs`), /flip (500 until `flip.ok = true`),
+ * /reset (destroys the connection), /slow (200 once the test calls `releaseSlow()`, so it answers after
+ * the others without a timer), /flip (500 until `flip.ok = true`),
  * /hold (hangs until `flip.ok = true`, then 200).
  * Every request is recorded, with gzip bodies unpacked.
  */
@@ -21,16 +22,19 @@ export interface WebhookSink {
   readonly base: string;
   readonly requests: SinkRequest[];
   readonly flip: { ok: boolean };
-  /** Resolves when `n` requests have arrived (bounded by `timeoutMs` of real time). */
+  /** Resolves when `n` requests have arrived; fails after `timeoutMs` of real time without them. */
   waitFor(n: number, timeoutMs?: number): Promise<void>;
+  /** Answers every /slow request held so far (200). */
+  releaseSlow(): void;
   close(): Promise<void>;
 }
 
-export async function startSink(options: { slowMs?: number } = {}): Promise<WebhookSink> {
+export async function startSink(): Promise<WebhookSink> {
   const requests: SinkRequest[] = [];
   const flip = { ok: false };
   const waiters: Array<() => void> = [];
   const hanging = new Set<ServerResponse>();
+  const slow: ServerResponse[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -74,7 +78,7 @@ export async function startSink(options: { slowMs?: number } = {}): Promise<Webh
         case 'reset':
           return req.socket.destroy();
         case 'slow':
-          setTimeout(() => res.end('slow ok'), options.slowMs ?? 50);
+          slow.push(res);
           return;
         case 'flip':
           res.statusCode = flip.ok ? 200 : 500;
@@ -91,18 +95,26 @@ export async function startSink(options: { slowMs?: number } = {}): Promise<Webh
     base: `http://127.0.0.1:${port}`,
     requests,
     flip,
-    async waitFor(n, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (requests.length < n) {
-        if (Date.now() > deadline) throw new Error(`sink saw ${requests.length} of ${n} requests`);
-        await new Promise<void>((resolve) => {
-          waiters.push(resolve);
-          setTimeout(resolve, 50);
-        });
-      }
+    waitFor(n, timeoutMs = 10_000) {
+      return new Promise<void>((resolve, reject) => {
+        // Woken by each arrival; the timer only bounds a test that would otherwise hang.
+        const timer = setTimeout(() => reject(new Error(`sink saw ${requests.length} of ${n} requests`)), timeoutMs);
+        const check = () => {
+          if (requests.length >= n) {
+            clearTimeout(timer);
+            resolve();
+          } else {
+            waiters.push(check);
+          }
+        };
+        check();
+      });
+    },
+    releaseSlow() {
+      for (const res of slow.splice(0)) res.end('slow ok');
     },
     async close() {
-      for (const res of hanging) res.destroy();
+      for (const res of [...hanging, ...slow]) res.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -1,5 +1,5 @@
 import type { WebhookState } from '../domain/task.js';
-import type { AccountRow, TaskRow } from './store.js';
+import type { AccountRow, ErrorRow, TaskRow } from './store.js';
 
 /**
  * Row mappers shared by the adapters: the snake_case columns as the drivers return them, to the
@@ -100,5 +100,34 @@ export function toAccount(r: RawAccount): AccountRow {
     duplicateLimitHour: r.duplicate_limit_hour,
     duplicateLimitDay: r.duplicate_limit_day,
     createdAt: r.created_at,
+  };
+}
+
+/** A row of the serp/errors union as both stores select it. */
+export interface RawErrorRow {
+  id: string;
+  at: number;
+  function: string;
+  error_code: number | null;
+  error_message: string | null;
+  http_url: string | null;
+  http_method: string | null;
+  http_code: number | null;
+  http_time_ms: number | null;
+  http_response: string | null;
+}
+
+export function toErrorRow(r: RawErrorRow): ErrorRow {
+  return {
+    id: r.id,
+    at: r.at,
+    function: r.function,
+    errorCode: r.error_code,
+    errorMessage: r.error_message,
+    httpUrl: r.http_url,
+    httpMethod: r.http_method,
+    httpCode: r.http_code,
+    httpTimeMs: r.http_time_ms,
+    httpResponse: r.http_response,
   };
 }

@@ -4,7 +4,7 @@
 // which keeps depth=50 a prefix of depth=100 and lets rows be generated independently.
 
 import { escapeHtml } from './html.js';
-import { slugify } from './serp-vocab.js';
+import { encode, slugify } from './serp-vocab.js';
 import { createRng, deriveSeed, hashString } from './prng.js';
 import {
   ALT_TEMPLATES,
@@ -607,23 +607,6 @@ function formatCount(n: number): string {
   let s = String(n);
   for (let i = s.length - 3; i > 0; i -= 3) s = s.slice(0, i) + ',' + s.slice(i);
   return s;
-}
-
-/**
- * encodeURIComponent that never throws: keywords arrive from JSON and may hold lone surrogates,
- * which encodeURIComponent rejects; those are replaced with U+FFFD first.
- */
-function encode(text: string): string {
-  try {
-    return encodeURIComponent(text);
-  } catch {
-    let fixed = '';
-    for (const ch of text) {
-      const code = ch.charCodeAt(0);
-      fixed += ch.length === 1 && code >= 0xd800 && code <= 0xdfff ? '\ufffd' : ch;
-    }
-    return encodeURIComponent(fixed);
-  }
 }
 
 export { escapeHtml };

@@ -26,7 +26,7 @@ import type {
 } from '../store.js';
 import { isRetryableDbError } from '../map-db-error.js';
 import { MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_DDL } from './migrations.js';
-import { type RawAccount, type RawTask, toAccount, toTask } from '../row-mappers.js';
+import { type RawAccount, type RawErrorRow, type RawTask, toAccount, toErrorRow, toTask } from '../row-mappers.js';
 
 /** Attempts of a statement or transaction that failed on a deadlock or serialization failure. */
 const MAX_ATTEMPTS = 4;
@@ -702,18 +702,7 @@ export class PostgresStore implements Store {
   }
 
   async listErrors(accountId: number, q: ErrorQuery): Promise<ErrorRow[]> {
-    const r = await this.#query<{
-      id: string;
-      at: number;
-      function: string;
-      error_code: number | null;
-      error_message: string | null;
-      http_url: string | null;
-      http_method: string | null;
-      http_code: number | null;
-      http_time_ms: number | null;
-      http_response: string | null;
-    }>(
+    const r = await this.#query<RawErrorRow>(
       'serpq_list_errors',
       `SELECT * FROM (
          SELECT task_id AS id, attempted_at AS at, kind || '_url' AS "function", NULL::int AS error_code, url AS error_message,
@@ -727,18 +716,7 @@ export class PostgresStore implements Store {
        ORDER BY at DESC, id COLLATE "C" LIMIT $5 OFFSET $6`,
       [accountId, q.from, q.to, q.fn, q.limit, q.offset],
     );
-    return r.rows.map((x) => ({
-      id: x.id,
-      at: x.at,
-      function: x.function,
-      errorCode: x.error_code,
-      errorMessage: x.error_message,
-      httpUrl: x.http_url,
-      httpMethod: x.http_method,
-      httpCode: x.http_code,
-      httpTimeMs: x.http_time_ms,
-      httpResponse: x.http_response,
-    }));
+    return r.rows.map(toErrorRow);
   }
 
   async deliveriesOf(taskId: string): Promise<{ deliveries: DeliveryRow[]; attempts: AttemptRow[] }> {

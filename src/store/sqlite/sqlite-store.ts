@@ -24,7 +24,7 @@ import type {
 } from '../store.js';
 import { withBusyRetry } from '../map-db-error.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
-import { type RawAccount, type RawTask, toAccount, toTask } from '../row-mappers.js';
+import { type RawAccount, type RawErrorRow, type RawTask, toAccount, toErrorRow, toTask } from '../row-mappers.js';
 
 export interface SqliteStoreOptions {
   /** A file path or `:memory:`. */
@@ -576,30 +576,8 @@ export class SqliteStore implements Store {
       fn: q.fn,
       limit: q.limit,
       offset: q.offset,
-    }) as Array<{
-      id: string;
-      at: number;
-      function: string;
-      error_code: number | null;
-      error_message: string | null;
-      http_url: string | null;
-      http_method: string | null;
-      http_code: number | null;
-      http_time_ms: number | null;
-      http_response: string | null;
-    }>;
-    return rows.map((r) => ({
-      id: r.id,
-      at: r.at,
-      function: r.function,
-      errorCode: r.error_code,
-      errorMessage: r.error_message,
-      httpUrl: r.http_url,
-      httpMethod: r.http_method,
-      httpCode: r.http_code,
-      httpTimeMs: r.http_time_ms,
-      httpResponse: r.http_response,
-    }));
+    }) as RawErrorRow[];
+    return rows.map(toErrorRow);
   }
 
   async deliveriesOf(taskId: string): Promise<{ deliveries: DeliveryRow[]; attempts: AttemptRow[] }> {

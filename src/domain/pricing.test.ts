@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findSeType } from './catalog.js';
-import { billedBlocks, livePriceMicro, microToUsd, taskPostPriceMicro, usdToMicro } from './pricing.js';
+import { billedBlocks, livePriceMicro, microToUsd, taskPostPriceMicro, usdToMicro, fundInOrder } from './pricing.js';
 
 const images = findSeType('google', 'images')!;
 
@@ -22,5 +22,18 @@ describe('pricing', () => {
     expect(microToUsd(600 * 3)).toBe(0.0018);
     expect(usdToMicro(0.0006)).toBe(600);
     expect(usdToMicro(100)).toBe(100_000_000);
+  });
+});
+
+describe('fundInOrder', () => {
+  it('takes each task, in order, while the balance left covers it', () => {
+    const tasks = [{ costMicro: 1000 }, { costMicro: 2000 }, { costMicro: 1000 }, { costMicro: 600 }, { costMicro: 500 }];
+    expect(fundInOrder(tasks, 2500)).toEqual({
+      accepted: [true, false, true, false, true],
+      funded: [tasks[0], tasks[2], tasks[4]],
+      spentMicro: 2500,
+      balanceMicro: 0,
+    });
+    expect(fundInOrder(tasks, 0)).toMatchObject({ funded: [], spentMicro: 0, balanceMicro: 0 });
   });
 });

@@ -44,3 +44,25 @@ export function microToUsd(micro: number): number {
 export function usdToMicro(usd: number): number {
   return Math.round(usd * 1_000_000);
 }
+
+/**
+ * Which tasks of one task_post call the balance pays for, in order: each is taken while what is left
+ * covers it (a dearer task may be refused and a cheaper one after it taken). Both stores run this
+ * inside the transaction that holds the account's balance.
+ */
+export function fundInOrder<T extends { readonly costMicro: number }>(
+  tasks: readonly T[],
+  balanceMicro: number,
+): { accepted: boolean[]; funded: T[]; spentMicro: number; balanceMicro: number } {
+  const accepted: boolean[] = [];
+  const funded: T[] = [];
+  let balance = balanceMicro;
+  for (const t of tasks) {
+    const ok = t.costMicro <= balance;
+    accepted.push(ok);
+    if (!ok) continue;
+    balance -= t.costMicro;
+    funded.push(t);
+  }
+  return { accepted, funded, spentMicro: balanceMicro - balance, balanceMicro: balance };
+}

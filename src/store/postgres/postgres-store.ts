@@ -26,6 +26,7 @@ import type {
 } from '../store.js';
 import { isRetryableDbError } from '../map-db-error.js';
 import { MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_DDL } from './migrations.js';
+import { fundInOrder } from '../../domain/pricing.js';
 import { type RawAccount, type RawErrorRow, type RawTask, toAccount, toErrorRow, toTask } from '../row-mappers.js';
 
 /** Attempts of a statement or transaction that failed on a deadlock or serialization failure. */
@@ -302,20 +303,7 @@ export class PostgresStore implements Store {
         values: [accountId],
       });
       if (!b.rows[0]) throw new Error(`postTasks: no account ${accountId}`);
-      let balance = b.rows[0].balance_micro;
-      let spent = 0;
-      const accepted: boolean[] = [];
-      const picked: NewTask[] = [];
-      for (const t of tasks) {
-        if (t.costMicro > balance) {
-          accepted.push(false);
-          continue;
-        }
-        balance -= t.costMicro;
-        spent += t.costMicro;
-        picked.push(t);
-        accepted.push(true);
-      }
+      const { accepted, funded: picked, spentMicro: spent, balanceMicro: balance } = fundInOrder(tasks, b.rows[0].balance_micro);
       if (picked.length > 0) {
         // One statement: every accepted row from arrays, the debit, and the wake-up (sent at commit).
         await c.query({

@@ -24,6 +24,7 @@ import type {
 } from '../store.js';
 import { withBusyRetry } from '../map-db-error.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
+import { fundInOrder } from '../../domain/pricing.js';
 import { type RawAccount, type RawErrorRow, type RawTask, toAccount, toErrorRow, toTask } from '../row-mappers.js';
 
 export interface SqliteStoreOptions {
@@ -333,26 +334,17 @@ export class SqliteStore implements Store {
     const s = this.#stmts;
     return withBusyRetry(() =>
       this.#immediate((): PostOutcome => {
-        let balance = s.balance.get(accountId) as number;
-        let spent = 0;
-        const accepted: boolean[] = [];
-        for (const t of tasks) {
-          if (t.costMicro > balance) {
-            accepted.push(false);
-            continue;
-          }
-          balance -= t.costMicro;
-          spent += t.costMicro;
+        const pay = fundInOrder(tasks, s.balance.get(accountId) as number);
+        for (const t of pay.funded) {
           s.insertTask.run({
             ...t,
             payloadHash: t.payloadHash ?? null,
             accountId,
             webhookState: t.postbackUrl || t.pingbackUrl ? 'pending' : 'none',
           });
-          accepted.push(true);
         }
-        if (spent > 0) s.debit.run(spent, accountId);
-        return { accepted, balanceMicro: balance };
+        if (pay.spentMicro > 0) s.debit.run(pay.spentMicro, accountId);
+        return { accepted: pay.accepted, balanceMicro: pay.balanceMicro };
       }),
     );
   }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { groupCommit } from './dispatcher.js';
+import { createManualClock } from '../domain/clock.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { DEFAULT_LIMITS, type NewTask } from '../store/store.js';
+import type { Courier, WebhookCall } from './courier.js';
+import { createDispatcher, groupCommit } from './dispatcher.js';
+import type { SendResult } from './send.js';
 
 describe('groupCommit', () => {
   it('writes items submitted together in one flush, and those arriving during a flush in the next', async () => {
@@ -36,5 +41,99 @@ describe('groupCommit', () => {
     expect(flushes).toEqual([[1, 2], [3, 4], [5]]);
     expect(out.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected', 'fulfilled']);
     expect((out[2] as PromiseRejectedResult).reason).toEqual(new Error('disk full'));
+  });
+});
+
+describe('dispatcher bounds', () => {
+  const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
+
+  function task(n: number, host: string): NewTask {
+    const id = `01151200-1535-0066-0000-${n.toString(16).padStart(12, '0')}`;
+    return {
+      id,
+      se: 'google',
+      seType: 'images',
+      priority: 1,
+      tag: null,
+      data: JSON.stringify({ keyword: `kw ${n}` }),
+      postbackUrl: null,
+      postbackData: null,
+      pingbackUrl: `http://${host}/ping?id=$id`,
+      costMicro: 0,
+      postedAt: T0,
+      runAfter: T0,
+      readyJson: JSON.stringify({ id }),
+    };
+  }
+
+  it('holds at most maxPerHost calls to a hung host and maxInFlight in all, while other hosts go through', async () => {
+    const store = new SqliteStore({ path: ':memory:' });
+    await store.migrate();
+    const clock = createManualClock(T0);
+    const acc = await store.createAccount({ login: 'a', passwordHash: 'h', balanceMicro: 0, limits: DEFAULT_LIMITS, createdAt: T0 });
+    // 40 tasks for a receiver that never answers (until released), 30 for a quick one, 10 for another.
+    const tasks = [
+      ...Array.from({ length: 40 }, (_, i) => task(i, 'hung.test')),
+      ...Array.from({ length: 30 }, (_, i) => task(100 + i, 'quick.test')),
+      ...Array.from({ length: 10 }, (_, i) => task(200 + i, 'other.test')),
+    ];
+    await store.postTasks(acc.id, tasks);
+    const claimed = await store.claimTasks('w', T0, 60_000, 1000);
+    await store.completeTasks(
+      claimed.map((c) => ({ id: c.id, leaseOwner: 'w', statusCode: 20000, statusMessage: 'Ok.' })),
+      T0,
+    );
+
+    const open = new Map<string, number>();
+    const peak = new Map<string, number>();
+    let overall = 0;
+    let peakOverall = 0;
+    const hung: (() => void)[] = [];
+    let released = false;
+    const done: string[] = [];
+    let quickDone: () => void = () => {};
+    const allQuick = new Promise<void>((r) => (quickDone = r));
+    let allDone: () => void = () => {};
+    const everything = new Promise<void>((r) => (allDone = r));
+    const courier: Courier = {
+      async deliver(call: WebhookCall): Promise<SendResult> {
+        const host = new URL(call.url).host;
+        open.set(host, (open.get(host) ?? 0) + 1);
+        peak.set(host, Math.max(peak.get(host) ?? 0, open.get(host) ?? 0));
+        peakOverall = Math.max(peakOverall, ++overall);
+        if (host === 'hung.test' && !released) await new Promise<void>((r) => hung.push(r));
+        else await new Promise((r) => setImmediate(r));
+        open.set(host, (open.get(host) ?? 0) - 1);
+        overall--;
+        done.push(host);
+        if (done.filter((h) => h !== 'hung.test').length === 40) quickDone();
+        if (done.length === tasks.length) allDone();
+        return { httpCode: 200, durationMs: 1, response: '', error: null };
+      },
+      async close() {},
+    };
+    const dispatcher = createDispatcher({ store, clock, courier, maxPerHost: 4, maxInFlight: 6, pollMs: 5 });
+    dispatcher.start();
+    try {
+      // Every quick and other call completes although the hung host keeps its 4 calls open throughout.
+      await allQuick;
+      expect(peak.get('hung.test')).toBe(4);
+      expect(open.get('hung.test')).toBe(4);
+      expect(peak.get('quick.test')).toBeLessThanOrEqual(2);
+      expect(peakOverall).toBe(6);
+      // Released, the hung host's calls drain, still 4 at a time.
+      released = true;
+      hung.splice(0).forEach((r) => r());
+      await everything;
+      await dispatcher.stop(); // waits for the outcomes to be written
+      expect(peak.get('hung.test')).toBe(4);
+      const states = await Promise.all(tasks.map(async (t) => (await store.taskById(t.id))?.webhookState));
+      expect(states.every((s) => s === 'delivered')).toBe(true);
+    } finally {
+      released = true;
+      hung.splice(0).forEach((r) => r());
+      await dispatcher.stop();
+      await store.close();
+    }
   });
 });

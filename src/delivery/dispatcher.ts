@@ -55,8 +55,19 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   // Attempts finishing close together share one transaction (one commit) instead of one each.
   const recordAttempt = groupCommit((batch: AttemptRecord[]) => store.recordAttempts(batch));
 
+  /** Frees a slot of `host` and starts what waits for it. */
+  function releaseHost(host: string): void {
+    const n = (perHost.get(host) ?? 1) - 1;
+    if (n <= 0) perHost.delete(host);
+    else perHost.set(host, n);
+    startQueued(host);
+  }
+
   async function deliver(claimed: Claimed, host: string): Promise<void> {
     const { job, task, account } = claimed;
+    // The host's slot bounds calls to that host: it is freed when the call ends, before the outcome
+    // is written (which waits for a group commit); the overall bound lasts until the outcome is stored.
+    let holdsHost = true;
     try {
       if (!task) return;
       const url = webhookUrl(job.url, task.id, task.tag);
@@ -73,6 +84,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         url,
         sign,
       });
+      holdsHost = false;
+      releaseHost(host);
       const ok = isWebhookSuccess(out.httpCode);
       await recordAttempt({
         deliveryId: job.id,
@@ -95,27 +108,19 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       options.onError?.(err);
     } finally {
       inFlight--;
-      const n = (perHost.get(host) ?? 1) - 1;
-      if (n <= 0) perHost.delete(host);
-      else perHost.set(host, n);
-      startQueued(host);
+      if (holdsHost) releaseHost(host);
+      else startQueued(host);
       sleeper.wake();
     }
   }
 
-  function hostOf(job: DeliveryJob): string {
-    try {
-      return new URL(job.url.replace(/\$id|\$tag/g, 'x')).host;
-    } catch {
-      return '';
-    }
-  }
-
-  // Claimed deliveries waiting for a free slot of their host. They stay leased; the queue per host is
-  // capped so that even a host at its limit with the full 10 s timeout drains it well within the lease.
+  // Claimed deliveries waiting for a free slot of their host. They stay leased; a host's queue holds
+  // at most one more round of calls (it keeps the host's slots busy as calls end), so even a host at
+  // its limit with the full 10 s timeout drains it well within the lease. A host whose queue is full
+  // is passed over by the claim: its backlog waits in the outbox while other hosts' deliveries go on.
   const queued = new Map<string, Claimed[]>();
   let queuedTotal = 0;
-  const hostQueueCap = maxPerHost * 4;
+  const hostQueueCap = maxPerHost;
 
   function start(claimed: Claimed, host: string): void {
     perHost.set(host, (perHost.get(host) ?? 0) + 1);
@@ -141,16 +146,19 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   /**
-   * Starts what the queue holds, then claims more only when the queue runs low, in batches a few
-   * hosts' worth in size: a single busy receiver never makes the loop claim and release rows over
-   * and over.
+   * Starts what the queue can, then claims up to a few hosts' worth of due deliveries, passing over
+   * hosts whose queue is full. Returns how many deliveries it started and how many it claimed (both 0:
+   * nothing to do until a call ends or more work is due).
    */
-  async function pump(): Promise<number> {
+  async function pump(): Promise<{ started: number; claimed: number }> {
     let started = startQueued();
-    const room = Math.min(maxPerHost * 2, maxInFlight - inFlight - queuedTotal);
-    if (queuedTotal >= maxPerHost || room <= 0) return started;
-    const jobs = await store.claimDeliveries(owner, clock.now(), leaseMs, room);
-    if (jobs.length === 0) return started;
+    // Calls in flight and claimed deliveries waiting are each bounded by maxInFlight.
+    const room = Math.min(maxPerHost * 2, maxInFlight - inFlight, maxInFlight - queuedTotal);
+    if (room <= 0) return { started, claimed: 0 };
+    const full: string[] = [];
+    for (const [host, list] of queued) if (list.length >= hostQueueCap) full.push(host);
+    const jobs = await store.claimDeliveries(owner, clock.now(), leaseMs, room, full);
+    if (jobs.length === 0) return { started, claimed: 0 };
     // The tasks and accounts of the batch in a few reads (one round trip each on PostgreSQL). The
     // account is read with the claim, so a changed retry or signing setting applies to deliveries
     // claimed after the change.
@@ -163,19 +171,19 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const accountOf = new Map(accountIds.map((id, i) => [id, accounts[i] ?? null]));
     const overflow: number[] = [];
     for (const job of jobs) {
-      const host = hostOf(job);
-      const list = queued.get(host) ?? [];
-      if (list.length >= hostQueueCap) {
+      const list = queued.get(job.host) ?? [];
+      // Beyond what the host can start now and hold in its queue: back to the outbox for later.
+      if (list.length >= hostQueueCap + Math.max(0, maxPerHost - (perHost.get(job.host) ?? 0))) {
         overflow.push(job.id);
         continue;
       }
       list.push({ job, task: taskOf.get(job.taskId) ?? null, account: accountOf.get(job.accountId) ?? null });
-      queued.set(host, list);
+      queued.set(job.host, list);
       queuedTotal++;
     }
     if (overflow.length > 0) await store.releaseDeliveries(overflow, owner, clock.now());
     started += startQueued();
-    return started;
+    return { started, claimed: jobs.length - overflow.length };
   }
 
   const sleeper = createSleeper();
@@ -184,8 +192,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   async function run(): Promise<void> {
     while (running) {
       try {
-        const started = await pump();
-        if (started > 0 && inFlight < maxInFlight && queuedTotal < maxPerHost) continue;
+        // Claimed or started something: there may be more to claim while the overall bound has room.
+        const { started, claimed } = await pump();
+        if (started + claimed > 0 && inFlight < maxInFlight && queuedTotal < maxInFlight) continue;
         if (!running) break;
         if (inFlight > 0) {
           // Wait for a slot: a finishing delivery wakes the loop.
@@ -206,7 +215,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     async runOnce() {
       let total = 0;
       for (;;) {
-        const started = await pump();
+        const { started } = await pump();
         total += started;
         if (active.size > 0) await Promise.race(active);
         // Queued deliveries need a busy host, so with nothing in flight the queue is empty too.

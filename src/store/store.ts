@@ -149,6 +149,8 @@ export interface DeliveryJob {
   readonly kind: WebhookKind;
   /** The URL as posted, with `$id` / `$tag` still in it. */
   readonly url: string;
+  /** The receiving host: the URL's authority in lower case (the key of the per-host bound). */
+  readonly host: string;
   /** Attempts made before this one. */
   readonly attempts: number;
 }
@@ -319,8 +321,11 @@ export interface Store {
   markCollected(id: string, now: number): Promise<void>;
   resultOf(id: string, fn: string): Promise<Buffer | null>;
 
-  /** Claims due webhook deliveries (pending and due, not leased or lease expired). */
-  claimDeliveries(owner: string, now: number, leaseMs: number, limit: number): Promise<DeliveryJob[]>;
+  /**
+   * Claims due webhook deliveries (pending and due, not leased or lease expired), oldest due first,
+   * passing over those addressed to `skipHosts`.
+   */
+  claimDeliveries(owner: string, now: number, leaseMs: number, limit: number, skipHosts?: readonly string[]): Promise<DeliveryJob[]>;
   /** Gives claimed deliveries back unsent, due again at `dueAt`. */
   releaseDeliveries(ids: readonly number[], owner: string, dueAt: number): Promise<void>;
   /**

@@ -543,8 +543,24 @@ for (const dialect of DIALECTS) {
       expect(await store.claimDeliveries('d1', T0 + 99, 10_000, 10)).toEqual([]); // not due yet
       const jobs = await store.claimDeliveries('d1', T0 + 100, 10_000, 10);
       expect(jobs.sort((x, y) => x.kind.localeCompare(y.kind))).toEqual([
-        { id: expect.any(Number), taskId: t.id, accountId: acc, kind: 'pingback', url: 'https://hooks.example/ping/$id', attempts: 0 },
-        { id: expect.any(Number), taskId: t.id, accountId: acc, kind: 'postback', url: 'https://hooks.example/pb/$id', attempts: 0 },
+        {
+          id: expect.any(Number),
+          taskId: t.id,
+          accountId: acc,
+          kind: 'pingback',
+          url: 'https://hooks.example/ping/$id',
+          host: 'hooks.example',
+          attempts: 0,
+        },
+        {
+          id: expect.any(Number),
+          taskId: t.id,
+          accountId: acc,
+          kind: 'postback',
+          url: 'https://hooks.example/pb/$id',
+          host: 'hooks.example',
+          attempts: 0,
+        },
       ]);
       expect(await store.claimDeliveries('d2', T0 + 200, 10_000, 10)).toEqual([]); // leased
       expect(await store.nextDeliveryAt()).toBe(T0 + 100 + 10_000);
@@ -575,6 +591,26 @@ for (const dialect of DIALECTS) {
       // The old owner's attempt is refused.
       expect(await store.recordAttempt(attempt(one[0], 'd2', T0 + 400, true))).toBe(false);
       expect((await store.deliveriesOf(t.id)).attempts).toEqual([]);
+    });
+
+    it('claims past the hosts it is told to skip; the host is the URL authority in lower case', async () => {
+      await migrated();
+      const acc = await account();
+      const slow = [1, 2, 3].map(() => newTask({ postbackUrl: 'http://Slow.Example:8080/pb?id=$id', postbackData: 'advanced' }));
+      const other = newTask({ pingbackUrl: 'https://user@other.example#frag' });
+      const third = newTask({ pingbackUrl: 'https://third.example?x=$id' });
+      await completeAll(acc, [...slow, other, third], T0 + 100);
+      const hosts = (jobs: { host: string }[]) => jobs.map((j) => j.host).sort();
+      expect(hosts(await store.claimDeliveries('d', T0 + 100, 10_000, 10, ['slow.example:8080', 'third.example']))).toEqual([
+        'user@other.example',
+      ]);
+      // Skipping nothing (or a host with nothing due) claims the rest, oldest due first.
+      expect(hosts(await store.claimDeliveries('d', T0 + 100, 10_000, 10, ['nowhere.example']))).toEqual([
+        'slow.example:8080',
+        'slow.example:8080',
+        'slow.example:8080',
+        'third.example',
+      ]);
     });
 
     it('records a batch of attempts in one call, each answered as recordAttempt would', async () => {

@@ -180,4 +180,15 @@ ALTER TABLE accounts ADD COLUMN duplicate_limit_hour INTEGER;
 ALTER TABLE accounts ADD COLUMN duplicate_limit_day INTEGER;
 `,
   },
+  {
+    version: 5,
+    name: 'webhook receiving host',
+    sql: `
+-- The receiving host (the URL's authority, lower case) of each webhook: the dispatcher claims past
+-- hosts whose calls already fill their share, so one slow receiver never holds up the others.
+ALTER TABLE webhook_deliveries ADD COLUMN host TEXT GENERATED ALWAYS AS (coalesce(lower(substring(url from '://([^/?#]*)')), '')) STORED;
+CREATE INDEX webhook_deliveries_due_host ON webhook_deliveries (next_attempt_at, host) WHERE state = 'pending';
+DROP INDEX webhook_deliveries_due;
+`,
+  },
 ];

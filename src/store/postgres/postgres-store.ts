@@ -606,21 +606,44 @@ export class PostgresStore implements Store {
 
   // ---- webhooks ------------------------------------------------------------------------------
 
-  async claimDeliveries(owner: string, now: number, leaseMs: number, limit: number): Promise<DeliveryJob[]> {
+  async claimDeliveries(
+    owner: string,
+    now: number,
+    leaseMs: number,
+    limit: number,
+    skipHosts: readonly string[] = [],
+  ): Promise<DeliveryJob[]> {
     if (limit <= 0) return [];
-    const r = await this.#query<{ id: number; task_id: string; account_id: number; kind: WebhookKind; url: string; attempts: number }>(
+    const r = await this.#query<{
+      id: number;
+      task_id: string;
+      account_id: number;
+      kind: WebhookKind;
+      url: string;
+      host: string;
+      attempts: number;
+    }>(
       'serpq_claim_deliveries',
       `WITH c AS MATERIALIZED (
          SELECT id FROM webhook_deliveries
          WHERE state = 'pending' AND next_attempt_at <= $2 AND (lease_expires_at IS NULL OR lease_expires_at < $2)
+           AND NOT (host = ANY($5::text[]))
          ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED
        )
        UPDATE webhook_deliveries d SET lease_owner = $1, lease_expires_at = $3
        FROM c WHERE d.id = c.id
-       RETURNING d.id, d.task_id, d.account_id, d.kind, d.url, d.attempts`,
-      [owner, now, now + leaseMs, limit],
+       RETURNING d.id, d.task_id, d.account_id, d.kind, d.url, d.host, d.attempts`,
+      [owner, now, now + leaseMs, limit, skipHosts],
     );
-    return r.rows.map((x) => ({ id: x.id, taskId: x.task_id, accountId: x.account_id, kind: x.kind, url: x.url, attempts: x.attempts }));
+    return r.rows.map((x) => ({
+      id: x.id,
+      taskId: x.task_id,
+      accountId: x.account_id,
+      kind: x.kind,
+      url: x.url,
+      host: x.host,
+      attempts: x.attempts,
+    }));
   }
 
   async releaseDeliveries(ids: readonly number[], owner: string, dueAt: number): Promise<void> {

@@ -153,10 +153,11 @@ export class SqliteStore implements Store {
       ),
       claimDeliveries: db.prepare(
         `UPDATE webhook_deliveries SET lease_owner = @owner, lease_expires_at = @expires
-         WHERE id IN (SELECT id FROM webhook_deliveries INDEXED BY webhook_deliveries_due
+         WHERE id IN (SELECT id FROM webhook_deliveries INDEXED BY webhook_deliveries_due_host
                       WHERE state = 'pending' AND next_attempt_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at < @now)
+                        AND host NOT IN (SELECT value FROM json_each(@skip))
                       ORDER BY next_attempt_at LIMIT @limit)
-         RETURNING id, task_id, account_id, kind, url, attempts`,
+         RETURNING id, task_id, account_id, kind, url, host, attempts`,
       ),
       releaseDelivery: db.prepare(
         'UPDATE webhook_deliveries SET lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = ? WHERE id = ? AND lease_owner = ?',
@@ -501,16 +502,32 @@ export class SqliteStore implements Store {
     return (this.#stmts.resultOf.get(id, fn) as Buffer | undefined) ?? null;
   }
 
-  async claimDeliveries(owner: string, now: number, leaseMs: number, limit: number): Promise<DeliveryJob[]> {
-    const rows = withBusyRetry(() => this.#stmts.claimDeliveries.all({ owner, now, expires: now + leaseMs, limit })) as Array<{
+  async claimDeliveries(
+    owner: string,
+    now: number,
+    leaseMs: number,
+    limit: number,
+    skipHosts: readonly string[] = [],
+  ): Promise<DeliveryJob[]> {
+    const skip = JSON.stringify(skipHosts);
+    const rows = withBusyRetry(() => this.#stmts.claimDeliveries.all({ owner, now, expires: now + leaseMs, limit, skip })) as Array<{
       id: number;
       task_id: string;
       account_id: number;
       kind: WebhookKind;
       url: string;
+      host: string;
       attempts: number;
     }>;
-    return rows.map((r) => ({ id: r.id, taskId: r.task_id, accountId: r.account_id, kind: r.kind, url: r.url, attempts: r.attempts }));
+    return rows.map((r) => ({
+      id: r.id,
+      taskId: r.task_id,
+      accountId: r.account_id,
+      kind: r.kind,
+      url: r.url,
+      host: r.host,
+      attempts: r.attempts,
+    }));
   }
 
   async releaseDeliveries(ids: readonly number[], owner: string, dueAt: number): Promise<void> {

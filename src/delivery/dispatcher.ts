@@ -172,7 +172,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const overflow: number[] = [];
     for (const job of jobs) {
       const list = queued.get(job.host) ?? [];
-      // Beyond what the host can start now and hold in its queue: back to the outbox for later.
+      // Beyond what the host can start now and hold in its queue: back to the outbox, keeping its place.
       if (list.length >= hostQueueCap + Math.max(0, maxPerHost - (perHost.get(job.host) ?? 0))) {
         overflow.push(job.id);
         continue;
@@ -181,7 +181,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       queued.set(job.host, list);
       queuedTotal++;
     }
-    if (overflow.length > 0) await store.releaseDeliveries(overflow, owner, clock.now());
+    if (overflow.length > 0) await store.releaseDeliveries(overflow, owner, null);
     started += startQueued();
     return { started, claimed: jobs.length - overflow.length };
   }

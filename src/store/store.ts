@@ -326,8 +326,8 @@ export interface Store {
    * passing over those addressed to `skipHosts`.
    */
   claimDeliveries(owner: string, now: number, leaseMs: number, limit: number, skipHosts?: readonly string[]): Promise<DeliveryJob[]>;
-  /** Gives claimed deliveries back unsent, due again at `dueAt`. */
-  releaseDeliveries(ids: readonly number[], owner: string, dueAt: number): Promise<void>;
+  /** Gives claimed deliveries back unsent, due again at `dueAt` (null: when they were due, keeping their place). */
+  releaseDeliveries(ids: readonly number[], owner: string, dueAt: number | null): Promise<void>;
   /**
    * Records an attempt and its consequences atomically: the delivery's state, and for a postback the
    * task's listing (a failed postback puts the task on tasks_ready). False when the lease was lost.

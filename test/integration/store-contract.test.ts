@@ -593,6 +593,21 @@ for (const dialect of DIALECTS) {
       expect((await store.deliveriesOf(t.id)).attempts).toEqual([]);
     });
 
+    it('releases deliveries keeping their place in line when no new due time is given', async () => {
+      await migrated();
+      const acc = await account();
+      const early = newTask({ pingbackUrl: 'https://hooks.example/early' });
+      const late = newTask({ pingbackUrl: 'https://hooks.example/late' });
+      await completeAll(acc, [early], T0 + 100);
+      await completeAll(acc, [late], T0 + 200);
+      const [first] = await store.claimDeliveries('d', T0 + 300, 10_000, 1);
+      expect(first?.taskId).toBe(early.id);
+      await store.releaseDeliveries([first!.id], 'd', null);
+      expect(await store.nextDeliveryAt()).toBe(T0 + 100);
+      // Still first in line, ahead of the delivery that became due after it.
+      expect((await store.claimDeliveries('d', T0 + 300, 10_000, 1)).map((j) => j.taskId)).toEqual([early.id]);
+    });
+
     it('claims past the hosts it is told to skip; the host is the URL authority in lower case', async () => {
       await migrated();
       const acc = await account();

@@ -646,11 +646,11 @@ export class PostgresStore implements Store {
     }));
   }
 
-  async releaseDeliveries(ids: readonly number[], owner: string, dueAt: number): Promise<void> {
+  async releaseDeliveries(ids: readonly number[], owner: string, dueAt: number | null): Promise<void> {
     if (ids.length === 0) return;
     await this.#query(
       'serpq_release_deliveries',
-      'UPDATE webhook_deliveries SET lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = $1 WHERE id = ANY($2::bigint[]) AND lease_owner = $3',
+      'UPDATE webhook_deliveries SET lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = coalesce($1::bigint, next_attempt_at) WHERE id = ANY($2::bigint[]) AND lease_owner = $3',
       [dueAt, ids, owner],
     );
   }

@@ -160,7 +160,7 @@ export class SqliteStore implements Store {
          RETURNING id, task_id, account_id, kind, url, host, attempts`,
       ),
       releaseDelivery: db.prepare(
-        'UPDATE webhook_deliveries SET lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = ? WHERE id = ? AND lease_owner = ?',
+        'UPDATE webhook_deliveries SET lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = coalesce(?, next_attempt_at) WHERE id = ? AND lease_owner = ?',
       ),
       settleDelivery: db.prepare(
         `UPDATE webhook_deliveries SET attempts = attempts + 1, state = @state, next_attempt_at = coalesce(@next, next_attempt_at),
@@ -530,7 +530,7 @@ export class SqliteStore implements Store {
     }));
   }
 
-  async releaseDeliveries(ids: readonly number[], owner: string, dueAt: number): Promise<void> {
+  async releaseDeliveries(ids: readonly number[], owner: string, dueAt: number | null): Promise<void> {
     const s = this.#stmts;
     withBusyRetry(() => this.#immediate(() => ids.forEach((id) => s.releaseDelivery.run(dueAt, id, owner))));
   }

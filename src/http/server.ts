@@ -83,6 +83,9 @@ function ctxOf(req: FastifyRequest): CallContext {
   return { account: req.account as AccountRow, url: req.url, startedAt: req.startedAt };
 }
 
+/** How long an idle keep-alive connection stays open. */
+export const KEEP_ALIVE_MS = 72_000;
+
 export function createHttpServer(deps: HttpDeps): FastifyInstance {
   const { services, limiter } = deps;
   const gate = createGate(deps.auth, limiter);
@@ -92,7 +95,14 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     bodyLimit: 32 * 1024 * 1024,
     return503OnClosing: true,
     // tasks_ready is the hottest call: GETs of it are answered before the router (see fast-ready.ts).
-    serverFactory: (handler) => createServer((req, res) => fastReady(req, res) || handler(req, res)),
+    serverFactory: (handler) => {
+      const server = createServer((req, res) => fastReady(req, res) || handler(req, res));
+      // Fastify sets this only on servers it makes itself. Node's own 5 s closes idle keep-alive
+      // connections so soon that a client reusing one after a pause races the close ("socket hang
+      // up"); 72 s outlasts the idle timeouts of common HTTP clients, as web servers' defaults do.
+      server.keepAliveTimeout = KEEP_ALIVE_MS;
+      return server;
+    },
   });
 
   app.decorateRequest('account', undefined);

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { type TestApp, eachDialect, imagesTask, makeTestApp, postImages } from '../helpers/app.js';
@@ -44,6 +45,21 @@ eachDialect('task_post', (dialect) => {
       os: 'windows',
     });
     expect(await balance(t)).toBe(before - 600);
+  });
+
+  it('keeps an idle connection open for 72 s, so a client that pauses between calls never races its close', async () => {
+    await t.app.http.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = t.app.http.server.address() as { port: number };
+    const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, method: 'POST', path: POST, headers: { authorization: t.demoAuth } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.headers));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify([imagesTask('kept alive')]));
+    });
+    expect(headers).toMatchObject({ connection: 'keep-alive', 'keep-alive': 'timeout=72' });
+    expect(t.app.http.server.keepAliveTimeout).toBe(72_000);
   });
 
   it('prices by priority, depth blocks of 100 and search operators', async () => {

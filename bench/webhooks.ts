@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { createAccount } from '../src/services/accounts.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { httpGet, runLoad } from './load.js';
+import { measurePostbackParts } from './postback-parts.js';
 import { type Child, cpuTimeMs, pinSelf, sleep, spawnChild, waitForOutput } from './proc.js';
 import type { BenchContext } from './run.js';
 import { BENCH_PASSWORD, HIGH_LIMITS, KEYWORDS } from './seed.js';
@@ -108,7 +109,11 @@ export async function runWebhookBench(ctx: BenchContext): Promise<void> {
             },
           );
           req.on('error', (err) =>
-            reject(new Error(`task_post failed (${err.message}); serpq said: ${serpq.child.output().slice(-2000)}`)),
+            reject(
+              new Error(
+                `task_post failed (${err.message}); serpq ${serpq.child.proc.exitCode === null && !serpq.child.proc.signalCode ? 'still runs' : `exited (${serpq.child.proc.exitCode ?? serpq.child.proc.signalCode})`}; it said: ${serpq.child.output().slice(-2000)}`,
+              ),
+            ),
           );
           req.end(body);
         });
@@ -293,6 +298,30 @@ export async function runWebhookBench(ctx: BenchContext): Promise<void> {
       };
     });
 
+    // What one postback costs at best: each part alone, in this process on one core (serpq stopped).
+    const parts = await phase('webhooks: CPU per postback, part by part', async () => {
+      const p = await measurePostbackParts(db, join(ctx.data, 'postback-parts.db'), ctx.quick ? 300 : 1000);
+      const receiverUs = (baseline.receiverCpu / baseline.rps) * 1e6;
+      const totalUs = p.renderJsonUs + p.encodeUs + p.gzipUs + p.storeTotalUs + receiverUs;
+      log(
+        `  body of ${fmtInt(p.jsonBytes)} B (${fmtInt(p.gzipBytes)} B gzip): render + JSON ${p.renderJsonUs} us, UTF-8 ${p.encodeUs} us, gzip ${p.gzipUs} us`,
+      );
+      log(
+        `  store (SQLite) per task: ${Object.entries(p.storeUs)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')} = ${p.storeTotalUs} us`,
+      );
+      log(
+        `  receiver per POST: ${round(receiverUs, 1)} us; sum ${round(totalUs, 0)} us of CPU per postback before HTTP, threads and GC: at most ${fmtInt((cpus().length * 1e6) / totalUs)}/s on ${cpus().length} cores`,
+      );
+      return {
+        ...p,
+        receiverUs: round(receiverUs, 1),
+        sumUs: round(totalUs, 0),
+        ceilingPerSec: Math.round((cpus().length * 1e6) / totalUs),
+      };
+    });
+
     const { steady, burst, pingBurst } = out;
     const results = {
       date: new Date().toISOString(),
@@ -303,6 +332,7 @@ export async function runWebhookBench(ctx: BenchContext): Promise<void> {
       burst,
       pingBurst,
       baseline,
+      parts,
       seconds: round((performance.now() - started) / 1000, 1),
     };
     writeFileSync(join(ctx.results, 'webhooks.json'), JSON.stringify(results, null, 2));
@@ -337,6 +367,14 @@ export async function runWebhookBench(ctx: BenchContext): Promise<void> {
         '',
         fmtInt(pingBurst.deliveredPerSec),
         `no body to build: outbox, dispatcher and sender alone; serpq cpu ${round(pingBurst.serverCpu * 100, 0)}%`,
+        '',
+        '',
+      ],
+      [
+        'CPU per postback, parts alone (us)',
+        '',
+        fmtInt(parts.sumUs),
+        `render+JSON ${parts.renderJsonUs}, UTF-8 ${parts.encodeUs}, gzip ${parts.gzipUs}, store ${parts.storeTotalUs}, receiver ${parts.receiverUs}: at most ${fmtInt(parts.ceilingPerSec)}/s on ${cpus().length} cores`,
         '',
         '',
       ],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { newTaskRow } from '../../test/helpers/new-task.js';
 import { createManualClock } from '../domain/clock.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { DEFAULT_LIMITS, type NewTask } from '../store/store.js';
@@ -47,24 +48,8 @@ describe('groupCommit', () => {
 describe('dispatcher bounds', () => {
   const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
 
-  function task(n: number, host: string): NewTask {
-    const id = `01151200-1535-0066-0000-${n.toString(16).padStart(12, '0')}`;
-    return {
-      id,
-      se: 'google',
-      seType: 'images',
-      priority: 1,
-      tag: null,
-      data: JSON.stringify({ keyword: `kw ${n}` }),
-      postbackUrl: null,
-      postbackData: null,
-      pingbackUrl: `http://${host}/ping?id=$id`,
-      costMicro: 0,
-      postedAt: T0,
-      runAfter: T0,
-      readyJson: JSON.stringify({ id }),
-    };
-  }
+  const task = (n: number, host: string): NewTask =>
+    newTaskRow(`01151200-1535-0066-0000-${n.toString(16).padStart(12, '0')}`, T0, { pingbackUrl: `http://${host}/ping?id=$id` });
 
   it('holds at most maxPerHost calls to a hung host and maxInFlight in all, while other hosts go through', async () => {
     const store = new SqliteStore({ path: ':memory:' });

@@ -1,5 +1,6 @@
 import type { WebhookState } from '../domain/task.js';
-import type { AccountRow, ErrorRow, TaskRow } from './store.js';
+import type { WebhookKind } from '../domain/webhooks.js';
+import type { AccountRow, DeliveryJob, ErrorRow, TaskRow } from './store.js';
 
 /**
  * Row mappers shared by the adapters: the snake_case columns as the drivers return them, to the
@@ -130,4 +131,19 @@ export function toErrorRow(r: RawErrorRow): ErrorRow {
     httpTimeMs: r.http_time_ms,
     httpResponse: r.http_response,
   };
+}
+
+/** A claimed webhook_deliveries row as both stores return it. */
+export interface RawDelivery {
+  id: number;
+  task_id: string;
+  account_id: number;
+  kind: WebhookKind;
+  url: string;
+  host: string;
+  attempts: number;
+}
+
+export function toDeliveryJob(r: RawDelivery): DeliveryJob {
+  return { id: r.id, taskId: r.task_id, accountId: r.account_id, kind: r.kind, url: r.url, host: r.host, attempts: r.attempts };
 }

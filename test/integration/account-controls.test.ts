@@ -10,6 +10,7 @@ import { checkTaskControls, hasTaskControls, payloadHash } from '../../src/servi
 import { createUsage, minuteKey, usageFnOf } from '../../src/services/usage.js';
 import { DEFAULT_LIMITS, type AccountRow, type NewTask, type Store } from '../../src/store/store.js';
 import { ADMIN_TOKEN, type TestApp, eachDialect, makeTestApp } from '../helpers/app.js';
+import { newTaskRow } from '../helpers/new-task.js';
 import { type TestStore, createTestStore } from '../helpers/dialects.js';
 
 describe('payloadHash', () => {
@@ -120,22 +121,7 @@ eachDialect('checkTaskControls', (dialect) => {
 
   function task(hash: string, costMicro: number, postedAt = clock.now()): NewTask {
     const id = `01152200-0001-0066-0000-${(++seq).toString(16).padStart(12, '0')}`;
-    return {
-      id,
-      se: 'google',
-      seType: 'images',
-      priority: 1,
-      tag: null,
-      data: '{}',
-      postbackUrl: null,
-      postbackData: null,
-      pingbackUrl: null,
-      costMicro,
-      postedAt,
-      runAfter: postedAt,
-      readyJson: '{}',
-      payloadHash: hash,
-    };
+    return newTaskRow(id, postedAt, { costMicro, readyJson: '{}', payloadHash: hash });
   }
 
   const codes = (out: Array<{ code: number } | null>) => out.map((s) => s?.code ?? null);

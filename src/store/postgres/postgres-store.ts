@@ -27,7 +27,16 @@ import type {
 import { isRetryableDbError } from '../map-db-error.js';
 import { MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_DDL } from './migrations.js';
 import { fundInOrder } from '../../domain/pricing.js';
-import { type RawAccount, type RawErrorRow, type RawTask, toAccount, toErrorRow, toTask } from '../row-mappers.js';
+import {
+  type RawAccount,
+  type RawDelivery,
+  type RawErrorRow,
+  type RawTask,
+  toAccount,
+  toDeliveryJob,
+  toErrorRow,
+  toTask,
+} from '../row-mappers.js';
 
 /** Attempts of a statement or transaction that failed on a deadlock or serialization failure. */
 const MAX_ATTEMPTS = 4;
@@ -614,15 +623,7 @@ export class PostgresStore implements Store {
     skipHosts: readonly string[] = [],
   ): Promise<DeliveryJob[]> {
     if (limit <= 0) return [];
-    const r = await this.#query<{
-      id: number;
-      task_id: string;
-      account_id: number;
-      kind: WebhookKind;
-      url: string;
-      host: string;
-      attempts: number;
-    }>(
+    const r = await this.#query<RawDelivery>(
       'serpq_claim_deliveries',
       `WITH c AS MATERIALIZED (
          SELECT id FROM webhook_deliveries
@@ -635,15 +636,7 @@ export class PostgresStore implements Store {
        RETURNING d.id, d.task_id, d.account_id, d.kind, d.url, d.host, d.attempts`,
       [owner, now, now + leaseMs, limit, skipHosts],
     );
-    return r.rows.map((x) => ({
-      id: x.id,
-      taskId: x.task_id,
-      accountId: x.account_id,
-      kind: x.kind,
-      url: x.url,
-      host: x.host,
-      attempts: x.attempts,
-    }));
+    return r.rows.map(toDeliveryJob);
   }
 
   async releaseDeliveries(ids: readonly number[], owner: string, dueAt: number | null): Promise<void> {

@@ -25,7 +25,16 @@ import type {
 import { withBusyRetry } from '../map-db-error.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { fundInOrder } from '../../domain/pricing.js';
-import { type RawAccount, type RawErrorRow, type RawTask, toAccount, toErrorRow, toTask } from '../row-mappers.js';
+import {
+  type RawAccount,
+  type RawDelivery,
+  type RawErrorRow,
+  type RawTask,
+  toAccount,
+  toDeliveryJob,
+  toErrorRow,
+  toTask,
+} from '../row-mappers.js';
 
 export interface SqliteStoreOptions {
   /** A file path or `:memory:`. */
@@ -510,24 +519,8 @@ export class SqliteStore implements Store {
     skipHosts: readonly string[] = [],
   ): Promise<DeliveryJob[]> {
     const skip = JSON.stringify(skipHosts);
-    const rows = withBusyRetry(() => this.#stmts.claimDeliveries.all({ owner, now, expires: now + leaseMs, limit, skip })) as Array<{
-      id: number;
-      task_id: string;
-      account_id: number;
-      kind: WebhookKind;
-      url: string;
-      host: string;
-      attempts: number;
-    }>;
-    return rows.map((r) => ({
-      id: r.id,
-      taskId: r.task_id,
-      accountId: r.account_id,
-      kind: r.kind,
-      url: r.url,
-      host: r.host,
-      attempts: r.attempts,
-    }));
+    const rows = withBusyRetry(() => this.#stmts.claimDeliveries.all({ owner, now, expires: now + leaseMs, limit, skip })) as RawDelivery[];
+    return rows.map(toDeliveryJob);
   }
 
   async releaseDeliveries(ids: readonly number[], owner: string, dueAt: number | null): Promise<void> {

@@ -121,4 +121,53 @@ describe('dispatcher bounds', () => {
       await store.close();
     }
   });
+
+  it('claims a busy host’s backlog in batches as its queue runs low, never handing deliveries back', async () => {
+    const store = new SqliteStore({ path: ':memory:' });
+    await store.migrate();
+    const acc = await store.createAccount({ login: 'a', passwordHash: 'h', balanceMicro: 0, limits: DEFAULT_LIMITS, createdAt: T0 });
+    const tasks = Array.from({ length: 200 }, (_, i) => task(i, 'busy.test'));
+    await store.postTasks(acc.id, tasks);
+    const claimed = await store.claimTasks('w', T0, 60_000, 1000);
+    await store.completeTasks(
+      claimed.map((c) => ({ id: c.id, leaseOwner: 'w', statusCode: 20000, statusMessage: 'Ok.' })),
+      T0,
+    );
+    let claims = 0;
+    let handedBack = 0;
+    const claim = store.claimDeliveries.bind(store);
+    const release = store.releaseDeliveries.bind(store);
+    store.claimDeliveries = async (...args) => {
+      const jobs = await claim(...args);
+      if (jobs.length > 0) claims++;
+      return jobs;
+    };
+    store.releaseDeliveries = async (ids, ...rest) => {
+      handedBack += ids.length;
+      return release(ids, ...rest);
+    };
+    let open = 0;
+    let peak = 0;
+    const courier: Courier = {
+      async deliver(): Promise<SendResult> {
+        peak = Math.max(peak, ++open);
+        await new Promise((r) => setImmediate(r));
+        open--;
+        return { httpCode: 200, durationMs: 1, response: '', error: null };
+      },
+      async close() {},
+    };
+    const dispatcher = createDispatcher({ store, clock: createManualClock(T0), courier, maxPerHost: 4, maxInFlight: 64 });
+    try {
+      expect(await dispatcher.runOnce()).toBe(200);
+      expect(peak).toBe(4);
+      expect(handedBack).toBe(0);
+      // Batches of up to 8 (two rounds of the host's 4), claimed when its queue runs below 4: 25 at least.
+      expect(claims).toBeGreaterThanOrEqual(25);
+      expect(claims).toBeLessThanOrEqual(50);
+    } finally {
+      await dispatcher.stop();
+      await store.close();
+    }
+  });
 });

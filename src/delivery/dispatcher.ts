@@ -114,17 +114,24 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
   }
 
-  // Claimed deliveries waiting for a free slot of their host. They stay leased; a host's queue holds
-  // at most one more round of calls (it keeps the host's slots busy as calls end), so even a host at
-  // its limit with the full 10 s timeout drains it well within the lease. A host whose queue is full
-  // is passed over by the claim: its backlog waits in the outbox while other hosts' deliveries go on.
+  // Claimed deliveries waiting for a free slot of their host. They stay leased. A host with a round of
+  // calls waiting (maxPerHost) is passed over by the claim: its backlog stays in the outbox while other
+  // hosts' deliveries go on, and it is claimed again in one batch once its queue runs below that
+  // (no claiming and handing back on every finished call). A queue never exceeds four rounds, so even
+  // a host at its limit with the full 10 s timeout drains it well within the lease.
   const queued = new Map<string, Claimed[]>();
   let queuedTotal = 0;
-  const hostQueueCap = maxPerHost;
+  const refillBelow = maxPerHost;
+  const hostQueueCap = maxPerHost * 4;
+  const maxQueued = maxInFlight * 4;
+
+  /** Deliveries started since the dispatcher was made (runOnce reports its share). */
+  let startedTotal = 0;
 
   function start(claimed: Claimed, host: string): void {
     perHost.set(host, (perHost.get(host) ?? 0) + 1);
     inFlight++;
+    startedTotal++;
     const p = deliver(claimed, host);
     active.add(p);
     void p.finally(() => active.delete(p));
@@ -152,11 +159,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
    */
   async function pump(): Promise<{ started: number; claimed: number }> {
     let started = startQueued();
-    // Calls in flight and claimed deliveries waiting are each bounded by maxInFlight.
-    const room = Math.min(maxPerHost * 2, maxInFlight - inFlight, maxInFlight - queuedTotal);
+    // Calls in flight and claimed deliveries waiting are each bounded.
+    const room = Math.min(maxPerHost * 2, maxInFlight - inFlight, maxQueued - queuedTotal);
     if (room <= 0) return { started, claimed: 0 };
     const full: string[] = [];
-    for (const [host, list] of queued) if (list.length >= hostQueueCap) full.push(host);
+    for (const [host, list] of queued) if (list.length >= refillBelow) full.push(host);
     const jobs = await store.claimDeliveries(owner, clock.now(), leaseMs, room, full);
     if (jobs.length === 0) return { started, claimed: 0 };
     // The tasks and accounts of the batch in a few reads (one round trip each on PostgreSQL). The
@@ -172,8 +179,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const overflow: number[] = [];
     for (const job of jobs) {
       const list = queued.get(job.host) ?? [];
-      // Beyond what the host can start now and hold in its queue: back to the outbox, keeping its place.
-      if (list.length >= hostQueueCap + Math.max(0, maxPerHost - (perHost.get(job.host) ?? 0))) {
+      // Beyond what the host's queue may hold: back to the outbox, keeping its place.
+      if (list.length >= hostQueueCap) {
         overflow.push(job.id);
         continue;
       }
@@ -194,7 +201,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       try {
         // Claimed or started something: there may be more to claim while the overall bound has room.
         const { started, claimed } = await pump();
-        if (started + claimed > 0 && inFlight < maxInFlight && queuedTotal < maxInFlight) continue;
+        if (started + claimed > 0 && inFlight < maxInFlight && queuedTotal < maxQueued) continue;
         if (!running) break;
         if (inFlight > 0) {
           // Wait for a slot: a finishing delivery wakes the loop.
@@ -213,13 +220,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   return {
     async runOnce() {
-      let total = 0;
+      const before = startedTotal;
       for (;;) {
-        const { started } = await pump();
-        total += started;
+        const { started, claimed } = await pump();
         if (active.size > 0) await Promise.race(active);
         // Queued deliveries need a busy host, so with nothing in flight the queue is empty too.
-        if (started === 0 && active.size === 0 && queuedTotal === 0) return total;
+        if (started + claimed === 0 && active.size === 0 && queuedTotal === 0) return startedTotal - before;
       }
     },
     start() {

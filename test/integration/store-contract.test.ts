@@ -626,6 +626,10 @@ for (const dialect of DIALECTS) {
         'slow.example:8080',
         'third.example',
       ]);
+      // A re-sent webhook is addressed to the same host.
+      expect(await store.resendWebhooks(acc, [other.id], T0 + 200)).toEqual([true]);
+      expect(await store.claimDeliveries('d', T0 + 200, 10_000, 10, ['user@other.example'])).toEqual([]);
+      expect(hosts(await store.claimDeliveries('d', T0 + 200, 10_000, 10))).toEqual(['user@other.example']);
     });
 
     it('records a batch of attempts in one call, each answered as recordAttempt would', async () => {

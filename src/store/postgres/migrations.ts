@@ -185,8 +185,12 @@ ALTER TABLE accounts ADD COLUMN duplicate_limit_day INTEGER;
     name: 'webhook receiving host',
     sql: `
 -- The receiving host (the URL's authority, lower case) of each webhook: the dispatcher claims past
--- hosts whose calls already fill their share, so one slow receiver never holds up the others.
-ALTER TABLE webhook_deliveries ADD COLUMN host TEXT GENERATED ALWAYS AS (coalesce(lower(substring(url from '://([^/?#]*)')), '')) STORED;
+-- hosts whose calls already fill their share, so one slow receiver never holds up the others. Written
+-- by the inserts; a nullable column without a default is added without rewriting the table, so the
+-- migration is instant on a large outbox (rows from before it have no host and are never passed over).
+CREATE FUNCTION webhook_host(url TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  AS $$ SELECT coalesce(lower(substring(url from '://([^/?#]*)')), '') $$;
+ALTER TABLE webhook_deliveries ADD COLUMN host TEXT;
 CREATE INDEX webhook_deliveries_due_host ON webhook_deliveries (next_attempt_at, host) WHERE state = 'pending';
 DROP INDEX webhook_deliveries_due;
 `,

@@ -518,10 +518,10 @@ export class PostgresStore implements Store {
          WHERE t.id = c.id AND prev.id = t.id AND t.lease_owner = c.owner AND t.state <> 2
          RETURNING t.id, t.account_id, prev.cost_micro AS before, t.cost_micro AS after, t.postback_url, t.pingback_url
        ), outbox AS (
-         INSERT INTO webhook_deliveries (task_id, account_id, kind, url, next_attempt_at, created_at)
-         SELECT id, account_id, 'postback', postback_url, $6::bigint, $6::bigint FROM done WHERE postback_url <> ''
+         INSERT INTO webhook_deliveries (task_id, account_id, kind, url, host, next_attempt_at, created_at)
+         SELECT id, account_id, 'postback', postback_url, webhook_host(postback_url), $6::bigint, $6::bigint FROM done WHERE postback_url <> ''
          UNION ALL
-         SELECT id, account_id, 'pingback', pingback_url, $6::bigint, $6::bigint FROM done WHERE pingback_url <> ''
+         SELECT id, account_id, 'pingback', pingback_url, webhook_host(pingback_url), $6::bigint, $6::bigint FROM done WHERE pingback_url <> ''
          ON CONFLICT (task_id, kind) DO NOTHING
          RETURNING 1
        ), refund AS (
@@ -628,12 +628,12 @@ export class PostgresStore implements Store {
       `WITH c AS MATERIALIZED (
          SELECT id FROM webhook_deliveries
          WHERE state = 'pending' AND next_attempt_at <= $2 AND (lease_expires_at IS NULL OR lease_expires_at < $2)
-           AND NOT (host = ANY($5::text[]))
+           AND NOT (coalesce(host, '') = ANY($5::text[]))
          ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED
        )
        UPDATE webhook_deliveries d SET lease_owner = $1, lease_expires_at = $3
        FROM c WHERE d.id = c.id
-       RETURNING d.id, d.task_id, d.account_id, d.kind, d.url, d.host, d.attempts`,
+       RETURNING d.id, d.task_id, d.account_id, d.kind, d.url, coalesce(d.host, '') AS host, d.attempts`,
       [owner, now, now + leaseMs, limit, skipHosts],
     );
     return r.rows.map(toDeliveryJob);
@@ -688,12 +688,12 @@ export class PostgresStore implements Store {
          WHERE id = ANY($2::text[]) AND account_id = $1::bigint AND state = 2
            AND (coalesce(postback_url, '') <> '' OR coalesce(pingback_url, '') <> '')
        ), up AS (
-         INSERT INTO webhook_deliveries (task_id, account_id, kind, url, next_attempt_at, created_at)
-         SELECT id, $1::bigint, 'postback', postback_url, $3::bigint, $3::bigint FROM t WHERE postback_url <> ''
+         INSERT INTO webhook_deliveries (task_id, account_id, kind, url, host, next_attempt_at, created_at)
+         SELECT id, $1::bigint, 'postback', postback_url, webhook_host(postback_url), $3::bigint, $3::bigint FROM t WHERE postback_url <> ''
          UNION ALL
-         SELECT id, $1::bigint, 'pingback', pingback_url, $3::bigint, $3::bigint FROM t WHERE pingback_url <> ''
+         SELECT id, $1::bigint, 'pingback', pingback_url, webhook_host(pingback_url), $3::bigint, $3::bigint FROM t WHERE pingback_url <> ''
          ON CONFLICT (task_id, kind) DO UPDATE
-           SET state = 'pending', next_attempt_at = excluded.next_attempt_at, lease_owner = NULL, lease_expires_at = NULL
+           SET state = 'pending', next_attempt_at = excluded.next_attempt_at, lease_owner = NULL, lease_expires_at = NULL, host = excluded.host
          RETURNING 1
        ), wake AS (
          SELECT pg_notify($4, '') FROM (SELECT 1 FROM up LIMIT 1) x

@@ -154,7 +154,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   /**
    * Starts what the queue can, then claims up to a few hosts' worth of due deliveries, passing over
-   * hosts whose queue is full. Returns how many deliveries it started and how many it claimed (both 0:
+   * hosts with a round of calls waiting. Returns how many deliveries it started and how many it claimed (both 0:
    * nothing to do until a call ends or more work is due).
    */
   async function pump(): Promise<{ started: number; claimed: number }> {

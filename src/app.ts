@@ -56,7 +56,18 @@ export interface Background {
   start(): void;
   /** After the clock moved: re-check what became due. */
   wake(): void;
+  /**
+   * Executes every task and sends every webhook due now, and again for what that made due, until a
+   * round finds nothing: the emulator's "finish now" for tests that must not wait on real time.
+   */
+  settle(): Promise<Settled>;
   stop(): Promise<void>;
+}
+
+/** What one settle did: tasks executed and webhook calls made. */
+export interface Settled {
+  readonly executed: number;
+  readonly delivered: number;
 }
 
 export function createBackground(
@@ -116,6 +127,17 @@ export function createBackground(
     wake() {
       worker.wake();
       dispatcher.wake();
+    },
+    async settle() {
+      let executed = 0;
+      let delivered = 0;
+      for (;;) {
+        const e = await worker.runOnce();
+        const d = await dispatcher.runOnce();
+        executed += e;
+        delivered += d;
+        if (e === 0 && d === 0) return { executed, delivered };
+      }
     },
     async stop() {
       retention.stop();
@@ -211,6 +233,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       },
       onAccountsChanged: () => auth.forget(),
       injectFaults: executor.injectFaults?.bind(executor),
+      settle: background ? () => background.settle() : undefined,
     },
     usage,
     logLevel: config.logLevel,

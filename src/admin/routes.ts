@@ -6,7 +6,7 @@ import type { Store } from '../store/store.js';
 
 /**
  * The admin API: plain JSON (not the vendor envelope), `Authorization: Bearer <admin token>`.
- * GET/POST /admin/clock, GET/POST /admin/accounts, PATCH /admin/accounts/:login.
+ * GET/POST /admin/clock, GET/POST /admin/accounts, PATCH /admin/accounts/:login, POST /admin/settle.
  *
  * Accounts take (and show) `login`, `password`, `balance` (USD), `limits`, `webhook_retries`,
  * `webhook_secret`, and the vendor's dashboard controls: `daily_cost_limit` (USD per UTC day, 40203
@@ -23,6 +23,8 @@ export interface AdminDeps {
   readonly injectFaults?: (statusCode: number, count: number) => void;
   /** Called after an account was created or changed (caches drop their copies). */
   readonly onAccountsChanged?: () => void;
+  /** Runs this process's workers and webhooks until nothing is due now; absent without workers. */
+  readonly settle?: () => Promise<{ readonly executed: number; readonly delivered: number }>;
 }
 
 function tokenMatches(header: string | undefined, token: string): boolean {
@@ -62,6 +64,13 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
     });
 
     admin.get('/admin/clock', async () => clockView());
+    // Finish now: execute what is due and send its webhooks, so a test waits on this answer instead
+    // of polling tasks_ready against real time. With time travel, move the clock first to make
+    // latent tasks (or expired leases of a crashed process) due.
+    admin.post('/admin/settle', async (_req, reply) => {
+      if (!deps.settle) return fail(reply, 409, 'this process runs no workers (--no-workers): settle where the workers run');
+      return deps.settle();
+    });
     admin.post('/admin/clock', async (req, reply) => {
       if (!isTravelClock(clock)) return fail(reply, 409, 'time travel is off: start the server with --time-travel');
       const body = parseJson(req);

@@ -127,6 +127,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   /** Deliveries started since the dispatcher was made (runOnce reports its share). */
   let startedTotal = 0;
+  /** Pumps under way (the loop's and runOnce's): runOnce is done only when none may still start a call. */
+  const pumping = new Set<Promise<unknown>>();
 
   function start(claimed: Claimed, host: string): void {
     perHost.set(host, (perHost.get(host) ?? 0) + 1);
@@ -193,6 +195,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     return { started, claimed: jobs.length - overflow.length };
   }
 
+  /** pump(), listed in `pumping` until it ends (removed before its caller resumes). */
+  function trackedPump(): ReturnType<typeof pump> {
+    const p: ReturnType<typeof pump> = pump().finally(() => pumping.delete(p));
+    pumping.add(p);
+    return p;
+  }
+
   const sleeper = createSleeper();
   const sleep = (ms: number) => sleeper.sleep(ms);
 
@@ -200,7 +209,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     while (running) {
       try {
         // Claimed or started something: there may be more to claim while the overall bound has room.
-        const { started, claimed } = await pump();
+        const { started, claimed } = await trackedPump();
         if (started + claimed > 0 && inFlight < maxInFlight && queuedTotal < maxQueued) continue;
         if (!running) break;
         if (inFlight > 0) {
@@ -222,10 +231,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     async runOnce() {
       const before = startedTotal;
       for (;;) {
-        const { started, claimed } = await pump();
+        const { started, claimed } = await trackedPump();
         if (active.size > 0) await Promise.race(active);
+        // The loop's claim may still start calls.
+        else if (pumping.size > 0) await Promise.race([...pumping].map((p) => p.catch(() => {})));
         // Queued deliveries need a busy host, so with nothing in flight the queue is empty too.
-        if (started + claimed === 0 && active.size === 0 && queuedTotal === 0) return startedTotal - before;
+        else if (started + claimed === 0 && queuedTotal === 0) return startedTotal - before;
       }
     },
     start() {

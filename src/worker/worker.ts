@@ -12,7 +12,9 @@ import { createSleeper } from './sleeper.js';
  * The worker loop: claim due tasks under a lease, execute them, complete them in one transaction.
  * A crash between claim and completion leaves the lease to expire, after which another worker (or
  * this one after a restart) claims the task again; completion checks the lease, so a task is
- * completed once even when it was executed twice. `runOnce()` does one round, for tests.
+ * completed once even when it was executed twice. `runOnce()` does one round (tests, /admin/settle):
+ * rounds run one after another, so a round asked for while the loop's is running starts after it and
+ * sees what it completed.
  */
 export interface WorkerOptions {
   readonly store: Store;
@@ -82,7 +84,15 @@ export function createWorker(options: WorkerOptions): Worker {
     }
   }
 
-  async function runOnce(): Promise<number> {
+  let rounds: Promise<number> = Promise.resolve(0);
+
+  function runOnce(): Promise<number> {
+    const next = rounds.then(round, round);
+    rounds = next;
+    return next;
+  }
+
+  async function round(): Promise<number> {
     const claimed = await store.claimTasks(owner, clock.now(), leaseMs, batchSize);
     if (claimed.length === 0) return 0;
     const completions = await Promise.all(claimed.map(executeOne));

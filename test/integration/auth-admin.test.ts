@@ -5,7 +5,8 @@ import { type ClientRequest, request as httpRequest } from 'node:http';
 import { createAuthenticator } from '../../src/services/auth.js';
 import { updateAccount } from '../../src/services/accounts.js';
 import { verifyPassword } from '../../src/services/passwords.js';
-import { ADMIN_TOKEN, type TestApp, eachDialect, basicAuth, imagesTask, makeTestApp, postImages } from '../helpers/app.js';
+import { ADMIN_TOKEN, type TestApp, eachDialect, basicAuth, imagesTask, makeTestApp, postImages, readyIds } from '../helpers/app.js';
+import { startSink } from '../helpers/webhook-sink.js';
 
 eachDialect('authentication', (dialect) => {
   let t: TestApp;
@@ -178,6 +179,46 @@ eachDialect('admin API', (dialect) => {
     // The new account works over the vendor API.
     const ids = await postImages(t, [imagesTask()], basicAuth('acme', 'pw-acme'));
     expect(ids).toHaveLength(1);
+  });
+
+  it('settles on request: executes what is due and sends its webhooks, then answers; nothing waits on real time', async () => {
+    const sink = await startSink();
+    try {
+      await postImages(t, [imagesTask('plain'), imagesTask('pinged', { pingback_url: `${sink.base}/ok/ping?id=$id` })]);
+      expect((await admin('POST', '/admin/settle')).json()).toEqual({ executed: 2, delivered: 1 });
+      expect(sink.requests.map((r) => r.method)).toEqual(['GET']);
+      expect(await readyIds(t)).toHaveLength(2);
+      expect((await admin('POST', '/admin/settle')).json()).toEqual({ executed: 0, delivered: 0 });
+    } finally {
+      await sink.close();
+    }
+    expect((await admin('POST', '/admin/settle', undefined, 'wrong-token')).statusCode).toBe(401);
+  });
+
+  it('settles only what is due: latent tasks once the clock has moved past them', async () => {
+    const latent = await makeTestApp({ dialect, latency: '60s' });
+    try {
+      await postImages(latent, [imagesTask('later')]);
+      const settle = async () =>
+        (
+          await latent.app.http.inject({ method: 'POST', url: '/admin/settle', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+        ).json();
+      expect(await settle()).toEqual({ executed: 0, delivered: 0 });
+      latent.advance(61);
+      expect(await settle()).toEqual({ executed: 1, delivered: 0 });
+      expect(await readyIds(latent)).toHaveLength(1);
+    } finally {
+      await latent.close();
+    }
+    const apiOnly = await createApp(
+      loadConfig({ SERPQ_DB: ':memory:', SERPQ_ADMIN_TOKEN: ADMIN_TOKEN, SERPQ_LOG_LEVEL: 'silent', SERPQ_WORKERS: '0' }),
+    );
+    try {
+      const res = await apiOnly.http.inject({ method: 'POST', url: '/admin/settle', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      expect(res.statusCode).toBe(409);
+    } finally {
+      await apiOnly.close();
+    }
   });
 
   it('moves the clock forward only, and only with time travel', async () => {

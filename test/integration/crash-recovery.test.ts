@@ -94,8 +94,6 @@ async function inPool<T>(items: readonly T[], width: number, fn: (item: T) => Pr
   await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 interface DrainOutcome {
   /** How many tasks_ready pages listed each id. */
   readonly listed: Map<string, number>;
@@ -104,18 +102,18 @@ interface DrainOutcome {
 }
 
 /**
- * Collects until every expected id was collected: tasks_ready, task_get of every listed id, again.
- * The worker of the restarted process completes tasks on its own schedule, so an empty page is
- * followed by a short wait for that process, a bounded number of times. Ids listed but not expected
- * (tasks of calls whose answer was lost in the kill) are collected too, so they cannot crowd a page.
+ * Has the server finish what is due (POST /admin/settle answers once every due task is executed and
+ * its webhooks sent), then collects until tasks_ready is empty: tasks_ready, task_get of every listed
+ * id, again. Every expected id must have been collected by then. Ids listed but not expected (tasks of
+ * calls whose answer was lost in the kill) are collected too, so they cannot crowd a page.
  */
-async function drain(srv: ServerProcess, db: string, expected: ReadonlySet<string>, maxIdlePolls = 300): Promise<DrainOutcome> {
+async function drain(srv: ServerProcess, db: string, expected: ReadonlySet<string>): Promise<DrainOutcome> {
+  await admin(srv, 'POST', '/admin/settle', {});
   const listed = new Map<string, number>();
   const collected = new Map<string, number>();
-  let remaining = expected.size;
-  let idle = 0;
-  while (remaining > 0) {
+  for (;;) {
     const page = await readyPage(srv);
+    if (page.length === 0) break;
     expect(new Set(page).size, 'an id appears twice in one tasks_ready page').toBe(page.length);
     const relisted = page.filter((id) => collected.has(id));
     expect(relisted, 'tasks_ready lists tasks already collected').toEqual([]);
@@ -126,19 +124,14 @@ async function drain(srv: ServerProcess, db: string, expected: ReadonlySet<strin
       const problem = await taskGetProblem(srv, id);
       if (problem) problems.push(problem);
       collected.set(id, (collected.get(id) ?? 0) + 1);
-      if (expected.has(id) && collected.get(id) === 1) remaining--;
     });
     expect(problems, 'task_get of listed tasks').toEqual([]);
-
-    if (page.length === 0) {
-      if (++idle > maxIdlePolls) {
-        const missing = [...expected].filter((id) => !collected.has(id));
-        throw new Error(
-          `${missing.length} of ${expected.size} acknowledged tasks were never listed: ${await describeTasks(db, missing.slice(0, 3))}`,
-        );
-      }
-      await sleep(50);
-    }
+  }
+  const missing = [...expected].filter((id) => !collected.has(id));
+  if (missing.length > 0) {
+    throw new Error(
+      `${missing.length} of ${expected.size} acknowledged tasks were never listed: ${await describeTasks(db, missing.slice(0, 3))}`,
+    );
   }
   return { listed, collected };
 }
@@ -211,11 +204,12 @@ describe('crash recovery: a task acknowledged with 20100 survives kill -9', () =
     const CALLS = 40;
     const PER_CALL = 100;
     const IN_FLIGHT = 8;
-    // The kill lands a random 0-30 ms after a random number of answers: with the other lanes' calls
-    // in flight (parsed, mid-transaction or mid-answer) and the worker completing earlier tasks
-    // meanwhile (latency 0).
+    // The kill lands after a random number of answers, once a random number of further calls have
+    // been sent (counted, not timed): with the other lanes' calls in flight (parsed, mid-transaction or
+    // mid-answer) and the worker completing earlier tasks meanwhile (latency 0).
     const killAfter = 3 + Math.floor(Math.random() * 15);
-    const killDelayMs = Math.floor(Math.random() * 30);
+    const furtherCalls = Math.floor(Math.random() * IN_FLIGHT);
+    let killAtCall = -1;
     const acked = new Set<string>();
     const badAnswers: string[] = [];
     let answered = 0;
@@ -231,8 +225,15 @@ describe('crash recovery: a task acknowledged with 20100 survives kill -9', () =
       while (issued < CALLS && !killed) {
         const n = issued++;
         pending++;
+        const answer = api(srv, 'POST', `${IMAGES}/task_post`, taskBatch(`crash ${n}`, PER_CALL));
+        if (n === killAtCall) {
+          killed = true;
+          pendingAtKill = pending;
+          answeredAtKill = answered;
+          killing = srv.kill();
+        }
         try {
-          const { status, json } = await api(srv, 'POST', `${IMAGES}/task_post`, taskBatch(`crash ${n}`, PER_CALL));
+          const { status, json } = await answer;
           // A complete answer was sent after its transaction committed, even if it arrives after the kill.
           if (status !== 200 || json.status_code !== 20000) badAnswers.push(`${status} ${json.status_code} ${json.status_message}`);
           for (const t of json.tasks ?? []) if (t.status_code === 20100) acked.add(t.id);
@@ -242,15 +243,7 @@ describe('crash recovery: a task acknowledged with 20100 survives kill -9', () =
         } finally {
           pending--;
         }
-        if (killing === null && answered >= killAfter) {
-          const target = srv;
-          killing = sleep(killDelayMs).then(() => {
-            killed = true;
-            pendingAtKill = pending;
-            answeredAtKill = answered;
-            return target.kill();
-          });
-        }
+        if (killAtCall < 0 && answered >= killAfter) killAtCall = issued + furtherCalls;
       }
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
@@ -288,7 +281,7 @@ describe('crash recovery: a task acknowledged with 20100 survives kill -9', () =
       await store.close();
     }
     console.info(
-      `crash-recovery ingest: killed ${killDelayMs} ms after answer ${killAfter} (${answeredAtKill} answered, ${pendingAtKill} calls in flight, ` +
+      `crash-recovery ingest: killed at call ${killAtCall}, ${furtherCalls} calls after answer ${killAfter} (${answeredAtKill} answered, ${pendingAtKill} calls in flight, ` +
         `${refused} failed); ${acked.size} acknowledged tasks, ${doneBeforeKill} executed before the kill, ${acked.size - doneBeforeKill} after ` +
         `the restart (${reclaimed} of them reclaimed from the killed worker's lease), all collected once; ${unacknowledged} committed but unanswered tasks also collected`,
     );

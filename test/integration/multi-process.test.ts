@@ -1,4 +1,6 @@
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PostgresStore, parsePostgresUrl } from '../../src/store/postgres/postgres-store.js';
 import { basicAuth } from '../helpers/app.js';
 import { createTestStore, pgSkipNote, type TestStore } from '../helpers/dialects.js';
 import { type ServerProcess, killAllServers, startServer, startWorker } from '../helpers/server-process.js';
@@ -54,21 +56,67 @@ async function postAll(apis: ServerProcess[], prefix: string): Promise<string[]>
 }
 
 /**
- * Collects through tasks_ready and task_get from either API node until every id is collected: each
- * listed exactly once per page, collected exactly once, never listed after collection.
+ * Completions in the worker processes, as events: the store NOTIFYs its `ready` channel with every
+ * completion (at commit, so the tasks are listed by then). `count` is how many have arrived.
  */
-async function drain(apis: ServerProcess[], expected: Set<string>, onProgress?: (collected: number) => Promise<void>): Promise<void> {
+interface Completions {
+  count: number;
+  /** Resolves once more than `seen` notifications have arrived. */
+  after(seen: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function listenForCompletions(url: string): Promise<Completions> {
+  const store = new PostgresStore({ url });
+  const channel = store.channels.ready;
+  const client = new pg.Client({ connectionString: parsePostgresUrl(url).connectionString });
+  await store.close();
+  let waiters: (() => void)[] = [];
+  const completions: Completions = {
+    count: 0,
+    after(seen) {
+      return new Promise<void>((resolve) => {
+        const check = () => (completions.count > seen ? resolve() : waiters.push(check));
+        check();
+      });
+    },
+    close: () => client.end(),
+  };
+  client.on('notification', (m) => {
+    if (m.channel !== channel) return;
+    completions.count++;
+    const woken = waiters;
+    waiters = [];
+    for (const w of woken) w();
+  });
+  await client.connect();
+  await client.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+  return completions;
+}
+
+/**
+ * Collects through tasks_ready and task_get from either API node until every id is collected: each
+ * listed exactly once per page, collected exactly once, never listed after collection. The workers run
+ * in other processes: an empty page waits for their next completion, counted from before the page was
+ * read so that none is missed (the test's timeout bounds a hang).
+ */
+async function drain(
+  apis: ServerProcess[],
+  completions: Completions,
+  expected: Set<string>,
+  onProgress?: (collected: number) => Promise<void>,
+): Promise<void> {
   const collected = new Set<string>();
   let round = 0;
-  // Bounded: the workers run in other processes, so empty pages are followed by a short wait.
-  for (let attempt = 0; attempt < 2000 && collected.size < expected.size; attempt++) {
+  while (collected.size < expected.size) {
     const api = apis[round++ % apis.length];
+    const seen = completions.count;
     const page = await call(api.base, 'GET', '/v3/serp/tasks_ready');
     expect(page.status_code).toBe(20000);
     const ids = (page.tasks?.[0].result ?? []).map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
     if (ids.length === 0) {
-      await new Promise((r) => setTimeout(r, 50));
+      await completions.after(seen);
       continue;
     }
     let k = 0;
@@ -93,8 +141,10 @@ async function drain(apis: ServerProcess[], expected: Set<string>, onProgress?: 
 
 describe.skipIf(!HAS_PG)('many processes on one PostgreSQL', () => {
   let db: TestStore | null = null;
+  let completions: Completions | null = null;
   afterEach(async () => {
     await killAllServers();
+    await completions?.close();
     await db?.cleanup();
   });
 
@@ -110,9 +160,11 @@ describe.skipIf(!HAS_PG)('many processes on one PostgreSQL', () => {
     });
     const workers = await Promise.all([startWorker({ db: db.url, timeTravel: true }), startWorker({ db: db.url, timeTravel: true })]);
 
+    completions = await listenForCompletions(db.url);
+
     const first = await postAll(apis, 'round one');
     expect(new Set(first).size).toBe(TOTAL);
-    await drain(apis, new Set(first));
+    await drain(apis, completions, new Set(first));
 
     // Round two: tasks due a minute after posting (API nodes restarted with latency); once the clock
     // makes them due, one worker is killed while they run, and its claimed tasks are taken over by
@@ -123,7 +175,7 @@ describe.skipIf(!HAS_PG)('many processes on one PostgreSQL', () => {
     expect(new Set(second).size).toBe(TOTAL);
     await admin(latent[0].base, 'POST', '/admin/clock', { advance_seconds: 61 });
     let killed = false;
-    await drain(latent, new Set(second), async (n) => {
+    await drain(latent, completions, new Set(second), async (n) => {
       if (!killed && n > 0) {
         killed = true;
         await workers[0].kill();

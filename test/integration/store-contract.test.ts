@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { READY_WINDOW_MS } from '../../src/domain/task.js';
 import { PostgresStore, parsePostgresUrl } from '../../src/store/postgres/postgres-store.js';
@@ -1115,6 +1116,35 @@ for (const dialect of DIALECTS) {
         await stopNeighbour();
       } finally {
         await neighbour.cleanup();
+      }
+    });
+
+    it.runIf(dialect === 'postgres')('notifies the ready channel when tasks complete, after they are listed', async () => {
+      const pgStore = (await migrated()) as PostgresStore;
+      const client = new pg.Client({ connectionString: parsePostgresUrl(ts.url).connectionString });
+      const got: string[] = [];
+      let wake: () => void = () => {};
+      client.on('notification', (m) => {
+        got.push(m.channel);
+        wake();
+      });
+      await client.connect();
+      try {
+        await client.query(`LISTEN "${pgStore.channels.ready}"`);
+        const acc = await account();
+        const t = newTask();
+        await store.postTasks(acc, [t]);
+        expect(got).toEqual([]);
+        const [c] = await store.claimTasks('w', T0, LEASE, 10);
+        await store.completeTasks([{ id: c.id, leaseOwner: 'w', statusCode: 20000, statusMessage: 'Ok.' }], T0);
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          if (got.length > 0) resolve();
+        });
+        expect(got).toEqual([pgStore.channels.ready]);
+        expect(await store.listReady(acc, {}, T0 - 1, 10)).toEqual([t.readyJson]);
+      } finally {
+        await client.end();
       }
     });
   });

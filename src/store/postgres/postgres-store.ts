@@ -110,7 +110,7 @@ export interface PostgresStoreOptions {
  *
  * Wake-ups: postTasks NOTIFYs `serpq_tasks`, and completions that write outbox rows as well as
  * resendWebhooks NOTIFY `serpq_deliveries` (schema-qualified when a schema is set); `listen()` relays
- * them. The notifications are sent with the commit (pg_notify inside the transaction).
+ * them. Every completion also NOTIFYs `serpq_ready`, for whoever waits for tasks to become ready. The notifications are sent with the commit (pg_notify inside the transaction).
  */
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
@@ -118,7 +118,7 @@ export class PostgresStore implements Store {
   readonly #clientConfig: ClientConfig;
   readonly #counterPool: pg.Pool;
   readonly #schema: string | null;
-  readonly #channels: { readonly tasks: string; readonly deliveries: string };
+  readonly #channels: { readonly tasks: string; readonly deliveries: string; readonly ready: string };
   readonly #listeners = new Set<() => Promise<void>>();
 
   constructor(options: PostgresStoreOptions) {
@@ -146,7 +146,11 @@ export class PostgresStore implements Store {
       max: 2,
     });
     this.#counterPool.on('error', () => {});
-    this.#channels = { tasks: channelName('serpq_tasks', schema), deliveries: channelName('serpq_deliveries', schema) };
+    this.#channels = {
+      tasks: channelName('serpq_tasks', schema),
+      deliveries: channelName('serpq_deliveries', schema),
+      ready: channelName('serpq_ready', schema),
+    };
   }
 
   /** The schema every connection uses (null: the server's default search_path). */
@@ -535,8 +539,10 @@ export class PostgresStore implements Store {
          ON CONFLICT (task_id, fn) DO UPDATE SET body = excluded.body
        ), wake AS (
          SELECT pg_notify($10, '') FROM (SELECT 1 FROM outbox LIMIT 1) x
+       ), ready AS (
+         SELECT pg_notify($11, '') FROM (SELECT 1 FROM done LIMIT 1) x
        )
-       SELECT (SELECT count(*) FROM done)::int AS n, (SELECT count(*) FROM wake)::int AS woke`,
+       SELECT (SELECT count(*) FROM done)::int AS n, (SELECT count(*) FROM wake)::int AS woke, (SELECT count(*) FROM ready)::int AS readied`,
       [
         list.map((c) => c.id),
         list.map((c) => c.leaseOwner),
@@ -548,6 +554,7 @@ export class PostgresStore implements Store {
         results.map((x) => x.fn),
         results.map((x) => x.body),
         this.#channels.deliveries,
+        this.#channels.ready,
       ],
     );
     return r.rows[0].n;
@@ -828,7 +835,7 @@ export class PostgresStore implements Store {
   // ---- wake-ups ------------------------------------------------------------------------------
 
   /** The NOTIFY channels of this store (schema-qualified when a schema is set). */
-  get channels(): { readonly tasks: string; readonly deliveries: string } {
+  get channels(): { readonly tasks: string; readonly deliveries: string; readonly ready: string } {
     return this.#channels;
   }
 

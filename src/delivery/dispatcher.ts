@@ -109,7 +109,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     } finally {
       inFlight--;
       if (holdsHost) releaseHost(host);
-      else startQueued(host);
+      // A freed overall slot is taken up by the next pump, which the wake-up runs.
       sleeper.wake();
     }
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { type Config, isLoopbackHost } from './config.js';
-import { type Clock, createTravelClock, isTravelClock, systemClock } from './domain/clock.js';
+import { type Clock, systemClock } from './domain/clock.js';
 import type { Executor } from './executors/executor.js';
 import { createSandboxExecutor } from './executors/sandbox/sandbox-executor.js';
 import { createHttpServer } from './http/server.js';
@@ -13,8 +13,10 @@ import { createRateLimiter, createSharedRateLimiter } from './services/rate-limi
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import { PostgresStore } from './store/postgres/postgres-store.js';
 import type { Store } from './store/store.js';
-import { type Worker, createWorker } from './worker/worker.js';
-import { type Dispatcher, createDispatcher } from './delivery/dispatcher.js';
+import { TASK_LEASE_MS, type Worker, createWorker } from './worker/worker.js';
+import { type OwnerRegistry, createOwnerRegistry } from './worker/owners.js';
+import { type ProcessClock, openClock } from './services/clock-sync.js';
+import { DELIVERY_LEASE_MS, type Dispatcher, createDispatcher } from './delivery/dispatcher.js';
 import { createSender } from './delivery/send.js';
 import { type Retention, createRetention } from './worker/retention.js';
 import { createInlineCourier } from './delivery/courier.js';
@@ -46,6 +48,8 @@ export interface AppOverrides {
   readonly store?: Store;
   /** Worker tuning for tests. */
   readonly worker?: { readonly leaseMs?: number; readonly pollMs?: number };
+  /** The real clock of heartbeats (tests); defaults to the given clock, else system time. */
+  readonly realClock?: Clock;
 }
 
 /** The workers and the webhook dispatcher of one process (`serve`, or `worker` without HTTP). */
@@ -53,7 +57,10 @@ export interface Background {
   readonly worker: Worker;
   readonly dispatcher: Dispatcher;
   readonly retention: Retention;
-  start(): void;
+  /** This process's claim owner: registered and heartbeating while started. */
+  readonly owner: OwnerRegistry;
+  /** Registers the owner (freeing dead owners' claims) and starts the loops. */
+  start(): Promise<void>;
   /** After the clock moved: re-check what became due. */
   wake(): void;
   /**
@@ -93,12 +100,27 @@ export function createBackground(
           onError,
         })
       : createInlineCourier(store, executor, createSender(send));
-  const dispatcher = createDispatcher({ store, clock, courier, onError, pollMs: overrides.worker?.pollMs });
+  const taskLeaseMs = overrides.worker?.leaseMs ?? TASK_LEASE_MS;
+  const owner = createOwnerRegistry({
+    store,
+    clock,
+    realClock: overrides.realClock ?? overrides.clock ?? systemClock,
+    timeoutMs: config.heartbeatTimeoutMs,
+    taskLeaseMs,
+    deliveryLeaseMs: DELIVERY_LEASE_MS,
+    onFreed: () => {
+      worker.wake();
+      dispatcher.wake();
+    },
+    onError,
+  });
+  const dispatcher = createDispatcher({ store, clock, courier, onError, pollMs: overrides.worker?.pollMs, owner: owner.id });
   const worker = createWorker({
     store,
     clock,
     executor,
-    leaseMs: overrides.worker?.leaseMs,
+    owner: owner.id,
+    leaseMs: taskLeaseMs,
     pollMs: overrides.worker?.pollMs,
     onError,
     onCompleted: () => dispatcher.wake(),
@@ -109,20 +131,18 @@ export function createBackground(
     worker,
     dispatcher,
     retention,
-    start() {
+    owner,
+    async start() {
+      // Registering first frees what a dead predecessor held, so the loops' first claims take it.
+      await owner.start();
       worker.start();
       dispatcher.start();
       retention.start();
       // Other processes' task_post and completions wake this one early (PostgreSQL); polling stays the truth.
-      store
-        .listen?.(
-          () => worker.wake(),
-          () => dispatcher.wake(),
-        )
-        .then(
-          (stop) => (unlisten = stop),
-          (err) => onError(err),
-        );
+      store.listen?.({ onTasks: () => worker.wake(), onDeliveries: () => dispatcher.wake() }).then(
+        (stop) => (unlisten = stop),
+        (err) => onError(err),
+      );
     },
     wake() {
       worker.wake();
@@ -145,12 +165,12 @@ export function createBackground(
       await worker.stop();
       await dispatcher.stop();
       await courier.close();
+      await owner.stop();
     },
   };
 }
 
-/** Settings key of the persisted time-travel offset (ms). */
-export const CLOCK_OFFSET_KEY = 'clock_offset_ms';
+export { CLOCK_OFFSET_KEY, openClock } from './services/clock-sync.js';
 
 export const DEMO_LOGIN = 'demo';
 export const DEMO_PASSWORD = 'demo';
@@ -160,23 +180,6 @@ export const DEMO_BALANCE_USD = 100;
 export function openStore(db: string): Store {
   if (/^postgres(ql)?:\/\//.test(db)) return new PostgresStore({ url: db });
   return new SqliteStore({ path: db });
-}
-
-/**
- * The clock of a process: real time, or with time travel real time plus an offset kept in the store,
- * re-read every second so that every process sharing the store agrees on the time.
- */
-export async function openClock(config: Config, store: Store, base: Clock = systemClock): Promise<{ clock: Clock; stop(): void }> {
-  if (!config.timeTravel) return { clock: base, stop() {} };
-  const clock = createTravelClock(base);
-  const sync = async () => {
-    const saved = Number(await store.getSetting(CLOCK_OFFSET_KEY));
-    if (Number.isFinite(saved) && saved > 0) clock.setOffset(saved);
-  };
-  await sync();
-  const timer = setInterval(() => void sync().catch(() => {}), 1000);
-  timer.unref();
-  return { clock, stop: () => clearInterval(timer) };
 }
 
 export function createExecutor(config: Config): Executor {
@@ -189,7 +192,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await store.migrate();
   // The time-travel offset is kept in the store: rows written under a moved clock must not end up in
   // the future after a restart, and every process sharing the store must agree on the time.
-  const timeSource = await openClock(config, store, overrides.clock ?? systemClock);
+  const timeSource: ProcessClock = await openClock(config.timeTravel, store, overrides.clock ?? systemClock);
   const clock = timeSource.clock;
 
   // Default credentials only on a fresh database that is reachable from this machine alone.
@@ -208,6 +211,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const background = config.workers
     ? createBackground(config, store, clock, executor, overrides, (err) => http.log.error({ err }, 'background error'))
     : null;
+  // A move through any process (this one's admin API, or another's, announced by the store).
+  timeSource.onMoved(() => background?.wake());
   const services: ServiceDeps = {
     store,
     clock,
@@ -227,10 +232,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       store,
       clock,
       token: adminToken,
-      onClockMoved: async () => {
-        if (isTravelClock(clock)) await store.setSetting(CLOCK_OFFSET_KEY, String(clock.offsetMs()));
-        background?.wake();
-      },
+      advanceClock: (ms) => timeSource.advance(ms),
+      syncClock: () => timeSource.sync(),
       onAccountsChanged: () => auth.forget(),
       injectFaults: executor.injectFaults?.bind(executor),
       settle: background ? () => background.settle() : undefined,
@@ -251,11 +254,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     demoCreated,
     async listen() {
       const address = await http.listen({ host: config.host, port: config.port });
-      background?.start();
+      await background?.start();
       return address;
     },
     async close() {
-      timeSource.stop();
+      await timeSource.stop();
       await background?.stop();
       await http.close();
       await store.close();

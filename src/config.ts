@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { parseLatency } from './executors/executor.js';
+import { parseDuration } from './domain/duration.js';
 
 /**
  * The only reader of process.env. Precedence: CLI flag (overrides) > environment (SERPQ_*) > default.
@@ -25,6 +26,11 @@ export interface Config {
    * the main thread. Default: one per CPU core.
    */
   readonly webhookThreads: number;
+  /**
+   * A claim owner silent for longer than this is taken for dead and its claims are freed (processes
+   * heartbeat every timeout/4, at most every 2 s).
+   */
+  readonly heartbeatTimeoutMs: number;
   /** Run workers in this process (serve --no-workers turns them off). */
   readonly workers: boolean;
   readonly logLevel: string;
@@ -40,6 +46,22 @@ const bool = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
   ctx.addIssue({ code: 'custom', message: `expected a boolean, got '${v}'` });
   return z.NEVER;
 });
+
+/** A duration (`10s`, `5m`, `24h`; bare numbers are ms) within [min, max] ms. */
+function duration(what: string, min: number, max: number) {
+  return z.union([z.string(), z.number()]).transform((v, ctx) => {
+    let ms: number;
+    try {
+      ms = typeof v === 'number' ? v : parseDuration(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+    if (ms >= min && ms <= max) return ms;
+    ctx.addIssue({ code: 'custom', message: `expected ${what}, got '${v}'` });
+    return z.NEVER;
+  });
+}
 
 const schema = z.object({
   host: z.string().min(1),
@@ -66,6 +88,7 @@ const schema = z.object({
     ctx.addIssue({ code: 'custom', message: `expected 'auto' or a whole number of threads from 0 to 64, got '${v}'` });
     return z.NEVER;
   }),
+  heartbeatTimeoutMs: duration('a duration of at least 1s, e.g. 10s', 1000, 3_600_000),
   workers: bool,
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 });
@@ -81,6 +104,7 @@ const ENV: Record<keyof Config, string> = {
   allowPrivateWebhooks: 'SERPQ_ALLOW_PRIVATE_WEBHOOKS',
   webhookTimeoutMs: 'SERPQ_WEBHOOK_TIMEOUT_MS',
   webhookThreads: 'SERPQ_WEBHOOK_THREADS',
+  heartbeatTimeoutMs: 'SERPQ_HEARTBEAT_TIMEOUT',
   workers: 'SERPQ_WORKERS',
   logLevel: 'SERPQ_LOG_LEVEL',
 };
@@ -96,6 +120,7 @@ const DEFAULTS: Record<keyof Config, unknown> = {
   allowPrivateWebhooks: false,
   webhookTimeoutMs: 10_000,
   webhookThreads: 'auto',
+  heartbeatTimeoutMs: '10s',
   workers: true,
   logLevel: 'warn',
 };

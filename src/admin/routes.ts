@@ -17,8 +17,10 @@ export interface AdminDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly token: string;
-  /** Called after the clock moved (workers re-check what became due). */
-  readonly onClockMoved: () => void | Promise<void>;
+  /** Moves the shared clock forward (an atomic increment in the store); resolves once stored. */
+  readonly advanceClock: (ms: number) => Promise<unknown>;
+  /** Re-reads the shared clock from the store (so GET /admin/clock answers the stored time). */
+  readonly syncClock: () => Promise<void>;
   /** Fault injection into this process's executor, when it supports it. */
   readonly injectFaults?: (statusCode: number, count: number) => void;
   /** Called after an account was created or changed (caches drop their copies). */
@@ -63,7 +65,11 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
       offset_seconds: isTravelClock(clock) ? clock.offsetMs() / 1000 : 0,
     });
 
-    admin.get('/admin/clock', async () => clockView());
+    // The stored offset is the truth: read it, so a move made through another node a moment ago shows.
+    admin.get('/admin/clock', async () => {
+      await deps.syncClock();
+      return clockView();
+    });
     // Finish now: execute what is due and send its webhooks, so a test waits on this answer instead
     // of polling tasks_ready against real time. With time travel, move the clock first to make
     // latent tasks (or expired leases of a crashed process) due.
@@ -78,8 +84,7 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
       if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
         return fail(reply, 400, 'advance_seconds must be a number >= 0 (the clock only moves forward)');
       }
-      clock.advance(seconds * 1000);
-      await deps.onClockMoved();
+      await deps.advanceClock(seconds * 1000);
       return clockView();
     });
 

@@ -16,6 +16,7 @@ interface ServeFlags {
   adminToken?: string;
   allowPrivateWebhooks?: boolean;
   webhookThreads?: string;
+  heartbeatTimeout?: string;
   workers?: boolean;
   logLevel?: string;
 }
@@ -31,6 +32,7 @@ function overridesFrom(flags: ServeFlags): ConfigOverrides {
     adminToken: flags.adminToken,
     allowPrivateWebhooks: flags.allowPrivateWebhooks,
     webhookThreads: flags.webhookThreads,
+    heartbeatTimeoutMs: flags.heartbeatTimeout,
     // commander sets workers=true by default for --no-workers; only pass it when turned off.
     workers: flags.workers === false ? false : undefined,
     logLevel: flags.logLevel,
@@ -48,6 +50,7 @@ function withServerOptions(cmd: Command): Command {
     .option('--admin-token <token>', 'bearer token of the admin API (SERPQ_ADMIN_TOKEN); generated when absent')
     .option('--allow-private-webhooks', 'allow postbacks/pingbacks to private addresses (SERPQ_ALLOW_PRIVATE_WEBHOOKS=1)')
     .option('--webhook-threads <n>', 'threads building postback bodies, 0 = main thread (SERPQ_WEBHOOK_THREADS, default: one per core)')
+    .option('--heartbeat-timeout <duration>', 'free the claims of a process silent this long (SERPQ_HEARTBEAT_TIMEOUT, default 10s)')
     .addOption(
       new Option('--log-level <level>', 'log level (SERPQ_LOG_LEVEL)').choices([
         'fatal',
@@ -125,17 +128,18 @@ withServerOptions(program.command('worker').description('run workers (and delive
     const config = loadConfig(process.env, overridesFrom(flags));
     const store = openStore(config.db);
     await store.migrate();
-    const time = await openClock(config, store);
+    const time = await openClock(config.timeTravel, store);
     const background = createBackground(config, store, time.clock, createExecutor(config), {}, (err) =>
       console.error('serpq worker:', err),
     );
-    background.start();
+    time.onMoved(() => background.wake());
+    await background.start();
     onSignals(async () => {
-      time.stop();
+      await time.stop();
       await background.stop();
       await store.close();
     });
-    console.log(`serpq worker ${background.worker.owner} running on ${config.db}`);
+    console.log(`serpq worker ${background.owner.id} running on ${config.db}`);
   } catch (err) {
     fail(err);
   }

@@ -22,8 +22,13 @@ export interface DispatcherOptions {
   readonly maxPerHost?: number;
   readonly leaseMs?: number;
   readonly pollMs?: number;
+  /** The claim owner (the process's registered owner id; generated when absent). */
+  readonly owner?: string;
   readonly onError?: (err: unknown) => void;
 }
+
+/** A delivery claim's lease (renewed by the owner's heartbeat while the call runs). */
+export const DELIVERY_LEASE_MS = 60_000;
 
 export interface Dispatcher {
   /** Sends everything due now and waits for the outcomes (for tests and `serpq` one-shot use). */
@@ -44,9 +49,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { store, clock } = options;
   const maxInFlight = options.maxInFlight ?? 512;
   const maxPerHost = options.maxPerHost ?? 32;
-  const leaseMs = options.leaseMs ?? 60_000;
+  const leaseMs = options.leaseMs ?? DELIVERY_LEASE_MS;
   const pollMs = options.pollMs ?? 1000;
-  const owner = `d-${randomBytes(6).toString('hex')}`;
+  const owner = options.owner ?? `d-${randomBytes(6).toString('hex')}`;
   const perHost = new Map<string, number>();
   let inFlight = 0;
   let running = false;

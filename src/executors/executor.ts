@@ -1,5 +1,6 @@
 import type { ResultFunction, SeTypeDef } from '../domain/catalog.js';
 import type { NormalizedTask } from '../domain/task-request.js';
+import { parseDuration } from '../domain/duration.js';
 
 /**
  * The Executor port: turns an accepted task into a SERP. The sandbox renders deterministic SERPs;
@@ -48,11 +49,11 @@ export interface Executor {
 /** Parses a latency spec: `0`, `2s`, or `normal=2s,high=500ms` (units ms, s, m, h; bare numbers are ms). */
 export function parseLatency(spec: string): { normal: number; high: number } {
   const unit = (v: string): number => {
-    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v.trim());
-    if (!m) throw new Error(`invalid latency '${v}': use e.g. 0, 500ms, 2s, 5m, 1h, normal=2s,high=500ms`);
-    const n = Number(m[1]);
-    const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 'ms'] ?? 1;
-    return Math.round(n * factor);
+    try {
+      return parseDuration(v);
+    } catch {
+      throw new Error(`invalid latency '${v}': use e.g. 0, 500ms, 2s, 5m, 1h, normal=2s,high=500ms`);
+    }
   };
   const out = { normal: 0, high: 0 };
   const text = spec.trim();

@@ -260,7 +260,31 @@ export interface TaskIdRow {
   readonly data: string;
 }
 
+/**
+ * A process that holds claims (task leases, delivery leases). It heartbeats on the real clock; a claim
+ * whose owner has gone silent (or, on the same machine, whose process is gone) is free to take.
+ */
+export interface OwnerRow {
+  readonly id: string;
+  /** Where the process runs: a key that is equal for processes that can see each other's pids. */
+  readonly machine: string;
+  readonly pid: number;
+  readonly startedAt: number;
+  /** Last heartbeat, epoch ms of the real clock (not the time-travel clock). */
+  readonly heartbeatAt: number;
+}
+
 export type ReadyScope = { readonly se?: string; readonly seType?: string };
+
+/** What `Store.listen` relays. */
+export interface StoreListeners {
+  /** Tasks were posted. */
+  readonly onTasks: () => void;
+  /** Webhook deliveries were queued. */
+  readonly onDeliveries: () => void;
+  /** A setting changed through addToSetting (e.g. the clock moved): its key and new value. */
+  readonly onSetting?: (key: string, value: string) => void;
+}
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -346,7 +370,7 @@ export interface Store {
    * Capability: wake-ups from other processes sharing the store (PostgreSQL LISTEN/NOTIFY). A hint
    * only: workers and delivery loops keep polling. Returns a function that stops listening.
    */
-  listen?(onTasks: () => void, onDeliveries: () => void): Promise<() => Promise<void>>;
+  listen?(handlers: StoreListeners): Promise<() => Promise<void>>;
 
   /**
    * Capability of stores shared by several API nodes (PostgreSQL): counts one hit of `key` in the
@@ -364,7 +388,31 @@ export interface Store {
    */
   purgeExpired(cut: RetentionCut, batch: number): Promise<number>;
 
+  /** Registers (or registers again) a process that holds claims, with its first heartbeat. */
+  registerOwner(owner: OwnerRow): Promise<void>;
+  /**
+   * One heartbeat of `owner` at `at` (real clock): refreshes its row and renews its claims, the leases
+   * of its running tasks to `taskLeaseUntil` and of its claimed deliveries to `deliveryLeaseUntil`
+   * (process clock). False when its row is gone (another process took it for dead and freed its
+   * claims): the caller registers again.
+   */
+  heartbeat(owner: string, at: number, taskLeaseUntil: number, deliveryLeaseUntil: number): Promise<boolean>;
+  listOwners(): Promise<OwnerRow[]>;
+  /**
+   * Takes these owners for dead: frees their claims at once (their running tasks become claimable,
+   * their claimed deliveries unclaimed) and removes their rows, in one transaction. Completion stays a
+   * compare-and-set on the lease owner, so an owner wrongly taken for dead completes nothing that
+   * another process claimed meanwhile. Returns the claims freed.
+   */
+  releaseOwners(ids: readonly string[]): Promise<number>;
+
   /** Small shared settings, e.g. the time-travel offset. */
   getSetting(key: string): Promise<string | null>;
   setSetting(key: string, value: string): Promise<void>;
+  /**
+   * Adds `by` to a numeric setting atomically (a missing one counts as 0) and returns the new value,
+   * so concurrent moves through several processes add up. Stores shared by several processes
+   * announce the new value to their listeners (`listen`'s `onSetting`).
+   */
+  addToSetting(key: string, by: number): Promise<number>;
 }

@@ -10,9 +10,10 @@ import { createSleeper } from './sleeper.js';
 
 /**
  * The worker loop: claim due tasks under a lease, execute them, complete them in one transaction.
- * A crash between claim and completion leaves the lease to expire, after which another worker (or
- * this one after a restart) claims the task again; completion checks the lease, so a task is
- * completed once even when it was executed twice. `runOnce()` does one round (tests, /admin/settle):
+ * A crash between claim and completion leaves the claim to its owner's registry entry: the next
+ * process to see that owner dead (a restart on the same machine at once, any process after the
+ * heartbeat timeout) frees it, or else its lease expires; then the task is claimed again. Completion
+ * checks the lease, so a task is completed once even when it was executed twice. `runOnce()` does one round (tests, /admin/settle):
  * rounds run one after another, so a round asked for while the loop's is running starts after it and
  * sees what it completed.
  */
@@ -26,10 +27,15 @@ export interface WorkerOptions {
   readonly batchSize?: number;
   /** Longest idle sleep between polls (polling is the truth; wake() is a hint). */
   readonly pollMs?: number;
+  /** The claim owner (the process's registered owner id; generated when absent). */
+  readonly owner?: string;
   readonly onError?: (err: unknown) => void;
   /** Called after tasks complete (delivery loops listen here). */
   readonly onCompleted?: (count: number) => void;
 }
+
+/** A task claim's lease (renewed by the owner's heartbeat while the task runs). */
+export const TASK_LEASE_MS = 120_000;
 
 export interface Worker {
   readonly owner: string;
@@ -41,10 +47,10 @@ export interface Worker {
 
 export function createWorker(options: WorkerOptions): Worker {
   const { store, clock, executor } = options;
-  const leaseMs = options.leaseMs ?? 120_000;
+  const leaseMs = options.leaseMs ?? TASK_LEASE_MS;
   const batchSize = options.batchSize ?? 200;
   const pollMs = options.pollMs ?? 1000;
-  const owner = `w-${randomBytes(6).toString('hex')}`;
+  const owner = options.owner ?? `w-${randomBytes(6).toString('hex')}`;
   const abort = new AbortController();
   let running = false;
   let loop: Promise<void> | null = null;

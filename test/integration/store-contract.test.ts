@@ -384,6 +384,70 @@ for (const dialect of DIALECTS) {
       expect(await store.nextDueAt()).toBeNull();
     });
 
+    // ---- claim owners --------------------------------------------------------------------------
+
+    const owner = (id: string, heartbeatAt = T0) => ({ id, machine: 'm1', pid: 100, startedAt: T0 - 1000, heartbeatAt });
+
+    it('registers owners; a heartbeat renews the leases of what its owner holds, and no one else’s', async () => {
+      await migrated();
+      const acc = await account();
+      const [a1, a2, b1] = [newTask(), newTask(), newTask({ pingbackUrl: 'https://hooks.example/p' })];
+      await store.postTasks(acc, [a1, a2]);
+      await store.registerOwner(owner('pa'));
+      await store.registerOwner(owner('pb'));
+      expect(await store.claimTasks('pa', T0, 1000, 2)).toHaveLength(2);
+      await completeAll(acc, [b1], T0);
+      expect(await store.claimDeliveries('pb', T0, 1000, 10)).toHaveLength(1);
+
+      expect(await store.heartbeat('pa', T0 + 500, T0 + 60_000, T0 + 70_000)).toBe(true);
+      expect((await store.taskById(a1.id))?.leaseExpiresAt).toBe(T0 + 60_000);
+      expect((await store.taskById(a2.id))?.leaseExpiresAt).toBe(T0 + 60_000);
+      // pb's delivery lease is untouched by pa's beat: due to expire at T0 + 1000.
+      expect(await store.claimDeliveries('pc', T0 + 1001, 1000, 10)).toHaveLength(1);
+      expect(await store.claimTasks('pc', T0 + 1001, 1000, 10)).toEqual([]); // renewed: not expired
+
+      const owners = await store.listOwners();
+      expect(owners.map((o) => o.id).sort()).toEqual(['pa', 'pb']);
+      expect(owners.find((o) => o.id === 'pa')).toEqual({ id: 'pa', machine: 'm1', pid: 100, startedAt: T0 - 1000, heartbeatAt: T0 + 500 });
+      expect(await store.heartbeat('nobody', T0, T0, T0)).toBe(false);
+    });
+
+    it('frees a dead owner’s claims at once; its late completion cannot undo the new claim', async () => {
+      await migrated();
+      const acc = await account();
+      const t = newTask({ postbackUrl: 'https://hooks.example/pb', postbackData: 'advanced' });
+      const done = newTask({ pingbackUrl: 'https://hooks.example/p' });
+      await completeAll(acc, [done], T0);
+      await store.postTasks(acc, [t]);
+      await store.registerOwner(owner('dead'));
+      await store.registerOwner(owner('live'));
+      expect(await store.claimTasks('dead', T0, 120_000, 10)).toHaveLength(1);
+      expect(await store.claimDeliveries('dead', T0, 60_000, 10)).toHaveLength(1);
+      expect(await store.claimTasks('live', T0 + 1, 120_000, 10)).toEqual([]); // leased for two minutes
+
+      expect(await store.releaseOwners(['dead'])).toBe(2);
+      expect((await store.listOwners()).map((o) => o.id)).toEqual(['live']);
+      expect(await store.heartbeat('dead', T0 + 2, T0 + 120_000, T0 + 60_000)).toBe(false); // renews nothing
+      const re = await store.claimTasks('live', T0 + 2, 120_000, 10);
+      expect(re.map((r) => [r.id, r.leaseOwner])).toEqual([[t.id, 'live']]);
+      expect((await store.claimDeliveries('live', T0 + 2, 60_000, 10)).map((d) => d.taskId)).toEqual([done.id]);
+
+      expect(await store.completeTasks([{ id: t.id, leaseOwner: 'dead', statusCode: 20000, statusMessage: 'Ok.' }], T0 + 3)).toBe(0);
+      expect(await store.completeTasks([{ id: t.id, leaseOwner: 'live', statusCode: 20000, statusMessage: 'Ok.' }], T0 + 4)).toBe(1);
+      expect(await store.releaseOwners([])).toBe(0);
+    });
+
+    it('adds to a setting atomically: concurrent moves through two handles all count', async () => {
+      await migrated();
+      const other = await second();
+      await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? store : other).addToSetting('clock_offset_ms', 1000)));
+      expect(await store.getSetting('clock_offset_ms')).toBe('40000');
+      expect(await other.addToSetting('clock_offset_ms', 61_000)).toBe(101_000);
+      expect(await store.addToSetting('fresh', 5)).toBe(5);
+      await store.setSetting('legacy', '1500.5'); // written by an older version as a fraction
+      expect(await store.addToSetting('legacy', 500)).toBeGreaterThanOrEqual(2000);
+    });
+
     // ---- completion ----------------------------------------------------------------------------
 
     it('completes under the lease: refunds, results, listing and outbox rows', async () => {
@@ -1080,14 +1144,15 @@ for (const dialect of DIALECTS) {
           list.push(e);
           waiters.splice(0).forEach((w) => w());
         };
-        const stop = await pgStore.listen(
-          () => push(events, 'tasks'),
-          () => push(events, 'deliveries'),
-        );
-        const stopNeighbour = await (neighbour.store as PostgresStore).listen(
-          () => push(neighbourEvents, 'tasks'),
-          () => push(neighbourEvents, 'deliveries'),
-        );
+        const stop = await pgStore.listen({
+          onTasks: () => push(events, 'tasks'),
+          onDeliveries: () => push(events, 'deliveries'),
+          onSetting: (key, value) => push(events, `${key}=${value}`),
+        });
+        const stopNeighbour = await (neighbour.store as PostgresStore).listen({
+          onTasks: () => push(neighbourEvents, 'tasks'),
+          onDeliveries: () => push(neighbourEvents, 'deliveries'),
+        });
         // Woken by each notification (the test's timeout bounds a hang).
         const waitFor = (e: string) =>
           new Promise<void>((resolve) => {
@@ -1111,6 +1176,8 @@ for (const dialect of DIALECTS) {
         await store.recordAttempt(attempt(job, 'd', T0 + 1, true));
         await store.resendWebhooks(acc, [t.id], T0 + 2);
         await waitFor('deliveries');
+        await store.addToSetting('clock_offset_ms', 61_000);
+        await waitFor('clock_offset_ms=61000');
         expect(neighbourEvents).toEqual([]);
         await stop();
         await stopNeighbour();

@@ -195,4 +195,21 @@ CREATE INDEX webhook_deliveries_due_host ON webhook_deliveries (next_attempt_at,
 DROP INDEX webhook_deliveries_due;
 `,
   },
+  {
+    version: 6,
+    name: 'claim owners',
+    sql: `
+-- Every process that holds claims registers here and heartbeats (real clock). A claim whose owner is
+-- gone is freed at once instead of waiting for its lease (see src/worker/owners.ts).
+CREATE TABLE owners (
+  id TEXT PRIMARY KEY,
+  machine TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  started_at BIGINT NOT NULL,
+  heartbeat_at BIGINT NOT NULL
+);
+CREATE INDEX tasks_lease_owner ON tasks (lease_owner) WHERE state = 1;
+CREATE INDEX webhook_deliveries_lease_owner ON webhook_deliveries (lease_owner) WHERE lease_owner IS NOT NULL;
+`,
+  },
 ];

@@ -15,16 +15,20 @@ import type {
   ErrorRow,
   NewAccount,
   LiveOutcome,
+  OwnerRow,
   NewTask,
   PostOutcome,
   ReadyScope,
   RetentionCut,
   Store,
+  StoreListeners,
   TaskIdQuery,
   TaskIdRow,
   TaskRow,
 } from '../store.js';
 import { isRetryableDbError } from '../map-db-error.js';
+import { type Channels, listenTo, quoteIdent } from './listener.js';
+import * as owners from './owners.js';
 import { MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_DDL } from './migrations.js';
 import { fundInOrder } from '../../domain/pricing.js';
 import {
@@ -54,10 +58,7 @@ const TYPES: CustomTypesConfig = {
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
-/** Double-quotes an identifier (schema and channel names; they are validated too). */
-export function quoteIdent(name: string): string {
-  return '"' + name.replace(/"/g, '""') + '"';
-}
+export { quoteIdent };
 
 /**
  * Splits serpq's own `schema` query parameter (and libpq `options`, merged with ours) off a
@@ -118,7 +119,7 @@ export class PostgresStore implements Store {
   readonly #clientConfig: ClientConfig;
   readonly #counterPool: pg.Pool;
   readonly #schema: string | null;
-  readonly #channels: { readonly tasks: string; readonly deliveries: string; readonly ready: string };
+  readonly #channels: Channels;
   readonly #listeners = new Set<() => Promise<void>>();
 
   constructor(options: PostgresStoreOptions) {
@@ -150,6 +151,7 @@ export class PostgresStore implements Store {
       tasks: channelName('serpq_tasks', schema),
       deliveries: channelName('serpq_deliveries', schema),
       ready: channelName('serpq_ready', schema),
+      settings: channelName('serpq_settings', schema),
     };
   }
 
@@ -832,95 +834,48 @@ export class PostgresStore implements Store {
     );
   }
 
+  async addToSetting(key: string, by: number): Promise<number> {
+    return owners.addToSetting(this.#q, this.#channels.settings, key, by);
+  }
+
   // ---- wake-ups ------------------------------------------------------------------------------
 
   /** The NOTIFY channels of this store (schema-qualified when a schema is set). */
-  get channels(): { readonly tasks: string; readonly deliveries: string; readonly ready: string } {
+  get channels(): Channels {
     return this.#channels;
   }
 
-  /**
-   * Relays the store's wake-ups: `onTasks` when tasks were posted, `onDeliveries` when webhook
-   * deliveries were queued (completions with webhooks, resends). Uses a dedicated connection outside
-   * the pool; when it breaks it reconnects (after 1 s, repeatedly) and then calls both callbacks once,
-   * since notifications may have been missed meanwhile.
-   *
-   * A NOTIFY is only a hint that lets an idle worker or dispatcher start sooner: it can be lost
-   * (connection dropped, listener not yet connected), and several are merged into one. Polling
-   * (nextDueAt / nextDeliveryAt and the claims) stays the source of truth.
-   *
-   * Resolves once listening; the returned function stops listening and closes the connection.
-   */
-  async listen(onTasks: () => void, onDeliveries: () => void): Promise<() => Promise<void>> {
-    const { tasks, deliveries } = this.#channels;
-    const safe = (fn: () => void) => {
-      try {
-        fn();
-      } catch {
-        // A wake-up callback must not break the listener.
-      }
-    };
-    let stopped = false;
-    let client: pg.Client | null = null;
-    let timer: NodeJS.Timeout | null = null;
-
-    const open = async (): Promise<pg.Client> => {
-      const c = new pg.Client(this.#clientConfig);
-      c.on('notification', (m) => {
-        if (m.channel === tasks) safe(onTasks);
-        else if (m.channel === deliveries) safe(onDeliveries);
-      });
-      c.on('error', () => lost(c));
-      c.on('end', () => lost(c));
-      try {
-        await c.connect();
-        await c.query(`LISTEN ${quoteIdent(tasks)}; LISTEN ${quoteIdent(deliveries)}`);
-      } catch (err) {
-        c.end().catch(() => {});
-        throw err;
-      }
-      return c;
-    };
-    const lost = (c: pg.Client) => {
-      if (stopped || client !== c) return;
-      client = null;
-      c.end().catch(() => {});
-      schedule();
-    };
-    const schedule = () => {
-      if (stopped || timer) return;
-      timer = setTimeout(() => {
-        timer = null;
-        if (stopped) return;
-        open().then(
-          (c) => {
-            if (stopped) {
-              c.end().catch(() => {});
-              return;
-            }
-            client = c;
-            safe(onTasks);
-            safe(onDeliveries);
-          },
-          () => schedule(),
-        );
-      }, 1000);
-      timer.unref();
-    };
-
-    client = await open();
+  /** Relays the store's wake-ups (see listener.ts): a hint only, polling stays the truth. */
+  async listen(handlers: StoreListeners): Promise<() => Promise<void>> {
+    const stopListening = await listenTo(this.#clientConfig, this.#channels, handlers);
     const stop = async () => {
-      if (stopped) return;
-      stopped = true;
       this.#listeners.delete(stop);
-      if (timer) clearTimeout(timer);
-      const c = client;
-      client = null;
-      if (c) await c.end().catch(() => {});
+      await stopListening();
     };
     this.#listeners.add(stop);
     return stop;
   }
+
+  // ---- claim owners --------------------------------------------------------------------------
+
+  async registerOwner(owner: OwnerRow): Promise<void> {
+    await owners.registerOwner(this.#q, owner);
+  }
+
+  async heartbeat(owner: string, at: number, taskLeaseUntil: number, deliveryLeaseUntil: number): Promise<boolean> {
+    return owners.heartbeat(this.#q, owner, at, taskLeaseUntil, deliveryLeaseUntil);
+  }
+
+  async listOwners(): Promise<OwnerRow[]> {
+    return owners.listOwners(this.#q);
+  }
+
+  async releaseOwners(ids: readonly string[]): Promise<number> {
+    return owners.releaseOwners((fn) => this.#tx(fn), ids);
+  }
+
+  readonly #q = <R extends QueryResultRow>(name: string | undefined, text: string, values?: unknown[]) =>
+    this.#query<R>(name, text, values);
 }
 
 function backoff(attempt: number): Promise<void> {

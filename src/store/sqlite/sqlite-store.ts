@@ -13,6 +13,7 @@ import type {
   ErrorRow,
   NewAccount,
   LiveOutcome,
+  OwnerRow,
   NewTask,
   PostOutcome,
   ReadyScope,
@@ -24,6 +25,7 @@ import type {
 } from '../store.js';
 import { withBusyRetry } from '../map-db-error.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
+import { type SqliteOwners, prepareOwners } from './owners.js';
 import { fundInOrder } from '../../domain/pricing.js';
 import {
   type RawAccount,
@@ -51,6 +53,7 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly #db: Database.Database;
   #stmts!: ReturnType<SqliteStore['prepare']>;
+  #owners!: SqliteOwners;
   /** Runs a function in a transaction; made once (better-sqlite3 builds a wrapper per transaction() call). */
   readonly #inTx: Database.Transaction<(fn: () => unknown) => unknown>;
 
@@ -92,6 +95,7 @@ export class SqliteStore implements Store {
       );
     }
     this.#stmts = this.prepare();
+    this.#owners = prepareOwners(db, (fn) => this.#immediate(fn));
   }
 
   private prepare() {
@@ -644,5 +648,27 @@ export class SqliteStore implements Store {
 
   async setSetting(key: string, value: string): Promise<void> {
     withBusyRetry(() => this.#stmts.setSetting.run(key, value));
+  }
+
+  async addToSetting(key: string, by: number): Promise<number> {
+    return this.#owners.addToSetting(key, by);
+  }
+
+  // ---- claim owners --------------------------------------------------------------------------
+
+  async registerOwner(owner: OwnerRow): Promise<void> {
+    this.#owners.register(owner);
+  }
+
+  async heartbeat(owner: string, at: number, taskLeaseUntil: number, deliveryLeaseUntil: number): Promise<boolean> {
+    return this.#owners.heartbeat(owner, at, taskLeaseUntil, deliveryLeaseUntil);
+  }
+
+  async listOwners(): Promise<OwnerRow[]> {
+    return this.#owners.list();
+  }
+
+  async releaseOwners(ids: readonly string[]): Promise<number> {
+    return this.#owners.release(ids);
   }
 }

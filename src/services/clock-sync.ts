@@ -1,0 +1,75 @@
+import { type Clock, type TravelClock, createTravelClock, systemClock } from '../domain/clock.js';
+import type { Store } from '../store/store.js';
+
+/** Settings key of the persisted time-travel offset (ms). */
+export const CLOCK_OFFSET_KEY = 'clock_offset_ms';
+
+/**
+ * The clock of a process. Without time travel, real time. With it, real time plus an offset kept in
+ * the store, so every process sharing the store reads one clock:
+ * - a move is an atomic increment of the stored offset (`offset = offset + N`), never a write of one
+ *   process's idea of it, so moves made through several processes at once all add up;
+ * - the store announces each move (PostgreSQL NOTIFY) and every process applies it on arrival,
+ *   within milliseconds; the stored offset is also re-read every second, which covers a lost
+ *   notification;
+ * - the offset only grows, so a late or repeated announcement never moves a clock backwards.
+ */
+export interface ProcessClock {
+  readonly clock: Clock;
+  /** Moves the shared clock forward by `ms` and applies the stored result here; returns the new offset. */
+  advance(ms: number): Promise<number>;
+  /** Re-reads the stored offset now. */
+  sync(): Promise<void>;
+  /** Calls `fn` after the clock moved through any process (the workers re-check what became due). */
+  onMoved(fn: () => void): void;
+  stop(): Promise<void>;
+}
+
+export async function openClock(timeTravel: boolean, store: Store, base: Clock = systemClock, resyncMs = 1000): Promise<ProcessClock> {
+  if (!timeTravel) {
+    return {
+      clock: base,
+      advance: () => Promise.reject(new Error('time travel is off')),
+      sync: async () => {},
+      onMoved() {},
+      stop: async () => {},
+    };
+  }
+  const clock: TravelClock = createTravelClock(base);
+  const movedHandlers: (() => void)[] = [];
+  const apply = (offset: number) => {
+    if (!Number.isFinite(offset) || offset <= clock.offsetMs()) return;
+    clock.setOffset(offset);
+    for (const fn of movedHandlers) fn();
+  };
+  const sync = async () => apply(Number(await store.getSetting(CLOCK_OFFSET_KEY)));
+  await sync();
+  const stopListening = await store
+    .listen?.({
+      onTasks: () => {},
+      onDeliveries: () => {},
+      onSetting: (key, value) => {
+        if (key === CLOCK_OFFSET_KEY) apply(Number(value));
+      },
+    })
+    .catch(() => null);
+  const timer = setInterval(() => void sync().catch(() => {}), resyncMs);
+  timer.unref();
+  return {
+    clock,
+    async advance(ms) {
+      if (!Number.isFinite(ms) || ms < 0) throw new RangeError('the clock only moves forward');
+      const offset = await store.addToSetting(CLOCK_OFFSET_KEY, Math.round(ms));
+      apply(offset);
+      return offset;
+    },
+    sync,
+    onMoved(fn) {
+      movedHandlers.push(fn);
+    },
+    async stop() {
+      clearInterval(timer);
+      await stopListening?.();
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
+import type { OwnerRow } from '../store.js';
+
+/**
+ * The claim owners of the PostgreSQL store (Store.registerOwner, heartbeat, listOwners,
+ * releaseOwners) and the atomic setting increment, apart from the main adapter. Each takes the
+ * store's retried query or transaction runner.
+ */
+type Query = <R extends QueryResultRow>(name: string | undefined, text: string, values?: unknown[]) => Promise<QueryResult<R>>;
+type Tx = <T>(fn: (c: PoolClient) => Promise<T>) => Promise<T>;
+
+export async function registerOwner(query: Query, o: OwnerRow): Promise<void> {
+  await query(
+    'serpq_register_owner',
+    `INSERT INTO owners (id, machine, pid, started_at, heartbeat_at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at`,
+    [o.id, o.machine, o.pid, o.startedAt, o.heartbeatAt],
+  );
+}
+
+export async function heartbeat(
+  query: Query,
+  owner: string,
+  at: number,
+  taskLeaseUntil: number,
+  deliveryLeaseUntil: number,
+): Promise<boolean> {
+  // One statement (one transaction): the owner's row, and its claims' leases only while the row exists.
+  const r = await query<{ alive: boolean }>(
+    'serpq_heartbeat',
+    `WITH o AS (UPDATE owners SET heartbeat_at = $2 WHERE id = $1 RETURNING id),
+          t AS (UPDATE tasks SET lease_expires_at = $3 WHERE lease_owner = $1 AND state = 1 AND EXISTS (SELECT 1 FROM o)),
+          d AS (UPDATE webhook_deliveries SET lease_expires_at = $4 WHERE lease_owner = $1 AND state = 'pending' AND EXISTS (SELECT 1 FROM o))
+     SELECT EXISTS (SELECT 1 FROM o) AS alive`,
+    [owner, at, taskLeaseUntil, deliveryLeaseUntil],
+  );
+  return r.rows[0]?.alive === true;
+}
+
+export async function listOwners(query: Query): Promise<OwnerRow[]> {
+  const r = await query<{ id: string; machine: string; pid: number; started_at: number; heartbeat_at: number }>(
+    'serpq_list_owners',
+    'SELECT id, machine, pid, started_at, heartbeat_at FROM owners ORDER BY started_at',
+  );
+  return r.rows.map((row) => ({
+    id: row.id,
+    machine: row.machine,
+    pid: row.pid,
+    startedAt: row.started_at,
+    heartbeatAt: row.heartbeat_at,
+  }));
+}
+
+export async function releaseOwners(tx: Tx, ids: readonly string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  return tx(async (c) => {
+    // The owner rows first: a heartbeat racing this sees its row gone and renews nothing. Freed, not
+    // reassigned: the lease owner stays on the task (its completion cannot match another's claim) and
+    // the lease expires now, which the expired-lease claim takes.
+    await c.query('DELETE FROM owners WHERE id = ANY($1::text[])', [ids]);
+    const t = await c.query('UPDATE tasks SET lease_expires_at = 0 WHERE lease_owner = ANY($1::text[]) AND state = 1', [ids]);
+    const d = await c.query(
+      "UPDATE webhook_deliveries SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = ANY($1::text[]) AND state = 'pending'",
+      [ids],
+    );
+    return (t.rowCount ?? 0) + (d.rowCount ?? 0);
+  });
+}
+
+export async function addToSetting(query: Query, channel: string, key: string, by: number): Promise<number> {
+  if (!Number.isSafeInteger(by)) throw new RangeError('a setting is moved by a whole number');
+  // The increment and the announcement commit together: listeners never hear of a move that was lost.
+  const r = await query<{ value: string }>(
+    'serpq_add_to_setting',
+    `WITH up AS (
+       INSERT INTO settings (key, value) VALUES ($1, $2::bigint::text)
+       ON CONFLICT (key) DO UPDATE SET value = (round(settings.value::numeric)::bigint + $2::bigint)::text
+       RETURNING value
+     )
+     SELECT value, pg_notify($3, $1 || '=' || value) FROM up`,
+    [key, by, channel],
+  );
+  return Number(r.rows[0]?.value);
+}

@@ -157,10 +157,12 @@ export async function startWorker(opts: {
   db: string;
   latency?: string;
   timeTravel?: boolean;
+  extraArgs?: readonly string[];
   env?: Readonly<Record<string, string>>;
 }): Promise<WorkerProcess> {
   const args = ['worker', '--db', opts.db, '--log-level', 'silent', '--sandbox-latency', opts.latency ?? '0'];
   if (opts.timeTravel) args.push('--time-travel');
+  if (opts.extraArgs) args.push(...opts.extraArgs);
   const { child, output } = await spawnSerpq(args, opts.env, /serpq worker .* running/);
   return { child, output, kill: () => killChild(child) };
 }

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { type Config, isLoopbackHost } from './config.js';
+import { type Config, ConfigError, isLoopbackHost } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import type { Executor } from './executors/executor.js';
 import { createSandboxExecutor } from './executors/sandbox/sandbox-executor.js';
+import { createRelayExecutor } from './executors/relay/relay-executor.js';
+import { type Upstream, createUpstream } from './executors/relay/upstream.js';
+import { createClient } from './client/index.js';
 import { createHttpServer } from './http/server.js';
 import { createAuthenticator } from './services/auth.js';
 import { createUsage } from './services/usage.js';
@@ -138,6 +141,7 @@ export function createBackground(
       worker.start();
       dispatcher.start();
       retention.start();
+      executor.start?.({ onCompleted: () => dispatcher.wake(), onError });
       // Other processes' task_post and completions wake this one early (PostgreSQL); polling stays the truth.
       store.listen?.({ onTasks: () => worker.wake(), onDeliveries: () => dispatcher.wake() }).then(
         (stop) => (unlisten = stop),
@@ -152,7 +156,7 @@ export function createBackground(
       let executed = 0;
       let delivered = 0;
       for (;;) {
-        const e = await worker.runOnce();
+        const e = (await worker.runOnce()) + ((await executor.collectOnce?.()) ?? 0);
         const d = await dispatcher.runOnce();
         executed += e;
         delivered += d;
@@ -161,6 +165,7 @@ export function createBackground(
     },
     async stop() {
       retention.stop();
+      await executor.stop?.();
       await unlisten?.();
       await worker.stop();
       await dispatcher.stop();
@@ -182,9 +187,45 @@ export function openStore(db: string): Store {
   return new SqliteStore({ path: db });
 }
 
-export function createExecutor(config: Config): Executor {
-  if (config.executor === 'sandbox') return createSandboxExecutor({ latency: config.sandboxLatency });
-  throw new Error(`executor '${config.executor}' is not available in this build; use 'sandbox'`);
+/** The configured executor, and the upstream when it is the relay. */
+export interface ExecutorSetup {
+  readonly executor: Executor;
+  readonly upstream: Upstream | null;
+}
+
+/** The limiter of the upstream budget: shared through the store when it can count hits, else in process. */
+function upstreamLimiter(store: Store, clock: Clock) {
+  return store.countHit ? createSharedRateLimiter(store.countHit.bind(store), clock) : createRateLimiter(clock);
+}
+
+/**
+ * Builds the executor of a config. The relay checks its credentials against the upstream's
+ * user_data first: refused credentials stop the start with a clear message; an unreachable upstream
+ * only warns (tasks queue until it answers).
+ */
+export async function createExecutor(config: Config, store: Store, clock: Clock, realClock: Clock = systemClock): Promise<ExecutorSetup> {
+  if (config.executor === 'sandbox') return { executor: createSandboxExecutor({ latency: config.sandboxLatency }), upstream: null };
+  if (config.executor === 'relay') {
+    const url = config.upstreamUrl ?? '';
+    const client = createClient({
+      baseUrl: url,
+      login: config.upstreamLogin ?? '',
+      password: config.upstreamPassword ?? '',
+      timeoutMs: 60_000,
+    });
+    const upstream = createUpstream({ url, client, limits: config.upstreamLimits, limiter: upstreamLimiter(store, clock), clock });
+    const check = await upstream.check();
+    if (check.result === 'refused') {
+      throw new ConfigError([
+        `the upstream ${url} refused the credentials of SERPQ_UPSTREAM_LOGIN '${config.upstreamLogin}' (${check.message})`,
+      ]);
+    }
+    if (check.result === 'unreachable')
+      console.error(`serpq: the upstream ${url} is unreachable (${check.message}); tasks queue until it answers`);
+    const executor = createRelayExecutor({ store, clock, realClock, upstream, giveUpMs: config.upstreamGiveUpMs });
+    return { executor, upstream };
+  }
+  throw new ConfigError([`executor (SERPQ_EXECUTOR): '${config.executor}' is not available in this build; use 'sandbox' or 'relay'`]);
 }
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
@@ -207,7 +248,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     }
   }
 
-  const executor = overrides.executor ?? createExecutor(config);
+  const setup: ExecutorSetup = overrides.executor
+    ? { executor: overrides.executor, upstream: null }
+    : await createExecutor(config, store, clock, overrides.realClock ?? overrides.clock ?? systemClock);
+  const executor = setup.executor;
   const background = config.workers
     ? createBackground(config, store, clock, executor, overrides, (err) => http.log.error({ err }, 'background error'))
     : null;
@@ -237,6 +281,19 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       onAccountsChanged: () => auth.forget(),
       injectFaults: executor.injectFaults?.bind(executor),
       settle: background ? () => background.settle() : undefined,
+      upstream: setup.upstream
+        ? async () => {
+            const st = setup.upstream!.status();
+            return {
+              url: st.url,
+              reachable: st.reachable,
+              balance: st.balance,
+              in_flight: await store.relayInFlight(),
+              calls_last_minute: st.callsLastMinute,
+              last_error: st.lastError,
+            };
+          }
+        : undefined,
     },
     usage,
     logLevel: config.logLevel,

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { parseLatency } from './executors/executor.js';
 import { parseDuration } from './domain/duration.js';
+import { type UpstreamLimits, parseUpstreamLimits } from './executors/relay/upstream.js';
 
 /**
  * The only reader of process.env. Precedence: CLI flag (overrides) > environment (SERPQ_*) > default.
@@ -31,6 +32,14 @@ export interface Config {
    * heartbeat every timeout/4, at most every 2 s).
    */
   readonly heartbeatTimeoutMs: number;
+  /** Relay: the upstream DataForSEO-compatible API and its operator account (required with --executor relay). */
+  readonly upstreamUrl: string | null;
+  readonly upstreamLogin: string | null;
+  readonly upstreamPassword: string | null;
+  /** Relay: the upstream account's limits. */
+  readonly upstreamLimits: UpstreamLimits;
+  /** Relay: how long a task may wait on an unreachable upstream before it fails with 50000 (refunded). */
+  readonly upstreamGiveUpMs: number;
   /** Run workers in this process (serve --no-workers turns them off). */
   readonly workers: boolean;
   readonly logLevel: string;
@@ -89,6 +98,21 @@ const schema = z.object({
     return z.NEVER;
   }),
   heartbeatTimeoutMs: duration('a duration of at least 1s, e.g. 10s', 1000, 3_600_000),
+  upstreamUrl: z
+    .string()
+    .nullable()
+    .refine((v) => v === null || /^https?:\/\/[^/]+/.test(v), 'expected an http:// or https:// URL, e.g. https://api.dataforseo.com'),
+  upstreamLogin: z.string().min(1).nullable(),
+  upstreamPassword: z.string().min(1).nullable(),
+  upstreamLimits: z.string().transform((v, ctx) => {
+    try {
+      return parseUpstreamLimits(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  }),
+  upstreamGiveUpMs: duration('a duration of at least 1m, e.g. 24h', 60_000, 30 * 86_400_000),
   workers: bool,
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 });
@@ -105,6 +129,11 @@ const ENV: Record<keyof Config, string> = {
   webhookTimeoutMs: 'SERPQ_WEBHOOK_TIMEOUT_MS',
   webhookThreads: 'SERPQ_WEBHOOK_THREADS',
   heartbeatTimeoutMs: 'SERPQ_HEARTBEAT_TIMEOUT',
+  upstreamUrl: 'SERPQ_UPSTREAM_URL',
+  upstreamLogin: 'SERPQ_UPSTREAM_LOGIN',
+  upstreamPassword: 'SERPQ_UPSTREAM_PASSWORD',
+  upstreamLimits: 'SERPQ_UPSTREAM_LIMITS',
+  upstreamGiveUpMs: 'SERPQ_UPSTREAM_GIVE_UP',
   workers: 'SERPQ_WORKERS',
   logLevel: 'SERPQ_LOG_LEVEL',
 };
@@ -121,6 +150,11 @@ const DEFAULTS: Record<keyof Config, unknown> = {
   webhookTimeoutMs: 10_000,
   webhookThreads: 'auto',
   heartbeatTimeoutMs: '10s',
+  upstreamUrl: null,
+  upstreamLogin: null,
+  upstreamPassword: null,
+  upstreamLimits: 'requests=2000,concurrent=30,tasks_ready=20',
+  upstreamGiveUpMs: '24h',
   workers: true,
   logLevel: 'warn',
 };
@@ -138,6 +172,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     raw[key] = overrides[key] !== undefined ? overrides[key] : fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULTS[key];
   }
   const parsed = schema.safeParse(raw);
+  if (parsed.success && parsed.data.executor === 'relay') {
+    const missing = (['upstreamUrl', 'upstreamLogin', 'upstreamPassword'] as const).filter((k) => parsed.data[k] === null);
+    if (missing.length > 0) {
+      throw new ConfigError([
+        `executor relay needs ${missing.map((k) => `${ENV[k]} (--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())})`).join(', ')}`,
+      ]);
+    }
+  }
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((i) => {

@@ -25,6 +25,8 @@ export interface AdminDeps {
   readonly injectFaults?: (statusCode: number, count: number) => void;
   /** Called after an account was created or changed (caches drop their copies). */
   readonly onAccountsChanged?: () => void;
+  /** The relay's upstream (GET /admin/upstream); absent with other executors. */
+  readonly upstream?: () => Promise<Record<string, unknown>>;
   /** Runs this process's workers and webhooks until nothing is due now; absent without workers. */
   readonly settle?: () => Promise<{ readonly executed: number; readonly delivered: number }>;
 }
@@ -76,6 +78,10 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
     admin.post('/admin/settle', async (_req, reply) => {
       if (!deps.settle) return fail(reply, 409, 'this process runs no workers (--no-workers): settle where the workers run');
       return deps.settle();
+    });
+    admin.get('/admin/upstream', async (_req, reply) => {
+      if (!deps.upstream) return fail(reply, 409, 'this server does not relay: start it with --executor relay');
+      return deps.upstream();
     });
     admin.post('/admin/clock', async (req, reply) => {
       if (!isTravelClock(clock)) return fail(reply, 409, 'time travel is off: start the server with --time-travel');

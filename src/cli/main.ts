@@ -17,6 +17,11 @@ interface ServeFlags {
   allowPrivateWebhooks?: boolean;
   webhookThreads?: string;
   heartbeatTimeout?: string;
+  upstreamUrl?: string;
+  upstreamLogin?: string;
+  upstreamPassword?: string;
+  upstreamLimits?: string;
+  upstreamGiveUp?: string;
   workers?: boolean;
   logLevel?: string;
 }
@@ -33,6 +38,11 @@ function overridesFrom(flags: ServeFlags): ConfigOverrides {
     allowPrivateWebhooks: flags.allowPrivateWebhooks,
     webhookThreads: flags.webhookThreads,
     heartbeatTimeoutMs: flags.heartbeatTimeout,
+    upstreamUrl: flags.upstreamUrl,
+    upstreamLogin: flags.upstreamLogin,
+    upstreamPassword: flags.upstreamPassword,
+    upstreamLimits: flags.upstreamLimits,
+    upstreamGiveUpMs: flags.upstreamGiveUp,
     // commander sets workers=true by default for --no-workers; only pass it when turned off.
     workers: flags.workers === false ? false : undefined,
     logLevel: flags.logLevel,
@@ -50,6 +60,14 @@ function withServerOptions(cmd: Command): Command {
     .option('--admin-token <token>', 'bearer token of the admin API (SERPQ_ADMIN_TOKEN); generated when absent')
     .option('--allow-private-webhooks', 'allow postbacks/pingbacks to private addresses (SERPQ_ALLOW_PRIVATE_WEBHOOKS=1)')
     .option('--webhook-threads <n>', 'threads building postback bodies, 0 = main thread (SERPQ_WEBHOOK_THREADS, default: one per core)')
+    .option('--upstream-url <url>', 'relay: the upstream DataForSEO-compatible API (SERPQ_UPSTREAM_URL)')
+    .option('--upstream-login <login>', 'relay: the upstream account login (SERPQ_UPSTREAM_LOGIN)')
+    .option('--upstream-password <password>', 'relay: the upstream account password (SERPQ_UPSTREAM_PASSWORD)')
+    .option('--upstream-limits <spec>', 'relay: requests=2000,concurrent=30,tasks_ready=20 (SERPQ_UPSTREAM_LIMITS)')
+    .option(
+      '--upstream-give-up <duration>',
+      'relay: fail a task the upstream has not taken after this long (SERPQ_UPSTREAM_GIVE_UP, default 24h)',
+    )
     .option('--heartbeat-timeout <duration>', 'free the claims of a process silent this long (SERPQ_HEARTBEAT_TIMEOUT, default 10s)')
     .addOption(
       new Option('--log-level <level>', 'log level (SERPQ_LOG_LEVEL)').choices([
@@ -129,9 +147,8 @@ withServerOptions(program.command('worker').description('run workers (and delive
     const store = openStore(config.db);
     await store.migrate();
     const time = await openClock(config.timeTravel, store);
-    const background = createBackground(config, store, time.clock, createExecutor(config), {}, (err) =>
-      console.error('serpq worker:', err),
-    );
+    const { executor } = await createExecutor(config, store, time.clock);
+    const background = createBackground(config, store, time.clock, executor, {}, (err) => console.error('serpq worker:', err));
     time.onMoved(() => background.wake());
     await background.start();
     onSignals(async () => {

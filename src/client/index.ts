@@ -28,6 +28,8 @@ export interface ClientOptions {
   readonly password: string;
   /** A fetch implementation (defaults to the global one). */
   readonly fetch?: typeof fetch;
+  /** Aborts a call that has not answered within this many ms (default: no limit). */
+  readonly timeoutMs?: number;
 }
 
 export class SerpqHttpError extends Error {
@@ -70,6 +72,7 @@ export function createClient(options: ClientOptions): SerpqClient {
       method,
       headers: { authorization: auth, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal: options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined,
     });
     const text = await res.text();
     let parsed: WireEnvelope | null = null;

@@ -1,6 +1,7 @@
 /**
  * The catalog of SERP engines and types serpq serves: which task_get functions, live variants and
- * postback_data values each has, its devices and operating systems, its depth rules and its price.
+ * postback_data values each has, its devices and operating systems, its depth rules, its price and
+ * its request rules (which location and language fields it has, which are required, their defaults).
  * Routes, validation, tasks_ready rows and pricing all read this one table, so adding a type is a
  * data change (SPEC section 5; functions as the official OpenAPI paths list them).
  */
@@ -38,14 +39,82 @@ export interface SeTypeDef {
   readonly maxCrawlPages: boolean;
   /** The required subject field of a task. */
   readonly subject: Subject;
-  /** Whether a location and a language are required (some types take them optionally or not at all). */
-  readonly locationRequired: boolean;
-  readonly languageRequired: boolean;
+  /** Which location fields the type has and whether one is required (request rules, below). */
+  readonly location: LocationRule;
+  /** Which language fields the type has, whether one is required, and what an omitted one becomes. */
+  readonly language: LanguageRule;
+  /** Groups of fields of which at least one must be given; a missing group is named by its first field. */
+  readonly requiredAnyOf: readonly (readonly string[])[];
   /** Type-specific request fields beyond the common ones, with their JSON types. */
   readonly extraFields: Readonly<Record<string, 'string' | 'integer' | 'number' | 'boolean' | 'array' | 'object'>>;
   /** Main item type of an advanced SERP (what `depth` counts). */
   readonly mainItem: string | null;
 }
+
+/**
+ * Request rules per type, from the vendor's per-type documentation (the request schema descriptions
+ * of the official OpenAPI file, SPEC [OAS]); the README's "Per-type request rules" lists them.
+ *
+ * `required`: one of the fields must be given (location_code, location_name or, where the type has
+ * it, location_coordinate; language_code or language_name). `optional`: may be omitted. `none`: the
+ * type has no such fields: posted ones are ignored as unknown fields are (not validated, not echoed).
+ */
+export type Presence = 'required' | 'optional' | 'none';
+
+/**
+ * The documented forms of `location_coordinate`:
+ * - `radius`: "latitude,longitude,radius", radius 199.9 to 199999 (mm), which may be left out;
+ * - `zoom`: "latitude,longitude,zoom", zoom like `17z` within the type's bounds, its default when left out;
+ * - `point`: "latitude,longitude" only.
+ * Latitude and longitude carry at most 7 decimal digits in every form.
+ */
+export type CoordinateForm =
+  | { readonly form: 'radius' }
+  | { readonly form: 'zoom'; readonly minZoom: number; readonly maxZoom: number; readonly defaultZoom: number }
+  | { readonly form: 'point' };
+
+export interface LocationRule {
+  readonly presence: Presence;
+  /** The forms `location_coordinate` may take; empty when the type has no such field. */
+  readonly coordinate: readonly CoordinateForm[];
+}
+
+/**
+ * What an omitted language becomes: the engine's only language (`fixed`; matched whichever way its
+ * code is spelled, so Baidu's `zh_CN` is also the reference list's `zh-CN`), the official language
+ * of the task's location (`official`), or nothing. A filled language is echoed in `data` as
+ * `language_code`, the way the `device` and `os` defaults are.
+ */
+export type LanguageDefault = FixedLanguage | { readonly kind: 'official' } | null;
+
+export interface FixedLanguage {
+  readonly kind: 'fixed';
+  readonly languageCode: string;
+  readonly languageName: string;
+}
+
+export interface LanguageRule {
+  readonly presence: Presence;
+  readonly default: LanguageDefault;
+}
+
+const RADIUS: CoordinateForm = Object.freeze({ form: 'radius' });
+const POINT: CoordinateForm = Object.freeze({ form: 'point' });
+const zoom = (minZoom: number, maxZoom: number, defaultZoom: number): CoordinateForm =>
+  Object.freeze({ form: 'zoom', minZoom, maxZoom, defaultZoom });
+
+const loc = (presence: Presence, ...coordinate: CoordinateForm[]): LocationRule =>
+  Object.freeze({ presence, coordinate: Object.freeze(coordinate) });
+/** Location required, by code, name or a radius coordinate: most types. */
+const LOCATION_RADIUS = loc('required', RADIUS);
+/** Location required, by code or name only: the type has no location_coordinate field. */
+const LOCATION_NO_COORDINATE = loc('required');
+const LANGUAGE_REQUIRED: LanguageRule = Object.freeze({ presence: 'required', default: null });
+/** Optional; when omitted, the official language of the task's location. */
+const OFFICIAL_LANGUAGE: LanguageRule = Object.freeze({ presence: 'optional', default: Object.freeze({ kind: 'official' }) });
+const NO_LANGUAGE: LanguageRule = Object.freeze({ presence: 'none', default: null });
+const onlyLanguage = (languageCode: string, languageName: string): LanguageRule =>
+  Object.freeze({ presence: 'optional', default: Object.freeze({ kind: 'fixed', languageCode, languageName }) });
 
 const DESKTOP_OS = ['windows', 'macos'];
 const MOBILE_OS = ['android', 'ios'];
@@ -65,11 +134,8 @@ const depth = (def: number, unit: number, factor = 1, max = 700): DepthRule => (
 /** Organic engines since the vendor's 2025 change: the base covers the first page, each further page is 0.75 x base. */
 const organicDepth = (page = 10): DepthRule => depth(page, page, 0.75);
 
-type Partial_ = Omit<
-  SeTypeDef,
-  'se' | 'seType' | 'maxCrawlPages' | 'subject' | 'locationRequired' | 'languageRequired' | 'extraFields' | 'mainItem'
-> &
-  Partial<Pick<SeTypeDef, 'maxCrawlPages' | 'subject' | 'locationRequired' | 'languageRequired' | 'extraFields' | 'mainItem'>>;
+type Defaulted = 'maxCrawlPages' | 'subject' | 'location' | 'language' | 'requiredAnyOf' | 'extraFields' | 'mainItem';
+type Partial_ = Omit<SeTypeDef, 'se' | 'seType' | Defaulted> & Partial<Pick<SeTypeDef, Defaulted>>;
 
 function type(se: string, seType: string, d: Partial_): SeTypeDef {
   return Object.freeze({
@@ -77,8 +143,9 @@ function type(se: string, seType: string, d: Partial_): SeTypeDef {
     seType,
     maxCrawlPages: false,
     subject: 'keyword',
-    locationRequired: true,
-    languageRequired: true,
+    location: LOCATION_RADIUS,
+    language: LANGUAGE_REQUIRED,
+    requiredAnyOf: [],
     extraFields: {},
     mainItem: null,
     ...d,
@@ -125,6 +192,8 @@ export const CATALOG: readonly SeTypeDef[] = Object.freeze([
     ...DESKTOP_MOBILE,
     depth: null,
     mainItem: 'ai_overview',
+    // task_post and live/advanced document the zoom form, live/html the radius form.
+    location: loc('required', zoom(4, 18, 9), RADIUS),
   }),
   type('google', 'maps', {
     getFunctions: A,
@@ -135,6 +204,7 @@ export const CATALOG: readonly SeTypeDef[] = Object.freeze([
     depth: depth(100, 100),
     extraFields: { search_places: 'boolean', search_this_area: 'boolean' },
     mainItem: 'maps_search',
+    location: loc('required', zoom(3, 21, 17)),
   }),
   type('google', 'local_finder', {
     getFunctions: AH,
@@ -145,6 +215,7 @@ export const CATALOG: readonly SeTypeDef[] = Object.freeze([
     depth: depth(20, 20),
     extraFields: { min_rating: 'number', time_filter: 'string' },
     mainItem: 'local_pack',
+    location: loc('required', zoom(4, 18, 9)),
   }),
   type('google', 'news', {
     getFunctions: AH,
@@ -165,6 +236,8 @@ export const CATALOG: readonly SeTypeDef[] = Object.freeze([
     depth: depth(10, 100),
     extraFields: { date_range: 'string' },
     mainItem: 'event_item',
+    // Optional: by default one of the local official languages of the location.
+    language: OFFICIAL_LANGUAGE,
   }),
   type('google', 'images', {
     getFunctions: AH,
@@ -195,6 +268,7 @@ export const CATALOG: readonly SeTypeDef[] = Object.freeze([
     depth: depth(10, 10),
     extraFields: { employment_type: 'array', location_radius: 'number' },
     mainItem: 'google_jobs_item',
+    location: LOCATION_NO_COORDINATE,
   }),
   type('google', 'autocomplete', {
     getFunctions: A,
@@ -205,6 +279,7 @@ export const CATALOG: readonly SeTypeDef[] = Object.freeze([
     depth: null,
     extraFields: { cursor_pointer: 'integer', client: 'string' },
     mainItem: 'autocomplete',
+    location: LOCATION_NO_COORDINATE,
   }),
   type('google', 'dataset_search', {
     getFunctions: A,
@@ -213,10 +288,11 @@ export const CATALOG: readonly SeTypeDef[] = Object.freeze([
     postbackData: A,
     ...DESKTOP_ONLY,
     depth: depth(20, 20),
-    locationRequired: false,
-    languageRequired: false,
     extraFields: { last_updated: 'string', file_formats: 'array', usage_rights: 'string', is_free: 'boolean', topics: 'array' },
     mainItem: 'dataset',
+    // No location fields; English is the one documented language.
+    location: loc('none'),
+    language: onlyLanguage('en', 'English'),
   }),
   type('google', 'dataset_info', {
     getFunctions: A,
@@ -226,9 +302,9 @@ export const CATALOG: readonly SeTypeDef[] = Object.freeze([
     ...DESKTOP_ONLY,
     depth: null,
     subject: 'dataset_id',
-    locationRequired: false,
-    languageRequired: false,
     mainItem: null,
+    location: loc('none'),
+    language: onlyLanguage('en', 'English'),
   }),
   type('google', 'ads_advertisers', {
     getFunctions: A,
@@ -237,8 +313,10 @@ export const CATALOG: readonly SeTypeDef[] = Object.freeze([
     postbackData: A,
     ...DESKTOP_ONLY,
     depth: null,
-    languageRequired: false,
     mainItem: 'ads_advertiser',
+    // Without a location, all locations are searched; no language fields.
+    location: loc('optional', POINT),
+    language: NO_LANGUAGE,
   }),
   type('google', 'ads_search', {
     getFunctions: A,
@@ -248,7 +326,6 @@ export const CATALOG: readonly SeTypeDef[] = Object.freeze([
     ...DESKTOP_ONLY,
     depth: depth(40, 40),
     subject: 'keyword_optional',
-    languageRequired: false,
     extraFields: {
       target: 'string',
       advertiser_ids: 'array',
@@ -258,6 +335,9 @@ export const CATALOG: readonly SeTypeDef[] = Object.freeze([
       date_to: 'string',
     },
     mainItem: 'ads_search',
+    location: loc('optional', POINT),
+    language: NO_LANGUAGE,
+    requiredAnyOf: [['target', 'advertiser_ids']],
   }),
   type('google', 'finance_explore', {
     getFunctions: AH,
@@ -268,6 +348,7 @@ export const CATALOG: readonly SeTypeDef[] = Object.freeze([
     depth: null,
     subject: 'keyword_optional',
     extraFields: { news_type: 'string' },
+    location: LOCATION_NO_COORDINATE,
   }),
   type('google', 'finance_markets', {
     getFunctions: AH,
@@ -278,6 +359,7 @@ export const CATALOG: readonly SeTypeDef[] = Object.freeze([
     depth: null,
     subject: 'keyword_optional',
     extraFields: { market_type: 'string' },
+    location: LOCATION_NO_COORDINATE,
   }),
   type('google', 'finance_quote', {
     getFunctions: AH,
@@ -287,6 +369,7 @@ export const CATALOG: readonly SeTypeDef[] = Object.freeze([
     ...DESKTOP_ONLY,
     depth: null,
     extraFields: { window: 'string' },
+    location: LOCATION_NO_COORDINATE,
   }),
   type('google', 'finance_ticker_search', {
     getFunctions: A,
@@ -296,6 +379,7 @@ export const CATALOG: readonly SeTypeDef[] = Object.freeze([
     ...DESKTOP_ONLY,
     depth: null,
     extraFields: { category: 'string' },
+    location: LOCATION_NO_COORDINATE,
   }),
   type('bing', 'organic', {
     getFunctions: RAG,
@@ -312,6 +396,7 @@ export const CATALOG: readonly SeTypeDef[] = Object.freeze([
       browser_screen_resolution_ratio: 'number',
     },
     mainItem: 'organic',
+    location: loc('required', POINT),
   }),
   type('bing', 'local_pack', {
     getFunctions: ['regular', 'html'],
@@ -321,6 +406,7 @@ export const CATALOG: readonly SeTypeDef[] = Object.freeze([
     ...DESKTOP_ONLY,
     depth: depth(100, 100),
     mainItem: 'local_pack',
+    // Not in the official OpenAPI file: the defaults (location and language required, radius coordinates).
   }),
   type('yahoo', 'organic', {
     getFunctions: RAG,
@@ -341,6 +427,8 @@ export const CATALOG: readonly SeTypeDef[] = Object.freeze([
     depth: organicDepth(),
     maxCrawlPages: true,
     mainItem: 'organic',
+    // Baidu has one language: filled in when the task gives none.
+    language: onlyLanguage('zh_CN', 'Chinese (Simplified)'),
   }),
   type('naver', 'organic', {
     getFunctions: RAG,
@@ -351,6 +439,9 @@ export const CATALOG: readonly SeTypeDef[] = Object.freeze([
     depth: organicDepth(15),
     maxCrawlPages: true,
     mainItem: 'organic',
+    // No location or language fields at all.
+    location: loc('none'),
+    language: NO_LANGUAGE,
   }),
   type('seznam', 'organic', {
     getFunctions: RAG,
@@ -361,6 +452,7 @@ export const CATALOG: readonly SeTypeDef[] = Object.freeze([
     depth: organicDepth(),
     maxCrawlPages: true,
     mainItem: 'organic',
+    location: LOCATION_NO_COORDINATE,
   }),
   type('youtube', 'organic', {
     getFunctions: A,
@@ -371,6 +463,7 @@ export const CATALOG: readonly SeTypeDef[] = Object.freeze([
     depth: depth(20, 20),
     extraFields: { block_depth: 'integer' },
     mainItem: 'youtube_video',
+    location: LOCATION_NO_COORDINATE,
   }),
   type('youtube', 'video_info', {
     getFunctions: A,
@@ -381,6 +474,7 @@ export const CATALOG: readonly SeTypeDef[] = Object.freeze([
     depth: null,
     subject: 'video_id',
     mainItem: null,
+    location: LOCATION_NO_COORDINATE,
   }),
   type('youtube', 'video_subtitles', {
     getFunctions: A,
@@ -392,6 +486,7 @@ export const CATALOG: readonly SeTypeDef[] = Object.freeze([
     subject: 'video_id',
     extraFields: { subtitles_language: 'string', subtitles_translate_language: 'string' },
     mainItem: 'youtube_subtitles',
+    location: LOCATION_NO_COORDINATE,
   }),
   type('youtube', 'video_comments', {
     getFunctions: A,
@@ -402,6 +497,7 @@ export const CATALOG: readonly SeTypeDef[] = Object.freeze([
     depth: depth(20, 20),
     subject: 'video_id',
     mainItem: 'youtube_comment',
+    location: LOCATION_NO_COORDINATE,
   }),
 ]);
 

@@ -1,12 +1,14 @@
-import type { Device, ResultFunction, SeTypeDef } from './catalog.js';
-import { countryByIsoCode, languageByCode, languageByName, locationByCode, locationByName } from './reference.js';
+import type { CoordinateForm, Device, ResultFunction, SeTypeDef } from './catalog.js';
+import { officialLanguage } from './official-languages.js';
+import { type Language, countryByIsoCode, languageByCode, languageByName, locationByCode, locationByName } from './reference.js';
 
 /**
  * Validation and normalisation of one task object of a task_post or live call (SPEC 3.1).
  * Pure: the outcome is a value, `{ok: true, task, data}` or `{ok: false, field}` naming the field for
  * the vendor's `Invalid Field: '<field>'.` message. Unknown keys are ignored rather than rejected:
  * the vendor does not document 40506 for SERP tasks, and rejecting them would break clients that
- * send a superset of fields.
+ * send a superset of fields. Which location and language fields a type has, which are required and
+ * what an omitted language becomes are the type's request rules in the catalog.
  */
 
 export type CallMode = 'task_post' | 'live';
@@ -121,18 +123,63 @@ function isWebhookUrl(v: unknown): v is string {
   }
 }
 
-const COORDINATE_RE = /^(-?\d{1,2}(?:\.\d{1,7})?),(-?\d{1,3}(?:\.\d{1,7})?)(?:,(\d+(?:\.\d+)?))?$/;
-function isCoordinate(v: string): boolean {
-  const m = COORDINATE_RE.exec(v.replace(/\s+/g, ''));
-  if (!m) return false;
+const COORDINATE_RE = /^(-?\d{1,2}(?:\.\d{1,7})?),(-?\d{1,3}(?:\.\d{1,7})?)(?:,([^,]+))?$/;
+const RADIUS_RE = /^\d+(?:\.\d+)?$/;
+const ZOOM_RE = /^(\d{1,2})z$/i;
+
+/**
+ * A `location_coordinate` in one of the type's forms, normalised (no spaces; a zoom form's default
+ * zoom filled in), or null when it fits none of them.
+ */
+export function parseCoordinate(raw: string, forms: readonly CoordinateForm[]): string | null {
+  const v = raw.replace(/\s+/g, '');
+  const m = COORDINATE_RE.exec(v);
+  if (!m) return null;
   const lat = Number(m[1]);
   const lng = Number(m[2]);
-  if (lat < -90 || lat > 90 || lng < -180 || lng > 180) return false;
-  if (m[3] !== undefined) {
-    const r = Number(m[3]);
-    if (r < 199.9 || r > 199999) return false;
+  if (lat < -90 || lat > 90 || lng < -180 || lng > 180) return null;
+  const third = m[3];
+  for (const f of forms) {
+    if (f.form === 'zoom') {
+      if (third === undefined) return `${v},${f.defaultZoom}z`;
+      const z = ZOOM_RE.exec(third);
+      if (z && Number(z[1]) >= f.minZoom && Number(z[1]) <= f.maxZoom) return `${m[1]},${m[2]},${Number(z[1])}z`;
+    } else if (third === undefined) {
+      return v;
+    } else if (f.form === 'radius' && RADIUS_RE.test(third) && Number(third) >= 199.9 && Number(third) <= 199999) {
+      return v;
+    }
   }
-  return true;
+  return null;
+}
+
+/** Language codes compared the way clients spell them: any case, `_` or `-` (`zh_CN` = `zh-CN`). */
+const sameCode = (a: string, b: string) => a.trim().toLowerCase().replace(/_/g, '-') === b.toLowerCase().replace(/_/g, '-');
+
+/** A posted language code or name: the type's own language first (it may be spelled its own way), then the reference list. */
+function findLanguage(def: SeTypeDef, value: unknown, by: 'code' | 'name'): Language | undefined {
+  if (typeof value !== 'string') return undefined;
+  const own = def.language.default?.kind === 'fixed' ? def.language.default : null;
+  if (own && (by === 'code' ? sameCode(value, own.languageCode) : value.trim().toLowerCase() === own.languageName.toLowerCase())) {
+    return { language_code: own.languageCode, language_name: own.languageName };
+  }
+  return by === 'code' ? languageByCode(value) : languageByName(value);
+}
+
+/** Whether a common field is a field of the type, by its request rules; the others are ignored like unknown fields. */
+function typeHas(def: SeTypeDef, field: string): boolean {
+  switch (field) {
+    case 'location_code':
+    case 'location_name':
+      return def.location.presence !== 'none';
+    case 'location_coordinate':
+      return def.location.presence !== 'none' && def.location.coordinate.length > 0;
+    case 'language_code':
+    case 'language_name':
+      return def.language.presence !== 'none';
+    default:
+      return true;
+  }
 }
 
 const DOMAIN_RE = /^(?=.{3,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/i;
@@ -174,7 +221,7 @@ export function parseTaskRequest(def: SeTypeDef, input: unknown, mode: CallMode)
   const subjectField = def.subject === 'keyword' || def.subject === 'keyword_optional' ? null : def.subject;
   const extra = Object.keys(def.extraFields);
   for (const f of [...fields, ...(subjectField ? [subjectField] : []), ...extra]) {
-    if (t[f] !== undefined && t[f] !== null) data[f] = t[f];
+    if (t[f] !== undefined && t[f] !== null && typeHas(def, f)) data[f] = t[f];
   }
   const fail = (field: string): TaskParse => ({ ok: false, field, data });
 
@@ -215,6 +262,11 @@ export function parseTaskRequest(def: SeTypeDef, input: unknown, mode: CallMode)
               : typeof v === want;
     if (!ok) return fail(f);
   }
+  // Fields required only as a group (google/ads_search: a target or advertiser ids).
+  for (const group of def.requiredAnyOf) {
+    const given = group.some((f) => data[f] !== undefined && data[f] !== '' && !(Array.isArray(data[f]) && data[f].length === 0));
+    if (!given) return fail(group[0] as string);
+  }
 
   // location: location_code > location_name > location_coordinate; every given field must be valid.
   let locationCode: number | null = null;
@@ -239,36 +291,42 @@ export function parseTaskRequest(def: SeTypeDef, input: unknown, mode: CallMode)
     }
   }
   if (data.location_coordinate !== undefined) {
-    if (typeof data.location_coordinate !== 'string' || !isCoordinate(data.location_coordinate)) {
-      return fail('location_coordinate');
-    }
-    coordinate = data.location_coordinate.replace(/\s+/g, '');
+    coordinate = typeof data.location_coordinate === 'string' ? parseCoordinate(data.location_coordinate, def.location.coordinate) : null;
+    if (coordinate === null) return fail('location_coordinate');
   }
-  if (locationCode === null && coordinate === null && fromUrl?.countryIso) {
+  if (locationCode === null && coordinate === null && fromUrl?.countryIso && def.location.presence !== 'none') {
     const loc = countryByIsoCode(fromUrl.countryIso);
     if (!loc) return fail('url');
     locationCode = loc.location_code;
     locationName = loc.location_name;
     countryIso = loc.country_iso_code;
   }
-  if (locationCode === null && coordinate === null && def.locationRequired) return fail('location_code');
+  if (locationCode === null && coordinate === null && def.location.presence === 'required') return fail('location_code');
 
-  // language: language_code > language_name.
-  let language = undefined as ReturnType<typeof languageByCode>;
+  // language: language_code > language_name; else the type's default (its only language, or the
+  // official language of the location: none is known for bare coordinates).
+  let language: Language | undefined;
   if (data.language_code !== undefined) {
-    language = typeof data.language_code === 'string' ? languageByCode(data.language_code) : undefined;
-    if (!language && def.languageRequired) return fail('language_code');
+    language = findLanguage(def, data.language_code, 'code');
+    if (!language) return fail('language_code');
   }
   if (data.language_name !== undefined) {
-    const byName = typeof data.language_name === 'string' ? languageByName(data.language_name) : undefined;
+    const byName = findLanguage(def, data.language_name, 'name');
     if (!byName) return fail('language_name');
     language ??= byName;
   }
-  if (!language && fromUrl?.languageCode) {
-    language = languageByCode(fromUrl.languageCode);
+  if (!language && fromUrl?.languageCode && def.language.presence !== 'none') {
+    language = findLanguage(def, fromUrl.languageCode, 'code');
     if (!language) return fail('url');
   }
-  if (!language && def.languageRequired) return fail('language_code');
+  let filledLanguage: string | null = null;
+  if (!language && def.language.default) {
+    const d = def.language.default;
+    if (d.kind === 'fixed') language = { language_code: d.languageCode, language_name: d.languageName };
+    else if (countryIso !== null) language = officialLanguage(countryIso);
+    filledLanguage = language?.language_code ?? null;
+  }
+  if (!language && def.language.presence === 'required') return fail('language_code');
 
   // device and os; the defaults are echoed in data as the vendor does.
   let device = def.devices[0];
@@ -344,6 +402,7 @@ export function parseTaskRequest(def: SeTypeDef, input: unknown, mode: CallMode)
     }
   }
 
+  if (filledLanguage !== null) data.language_code = filledLanguage;
   if (data.device === undefined) data.device = device;
   if (data.os === undefined) data.os = os;
 

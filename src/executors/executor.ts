@@ -26,11 +26,41 @@ export interface ExecutionOutcome {
   readonly costMicro?: number;
 }
 
+/**
+ * An execution that does not end now: `handed-over` when the executor has passed the task's claim on
+ * (the relay, while the upstream works; it completes the task itself later), `retry` when the task
+ * goes back to the queue, due again at `at` (process clock), e.g. after an upstream outage.
+ */
+export type ExecutionDeferral =
+  { readonly defer: 'handed-over' } | { readonly defer: 'retry'; readonly at: number; readonly reason: string };
+
+export function isDeferral(out: ExecutionOutcome | ExecutionDeferral): out is ExecutionDeferral {
+  return 'defer' in out;
+}
+
+/** What an executor with background work reports to its process. */
+export interface ExecutorHooks {
+  /** Tasks it completed itself (the dispatcher sends their webhooks). */
+  onCompleted(count: number): void;
+  onError(err: unknown): void;
+}
+
 export interface Executor {
   readonly name: string;
   /** Delay between posting and completion for a priority (the sandbox's emulated latency). */
   latencyMs(priority: number): number;
-  execute(input: ExecutionInput, signal: AbortSignal): Promise<ExecutionOutcome>;
+  /** `owner` is the claim owner of the worker that runs it (an executor that hands claims over needs it). */
+  execute(input: ExecutionInput, signal: AbortSignal, owner?: string): Promise<ExecutionOutcome | ExecutionDeferral>;
+  /**
+   * A live call (one task, the caller waits) for executors that run it differently from task_post
+   * (the relay calls the upstream's live endpoint); without it, live calls use `execute`.
+   */
+  executeLive?(input: ExecutionInput, fn: ResultFunction, signal: AbortSignal): Promise<ExecutionOutcome>;
+  /** Starts and stops background work of the executor (the relay's collector); optional. */
+  start?(hooks: ExecutorHooks): void;
+  stop?(): Promise<void>;
+  /** One round of that background work now (the relay's collection), for /admin/settle and tests. */
+  collectOnce?(): Promise<number>;
   /**
    * For deterministic executors: renders a result on read from the request alone, so nothing needs
    * storing. `datetime` is the completion time in the vendor's format. Returns null when the

@@ -93,7 +93,10 @@ export async function idList(deps: Pick<ServiceDeps, 'store' | 'clock'>, ctx: Ca
   const sort = data.sort === undefined ? 'asc' : data.sort;
   if (sort !== 'asc' && sort !== 'desc') return invalid('sort');
 
-  const rows = await deps.store.listTaskIds(ctx.account.id, { from, to, limit, offset, sort });
+  // Times are written to the second (datetime_posted too): `datetime_to` covers its whole second, so a
+  // task posted at 12:00:05.400 is listed up to "12:00:05", as its own datetime_posted reads.
+  const toEnd = to % 1000 === 0 ? to + 999 : to;
+  const rows = await deps.store.listTaskIds(ctx.account.id, { from, to: toEnd, limit, offset, sort });
   const result = rows.map((r) => ({
     id: r.id,
     url: taskUrl(r),

@@ -10,6 +10,7 @@ import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
 import type { PostResult } from './post-tasks.js';
 import { readyRowJson } from './post-tasks.js';
 import { checkTaskControls, hasTaskControls, payloadHash } from './account-controls.js';
+import { type ExecutionOutcome, isDeferral } from '../executors/executor.js';
 
 /** A live task that has not finished within this time answers 50401 (the vendor's limit). */
 export const LIVE_TIMEOUT_MS = 120_000;
@@ -75,7 +76,15 @@ export async function runLive(
         resolve(null);
       }, timeoutMs);
     });
-    const outcome = await Promise.race([deps.executor.execute(request, abort.signal), timeout]).finally(() => clearTimeout(timer));
+    const run = deps.executor.executeLive
+      ? deps.executor.executeLive(request, fn, abort.signal)
+      : deps.executor.execute(request, abort.signal);
+    const raced = await Promise.race([run, timeout]).finally(() => clearTimeout(timer));
+    // A live call cannot wait for a deferred execution: it fails as the vendor's failed tasks do.
+    const outcome: ExecutionOutcome | null =
+      raced && isDeferral(raced)
+        ? { statusCode: STATUS.TASK_EXECUTION_FAILED.code, statusMessage: STATUS.TASK_EXECUTION_FAILED.message }
+        : raced;
     const completedAt = deps.clock.now();
     const status = outcome
       ? { code: outcome.statusCode, message: outcome.statusMessage }

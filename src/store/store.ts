@@ -276,6 +276,26 @@ export interface OwnerRow {
 
 export type ReadyScope = { readonly se?: string; readonly seType?: string };
 
+/** The lease owner of relayed tasks while the upstream works on them (no process holds them). */
+export const RELAY_OWNER = 'relay';
+
+/**
+ * A task's forwarding record (the relay executor). Written as `forwarding` before the upstream
+ * task_post and `forwarded` with the upstream id after it: a record left `forwarding` by a crash is
+ * resolved by looking the task up upstream by its tag before it is ever posted again.
+ */
+export interface RelayRow {
+  readonly taskId: string;
+  readonly state: 'forwarding' | 'forwarded';
+  readonly upstreamId: string | null;
+  /** When the last upstream task_post for it was sent (real clock, epoch ms). */
+  readonly forwardedAt: number;
+  /** When the upstream id was recorded, or the sweep last looked at it (real clock). */
+  readonly checkedAt: number | null;
+  /** Upstream task_post calls made for it. */
+  readonly attempts: number;
+}
+
 /** What `Store.listen` relays. */
 export interface StoreListeners {
   /** Tasks were posted. */
@@ -405,6 +425,32 @@ export interface Store {
    * another process claimed meanwhile. Returns the claims freed.
    */
   releaseOwners(ids: readonly string[]): Promise<number>;
+
+  // ---- relay (the relay executor's forwarding records) ----------------------------------------
+
+  relayRows(taskIds: readonly string[]): Promise<RelayRow[]>;
+  /** Records that these tasks are about to be posted upstream (before the call), at `at` (real clock). */
+  relayForwarding(taskIds: readonly string[], at: number): Promise<void>;
+  /**
+   * After the upstream accepted them: records the upstream ids and hands each task's claim from
+   * `owner` to RELAY_OWNER until `leaseUntil` (the give-up time), in one transaction, so no process
+   * holds the task while the upstream works. Returns how many were handed over.
+   */
+  relayForwarded(
+    rows: ReadonlyArray<{ readonly taskId: string; readonly upstreamId: string }>,
+    owner: string,
+    at: number,
+    leaseUntil: number,
+  ): Promise<number>;
+  /**
+   * Relayed tasks still with the upstream (running under RELAY_OWNER) whose record was last checked
+   * before `before`, oldest first; their check time becomes `at`, so the next call sees others.
+   */
+  relayDue(before: number, at: number, limit: number): Promise<RelayRow[]>;
+  /** Tasks running under RELAY_OWNER: the relay's in-flight count. */
+  relayInFlight(): Promise<number>;
+  /** Gives claimed tasks back to the queue, due at `runAfter` (a retry after an upstream failure). */
+  deferTasks(ids: readonly string[], owner: string, runAfter: number): Promise<void>;
 
   /** Small shared settings, e.g. the time-travel offset. */
   getSetting(key: string): Promise<string | null>;

@@ -4,7 +4,7 @@ import type { Clock } from '../domain/clock.js';
 import { findSeType } from '../domain/catalog.js';
 import { STATUS } from '../domain/status-codes.js';
 import { parseTaskRequest } from '../domain/task-request.js';
-import type { Executor } from '../executors/executor.js';
+import { type Executor, isDeferral } from '../executors/executor.js';
 import type { Completion, Store, TaskRow } from '../store/store.js';
 import { createSleeper } from './sleeper.js';
 
@@ -56,7 +56,10 @@ export function createWorker(options: WorkerOptions): Worker {
   let loop: Promise<void> | null = null;
   const sleeper = createSleeper();
 
-  async function executeOne(task: TaskRow): Promise<Completion> {
+  /** A deferral to carry out after the round (a task handed over or given back to the queue). */
+  type Step = Completion | { readonly id: string; readonly retryAt: number } | { readonly id: string; readonly handedOver: true };
+
+  async function executeOne(task: TaskRow): Promise<Step> {
     const def = findSeType(task.se, task.seType);
     const params = JSON.parse(task.data) as Record<string, unknown>;
     const parsed = def ? parseTaskRequest(def, params, 'task_post') : null;
@@ -70,7 +73,8 @@ export function createWorker(options: WorkerOptions): Worker {
       };
     }
     try {
-      const out = await executor.execute({ id: task.id, def, request: parsed.task, params, postedAt: task.postedAt }, abort.signal);
+      const out = await executor.execute({ id: task.id, def, request: parsed.task, params, postedAt: task.postedAt }, abort.signal, owner);
+      if (isDeferral(out)) return out.defer === 'retry' ? { id: task.id, retryAt: out.at } : { id: task.id, handedOver: true };
       return {
         id: task.id,
         leaseOwner: owner,
@@ -101,8 +105,14 @@ export function createWorker(options: WorkerOptions): Worker {
   async function round(): Promise<number> {
     const claimed = await store.claimTasks(owner, clock.now(), leaseMs, batchSize);
     if (claimed.length === 0) return 0;
-    const completions = await Promise.all(claimed.map(executeOne));
-    const n = await store.completeTasks(completions, clock.now());
+    const steps = await Promise.all(claimed.map(executeOne));
+    const completions = steps.filter((s): s is Completion => 'statusCode' in s);
+    const retries = steps.filter((s): s is { id: string; retryAt: number } => 'retryAt' in s);
+    // Retries grouped by due time: one statement per distinct time (usually one per round).
+    const byTime = new Map<number, string[]>();
+    for (const r of retries) byTime.set(r.retryAt, [...(byTime.get(r.retryAt) ?? []), r.id]);
+    for (const [at, ids] of byTime) await store.deferTasks(ids, owner, at);
+    const n = completions.length > 0 ? await store.completeTasks(completions, clock.now()) : 0;
     if (n > 0) options.onCompleted?.(n);
     return claimed.length;
   }

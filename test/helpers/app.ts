@@ -164,5 +164,9 @@ export function minimalTask(def: SeTypeDef, keyword = 'albert einstein'): Record
   if (def.subject === 'video_id') task.video_id = 'dQw4w9WgXcQ';
   if (def.subject === 'dataset_id') task.dataset_id = 'L2cvMTFqbl96ZGNjMg==';
   if (def.subject === 'image_url') task.image_url = 'https://upload.wikimedia.org/wikipedia/commons/d/d3/Albert_Einstein_Head.jpg';
+  // Fields required as a group (google/ads_search: target or advertiser_ids): the first of each.
+  for (const [field] of def.requiredAnyOf) {
+    if (field) task[field] = def.extraFields[field] === 'array' ? ['AR13752565271262920705'] : 'example.com';
+  }
   return task;
 }

@@ -59,6 +59,7 @@ type Schema = {
 
 type Operation = {
   operationId?: string;
+  requestBody?: { content?: Record<string, { schema?: Schema & { example?: unknown } }> };
   responses?: Record<string, { content?: Record<string, { schema?: Schema }> }>;
 };
 
@@ -160,6 +161,48 @@ export function findPathTemplate(method: 'get' | 'post', urlPath: string): strin
     if (ok && (!best || literals > best.literals)) best = { path, literals };
   }
   return best?.path;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Requests                                                                   */
+/* ------------------------------------------------------------------------- */
+
+/** One documented request field: its name, its description text (whitespace collapsed) and JSON type. */
+export interface RequestField {
+  readonly name: string;
+  readonly type: string | undefined;
+  readonly description: string;
+}
+
+/** A POST operation's published request: the body example and the fields of its task object. */
+export interface RequestDoc {
+  readonly path: string;
+  /** `requestBody.content['application/json'].schema.example` (an array of task objects), if any. */
+  readonly example: unknown;
+  readonly fields: ReadonlyMap<string, RequestField>;
+}
+
+function taskSchema(body: Schema | undefined): Schema | undefined {
+  const items = body?.items;
+  const ref = items?.$ref ?? items?.oneOf?.find((s) => s.$ref)?.$ref;
+  return ref ? resolveRef(ref) : items;
+}
+
+/** The request documentation of every POST path whose path matches `pattern`, in document order. */
+export function requestDocs(pattern: RegExp): RequestDoc[] {
+  const doc = loadDoc();
+  const out: RequestDoc[] = [];
+  for (const [path, item] of Object.entries(doc.paths)) {
+    const body = item?.post?.requestBody?.content?.['application/json']?.schema;
+    if (!body || !pattern.test(path)) continue;
+    const fields = new Map<string, RequestField>();
+    for (const [name, field] of Object.entries(taskSchema(body)?.properties ?? {})) {
+      const description = typeof field.description === 'string' ? field.description.replace(/\s+/g, ' ').trim() : '';
+      fields.set(name, { name, type: field.type, description });
+    }
+    out.push({ path, example: body.example, fields });
+  }
+  return out;
 }
 
 /* ------------------------------------------------------------------------- */

@@ -212,4 +212,21 @@ CREATE INDEX tasks_lease_owner ON tasks (lease_owner) WHERE state = 1;
 CREATE INDEX webhook_deliveries_lease_owner ON webhook_deliveries (lease_owner) WHERE lease_owner IS NOT NULL;
 `,
   },
+  {
+    version: 7,
+    name: 'relay forwarding records',
+    sql: `
+-- The relay executor's record of each forwarded task: 'forwarding' is written before the upstream
+-- task_post and 'forwarded' with the upstream id after it (times on the real clock).
+CREATE TABLE relay_tasks (
+  task_id TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  upstream_id TEXT,
+  forwarded_at BIGINT NOT NULL,
+  checked_at BIGINT,
+  attempts INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX relay_tasks_checked ON relay_tasks (checked_at) WHERE state = 'forwarded';
+`,
+  },
 ];

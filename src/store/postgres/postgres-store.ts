@@ -16,6 +16,7 @@ import type {
   NewAccount,
   LiveOutcome,
   OwnerRow,
+  RelayRow,
   NewTask,
   PostOutcome,
   ReadyScope,
@@ -29,6 +30,7 @@ import type {
 import { isRetryableDbError } from '../map-db-error.js';
 import { type Channels, listenTo, quoteIdent } from './listener.js';
 import * as owners from './owners.js';
+import * as relay from './relay.js';
 import { MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_DDL } from './migrations.js';
 import { fundInOrder } from '../../domain/pricing.js';
 import {
@@ -872,6 +874,37 @@ export class PostgresStore implements Store {
 
   async releaseOwners(ids: readonly string[]): Promise<number> {
     return owners.releaseOwners((fn) => this.#tx(fn), ids);
+  }
+
+  // ---- relay ---------------------------------------------------------------------------------
+
+  async relayRows(taskIds: readonly string[]): Promise<RelayRow[]> {
+    return relay.relayRows(this.#q, taskIds);
+  }
+
+  async relayForwarding(taskIds: readonly string[], at: number): Promise<void> {
+    await relay.relayForwarding(this.#q, taskIds, at);
+  }
+
+  async relayForwarded(
+    rows: ReadonlyArray<{ taskId: string; upstreamId: string }>,
+    owner: string,
+    at: number,
+    leaseUntil: number,
+  ): Promise<number> {
+    return relay.relayForwarded((fn) => this.#tx(fn), rows, owner, at, leaseUntil);
+  }
+
+  async relayDue(before: number, at: number, limit: number): Promise<RelayRow[]> {
+    return relay.relayDue((fn) => this.#tx(fn), before, at, limit);
+  }
+
+  async relayInFlight(): Promise<number> {
+    return relay.relayInFlight(this.#q);
+  }
+
+  async deferTasks(ids: readonly string[], owner: string, runAfter: number): Promise<void> {
+    await relay.deferTasks(this.#q, ids, owner, runAfter);
   }
 
   readonly #q = <R extends QueryResultRow>(name: string | undefined, text: string, values?: unknown[]) =>

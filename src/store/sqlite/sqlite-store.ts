@@ -14,6 +14,7 @@ import type {
   NewAccount,
   LiveOutcome,
   OwnerRow,
+  RelayRow,
   NewTask,
   PostOutcome,
   ReadyScope,
@@ -26,6 +27,7 @@ import type {
 import { withBusyRetry } from '../map-db-error.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { type SqliteOwners, prepareOwners } from './owners.js';
+import { type SqliteRelay, prepareRelay } from './relay.js';
 import { fundInOrder } from '../../domain/pricing.js';
 import {
   type RawAccount,
@@ -54,6 +56,7 @@ export class SqliteStore implements Store {
   readonly #db: Database.Database;
   #stmts!: ReturnType<SqliteStore['prepare']>;
   #owners!: SqliteOwners;
+  #relay!: SqliteRelay;
   /** Runs a function in a transaction; made once (better-sqlite3 builds a wrapper per transaction() call). */
   readonly #inTx: Database.Transaction<(fn: () => unknown) => unknown>;
 
@@ -96,6 +99,7 @@ export class SqliteStore implements Store {
     }
     this.#stmts = this.prepare();
     this.#owners = prepareOwners(db, (fn) => this.#immediate(fn));
+    this.#relay = prepareRelay(db, (fn) => this.#immediate(fn));
   }
 
   private prepare() {
@@ -670,5 +674,36 @@ export class SqliteStore implements Store {
 
   async releaseOwners(ids: readonly string[]): Promise<number> {
     return this.#owners.release(ids);
+  }
+
+  // ---- relay ---------------------------------------------------------------------------------
+
+  async relayRows(taskIds: readonly string[]): Promise<RelayRow[]> {
+    return this.#relay.rows(taskIds);
+  }
+
+  async relayForwarding(taskIds: readonly string[], at: number): Promise<void> {
+    this.#relay.forwarding(taskIds, at);
+  }
+
+  async relayForwarded(
+    rows: ReadonlyArray<{ taskId: string; upstreamId: string }>,
+    owner: string,
+    at: number,
+    leaseUntil: number,
+  ): Promise<number> {
+    return this.#relay.forwarded(rows, owner, at, leaseUntil);
+  }
+
+  async relayDue(before: number, at: number, limit: number): Promise<RelayRow[]> {
+    return this.#relay.due(before, at, limit);
+  }
+
+  async relayInFlight(): Promise<number> {
+    return this.#relay.inFlight();
+  }
+
+  async deferTasks(ids: readonly string[], owner: string, runAfter: number): Promise<void> {
+    this.#relay.defer(ids, owner, runAfter);
   }
 }

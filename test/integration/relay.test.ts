@@ -1,0 +1,201 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type SerpqClient, createClient } from '../../src/client/index.js';
+import { type ServerProcess, killAllServers, startServer } from '../helpers/server-process.js';
+
+/**
+ * The relay against a real upstream: a second serpq process (sandbox executor) stands for the
+ * vendor. Tasks are posted to the relay by several accounts, forwarded upstream in shared calls,
+ * collected from the upstream's tasks_ready and served as the upstream served them. Time never
+ * passes by sleeping: each side is settled (POST /admin/settle) in the order the work flows.
+ */
+const UP_TOKEN = 'relay-upstream-admin-token';
+const RELAY_TOKEN = 'relay-gateway-admin-token';
+
+async function admin(srv: ServerProcess, token: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(srv.base + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`admin ${method} ${path}: ${res.status} ${text}`);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+const client = (srv: ServerProcess, login = 'demo', password = 'demo'): SerpqClient => createClient({ baseUrl: srv.base, login, password });
+
+/** Every upstream task's tag, from its id_list with metadata (what the upstream received). */
+async function upstreamTags(up: ServerProcess): Promise<Map<string, string[]>> {
+  const at = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + ' +00:00';
+  const env = await client(up).idList({ datetime_from: at(Date.now() - 86_400_000), datetime_to: at(Date.now()), include_metadata: true });
+  expect(env.tasks?.[0]?.status_code, JSON.stringify(env.tasks?.[0]?.data)).toBe(20000);
+  const tags = new Map<string, string[]>();
+  for (const r of (env.tasks?.[0]?.result ?? []) as Array<{ id: string; metadata: { tag?: string } | null }>) {
+    const tag = r.metadata?.tag ?? '';
+    tags.set(tag, [...(tags.get(tag) ?? []), r.id]);
+  }
+  return tags;
+}
+
+describe('relay to an upstream DataForSEO-compatible API (a second serpq process)', () => {
+  let dir: string;
+  let up: ServerProcess;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'serpq-relay-'));
+    up = await startServer({ db: join(dir, 'upstream.db'), adminToken: UP_TOKEN });
+    await admin(up, UP_TOKEN, 'PATCH', '/admin/accounts/demo', {
+      balance: 10_000,
+      limits: { tasks_ready_per_minute: 100_000, requests_per_minute: 1_000_000, concurrent_requests: 1000 },
+    });
+  });
+  afterEach(async () => {
+    await killAllServers();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function startRelay(extra: string[] = [], db = join(dir, 'relay.db')): Promise<ServerProcess> {
+    return startServer({
+      db,
+      adminToken: RELAY_TOKEN,
+      timeTravel: true,
+      extraArgs: ['--executor', 'relay', '--upstream-url', up.base, '--upstream-login', 'demo', '--upstream-password', 'demo', ...extra],
+    });
+  }
+
+  /** Forward (relay), execute (upstream), collect (relay): the order the work flows. */
+  async function settleBoth(relay: ServerProcess): Promise<void> {
+    await admin(relay, RELAY_TOKEN, 'POST', '/admin/settle');
+    await admin(up, UP_TOKEN, 'POST', '/admin/settle');
+    await admin(relay, RELAY_TOKEN, 'POST', '/admin/settle');
+  }
+
+  it('serves the upstream’s results for organic, images, maps and an html function, with the accounts’ own ids and tags', async () => {
+    const relay = await startRelay();
+    const c = client(relay);
+    const posts = [
+      ['google', 'organic', { keyword: 'relay organic', location_code: 2840, language_code: 'en', tag: 'mine' }],
+      ['google', 'images', { keyword: 'relay images', location_code: 2840, language_code: 'en' }],
+      ['google', 'maps', { keyword: 'relay maps', location_code: 2840, language_code: 'en' }],
+    ] as const;
+    const ids: string[] = [];
+    for (const [se, type, task] of posts) {
+      const env = await c.taskPost(se, type, [{ ...task }]);
+      expect(env.tasks?.[0]?.status_code).toBe(20100);
+      ids.push(env.tasks![0]!.id);
+    }
+    // Not done until the upstream is.
+    expect((await c.taskGet('google', 'organic', 'advanced', ids[0]!)).tasks?.[0]?.status_code).toBe(40602);
+    await settleBoth(relay);
+
+    const ready = await c.readyRows();
+    expect(ready.map((r) => r.id).sort()).toEqual([...ids].sort());
+    expect(ready.find((r) => r.id === ids[0])?.tag).toBe('mine');
+    const tags = await upstreamTags(up);
+    for (const [i, [se, type]] of posts.entries()) {
+      const upstreamId = tags.get(ids[i]!)?.[0];
+      expect(upstreamId, `the upstream got ${se}/${type} tagged with serpq's id`).toBeDefined();
+      const fns =
+        type === 'maps'
+          ? (['advanced'] as const)
+          : type === 'images'
+            ? (['advanced', 'html'] as const)
+            : (['regular', 'advanced', 'html'] as const);
+      for (const fn of fns) {
+        const mine = (await c.taskGet(se, type, fn, ids[i]!)).tasks![0]!;
+        const theirs = (await client(up).taskGet(se, type, fn, upstreamId!)).tasks![0]!;
+        expect(mine.id).toBe(ids[i]);
+        expect(mine.status_code).toBe(20000);
+        expect(mine.result, `${se}/${type} ${fn}`).toEqual(theirs.result);
+        expect(mine.data?.tag ?? null).toBe(i === 0 ? 'mine' : null);
+      }
+    }
+    const status = await admin(relay, RELAY_TOKEN, 'GET', '/admin/upstream');
+    expect(status).toMatchObject({ url: up.base, reachable: true, in_flight: 0, last_error: null });
+  });
+
+  it('combines 300 tasks of three accounts into shared upstream calls; the upstream gets each exactly once', async () => {
+    const relay = await startRelay();
+    for (const login of ['team-a', 'team-b']) {
+      await admin(relay, RELAY_TOKEN, 'POST', '/admin/accounts', { login, password: `${login}-pw`, balance: 100 });
+    }
+    const accounts = [client(relay), client(relay, 'team-a', 'team-a-pw'), client(relay, 'team-b', 'team-b-pw')];
+    const mine = new Map<string, number>();
+    await Promise.all(
+      accounts.map(async (c, a) => {
+        const tasks = Array.from({ length: 100 }, (_, i) => ({ keyword: `shared ${a} ${i}`, location_code: 2840, language_code: 'en' }));
+        const env = await c.taskPost('google', 'images', tasks);
+        for (const t of env.tasks ?? []) {
+          expect(t.status_code).toBe(20100);
+          mine.set(t.id, a);
+        }
+      }),
+    );
+    await settleBoth(relay);
+    const tags = await upstreamTags(up);
+    expect([...tags.keys()].sort()).toEqual([...mine.keys()].sort());
+    expect([...tags.values()].every((v) => v.length === 1)).toBe(true);
+    // Each account lists and collects its own tasks only.
+    for (const [a, c] of accounts.entries()) {
+      const rows = await c.readyRows();
+      expect(rows).toHaveLength(100);
+      expect(rows.every((r) => mine.get(r.id) === a)).toBe(true);
+    }
+  });
+
+  it('passes an upstream task failure through: the task completes with the upstream’s code, listed and in serp/errors', async () => {
+    const relay = await startRelay();
+    await admin(up, UP_TOKEN, 'POST', '/admin/faults', { status_code: 40102, count: 1 });
+    const c = client(relay);
+    const env = await c.taskPost('google', 'organic', [{ keyword: 'nothing found', location_code: 2840, language_code: 'en' }]);
+    const id = env.tasks![0]!.id;
+    await settleBoth(relay);
+    expect((await c.readyRows()).map((r) => r.id)).toEqual([id]);
+    const got = (await c.taskGet('google', 'organic', 'advanced', id)).tasks![0]!;
+    expect(got.status_code).toBe(40102);
+    expect(got.result).toBeNull();
+    const errors = (await c.errors({})).tasks?.[0]?.result as Array<{ id: string; error_code: number }>;
+    expect(errors.find((e) => e.id === id)?.error_code).toBe(40102);
+  });
+
+  it.skip('keeps tasks while the upstream is down and forwards them once it is back; nothing is lost', async () => {
+    const relay = await startRelay();
+    const c = client(relay);
+    const upDb = join(dir, 'upstream.db');
+    await up.kill();
+    const env = await c.taskPost('google', 'images', [{ keyword: 'while down', location_code: 2840, language_code: 'en' }]);
+    const id = env.tasks![0]!.id;
+    expect(env.tasks![0]!.status_code).toBe(20100);
+    await admin(relay, RELAY_TOKEN, 'POST', '/admin/settle');
+    expect((await c.taskGet('google', 'images', 'advanced', id)).tasks?.[0]?.status_code).toBe(40602);
+    expect((await admin(relay, RELAY_TOKEN, 'GET', '/admin/upstream')).reachable).toBe(false);
+
+    up = await startServer({ db: upDb, adminToken: UP_TOKEN, extraArgs: [] });
+    // The retry is due after its backoff on the relay's clock.
+    await admin(relay, RELAY_TOKEN, 'POST', '/admin/clock', { advance_seconds: 600 });
+    await settleBoth(relay);
+    expect((await c.taskGet('google', 'images', 'advanced', id)).tasks?.[0]?.status_code).toBe(20000);
+    expect((await upstreamTags(up)).get(id)).toHaveLength(1);
+  });
+
+  it('refuses to start when the upstream refuses the credentials, and names the setting when one is missing', () => {
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--db', ':memory:', '--port', '0', ...args], {
+        cwd: join(import.meta.dirname, '../..'),
+        encoding: 'utf8',
+        env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SERPQ_'))),
+        timeout: 60_000,
+      });
+    const refused = run(['--executor', 'relay', '--upstream-url', up.base, '--upstream-login', 'demo', '--upstream-password', 'wrong']);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/refused the credentials/);
+    const missing = run(['--executor', 'relay', '--upstream-url', up.base]);
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toMatch(/SERPQ_UPSTREAM_LOGIN/);
+    expect(missing.stderr).toMatch(/SERPQ_UPSTREAM_PASSWORD/);
+  });
+});

@@ -1,6 +1,6 @@
 import type { WebhookState } from '../domain/task.js';
 import type { WebhookKind } from '../domain/webhooks.js';
-import type { AccountRow, DeliveryJob, ErrorRow, TaskRow } from './store.js';
+import type { AccountRow, DeliveryJob, ErrorRow, OwnerRow, RelayRow, TaskRow } from './store.js';
 
 /**
  * Row mappers shared by the adapters: the snake_case columns as the drivers return them, to the
@@ -146,4 +146,36 @@ export interface RawDelivery {
 
 export function toDeliveryJob(r: RawDelivery): DeliveryJob {
   return { id: r.id, taskId: r.task_id, accountId: r.account_id, kind: r.kind, url: r.url, host: r.host, attempts: r.attempts };
+}
+
+export interface RawRelay {
+  task_id: string;
+  state: 'forwarding' | 'forwarded';
+  upstream_id: string | null;
+  forwarded_at: number;
+  checked_at: number | null;
+  attempts: number;
+}
+
+export function toRelayRow(r: RawRelay): RelayRow {
+  return {
+    taskId: r.task_id,
+    state: r.state,
+    upstreamId: r.upstream_id,
+    forwardedAt: Number(r.forwarded_at),
+    checkedAt: r.checked_at === null ? null : Number(r.checked_at),
+    attempts: r.attempts,
+  };
+}
+
+export interface RawOwner {
+  id: string;
+  machine: string;
+  pid: number;
+  started_at: number;
+  heartbeat_at: number;
+}
+
+export function toOwnerRow(r: RawOwner): OwnerRow {
+  return { id: r.id, machine: r.machine, pid: r.pid, startedAt: Number(r.started_at), heartbeatAt: Number(r.heartbeat_at) };
 }

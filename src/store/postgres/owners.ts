@@ -1,5 +1,6 @@
 import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
 import type { OwnerRow } from '../store.js';
+import { type RawOwner, toOwnerRow } from '../row-mappers.js';
 
 /**
  * The claim owners of the PostgreSQL store (Store.registerOwner, heartbeat, listOwners,
@@ -38,17 +39,11 @@ export async function heartbeat(
 }
 
 export async function listOwners(query: Query): Promise<OwnerRow[]> {
-  const r = await query<{ id: string; machine: string; pid: number; started_at: number; heartbeat_at: number }>(
+  const r = await query<RawOwner>(
     'serpq_list_owners',
     'SELECT id, machine, pid, started_at, heartbeat_at FROM owners ORDER BY started_at',
   );
-  return r.rows.map((row) => ({
-    id: row.id,
-    machine: row.machine,
-    pid: row.pid,
-    startedAt: row.started_at,
-    heartbeatAt: row.heartbeat_at,
-  }));
+  return r.rows.map(toOwnerRow);
 }
 
 export async function releaseOwners(tx: Tx, ids: readonly string[]): Promise<number> {

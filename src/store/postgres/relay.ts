@@ -1,32 +1,15 @@
 import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { RELAY_OWNER, type RelayRow } from '../store.js';
+import { type RawRelay, toRelayRow } from '../row-mappers.js';
 
 /** The relay executor's forwarding records in the PostgreSQL store (see Store.relay*). */
 type Query = <R extends QueryResultRow>(name: string | undefined, text: string, values?: unknown[]) => Promise<QueryResult<R>>;
 type Tx = <T>(fn: (c: PoolClient) => Promise<T>) => Promise<T>;
 
-interface RawRelay {
-  task_id: string;
-  state: 'forwarding' | 'forwarded';
-  upstream_id: string | null;
-  forwarded_at: number;
-  checked_at: number | null;
-  attempts: number;
-}
-
-const toRow = (r: RawRelay): RelayRow => ({
-  taskId: r.task_id,
-  state: r.state,
-  upstreamId: r.upstream_id,
-  forwardedAt: Number(r.forwarded_at),
-  checkedAt: r.checked_at === null ? null : Number(r.checked_at),
-  attempts: r.attempts,
-});
-
 export async function relayRows(query: Query, taskIds: readonly string[]): Promise<RelayRow[]> {
   if (taskIds.length === 0) return [];
   const r = await query<RawRelay>('serpq_relay_rows', 'SELECT * FROM relay_tasks WHERE task_id = ANY($1::text[])', [taskIds]);
-  return r.rows.map(toRow);
+  return r.rows.map(toRelayRow);
 }
 
 export async function relayForwarding(query: Query, taskIds: readonly string[], at: number): Promise<void> {
@@ -75,7 +58,7 @@ export async function relayDue(tx: Tx, before: number, at: number, limit: number
     if (finished.length) await c.query("UPDATE relay_tasks SET state = 'done' WHERE task_id = ANY($1::text[])", [finished]);
     if (open.length)
       await c.query('UPDATE relay_tasks SET checked_at = $1 WHERE task_id = ANY($2::text[])', [at, open.map((x) => x.task_id)]);
-    return open.filter((x) => x.task_state === 1 && x.lease_owner === RELAY_OWNER).map(toRow);
+    return open.filter((x) => x.task_state === 1 && x.lease_owner === RELAY_OWNER).map(toRelayRow);
   });
 }
 

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { OwnerRow } from '../store.js';
 import { withBusyRetry } from '../map-db-error.js';
+import { type RawOwner, toOwnerRow } from '../row-mappers.js';
 
 /**
  * The claim owners of the SQLite store (Store.registerOwner, heartbeat, listOwners, releaseOwners)
@@ -12,14 +13,6 @@ export interface SqliteOwners {
   list(): OwnerRow[];
   release(ids: readonly string[]): number;
   addToSetting(key: string, by: number): number;
-}
-
-interface RawOwner {
-  id: string;
-  machine: string;
-  pid: number;
-  started_at: number;
-  heartbeat_at: number;
 }
 
 export function prepareOwners(db: Database.Database, immediate: <T>(fn: () => T) => T): SqliteOwners {
@@ -61,13 +54,7 @@ export function prepareOwners(db: Database.Database, immediate: <T>(fn: () => T)
       );
     },
     list() {
-      return (s.list.all() as RawOwner[]).map((r) => ({
-        id: r.id,
-        machine: r.machine,
-        pid: r.pid,
-        startedAt: r.started_at,
-        heartbeatAt: r.heartbeat_at,
-      }));
+      return (s.list.all() as RawOwner[]).map(toOwnerRow);
     },
     release(ids) {
       if (ids.length === 0) return 0;

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { RELAY_OWNER, type RelayRow } from '../store.js';
 import { withBusyRetry } from '../map-db-error.js';
+import { type RawRelay, toRelayRow } from '../row-mappers.js';
 
 /** The relay executor's forwarding records in the SQLite store (see Store.relay*). */
 export interface SqliteRelay {
@@ -11,24 +12,6 @@ export interface SqliteRelay {
   inFlight(): number;
   defer(ids: readonly string[], owner: string, runAfter: number): void;
 }
-
-interface RawRelay {
-  task_id: string;
-  state: 'forwarding' | 'forwarded';
-  upstream_id: string | null;
-  forwarded_at: number;
-  checked_at: number | null;
-  attempts: number;
-}
-
-export const toRelayRow = (r: RawRelay): RelayRow => ({
-  taskId: r.task_id,
-  state: r.state,
-  upstreamId: r.upstream_id,
-  forwardedAt: Number(r.forwarded_at),
-  checkedAt: r.checked_at === null ? null : Number(r.checked_at),
-  attempts: r.attempts,
-});
 
 export function prepareRelay(db: Database.Database, immediate: <T>(fn: () => T) => T): SqliteRelay {
   const s = {

@@ -24,6 +24,11 @@ export interface WebhookSink {
   readonly flip: { ok: boolean };
   /** Resolves when `n` requests have arrived (woken by each arrival; the test's timeout bounds a hang). */
   waitFor(n: number): Promise<void>;
+  /**
+   * Resolves once `done` holds over the requests received so far: checked now and again on each
+   * arrival (no timer; the test's timeout bounds a hang). A predicate that throws rejects the wait.
+   */
+  waitUntil(done: (requests: readonly SinkRequest[]) => boolean): Promise<void>;
   /** Answers every /slow request held so far (200). */
   releaseSlow(): void;
   close(): Promise<void>;
@@ -89,21 +94,27 @@ export async function startSink(): Promise<WebhookSink> {
       }
     });
   });
+  function waitUntil(done: (received: readonly SinkRequest[]) => boolean): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const check = () => {
+        try {
+          if (done(requests)) resolve();
+          else waiters.push(check);
+        } catch (err) {
+          reject(err);
+        }
+      };
+      check();
+    });
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   return {
     base: `http://127.0.0.1:${port}`,
     requests,
     flip,
-    waitFor(n) {
-      return new Promise<void>((resolve) => {
-        const check = () => {
-          if (requests.length >= n) resolve();
-          else waiters.push(check);
-        };
-        check();
-      });
-    },
+    waitFor: (n) => waitUntil((received) => received.length >= n),
+    waitUntil,
     releaseSlow() {
       for (const res of slow.splice(0)) res.end('slow ok');
     },

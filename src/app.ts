@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { type Config, ConfigError, isLoopbackHost } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
@@ -193,11 +193,6 @@ export interface ExecutorSetup {
   readonly upstream: Upstream | null;
 }
 
-/** The limiter of the upstream budget: shared through the store when it can count hits, else in process. */
-function upstreamLimiter(store: Store, clock: Clock) {
-  return store.countHit ? createSharedRateLimiter(store.countHit.bind(store), clock) : createRateLimiter(clock);
-}
-
 /**
  * Builds the executor of a config. The relay checks its credentials against the upstream's
  * user_data first: refused credentials stop the start with a clear message; an unreachable upstream
@@ -207,13 +202,16 @@ export async function createExecutor(config: Config, store: Store, clock: Clock,
   if (config.executor === 'sandbox') return { executor: createSandboxExecutor({ latency: config.sandboxLatency }), upstream: null };
   if (config.executor === 'relay') {
     const url = config.upstreamUrl ?? '';
+    const callTimeoutMs = 60_000;
     const client = createClient({
       baseUrl: url,
       login: config.upstreamLogin ?? '',
       password: config.upstreamPassword ?? '',
-      timeoutMs: 60_000,
+      timeoutMs: callTimeoutMs,
+      // An upstream cannot send the relay's calls (and its credentials) somewhere else.
+      followRedirects: false,
     });
-    const upstream = createUpstream({ url, client, limits: config.upstreamLimits, limiter: upstreamLimiter(store, clock), clock });
+    const upstream = createUpstream({ url, client, limits: config.upstreamLimits, budget: store, clock, realClock, callTimeoutMs });
     const check = await upstream.check();
     if (check.result === 'refused') {
       throw new ConfigError([
@@ -222,7 +220,20 @@ export async function createExecutor(config: Config, store: Store, clock: Clock,
     }
     if (check.result === 'unreachable')
       console.error(`serpq: the upstream ${url} is unreachable (${check.message}); tasks queue until it answers`);
-    const executor = createRelayExecutor({ store, clock, realClock, upstream, giveUpMs: config.upstreamGiveUpMs });
+    const executor = createRelayExecutor({
+      store,
+      clock,
+      realClock,
+      upstream,
+      giveUpMs: config.upstreamGiveUpMs,
+      cacheTtlMs: config.relayCacheTtlMs,
+      postbackBase: config.upstreamPostbackBase,
+      // Every node of a deployment derives the same secret; no one without the upstream password can.
+      postbackKey: createHmac('sha256', config.upstreamPassword ?? '')
+        .update(`serpq relay postback ${config.upstreamLogin}`)
+        .digest('hex')
+        .slice(0, 32),
+    });
     return { executor, upstream };
   }
   throw new ConfigError([`executor (SERPQ_EXECUTOR): '${config.executor}' is not available in this build; use 'sandbox' or 'relay'`]);

@@ -40,6 +40,10 @@ export interface Config {
   readonly upstreamLimits: UpstreamLimits;
   /** Relay: how long a task may wait on an unreachable upstream before it fails with 50000 (refunded). */
   readonly upstreamGiveUpMs: number;
+  /** Relay: serpq's own public base URL; when set, upstream results arrive by postback to it. */
+  readonly upstreamPostbackBase: string | null;
+  /** Relay: equal requests share one upstream result completed within this long, or still in flight (0 = off). */
+  readonly relayCacheTtlMs: number;
   /** Run workers in this process (serve --no-workers turns them off). */
   readonly workers: boolean;
   readonly logLevel: string;
@@ -113,6 +117,14 @@ const schema = z.object({
     }
   }),
   upstreamGiveUpMs: duration('a duration of at least 1m, e.g. 24h', 60_000, 30 * 86_400_000),
+  upstreamPostbackBase: z
+    .string()
+    .nullable()
+    .refine(
+      (v) => v === null || /^https?:\/\/[^/]+/.test(v),
+      "expected serpq's public http:// or https:// base URL, e.g. https://serpq.example.com",
+    ),
+  relayCacheTtlMs: duration('a duration from 0 to 30d, e.g. 0, 1h or 7d', 0, 30 * 86_400_000),
   workers: bool,
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 });
@@ -134,6 +146,8 @@ const ENV: Record<keyof Config, string> = {
   upstreamPassword: 'SERPQ_UPSTREAM_PASSWORD',
   upstreamLimits: 'SERPQ_UPSTREAM_LIMITS',
   upstreamGiveUpMs: 'SERPQ_UPSTREAM_GIVE_UP',
+  upstreamPostbackBase: 'SERPQ_UPSTREAM_POSTBACK_BASE',
+  relayCacheTtlMs: 'SERPQ_RELAY_CACHE_TTL',
   workers: 'SERPQ_WORKERS',
   logLevel: 'SERPQ_LOG_LEVEL',
 };
@@ -155,6 +169,8 @@ const DEFAULTS: Record<keyof Config, unknown> = {
   upstreamPassword: null,
   upstreamLimits: 'requests=2000,concurrent=30,tasks_ready=20',
   upstreamGiveUpMs: '24h',
+  upstreamPostbackBase: null,
+  relayCacheTtlMs: '0',
   workers: true,
   logLevel: 'warn',
 };

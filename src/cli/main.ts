@@ -22,6 +22,8 @@ interface ServeFlags {
   upstreamPassword?: string;
   upstreamLimits?: string;
   upstreamGiveUp?: string;
+  upstreamPostbackBase?: string;
+  relayCacheTtl?: string;
   workers?: boolean;
   logLevel?: string;
 }
@@ -43,6 +45,8 @@ function overridesFrom(flags: ServeFlags): ConfigOverrides {
     upstreamPassword: flags.upstreamPassword,
     upstreamLimits: flags.upstreamLimits,
     upstreamGiveUpMs: flags.upstreamGiveUp,
+    upstreamPostbackBase: flags.upstreamPostbackBase,
+    relayCacheTtlMs: flags.relayCacheTtl,
     // commander sets workers=true by default for --no-workers; only pass it when turned off.
     workers: flags.workers === false ? false : undefined,
     logLevel: flags.logLevel,
@@ -68,6 +72,11 @@ function withServerOptions(cmd: Command): Command {
       '--upstream-give-up <duration>',
       'relay: fail a task the upstream has not taken after this long (SERPQ_UPSTREAM_GIVE_UP, default 24h)',
     )
+    .option(
+      '--upstream-postback-base <url>',
+      "relay: serpq's public base URL; upstream results then arrive by postback (SERPQ_UPSTREAM_POSTBACK_BASE)",
+    )
+    .option('--relay-cache-ttl <duration>', 'relay: equal requests share one upstream result this long, 0 = off (SERPQ_RELAY_CACHE_TTL)')
     .option('--heartbeat-timeout <duration>', 'free the claims of a process silent this long (SERPQ_HEARTBEAT_TIMEOUT, default 10s)')
     .addOption(
       new Option('--log-level <level>', 'log level (SERPQ_LOG_LEVEL)').choices([

@@ -30,6 +30,8 @@ export interface ClientOptions {
   readonly fetch?: typeof fetch;
   /** Aborts a call that has not answered within this many ms (default: no limit). */
   readonly timeoutMs?: number;
+  /** False: a redirect answer is an error instead of being followed (default: followed). */
+  readonly followRedirects?: boolean;
 }
 
 export class SerpqHttpError extends Error {
@@ -73,6 +75,7 @@ export function createClient(options: ClientOptions): SerpqClient {
       headers: { authorization: auth, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined,
+      redirect: options.followRedirects === false ? 'manual' : 'follow',
     });
     const text = await res.text();
     let parsed: WireEnvelope | null = null;

@@ -14,7 +14,12 @@ export interface ExecutionInput {
   /** The posted fields (the `data` echo), for type-specific ones. */
   readonly params?: Readonly<Record<string, unknown>>;
   readonly postedAt: number;
+  /** The account that posted it (executors that share work across accounts keep them fair). */
+  readonly accountId?: number;
 }
+
+/** What an upstream postback received by `receivePostback` came to. */
+export type PostbackReceipt = 'done' | 'later' | 'unknown';
 
 export interface ExecutionOutcome {
   /** 20000, or a terminal vendor code (40101, 40102, 40103, ...). */
@@ -56,6 +61,20 @@ export interface Executor {
    * (the relay calls the upstream's live endpoint); without it, live calls use `execute`.
    */
   executeLive?(input: ExecutionInput, fn: ResultFunction, signal: AbortSignal): Promise<ExecutionOutcome>;
+  /**
+   * For executors that store one function's result at completion: fetches another function's result
+   * of a completed task on its first task_get (the relay reads it from the upstream), storing it;
+   * null when there is none.
+   */
+  fetchResult?(taskId: string, def: SeTypeDef, fn: ResultFunction): Promise<unknown | null>;
+  /**
+   * An upstream's postback for a task it ran (the relay's postback route): `done` when completed here
+   * (or already), `later` when it cannot be taken yet (the upstream lists it for collection),
+   * `unknown` when it is not one of ours.
+   */
+  receivePostback?(query: Readonly<Record<string, string | undefined>>, body: unknown): Promise<PostbackReceipt>;
+  /** The secret the upstream's postback URL carries (checked by the postback route). */
+  readonly postbackKey?: string;
   /** Starts and stops background work of the executor (the relay's collector); optional. */
   start?(hooks: ExecutorHooks): void;
   stop?(): Promise<void>;

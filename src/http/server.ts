@@ -14,6 +14,7 @@ import { listErrors, resendWebhooks } from '../services/webhooks.js';
 import { runLive } from '../services/live.js';
 import type { Usage } from '../services/usage.js';
 import { registerAppendixRoutes } from './appendix-routes.js';
+import { registerRelayRoutes } from './relay-routes.js';
 import type { RateLimiter } from '../services/rate-limiter.js';
 import type { AccountRow } from '../store/store.js';
 import { registerAdmin, type AdminDeps } from '../admin/routes.js';
@@ -243,6 +244,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     sendEnvelope,
     gunzipBody,
   });
+  registerRelayRoutes(app, { executor: services.executor, jsonBody, invalid: INVALID, gunzipBody });
 
   return app;
 }

@@ -116,7 +116,10 @@ export async function resultOf(
 ): Promise<unknown | null> {
   const rendered = renderedResult(deps.executor, task, def, fn, params);
   if (rendered !== null) return rendered;
-  return storedResult(await deps.store.resultOf(task.id, fn));
+  const stored = storedResult(await deps.store.resultOf(task.id, fn));
+  if (stored !== null || !deps.executor.fetchResult || task.statusCode !== STATUS.OK.code) return stored;
+  // Stored for one function at completion; the others are fetched on their first read.
+  return deps.executor.fetchResult(task.id, def, fn);
 }
 
 /** The result a deterministic executor renders for a task, or null when it renders none. */

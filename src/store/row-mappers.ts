@@ -1,6 +1,6 @@
 import type { WebhookState } from '../domain/task.js';
 import type { WebhookKind } from '../domain/webhooks.js';
-import type { AccountRow, DeliveryJob, ErrorRow, OwnerRow, RelayRow, TaskRow } from './store.js';
+import type { AccountRow, DeliveryJob, ErrorRow, OwnerRow, RelayRow, RelayUsage, TaskRow } from './store.js';
 
 /**
  * Row mappers shared by the adapters: the snake_case columns as the drivers return them, to the
@@ -150,11 +150,16 @@ export function toDeliveryJob(r: RawDelivery): DeliveryJob {
 
 export interface RawRelay {
   task_id: string;
-  state: 'forwarding' | 'forwarded';
+  state: RelayRow['state'];
   upstream_id: string | null;
   forwarded_at: number;
   checked_at: number | null;
   attempts: number;
+  account_id: number | null;
+  request_key: string | null;
+  leader_id: string | null;
+  source: RelayRow['source'];
+  upstream_cost: number | null;
 }
 
 export function toRelayRow(r: RawRelay): RelayRow {
@@ -165,7 +170,22 @@ export function toRelayRow(r: RawRelay): RelayRow {
     forwardedAt: Number(r.forwarded_at),
     checkedAt: r.checked_at === null ? null : Number(r.checked_at),
     attempts: r.attempts,
+    accountId: r.account_id === null ? null : Number(r.account_id),
+    requestKey: r.request_key,
+    leaderId: r.leader_id,
+    source: r.source,
+    upstreamCostMicro: r.upstream_cost === null ? null : Number(r.upstream_cost),
   };
+}
+
+export interface RawRelayUsage {
+  account_id: number;
+  relayed: number;
+  cache_hits: number;
+}
+
+export function toRelayUsage(r: RawRelayUsage): RelayUsage {
+  return { accountId: Number(r.account_id), relayed: Number(r.relayed), cacheHits: Number(r.cache_hits) };
 }
 
 export interface RawOwner {

@@ -137,7 +137,10 @@ export interface Completion {
    * (the deterministic sandbox stores nothing but the request).
    */
   readonly results?: ReadonlyArray<{ readonly fn: string; readonly body: Buffer }>;
-  /** Final cost after refunds (e.g. fewer results than the depth paid for); omitted = unchanged. */
+  /**
+   * The final cost (fewer results than the depth paid for, or what an upstream charged): the account
+   * is refunded the difference, or charged it when higher; omitted = unchanged.
+   */
   readonly costMicro?: number;
 }
 
@@ -282,11 +285,13 @@ export const RELAY_OWNER = 'relay';
 /**
  * A task's forwarding record (the relay executor). Written as `forwarding` before the upstream
  * task_post and `forwarded` with the upstream id after it: a record left `forwarding` by a crash is
- * resolved by looking the task up upstream by its tag before it is ever posted again.
+ * resolved by looking the task up upstream by its tag before it is ever posted again. A task whose
+ * request matches one already with the upstream is `following` it (it completes with the leader's
+ * result); `done` once the task completed here.
  */
 export interface RelayRow {
   readonly taskId: string;
-  readonly state: 'forwarding' | 'forwarded';
+  readonly state: 'forwarding' | 'forwarded' | 'following' | 'done';
   readonly upstreamId: string | null;
   /** When the last upstream task_post for it was sent (real clock, epoch ms). */
   readonly forwardedAt: number;
@@ -294,6 +299,37 @@ export interface RelayRow {
   readonly checkedAt: number | null;
   /** Upstream task_post calls made for it. */
   readonly attempts: number;
+  readonly accountId: number | null;
+  /** What decides its SERP (engine, type, function inputs), for the cache; null when not cached. */
+  readonly requestKey: string | null;
+  /** The task whose upstream result it takes (following, or served from the cache). */
+  readonly leaderId: string | null;
+  /** Where its result came from: the upstream itself, the cache, or a leader in flight. */
+  readonly source: 'upstream' | 'cache' | 'shared';
+  /** What the upstream charged for it (its task_post answer), micro-USD; null until known. */
+  readonly upstreamCostMicro: number | null;
+}
+
+/** An upstream task_post's answer for one task. */
+export interface RelayAccepted {
+  readonly taskId: string;
+  readonly upstreamId: string;
+  /** The upstream's cost for it, when the answer gave one (micro-USD). */
+  readonly costMicro?: number;
+}
+
+/** A task about to be posted upstream. */
+export interface RelayForwarding {
+  readonly taskId: string;
+  readonly accountId: number;
+  readonly requestKey: string | null;
+}
+
+/** Per account: tasks the relay sent upstream, and tasks it served from the cache or a shared call. */
+export interface RelayUsage {
+  readonly accountId: number;
+  readonly relayed: number;
+  readonly cacheHits: number;
 }
 
 /** What `Store.listen` relays. */
@@ -364,6 +400,8 @@ export interface Store {
   /** Sets collected_at on the first collection; no-op afterwards. */
   markCollected(id: string, now: number): Promise<void>;
   resultOf(id: string, fn: string): Promise<Buffer | null>;
+  /** Stores a completed task's result for one more function (fetched after completion), if none is stored. */
+  addResult(id: string, fn: string, body: Buffer): Promise<void>;
 
   /**
    * Claims due webhook deliveries (pending and due, not leased or lease expired), oldest due first,
@@ -430,18 +468,16 @@ export interface Store {
 
   relayRows(taskIds: readonly string[]): Promise<RelayRow[]>;
   /** Records that these tasks are about to be posted upstream (before the call), at `at` (real clock). */
-  relayForwarding(taskIds: readonly string[], at: number): Promise<void>;
+  relayForwarding(tasks: readonly RelayForwarding[], at: number): Promise<void>;
+  /** Drops `forwarding` records of a call that provably never left (connection refused). */
+  relayForget(taskIds: readonly string[]): Promise<void>;
   /**
    * After the upstream accepted them: records the upstream ids and hands each task's claim from
    * `owner` to RELAY_OWNER until `leaseUntil` (the give-up time), in one transaction, so no process
-   * holds the task while the upstream works. Returns how many were handed over.
+   * holds the task while the upstream works. A task's first forwarding counts in its account's
+   * `relayed`. Returns how many were handed over.
    */
-  relayForwarded(
-    rows: ReadonlyArray<{ readonly taskId: string; readonly upstreamId: string }>,
-    owner: string,
-    at: number,
-    leaseUntil: number,
-  ): Promise<number>;
+  relayForwarded(rows: readonly RelayAccepted[], owner: string, at: number, leaseUntil: number): Promise<number>;
   /**
    * Relayed tasks still with the upstream (running under RELAY_OWNER) whose record was last checked
    * before `before`, oldest first; their check time becomes `at`, so the next call sees others.
@@ -449,6 +485,41 @@ export interface Store {
   relayDue(before: number, at: number, limit: number): Promise<RelayRow[]>;
   /** Tasks running under RELAY_OWNER: the relay's in-flight count. */
   relayInFlight(): Promise<number>;
+  /** The newest task completed from the upstream with 20000 for `requestKey` at or after `since`. */
+  relayCached(requestKey: string, since: number): Promise<RelayRow | null>;
+  /** A task of `requestKey` still with the upstream (forwarding or forwarded, not following). */
+  relayLeaderOf(requestKey: string): Promise<string | null>;
+  /**
+   * Makes `task` follow `leaderId` (its claim passes from `owner` to RELAY_OWNER until `leaseUntil`),
+   * in one transaction with the leader's record locked: false, and nothing written, when the leader
+   * is no longer with the upstream (it completed meanwhile).
+   */
+  relayFollow(task: RelayForwarding, leaderId: string, owner: string, at: number, leaseUntil: number): Promise<boolean>;
+  /** Records a task served from the cache (done, counted once in its account's cache hits). */
+  relayCacheHit(task: RelayForwarding, leader: RelayRow, at: number): Promise<void>;
+  /**
+   * The leader's record becomes `done` (with the leader's record locked, so no new follower joins)
+   * and its followers still running are returned.
+   */
+  relayClose(leaderId: string): Promise<RelayRow[]>;
+  /** Followers whose leader is done, still running under RELAY_OWNER (a crash between the two). */
+  relayOrphans(limit: number): Promise<RelayRow[]>;
+  /** Followers completed here: `done`, each counted once in its account's cache hits. */
+  relayFinish(taskIds: readonly string[]): Promise<void>;
+  relayUsage(accountId?: number): Promise<RelayUsage[]>;
+  /**
+   * One call of the upstream's per-minute budget `kind`, shared by every process on the store: a
+   * sliding window of `windowMs` ending at `now`. Returns 0 when taken, else when the oldest call
+   * in the window leaves it (the earliest time worth asking again).
+   */
+  upstreamHit(kind: string, limit: number, now: number, windowMs: number): Promise<number>;
+  /**
+   * Takes one of `max` upstream concurrency slots (shared by every process on the store) as `slot`,
+   * held until `upstreamLeave` or `expiresAt` (real clock: a crashed process's slots lapse with the
+   * call timeout). Slots lapsed at `now` do not count.
+   */
+  upstreamEnter(slot: string, max: number, now: number, expiresAt: number): Promise<boolean>;
+  upstreamLeave(slot: string): Promise<void>;
   /** Gives claimed tasks back to the queue, due at `runAfter` (a retry after an upstream failure). */
   deferTasks(ids: readonly string[], owner: string, runAfter: number): Promise<void>;
 

@@ -73,7 +73,11 @@ export function createWorker(options: WorkerOptions): Worker {
       };
     }
     try {
-      const out = await executor.execute({ id: task.id, def, request: parsed.task, params, postedAt: task.postedAt }, abort.signal, owner);
+      const out = await executor.execute(
+        { id: task.id, def, request: parsed.task, params, postedAt: task.postedAt, accountId: task.accountId },
+        abort.signal,
+        owner,
+      );
       if (isDeferral(out)) return out.defer === 'retry' ? { id: task.id, retryAt: out.at } : { id: task.id, handedOver: true };
       return {
         id: task.id,

@@ -24,6 +24,8 @@ export interface ServeOptions {
   readonly extraArgs?: readonly string[];
   /** SERPQ_* variables for the child (others are stripped). */
   readonly env?: Readonly<Record<string, string>>;
+  /** A fixed port (e.g. to start a server again where clients already point); else a free one. */
+  readonly port?: number;
 }
 
 export interface ServerProcess {
@@ -135,6 +137,11 @@ async function startOnce(opts: ServeOptions, port: number): Promise<ServerProces
 
 /** Starts `serpq serve` on a free port and resolves once GET /healthz answers 200. */
 export async function startServer(opts: ServeOptions): Promise<ServerProcess> {
+  if (opts.port !== undefined) {
+    const started = await startOnce(opts, opts.port);
+    if ('failed' in started) throw new Error(started.failed);
+    return started;
+  }
   let last = '';
   // The port can be taken between freePort() and the child's bind; try another one then.
   for (let i = 0; i < 3; i++) {

@@ -450,7 +450,7 @@ for (const dialect of DIALECTS) {
 
     // ---- completion ----------------------------------------------------------------------------
 
-    it('completes under the lease: refunds, results, listing and outbox rows', async () => {
+    it('completes under the lease: cost changes settled, results, listing and outbox rows', async () => {
       await migrated();
       const acc = await account('alice', 10_000);
       const plain = newTask({ costMicro: 3000 });
@@ -487,7 +487,7 @@ for (const dialect of DIALECTS) {
               { fn: 'html', body: Buffer.from('<html>') },
             ],
           },
-          { id: post.id, leaseOwner: 'w', statusCode: 20000, statusMessage: 'Ok.', costMicro: 5000 }, // a raise is not charged
+          { id: post.id, leaseOwner: 'w', statusCode: 20000, statusMessage: 'Ok.', costMicro: 5000 }, // a raise is charged (what an upstream charged)
           { id: ping.id, leaseOwner: 'w', statusCode: 40102, statusMessage: 'No Search Results.' },
           { id: both.id, leaseOwner: 'w', statusCode: 20000, statusMessage: 'Ok.', costMicro: 1000 },
           { id: 'no-such-task', leaseOwner: 'w', statusCode: 20000, statusMessage: 'Ok.' },
@@ -495,7 +495,8 @@ for (const dialect of DIALECTS) {
         T0 + 20,
       );
       expect(n).toBe(4);
-      expect((await store.accountById(acc))?.balanceMicro).toBe(3000 + 1800);
+      // 1800 refunded for `plain`, 3000 more charged for `post`.
+      expect((await store.accountById(acc))?.balanceMicro).toBe(3000 + 1800 - 3000);
 
       expect(await store.taskById(plain.id)).toMatchObject({
         state: 'done',

@@ -1,12 +1,14 @@
 import { type SerpqClient, SerpqHttpError, type WireEnvelope } from '../../client/index.js';
 import type { Clock } from '../../domain/clock.js';
-import type { RateLimiter } from '../../services/rate-limiter.js';
+import { randomUUID } from 'node:crypto';
+import type { Store } from '../../store/store.js';
 
 /**
  * The upstream account as the relay sees it: serpq's own client, behind the upstream's limits.
- * Every call takes a slot of the per-minute request budget (and tasks_ready calls one of their own
- * budget) and a concurrency slot; budgets are counted where the account limits are, so all serpq
- * processes sharing a PostgreSQL store stay together within them. An upstream 40202 / 40209 (over
+ * Every call takes a place in the per-minute request budget (tasks_ready calls one in their own
+ * budget too) and a concurrency slot. Budgets are sliding windows and slots are rows in the store,
+ * so every serpq process sharing a store stays within the one account's limits together; a slot of
+ * a process that died lapses with the call timeout. An upstream 40202 / 40209 (over
  * its limits anyway, e.g. another client on the same account) pauses every call for a backoff with
  * jitter. Network errors, timeouts, HTTP 5xx and 50000 are `UpstreamUnavailable`: the caller keeps
  * the work and tries again later.
@@ -38,7 +40,37 @@ export function parseUpstreamLimits(spec: string): UpstreamLimits {
   return Object.freeze(out);
 }
 
-export class UpstreamUnavailable extends Error {}
+/**
+ * The upstream could not take the call. `sent` is false when the request never left (the connection
+ * was refused or the host not found): nothing can have been created upstream by it.
+ */
+export class UpstreamUnavailable extends Error {
+  readonly sent: boolean;
+  constructor(message: string, options: { sent?: boolean } = {}) {
+    super(message);
+    this.sent = options.sent ?? true;
+  }
+}
+
+/** Connection errors that prove the request was never delivered. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function causeCode(err: unknown): string {
+  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== '') return code;
+    const errors = (e as { errors?: unknown[] }).errors;
+    if (Array.isArray(errors) && errors.length > 0) e = errors[0];
+    else e = (e as { cause?: unknown }).cause;
+  }
+  return '';
+}
+
+function describe(err: unknown): string {
+  const code = causeCode(err);
+  const message = (err as Error).message ?? String(err);
+  return code && !message.includes(code) ? `${message} (${code})` : message;
+}
 
 export interface UpstreamStatus {
   readonly url: string;
@@ -63,8 +95,13 @@ export interface UpstreamOptions {
   readonly url: string;
   readonly client: SerpqClient;
   readonly limits: UpstreamLimits;
-  readonly limiter: RateLimiter;
+  /** Where the budget and the slots are counted (shared by every process on the store). */
+  readonly budget: Pick<Store, 'upstreamHit' | 'upstreamEnter' | 'upstreamLeave'>;
+  /** The budget's minutes are the process clock's (time travel moves them); slots lapse on the real one. */
   readonly clock: Clock;
+  readonly realClock: Clock;
+  /** The client's call timeout: a slot held longer than this (and a margin) has lapsed. */
+  readonly callTimeoutMs: number;
   /** Real-time waits between budget checks (tests inject a shorter one). */
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -72,7 +109,7 @@ export interface UpstreamOptions {
 const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 export function createUpstream(options: UpstreamOptions): Upstream {
-  const { client, limits, limiter, clock } = options;
+  const { client, limits, budget: shared, clock, realClock } = options;
   const sleep = options.sleep ?? sleepReal;
   let reachable: boolean | null = null;
   let balance: number | null = null;
@@ -81,28 +118,53 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   let backoffs = 0;
   const recent: number[] = [];
 
-  async function budget(key: string, limit: number): Promise<void> {
+  async function budget(kind: string, limit: number): Promise<void> {
     for (;;) {
-      const d = await limiter.hit(key, limit);
-      if (d.allowed) return;
-      // Out of this minute's budget: wait for the window to move (the clock may travel meanwhile).
-      await sleep(250);
+      const retryAt = await shared.upstreamHit(kind, limit, clock.now(), 60_000);
+      if (retryAt === 0) return;
+      // Out of this minute's budget: wait until its oldest call leaves the window (the clock may travel meanwhile).
+      await sleep(Math.max(5, Math.min(250, retryAt - clock.now())));
     }
   }
 
-  async function slot(): Promise<void> {
-    while (!limiter.enter('upstream:concurrent', limits.concurrent)) await sleep(10);
+  /** A concurrency slot in the store, after one in this process (others may hold the rest). */
+  async function sharedSlot(): Promise<string> {
+    const id = randomUUID();
+    for (;;) {
+      const now = realClock.now();
+      if (await shared.upstreamEnter(id, limits.concurrent, now, now + options.callTimeoutMs + 30_000)) return id;
+      await sleep(20);
+    }
+  }
+
+  // Concurrency slots: a call that finds them all taken waits in line and is woken by the one
+  // leaving, never by polling.
+  let inFlight = 0;
+  const waiting: Array<() => void> = [];
+  function slot(): Promise<void> | void {
+    if (inFlight < limits.concurrent) {
+      inFlight++;
+      return;
+    }
+    return new Promise<void>((resolve) => waiting.push(resolve));
+  }
+  function release(): void {
+    const next = waiting.shift();
+    if (next) next();
+    else inFlight--;
   }
 
   async function call(kind: 'request' | 'tasks_ready', fn: (c: SerpqClient) => Promise<WireEnvelope>): Promise<WireEnvelope> {
     while (clock.now() < pausedUntil) await sleep(Math.min(250, pausedUntil - clock.now()));
-    await budget('upstream:requests', limits.requests);
-    if (kind === 'tasks_ready') await budget('upstream:tasks_ready', limits.tasksReady);
+    if (kind === 'tasks_ready') await budget('tasks_ready', limits.tasksReady);
+    await budget('requests', limits.requests);
     await slot();
+    let slotId: string | null = null;
     const at = clock.now();
     recent.push(at);
     while (recent.length > 0 && recent[0]! <= at - 60_000) recent.shift();
     try {
+      slotId = await sharedSlot();
       const env = await fn(client);
       reachable = true;
       if (env.status_code === 40202 || env.status_code === 40209) {
@@ -112,7 +174,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         lastError = `${env.status_code} ${env.status_message}`;
         throw new UpstreamUnavailable(lastError);
       }
-      if (env.status_code === 50000 || env.status_code >= 50000) {
+      if (env.status_code >= 50000) {
         lastError = `${env.status_code} ${env.status_message}`;
         throw new UpstreamUnavailable(lastError);
       }
@@ -128,10 +190,11 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         return err.body;
       }
       reachable = false;
-      lastError = (err as Error).message;
-      throw new UpstreamUnavailable(lastError);
+      lastError = describe(err);
+      throw new UpstreamUnavailable(lastError, { sent: !NEVER_SENT.has(causeCode(err)) });
     } finally {
-      limiter.leave('upstream:concurrent');
+      if (slotId) await shared.upstreamLeave(slotId).catch(() => {});
+      release();
     }
   }
 

@@ -39,10 +39,7 @@ export async function heartbeat(
 }
 
 export async function listOwners(query: Query): Promise<OwnerRow[]> {
-  const r = await query<RawOwner>(
-    'serpq_list_owners',
-    'SELECT id, machine, pid, started_at, heartbeat_at FROM owners ORDER BY started_at',
-  );
+  const r = await query<RawOwner>('serpq_list_owners', 'SELECT id, machine, pid, started_at, heartbeat_at FROM owners ORDER BY started_at');
   return r.rows.map(toOwnerRow);
 }
 

@@ -14,7 +14,10 @@ import type {
   NewAccount,
   LiveOutcome,
   OwnerRow,
+  RelayAccepted,
+  RelayForwarding,
   RelayRow,
+  RelayUsage,
   NewTask,
   PostOutcome,
   ReadyScope,
@@ -450,7 +453,7 @@ export class PostgresStore implements Store {
     const results = list.flatMap((c) => (c.results ?? []).map((r) => ({ id: c.id, fn: r.fn, body: r.body })));
     // One statement, so one transaction: lock the tasks whose lease the completer still holds (in id
     // order), complete them (compare-and-set on state and lease owner: a worker whose lease expired
-    // and was taken over completes nothing), write their outbox rows, refund lowered costs, store
+    // and was taken over completes nothing), write their outbox rows, settle changed costs (refund or charge the difference), store
     // results, and wake the dispatchers when outbox rows were written (NOTIFY is sent at commit).
     // "Running" is written `lease_owner = owner AND state <> 2` (a lease owner is only ever set on a
     // running task): spelled `state = 1`, it lets the planner pick the partial lease index, whose
@@ -480,7 +483,7 @@ export class PostgresStore implements Store {
          RETURNING 1
        ), refund AS (
          UPDATE accounts a SET balance_micro = a.balance_micro + r.amount
-         FROM (SELECT account_id, sum(before - after)::bigint AS amount FROM done WHERE before > after GROUP BY account_id) r
+         FROM (SELECT account_id, sum(before - after)::bigint AS amount FROM done WHERE before <> after GROUP BY account_id) r
          WHERE a.id = r.account_id
        ), stored AS (
          INSERT INTO task_results (task_id, fn, body)
@@ -560,6 +563,14 @@ export class PostgresStore implements Store {
 
   async markCollected(id: string, now: number): Promise<void> {
     await this.#query('serpq_mark_collected', 'UPDATE tasks SET collected_at = $1 WHERE id = $2 AND collected_at IS NULL', [now, id]);
+  }
+
+  async addResult(id: string, fn: string, body: Buffer): Promise<void> {
+    await this.#query(
+      'serpq_add_result',
+      'INSERT INTO task_results (task_id, fn, body) VALUES ($1, $2, $3) ON CONFLICT (task_id, fn) DO NOTHING',
+      [id, fn, body],
+    );
   }
 
   async resultOf(id: string, fn: string): Promise<Buffer | null> {
@@ -719,16 +730,15 @@ export class PostgresStore implements Store {
     return relay.relayRows(this.#q, taskIds);
   }
 
-  async relayForwarding(taskIds: readonly string[], at: number): Promise<void> {
-    await relay.relayForwarding(this.#q, taskIds, at);
+  async relayForwarding(tasks: readonly RelayForwarding[], at: number): Promise<void> {
+    await relay.relayForwarding(this.#q, tasks, at);
   }
 
-  async relayForwarded(
-    rows: ReadonlyArray<{ taskId: string; upstreamId: string }>,
-    owner: string,
-    at: number,
-    leaseUntil: number,
-  ): Promise<number> {
+  async relayForget(taskIds: readonly string[]): Promise<void> {
+    await relay.relayForget(this.#q, taskIds);
+  }
+
+  async relayForwarded(rows: readonly RelayAccepted[], owner: string, at: number, leaseUntil: number): Promise<number> {
     return relay.relayForwarded((fn) => this.#tx(fn), rows, owner, at, leaseUntil);
   }
 
@@ -738,6 +748,50 @@ export class PostgresStore implements Store {
 
   async relayInFlight(): Promise<number> {
     return relay.relayInFlight(this.#q);
+  }
+
+  async relayCached(requestKey: string, since: number): Promise<RelayRow | null> {
+    return relay.relayCached(this.#q, requestKey, since);
+  }
+
+  async relayLeaderOf(requestKey: string): Promise<string | null> {
+    return relay.relayLeaderOf(this.#q, requestKey);
+  }
+
+  async relayFollow(task: RelayForwarding, leaderId: string, owner: string, at: number, leaseUntil: number): Promise<boolean> {
+    return relay.relayFollow((fn) => this.#tx(fn), task, leaderId, owner, at, leaseUntil);
+  }
+
+  async relayCacheHit(task: RelayForwarding, leader: RelayRow, at: number): Promise<void> {
+    await relay.relayCacheHit((fn) => this.#tx(fn), task, leader, at);
+  }
+
+  async relayClose(leaderId: string): Promise<RelayRow[]> {
+    return relay.relayClose((fn) => this.#tx(fn), leaderId);
+  }
+
+  async relayOrphans(limit: number): Promise<RelayRow[]> {
+    return relay.relayOrphans(this.#q, limit);
+  }
+
+  async relayFinish(taskIds: readonly string[]): Promise<void> {
+    await relay.relayFinish((fn) => this.#tx(fn), taskIds);
+  }
+
+  async relayUsage(accountId?: number): Promise<RelayUsage[]> {
+    return relay.relayUsage(this.#q, accountId);
+  }
+
+  async upstreamHit(kind: string, limit: number, now: number, windowMs: number): Promise<number> {
+    return relay.upstreamHit((fn) => this.#tx(fn), kind, limit, now, windowMs);
+  }
+
+  async upstreamEnter(slot: string, max: number, now: number, expiresAt: number): Promise<boolean> {
+    return relay.upstreamEnter((fn) => this.#tx(fn), slot, max, now, expiresAt);
+  }
+
+  async upstreamLeave(slot: string): Promise<void> {
+    await relay.upstreamLeave(this.#q, slot);
   }
 
   async deferTasks(ids: readonly string[], owner: string, runAfter: number): Promise<void> {

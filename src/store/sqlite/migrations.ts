@@ -207,4 +207,31 @@ CREATE TABLE relay_tasks (
 CREATE INDEX relay_tasks_checked ON relay_tasks (checked_at) WHERE state = 'forwarded';
 `,
   },
+  {
+    version: 8,
+    name: 'relay cache, shared calls, usage and the upstream budget',
+    sql: `
+-- The relay's cache and in-flight sharing: what decides a task's SERP, the task whose upstream result
+-- it takes, and where its result came from ('upstream', 'cache', 'shared').
+ALTER TABLE relay_tasks ADD COLUMN account_id INTEGER;
+ALTER TABLE relay_tasks ADD COLUMN request_key TEXT;
+ALTER TABLE relay_tasks ADD COLUMN leader_id TEXT;
+ALTER TABLE relay_tasks ADD COLUMN source TEXT NOT NULL DEFAULT 'upstream';
+-- What the upstream charged for it (its task_post answer), micro-USD.
+ALTER TABLE relay_tasks ADD COLUMN upstream_cost INTEGER;
+CREATE INDEX relay_tasks_request_key ON relay_tasks (request_key) WHERE request_key IS NOT NULL;
+CREATE INDEX relay_tasks_leader ON relay_tasks (leader_id) WHERE state = 'following';
+-- Per account: tasks sent upstream and tasks served without an upstream call.
+CREATE TABLE relay_usage (
+  account_id INTEGER PRIMARY KEY,
+  relayed INTEGER NOT NULL DEFAULT 0,
+  cache_hits INTEGER NOT NULL DEFAULT 0
+);
+-- The upstream account's budget, shared by every process: recent calls per kind (a sliding window)
+-- and the concurrency slots held, each lapsing with the call timeout.
+CREATE TABLE upstream_calls (kind TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX upstream_calls_kind_at ON upstream_calls (kind, at);
+CREATE TABLE upstream_slots (slot TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+`,
+  },
 ];

@@ -1,80 +1,218 @@
 import type Database from 'better-sqlite3';
-import { RELAY_OWNER, type RelayRow } from '../store.js';
+import { RELAY_OWNER, type RelayAccepted, type RelayForwarding, type RelayRow, type RelayUsage } from '../store.js';
 import { withBusyRetry } from '../map-db-error.js';
-import { type RawRelay, toRelayRow } from '../row-mappers.js';
+import { type RawRelay, type RawRelayUsage, toRelayRow, toRelayUsage } from '../row-mappers.js';
 
-/** The relay executor's forwarding records in the SQLite store (see Store.relay*). */
+/** The relay executor's forwarding records and the upstream budget in the SQLite store (see Store.relay*). */
 export interface SqliteRelay {
   rows(taskIds: readonly string[]): RelayRow[];
-  forwarding(taskIds: readonly string[], at: number): void;
-  forwarded(rows: ReadonlyArray<{ taskId: string; upstreamId: string }>, owner: string, at: number, leaseUntil: number): number;
+  forwarding(tasks: readonly RelayForwarding[], at: number): void;
+  forget(taskIds: readonly string[]): void;
+  forwarded(rows: readonly RelayAccepted[], owner: string, at: number, leaseUntil: number): number;
   due(before: number, at: number, limit: number): RelayRow[];
   inFlight(): number;
   defer(ids: readonly string[], owner: string, runAfter: number): void;
+  cached(requestKey: string, since: number): RelayRow | null;
+  leaderOf(requestKey: string): string | null;
+  follow(task: RelayForwarding, leaderId: string, owner: string, at: number, leaseUntil: number): boolean;
+  cacheHit(task: RelayForwarding, leader: RelayRow, at: number): void;
+  close(leaderId: string): RelayRow[];
+  orphans(limit: number): RelayRow[];
+  finish(taskIds: readonly string[]): void;
+  usage(accountId?: number): RelayUsage[];
+  hit(kind: string, limit: number, now: number, windowMs: number): number;
+  enter(slot: string, max: number, now: number, expiresAt: number): boolean;
+  leave(slot: string): void;
 }
 
 export function prepareRelay(db: Database.Database, immediate: <T>(fn: () => T) => T): SqliteRelay {
   const s = {
     row: db.prepare('SELECT * FROM relay_tasks WHERE task_id = ?'),
     forwarding: db.prepare(
-      `INSERT INTO relay_tasks (task_id, state, forwarded_at) VALUES (?, 'forwarding', ?)
-       ON CONFLICT (task_id) DO UPDATE SET state = 'forwarding', upstream_id = NULL, forwarded_at = excluded.forwarded_at, attempts = attempts + 1`,
+      `INSERT INTO relay_tasks (task_id, state, forwarded_at, account_id, request_key) VALUES (?, 'forwarding', ?, ?, ?)
+       ON CONFLICT (task_id) DO UPDATE SET state = 'forwarding', upstream_id = NULL, forwarded_at = excluded.forwarded_at,
+         attempts = attempts + 1, leader_id = NULL, source = 'upstream'`,
     ),
-    forwarded: db.prepare("UPDATE relay_tasks SET state = 'forwarded', upstream_id = ?, checked_at = ? WHERE task_id = ?"),
+    forget: db.prepare("DELETE FROM relay_tasks WHERE task_id = ? AND state IN ('forwarding', 'following')"),
+    forwarded: db
+      .prepare(
+        `UPDATE relay_tasks SET state = 'forwarded', upstream_id = ?, checked_at = ?, upstream_cost = coalesce(?, upstream_cost)
+         WHERE task_id = ? AND state IN ('forwarding', 'forwarded')
+         RETURNING account_id`,
+      )
+      .pluck(),
+    wasForwarding: db.prepare("SELECT 1 FROM relay_tasks WHERE task_id = ? AND state = 'forwarding'").pluck(),
     handOver: db.prepare('UPDATE tasks SET lease_owner = ?, lease_expires_at = ? WHERE id = ? AND state = 1 AND lease_owner = ?'),
     candidates: db.prepare("SELECT * FROM relay_tasks WHERE state = 'forwarded' AND checked_at < ? ORDER BY checked_at LIMIT ?"),
     taskState: db.prepare('SELECT state, lease_owner FROM tasks WHERE id = ?'),
     touch: db.prepare('UPDATE relay_tasks SET checked_at = ? WHERE task_id = ?'),
-    finish: db.prepare("UPDATE relay_tasks SET state = 'done' WHERE task_id = ?"),
+    finishRow: db.prepare("UPDATE relay_tasks SET state = 'done' WHERE task_id = ?"),
     inFlight: db.prepare('SELECT count(*) FROM tasks WHERE state = 1 AND lease_owner = ?').pluck(),
     defer: db.prepare(
       'UPDATE tasks SET state = 0, lease_owner = NULL, lease_expires_at = NULL, run_after = ? WHERE id = ? AND state = 1 AND lease_owner = ?',
     ),
+    cached: db.prepare(
+      `SELECT r.* FROM relay_tasks r JOIN tasks t ON t.id = r.task_id
+       WHERE r.request_key = ? AND r.source = 'upstream' AND r.state = 'done' AND t.state = 2 AND t.status_code = 20000 AND t.completed_at >= ?
+       ORDER BY t.completed_at DESC LIMIT 1`,
+    ),
+    leaderOf: db
+      .prepare(
+        `SELECT task_id FROM relay_tasks WHERE request_key = ? AND state IN ('forwarding', 'forwarded') AND source = 'upstream'
+         ORDER BY forwarded_at LIMIT 1`,
+      )
+      .pluck(),
+    follow: db.prepare(
+      `INSERT INTO relay_tasks (task_id, state, forwarded_at, attempts, account_id, request_key, leader_id, source)
+       VALUES (@taskId, 'following', @at, 0, @accountId, @requestKey, @leaderId, 'shared')
+       ON CONFLICT (task_id) DO UPDATE SET state = 'following', leader_id = excluded.leader_id, source = 'shared', upstream_id = NULL`,
+    ),
+    cacheHit: db.prepare(
+      `INSERT INTO relay_tasks (task_id, state, upstream_id, forwarded_at, attempts, account_id, request_key, leader_id, source)
+       VALUES (@taskId, 'done', @upstreamId, @at, 0, @accountId, @requestKey, @leaderId, 'cache')
+       ON CONFLICT (task_id) DO NOTHING`,
+    ),
+    followers: db.prepare("SELECT * FROM relay_tasks WHERE leader_id = ? AND state = 'following'"),
+    shareId: db.prepare("UPDATE relay_tasks SET upstream_id = ? WHERE leader_id = ? AND state = 'following'"),
+    orphans: db.prepare(
+      `SELECT f.* FROM relay_tasks f LEFT JOIN relay_tasks l ON l.task_id = f.leader_id
+       WHERE f.state = 'following' AND (l.task_id IS NULL OR l.state = 'done') LIMIT ?`,
+    ),
+    finishFollower: db
+      .prepare("UPDATE relay_tasks SET state = 'done' WHERE task_id = ? AND state = 'following' RETURNING account_id")
+      .pluck(),
+    countRelayed: db.prepare(
+      'INSERT INTO relay_usage (account_id, relayed) VALUES (?, 1) ON CONFLICT (account_id) DO UPDATE SET relayed = relayed + 1',
+    ),
+    countHit: db.prepare(
+      'INSERT INTO relay_usage (account_id, cache_hits) VALUES (?, 1) ON CONFLICT (account_id) DO UPDATE SET cache_hits = cache_hits + 1',
+    ),
+    usageAll: db.prepare('SELECT * FROM relay_usage ORDER BY account_id'),
+    usageOne: db.prepare('SELECT * FROM relay_usage WHERE account_id = ?'),
+    expireCalls: db.prepare('DELETE FROM upstream_calls WHERE kind = ? AND at <= ?'),
+    countCalls: db.prepare('SELECT count(*) AS n, min(at) AS oldest FROM upstream_calls WHERE kind = ?'),
+    addCall: db.prepare('INSERT INTO upstream_calls (kind, at) VALUES (?, ?)'),
+    expireSlots: db.prepare('DELETE FROM upstream_slots WHERE expires_at <= ?'),
+    countSlots: db.prepare('SELECT count(*) FROM upstream_slots').pluck(),
+    addSlot: db.prepare('INSERT OR REPLACE INTO upstream_slots (slot, expires_at) VALUES (?, ?)'),
+    leave: db.prepare('DELETE FROM upstream_slots WHERE slot = ?'),
   };
+  const write = <T>(fn: () => T): T => withBusyRetry(() => immediate(fn));
+  const rowOf = (id: string) => s.row.get(id) as RawRelay | undefined;
+
   return {
     rows(taskIds) {
       return taskIds
-        .map((id) => s.row.get(id) as RawRelay | undefined)
+        .map(rowOf)
         .filter((r): r is RawRelay => r !== undefined)
         .map(toRelayRow);
     },
-    forwarding(taskIds, at) {
-      withBusyRetry(() => immediate(() => taskIds.forEach((id) => s.forwarding.run(id, at))));
+    forwarding(tasks, at) {
+      write(() => tasks.forEach((t) => s.forwarding.run(t.taskId, at, t.accountId, t.requestKey)));
+    },
+    forget(taskIds) {
+      write(() => taskIds.forEach((id) => s.forget.run(id)));
     },
     forwarded(rows, owner, at, leaseUntil) {
-      return withBusyRetry(() =>
-        immediate(() => {
-          let n = 0;
-          for (const r of rows) {
-            s.forwarded.run(r.upstreamId, at, r.taskId);
-            n += s.handOver.run(RELAY_OWNER, leaseUntil, r.taskId, owner).changes;
-          }
-          return n;
-        }),
-      );
+      return write(() => {
+        let n = 0;
+        for (const r of rows) {
+          const first = s.wasForwarding.get(r.taskId) !== undefined;
+          const account = s.forwarded.get(r.upstreamId, at, r.costMicro ?? null, r.taskId) as number | null | undefined;
+          if (first && account !== undefined && account !== null) s.countRelayed.run(account);
+          n += s.handOver.run(RELAY_OWNER, leaseUntil, r.taskId, owner).changes;
+        }
+        return n;
+      });
     },
     due(before, at, limit) {
-      return withBusyRetry(() =>
-        immediate(() => {
-          const out: RelayRow[] = [];
-          for (const raw of s.candidates.all(before, limit) as RawRelay[]) {
-            const task = s.taskState.get(raw.task_id) as { state: number; lease_owner: string | null } | undefined;
-            if (!task || task.state === 2) {
-              s.finish.run(raw.task_id);
-              continue;
-            }
-            s.touch.run(at, raw.task_id);
-            if (task.state === 1 && task.lease_owner === RELAY_OWNER) out.push(toRelayRow(raw));
+      return write(() => {
+        const out: RelayRow[] = [];
+        for (const raw of s.candidates.all(before, limit) as RawRelay[]) {
+          const task = s.taskState.get(raw.task_id) as { state: number; lease_owner: string | null } | undefined;
+          if (!task || task.state === 2) {
+            s.finishRow.run(raw.task_id);
+            continue;
           }
-          return out;
-        }),
-      );
+          s.touch.run(at, raw.task_id);
+          if (task.state === 1 && task.lease_owner === RELAY_OWNER) out.push(toRelayRow(raw));
+        }
+        return out;
+      });
     },
     inFlight() {
       return s.inFlight.get(RELAY_OWNER) as number;
     },
     defer(ids, owner, runAfter) {
-      withBusyRetry(() => immediate(() => ids.forEach((id) => s.defer.run(runAfter, id, owner))));
+      write(() => ids.forEach((id) => s.defer.run(runAfter, id, owner)));
+    },
+    cached(requestKey, since) {
+      const r = s.cached.get(requestKey, since) as RawRelay | undefined;
+      return r ? toRelayRow(r) : null;
+    },
+    leaderOf(requestKey) {
+      return (s.leaderOf.get(requestKey) as string | undefined) ?? null;
+    },
+    follow(task, leaderId, owner, at, leaseUntil) {
+      return write(() => {
+        const leader = rowOf(leaderId);
+        const leaderTask = s.taskState.get(leaderId) as { state: number } | undefined;
+        if (!leader || (leader.state !== 'forwarding' && leader.state !== 'forwarded') || !leaderTask || leaderTask.state === 2) {
+          return false;
+        }
+        s.follow.run({ ...task, leaderId, at });
+        s.handOver.run(RELAY_OWNER, leaseUntil, task.taskId, owner);
+        return true;
+      });
+    },
+    cacheHit(task, leader, at) {
+      write(() => {
+        const inserted = s.cacheHit.run({ ...task, leaderId: leader.taskId, upstreamId: leader.upstreamId, at }).changes;
+        if (inserted > 0) s.countHit.run(task.accountId);
+      });
+    },
+    close(leaderId) {
+      return write(() => {
+        const leader = rowOf(leaderId);
+        s.finishRow.run(leaderId);
+        s.shareId.run(leader?.upstream_id ?? null, leaderId);
+        return (s.followers.all(leaderId) as RawRelay[]).map(toRelayRow);
+      });
+    },
+    orphans(limit) {
+      return (s.orphans.all(limit) as RawRelay[]).map(toRelayRow);
+    },
+    finish(taskIds) {
+      write(() => {
+        for (const id of taskIds) {
+          const account = s.finishFollower.get(id) as number | null | undefined;
+          if (account !== undefined && account !== null) s.countHit.run(account);
+        }
+      });
+    },
+    usage(accountId) {
+      const rows = (accountId === undefined ? s.usageAll.all() : s.usageOne.all(accountId)) as RawRelayUsage[];
+      return rows.map(toRelayUsage);
+    },
+    hit(kind, limit, now, windowMs) {
+      return write(() => {
+        s.expireCalls.run(kind, now - windowMs);
+        const { n, oldest } = s.countCalls.get(kind) as { n: number; oldest: number | null };
+        if (n >= limit) return (oldest ?? now) + windowMs;
+        s.addCall.run(kind, now);
+        return 0;
+      });
+    },
+    enter(slot, max, now, expiresAt) {
+      return write(() => {
+        s.expireSlots.run(now);
+        if ((s.countSlots.get() as number) >= max) return false;
+        s.addSlot.run(slot, expiresAt);
+        return true;
+      });
+    },
+    leave(slot) {
+      withBusyRetry(() => s.leave.run(slot));
     },
   };
 }

@@ -13,7 +13,10 @@ import type {
   NewAccount,
   LiveOutcome,
   OwnerRow,
+  RelayAccepted,
+  RelayForwarding,
   RelayRow,
+  RelayUsage,
   NewTask,
   PostOutcome,
   ReadyScope,
@@ -181,6 +184,7 @@ export class SqliteStore implements Store {
       refund: db.prepare('UPDATE accounts SET balance_micro = balance_micro + ? WHERE id = ?'),
       costOf: db.prepare('SELECT cost_micro FROM tasks WHERE id = ?').pluck(),
       insertResult: db.prepare('INSERT OR REPLACE INTO task_results (task_id, fn, body) VALUES (?, ?, ?)'),
+      addResult: db.prepare('INSERT OR IGNORE INTO task_results (task_id, fn, body) VALUES (?, ?, ?)'),
       nextQueued: db.prepare('SELECT min(run_after) FROM tasks WHERE state = 0').pluck(),
       nextLease: db.prepare('SELECT min(lease_expires_at) FROM tasks WHERE state = 1').pluck(),
       readyAll: db
@@ -408,7 +412,8 @@ export class SqliteStore implements Store {
           n++;
           if (row.postback_url) s.insertDelivery.run(c.id, row.account_id, 'postback', row.postback_url, now, now);
           if (row.pingback_url) s.insertDelivery.run(c.id, row.account_id, 'pingback', row.pingback_url, now, now);
-          if (before !== undefined && before > row.cost_micro) s.refund.run(before - row.cost_micro, row.account_id);
+          // The final cost replaces the charge: the difference is refunded, or charged when it is higher.
+          if (before !== undefined && before !== row.cost_micro) s.refund.run(before - row.cost_micro, row.account_id);
           for (const r of c.results ?? []) s.insertResult.run(c.id, r.fn, r.body);
         }
         return n;
@@ -458,6 +463,10 @@ export class SqliteStore implements Store {
 
   async markCollected(id: string, now: number): Promise<void> {
     withBusyRetry(() => this.#stmts.markCollected.run(now, id));
+  }
+
+  async addResult(id: string, fn: string, body: Buffer): Promise<void> {
+    withBusyRetry(() => this.#stmts.addResult.run(id, fn, body));
   }
 
   async resultOf(id: string, fn: string): Promise<Buffer | null> {
@@ -559,16 +568,15 @@ export class SqliteStore implements Store {
     return this.#relay.rows(taskIds);
   }
 
-  async relayForwarding(taskIds: readonly string[], at: number): Promise<void> {
-    this.#relay.forwarding(taskIds, at);
+  async relayForwarding(tasks: readonly RelayForwarding[], at: number): Promise<void> {
+    this.#relay.forwarding(tasks, at);
   }
 
-  async relayForwarded(
-    rows: ReadonlyArray<{ taskId: string; upstreamId: string }>,
-    owner: string,
-    at: number,
-    leaseUntil: number,
-  ): Promise<number> {
+  async relayForget(taskIds: readonly string[]): Promise<void> {
+    this.#relay.forget(taskIds);
+  }
+
+  async relayForwarded(rows: readonly RelayAccepted[], owner: string, at: number, leaseUntil: number): Promise<number> {
     return this.#relay.forwarded(rows, owner, at, leaseUntil);
   }
 
@@ -578,6 +586,50 @@ export class SqliteStore implements Store {
 
   async relayInFlight(): Promise<number> {
     return this.#relay.inFlight();
+  }
+
+  async relayCached(requestKey: string, since: number): Promise<RelayRow | null> {
+    return this.#relay.cached(requestKey, since);
+  }
+
+  async relayLeaderOf(requestKey: string): Promise<string | null> {
+    return this.#relay.leaderOf(requestKey);
+  }
+
+  async relayFollow(task: RelayForwarding, leaderId: string, owner: string, at: number, leaseUntil: number): Promise<boolean> {
+    return this.#relay.follow(task, leaderId, owner, at, leaseUntil);
+  }
+
+  async relayCacheHit(task: RelayForwarding, leader: RelayRow, at: number): Promise<void> {
+    this.#relay.cacheHit(task, leader, at);
+  }
+
+  async relayClose(leaderId: string): Promise<RelayRow[]> {
+    return this.#relay.close(leaderId);
+  }
+
+  async relayOrphans(limit: number): Promise<RelayRow[]> {
+    return this.#relay.orphans(limit);
+  }
+
+  async relayFinish(taskIds: readonly string[]): Promise<void> {
+    this.#relay.finish(taskIds);
+  }
+
+  async relayUsage(accountId?: number): Promise<RelayUsage[]> {
+    return this.#relay.usage(accountId);
+  }
+
+  async upstreamHit(kind: string, limit: number, now: number, windowMs: number): Promise<number> {
+    return this.#relay.hit(kind, limit, now, windowMs);
+  }
+
+  async upstreamEnter(slot: string, max: number, now: number, expiresAt: number): Promise<boolean> {
+    return this.#relay.enter(slot, max, now, expiresAt);
+  }
+
+  async upstreamLeave(slot: string): Promise<void> {
+    this.#relay.leave(slot);
   }
 
   async deferTasks(ids: readonly string[], owner: string, runAfter: number): Promise<void> {

@@ -1,0 +1,159 @@
+import { gzipSync } from 'node:zlib';
+import type { WireTask } from '../../client/index.js';
+import { type ResultFunction, type SeTypeDef, findSeType } from '../../domain/catalog.js';
+import { STATUS } from '../../domain/status-codes.js';
+import { RELAY_OWNER, type RelayRow } from '../../store/store.js';
+import { type RelayContext, collectedFunction, micro } from './context.js';
+
+/**
+ * Collection: when the upstream completes a task, its result for one function (the task's
+ * postback_data, else advanced) is stored compressed and the task completes here with the upstream's
+ * code and cost; its followers (equal requests that waited for it) complete with the same result at
+ * no cost. The other functions are fetched on their first task_get (`fetchResult`). Results arrive by
+ * upstream postback when a public base URL is set; the upstream's tasks_ready (within its 20 calls a
+ * minute) and a sweep of tasks forwarded long ago, read by their upstream id, find the rest.
+ */
+
+export interface RelayedCompletion {
+  readonly statusCode: number;
+  readonly statusMessage: string;
+  readonly results: ReadonlyArray<{ fn: string; body: Buffer }>;
+  readonly costMicro?: number;
+}
+
+/**
+ * Completes a relayed task (when `withLeader`) and every follower of it; returns how many completed.
+ * The leader's record is closed before its followers are read, so none joins after.
+ */
+export async function completeRelayed(ctx: RelayContext, taskId: string, c: RelayedCompletion, withLeader = true): Promise<number> {
+  const now = ctx.clock.now();
+  let n = 0;
+  if (withLeader) {
+    n += await ctx.store.completeTasks(
+      [
+        {
+          id: taskId,
+          leaseOwner: RELAY_OWNER,
+          statusCode: c.statusCode,
+          statusMessage: c.statusMessage,
+          results: c.results,
+          costMicro: c.costMicro,
+        },
+      ],
+      now,
+    );
+  }
+  const followers = await ctx.store.relayClose(taskId);
+  if (followers.length > 0) {
+    const ids = followers.map((f) => f.taskId);
+    n += await ctx.store.completeTasks(
+      ids.map((id) => ({
+        id,
+        leaseOwner: RELAY_OWNER,
+        statusCode: c.statusCode,
+        statusMessage: c.statusMessage,
+        results: c.results,
+        costMicro: 0,
+      })),
+      now,
+    );
+    await ctx.store.relayFinish(ids);
+  }
+  return n;
+}
+
+/** The completion of an upstream task_get / postback answer, or null while the upstream still works on it. */
+export function completionOf(t: WireTask | undefined, fn: ResultFunction, row: RelayRow | undefined): RelayedCompletion | null {
+  if (!t || t.status_code === STATUS.TASK_IN_QUEUE.code || t.status_code === STATUS.TASK_HANDED.code) return null;
+  const value = t.result?.[0];
+  const ok = t.status_code === STATUS.OK.code;
+  const cost = micro(t.cost);
+  return {
+    statusCode: t.status_code,
+    statusMessage: t.status_message,
+    results: ok && value !== undefined && value !== null ? [{ fn, body: gzipSync(JSON.stringify(value)) }] : [],
+    // What the upstream charged: its task_get cost when it reports one, else its task_post answer's.
+    costMicro: cost !== undefined && cost > 0 ? cost : (row?.upstreamCostMicro ?? undefined),
+  };
+}
+
+export function createCollector(ctx: RelayContext): { round(): Promise<number> } {
+  const { store, realClock, upstream } = ctx;
+  const sweepAfterMs = 60_000;
+  const defs = new Map<string, SeTypeDef | undefined>();
+  const defOf = (se: string, seType: string) => {
+    const key = `${se}/${seType}`;
+    if (!defs.has(key)) defs.set(key, findSeType(se, seType));
+    return defs.get(key);
+  };
+
+  /** Reads one finished upstream task's result and completes it here; false while it is not done. */
+  async function collect(row: RelayRow, def: SeTypeDef, postbackData: string | null): Promise<number> {
+    const fn = collectedFunction(def, postbackData);
+    const env = await upstream.call('request', (c) => c.taskGet(def.se, def.seType, fn, row.upstreamId!));
+    const done = completionOf(env.tasks?.[0], fn, row);
+    return done ? completeRelayed(ctx, row.taskId, done) : 0;
+  }
+
+  async function collectAll(rows: readonly RelayRow[]): Promise<number> {
+    const tasks = new Map((await store.tasksByIds(rows.map((r) => r.taskId))).map((t) => [t.id, t]));
+    const counts = await Promise.all(
+      rows.map(async (row) => {
+        const t = tasks.get(row.taskId);
+        const def = t ? defOf(t.se, t.seType) : undefined;
+        if (!t || !def || !row.upstreamId || t.state === 'done') return 0;
+        return collect(row, def, t.postbackData);
+      }),
+    );
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  /** Followers whose leader completed before they were (a crash between the two): complete them now. */
+  async function orphans(): Promise<number> {
+    const rows = await store.relayOrphans(100);
+    if (rows.length === 0) return 0;
+    const leaders = new Map((await store.tasksByIds(rows.map((r) => r.leaderId ?? ''))).map((t) => [t.id, t]));
+    let n = 0;
+    for (const row of rows) {
+      const leader = leaders.get(row.leaderId ?? '');
+      if (!leader || leader.state !== 'done') {
+        // Its leader is gone: it starts over from the queue.
+        await store.relayForget([row.taskId]);
+        await store.deferTasks([row.taskId], RELAY_OWNER, ctx.clock.now());
+        continue;
+      }
+      const def = defOf(leader.se, leader.seType);
+      const results: Array<{ fn: string; body: Buffer }> = [];
+      for (const fn of def?.getFunctions ?? []) {
+        const body = await store.resultOf(leader.id, fn);
+        if (body) results.push({ fn, body });
+      }
+      const code = leader.statusCode ?? STATUS.INTERNAL_ERROR.code;
+      const message = leader.statusMessage ?? STATUS.INTERNAL_ERROR.message;
+      n += await store.completeTasks(
+        [{ id: row.taskId, leaseOwner: RELAY_OWNER, statusCode: code, statusMessage: message, results, costMicro: 0 }],
+        ctx.clock.now(),
+      );
+      await store.relayFinish([row.taskId]);
+    }
+    return n;
+  }
+
+  async function round(): Promise<number> {
+    if ((await store.relayInFlight()) === 0) return 0;
+    const env = await upstream.call('tasks_ready', (c) => c.tasksReady());
+    const ready = (env.tasks?.[0]?.result ?? []) as Array<{ id: string; tag: string | null }>;
+    const tags = ready.filter((r) => typeof r.tag === 'string' && r.tag.length > 0);
+    const byTag = new Map(tags.map((r) => [r.tag!, r.id]));
+    const rows = (await store.relayRows([...byTag.keys()])).filter((r) => r.state === 'forwarded' && r.upstreamId === byTag.get(r.taskId));
+    let done = await collectAll(rows);
+    // The sweep: forwarded a while ago and not seen on tasks_ready since.
+    const now = realClock.now();
+    done += await collectAll(await store.relayDue(now - sweepAfterMs, now, 50));
+    done += await orphans();
+    if (done > 0) ctx.hooks?.onCompleted(done);
+    return done;
+  }
+
+  return { round };
+}

@@ -1,0 +1,44 @@
+import { gunzipSync } from 'node:zlib';
+import type { Clock } from '../../domain/clock.js';
+import type { ResultFunction, SeTypeDef } from '../../domain/catalog.js';
+import type { Store } from '../../store/store.js';
+import type { ExecutionDeferral, ExecutionInput, ExecutionOutcome, ExecutorHooks } from '../executor.js';
+import type { Upstream } from './upstream.js';
+
+/** What the relay's forwarding and collection share. */
+export interface RelayContext {
+  readonly store: Store;
+  readonly clock: Clock;
+  /** Upstream windows (id_list) and forwarding records are on the real clock, whatever the process clock says. */
+  readonly realClock: Clock;
+  readonly upstream: Upstream;
+  /** How long a task may wait for the upstream, from its posting, before it fails with 50000. */
+  readonly giveUpMs: number;
+  /** Reuse of upstream results for equal requests (0 = off): completed within it, or still in flight. */
+  readonly cacheTtlMs: number;
+  /** Upstream postbacks: the URL each upstream task reports to (with `$id` and `$tag`), or null. */
+  readonly postbackUrl: string | null;
+  hooks: ExecutorHooks | null;
+}
+
+/** A task handed over by the worker, waiting for its call. */
+export interface Pending {
+  readonly input: ExecutionInput;
+  readonly owner: string;
+  readonly resolve: (out: ExecutionOutcome | ExecutionDeferral) => void;
+}
+
+/** The function collected when a task completes upstream: its postback_data, else advanced, else the type's first. */
+export function collectedFunction(def: SeTypeDef, postbackData: string | null | undefined): ResultFunction {
+  const fns = def.getFunctions;
+  const named = fns.find((f) => f === postbackData);
+  if (named) return named;
+  return fns.includes('advanced') ? 'advanced' : fns[0]!;
+}
+
+/** The upstream's USD amount in micro-USD, when it is a number. */
+export const micro = (usd: unknown): number | undefined =>
+  typeof usd === 'number' && Number.isFinite(usd) ? Math.round(usd * 1_000_000) : undefined;
+
+/** A stored result body (gzip of JSON) as its value. */
+export const unzipResult = (body: Buffer): unknown => JSON.parse(gunzipSync(body).toString('utf8')) as unknown;

@@ -1,0 +1,41 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest, preParsingHookHandler } from 'fastify';
+import type { Executor } from '../executors/executor.js';
+
+/**
+ * The relay's postback route, `POST /relay/postback`: where the upstream reports a task it ran
+ * (`?id=$id&tag=$tag&key=…`, the body a gzipped task_get envelope). The key is a secret of this
+ * deployment; the task must be one the relay forwarded under that upstream id. A 2xx answer tells
+ * the upstream it was delivered; anything else leaves it on the upstream's tasks_ready, which the
+ * relay's collection reads, so a postback that arrives too early or fails is never lost.
+ */
+export interface RelayRouteDeps {
+  readonly executor: Executor;
+  readonly jsonBody: (req: FastifyRequest) => unknown;
+  readonly invalid: symbol;
+  readonly gunzipBody: preParsingHookHandler;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function registerRelayRoutes(app: FastifyInstance, deps: RelayRouteDeps): void {
+  const { executor } = deps;
+  const receive = executor.receivePostback?.bind(executor);
+  if (!receive || !executor.postbackKey) return;
+  const key = executor.postbackKey;
+  app.post('/relay/postback', { preParsing: deps.gunzipBody }, async (req, reply) => {
+    const query = req.query as Record<string, string | undefined>;
+    if (!sameSecret(query.key ?? '', key)) return reply.code(401).send({ status: 'refused' });
+    const body = deps.jsonBody(req);
+    if (body === deps.invalid || body === undefined) return reply.code(400).send({ status: 'invalid body' });
+    const receipt = await receive(query, body);
+    // 'later': not taken yet (the answer to our task_post is still on its way); the upstream lists it.
+    if (receipt === 'later') return reply.code(409).send({ status: receipt });
+    if (receipt === 'unknown') return reply.code(404).send({ status: receipt });
+    return reply.code(200).send({ status: receipt });
+  });
+}

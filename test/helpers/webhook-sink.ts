@@ -6,7 +6,8 @@ import { gunzipSync } from 'node:zlib';
  * /ok (200), /s204, /s300, /s301 (redirect to /ok/redirected), /s404, /s500, /hang (never answers),
  * /reset (destroys the connection), /slow (200 once the test calls `releaseSlow()`, so it answers after
  * the others without a timer), /flip (500 until `flip.ok = true`),
- * /hold (hangs until `flip.ok = true`, then 200).
+ * /hold (hangs until `flip.ok = true`: setting it answers the calls held so far with 200, and the
+ * later ones at once).
  * Every request is recorded, with gzip bodies unpacked.
  */
 export interface SinkRequest {
@@ -21,6 +22,7 @@ export interface SinkRequest {
 export interface WebhookSink {
   readonly base: string;
   readonly requests: SinkRequest[];
+  /** The receivers' switch: setting `ok` to true also answers the /hold calls still held (200). */
   readonly flip: { ok: boolean };
   /** Resolves when `n` requests have arrived (woken by each arrival; the test's timeout bounds a hang). */
   waitFor(n: number): Promise<void>;
@@ -36,9 +38,25 @@ export interface WebhookSink {
 
 export async function startSink(): Promise<WebhookSink> {
   const requests: SinkRequest[] = [];
-  const flip = { ok: false };
   const waiters: Array<() => void> = [];
   const hanging = new Set<ServerResponse>();
+  const held = new Set<ServerResponse>();
+  let ok = false;
+  const flip = {
+    get ok(): boolean {
+      return ok;
+    },
+    set ok(value: boolean) {
+      ok = value;
+      if (!value) return;
+      // A call whose sender died leaves the set when its connection closes; one whose close is not
+      // seen yet gets an answer nobody reads.
+      for (const res of [...held]) {
+        held.delete(res);
+        if (!res.destroyed) res.end('held ok');
+      }
+    },
+  };
   const slow: ServerResponse[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -76,9 +94,10 @@ export async function startSink(): Promise<WebhookSink> {
         case 'hang':
           hanging.add(res);
           return;
-        case 'hold': // hangs until flip.ok, then answers 200
+        case 'hold': // hangs until flip.ok is set, then answers 200
           if (flip.ok) return res.end('held ok');
-          hanging.add(res);
+          held.add(res);
+          res.on('close', () => held.delete(res));
           return;
         case 'reset':
           return req.socket.destroy();
@@ -119,7 +138,7 @@ export async function startSink(): Promise<WebhookSink> {
       for (const res of slow.splice(0)) res.end('slow ok');
     },
     async close() {
-      for (const res of [...hanging, ...slow]) res.destroy();
+      for (const res of [...hanging, ...held, ...slow]) res.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

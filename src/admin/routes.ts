@@ -108,7 +108,16 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
       return { status_code: code, count };
     });
 
-    admin.get('/admin/accounts', async () => ({ accounts: (await store.listAccounts()).map(publicAccount) }));
+    admin.get('/admin/accounts', async () => {
+      const usage = new Map((await store.relayUsage()).map((u) => [u.accountId, u]));
+      return { accounts: (await store.listAccounts()).map((a) => publicAccount(a, usage.get(a.id))) };
+    });
+    admin.get('/admin/accounts/:login', async (req: FastifyRequest<{ Params: { login: string } }>, reply) => {
+      const account = await store.accountByLogin(req.params.login);
+      if (!account) return fail(reply, 404, `no account '${req.params.login}'`);
+      const [usage] = await store.relayUsage(account.id);
+      return publicAccount(account, usage);
+    });
     admin.post('/admin/accounts', async (req, reply) => {
       const body = parseJson(req);
       if (!body) return fail(reply, 400, 'body must be a JSON object');

@@ -227,7 +227,14 @@ accounts
       const config = loadConfig(process.env, { db: flags.db });
       const store = openStore(config.db);
       await store.migrate();
-      console.log(JSON.stringify((await store.listAccounts()).map(publicAccount), null, 2));
+      const usage = new Map((await store.relayUsage()).map((u) => [u.accountId, u]));
+      console.log(
+        JSON.stringify(
+          (await store.listAccounts()).map((a) => publicAccount(a, usage.get(a.id))),
+          null,
+          2,
+        ),
+      );
       await store.close();
     } catch (err) {
       fail(err);

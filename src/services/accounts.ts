@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { microToUsd, usdToMicro } from '../domain/pricing.js';
 import { newWebhookSecret } from '../domain/webhooks.js';
-import { type AccountLimits, type AccountRow, DEFAULT_LIMITS, type Store } from '../store/store.js';
+import { type AccountLimits, type AccountRow, DEFAULT_LIMITS, type RelayUsage, type Store } from '../store/store.js';
 import { hashPassword } from './passwords.js';
 
 /** Account management shared by the admin API and the CLI. Inputs use the admin API's snake_case. */
@@ -137,11 +137,21 @@ export async function updateAccount(store: Store, login: string, input: AccountI
 }
 
 /** The admin API's view of an account (never the password hash). */
-export function publicAccount(a: AccountRow) {
+/** An account's spend (all deposits less the balance) and what the relay did for it. */
+export function relayView(a: AccountRow, usage: RelayUsage | undefined) {
+  return {
+    spent: microToUsd(a.totalDepositsMicro - a.balanceMicro),
+    tasks_relayed: usage?.relayed ?? 0,
+    cache_hits: usage?.cacheHits ?? 0,
+  };
+}
+
+export function publicAccount(a: AccountRow, usage?: RelayUsage) {
   return {
     login: a.login,
     balance: microToUsd(a.balanceMicro),
     total_deposits: microToUsd(a.totalDepositsMicro),
+    ...relayView(a, usage),
     limits: {
       tasks_ready_per_minute: a.limits.tasksReadyPerMinute,
       requests_per_minute: a.limits.requestsPerMinute,

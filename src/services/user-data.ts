@@ -7,6 +7,7 @@ import type { AccountRow } from '../store/store.js';
 import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
 import type { Usage, UsageWindow } from './usage.js';
 import type { ServiceResult } from './webhooks.js';
+import { relayView } from './accounts.js';
 
 /**
  * GET /v3/appendix/user_data (SPEC 6.2, schema AppendixUserDataResultInfo): the caller's login,
@@ -133,9 +134,10 @@ export async function userData(deps: UserDataDeps, ctx: CallContext): Promise<Se
   const account = (await deps.store.accountById(ctx.account.id)) ?? ctx.account;
   const dayStart = Math.floor(now / DAY) * DAY;
   const minuteStart = Math.floor(now / MINUTE) * MINUTE;
-  const [spentDay, spentMinute] = await Promise.all([
+  const [spentDay, spentMinute, [relayed]] = await Promise.all([
     deps.store.spentSince(account.id, dayStart),
     deps.store.spentSince(account.id, minuteStart),
+    deps.store.relayUsage(account.id),
   ]);
   // This call counts in the statistics it answers with.
   deps.usage.record(account.id, 'user_data');
@@ -160,6 +162,8 @@ export async function userData(deps: UserDataDeps, ctx: CallContext): Promise<Se
       },
     },
     price: priceTable(),
+    // An extension: the account's spend and what a relaying serpq did for it (sent upstream, served from the cache).
+    relay: relayView(account, relayed),
     backlinks_subscription_expiry_date: null,
     llm_mentions_subscription_expiry_date: null,
   };

@@ -25,7 +25,7 @@ export interface RelayOptions {
   readonly giveUpMs: number;
   /** Equal requests share one upstream result for this long (0 = off). */
   readonly cacheTtlMs?: number;
-  /** serpq's own public base URL: upstream tasks report back to `${base}/v3/relay/postback`. */
+  /** serpq's own public base URL: upstream tasks report back to `${base}/relay/postback`. */
   readonly postbackBase?: string | null;
   /** A secret only this deployment knows, in the postback URL (derived from the upstream password). */
   readonly postbackKey?: string;
@@ -44,7 +44,7 @@ export function createRelayExecutor(options: RelayOptions): RelayExecutor {
   const { store, upstream } = options;
   const collectEveryMs = options.collectEveryMs ?? 3000;
   const postbackUrl = options.postbackBase
-    ? `${options.postbackBase.replace(/\/+$/, '')}/v3/relay/postback?id=$id&tag=$tag&key=${encodeURIComponent(options.postbackKey ?? '')}`
+    ? `${options.postbackBase.replace(/\/+$/, '')}/relay/postback?id=$id&tag=$tag&key=${encodeURIComponent(options.postbackKey ?? '')}`
     : null;
   const ctx: RelayContext = {
     store,

@@ -12,6 +12,7 @@ import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { httpGet, runLoad, sequential, type LoadRun } from './load.js';
 import { runPgBench } from './pg-bench.js';
 import { summarizeProfile } from './profile.js';
+import { runRelayBench } from './relay.js';
 import { runWebhookBench } from './webhooks.js';
 import { type Child, HAS_TASKSET, cpuModel, pinSelf, sleep, spawnChild, waitForOutput } from './proc.js';
 import { BENCH_PASSWORD, EMPTY_LOGIN, HIGH_LIMITS, KEYWORDS, READY_LOGIN, READY_ROWS, ensureSeeded } from './seed.js';
@@ -30,7 +31,8 @@ import { fmtInt, markdownTable, mean, median, percentile, round, table } from '.
  * polling) to core 1, when taskset exists. Flags: --quick (short smoke run), --reseed,
  * --rows <n> (default 1000000), --rounds <n> (default 5), --profile (instead of measuring: CPU
  * profiles of serpq under the empty-list, full-page and task_post loads, summarised on stdout and
- * written to bench/results/profiles/).
+ * written to bench/results/profiles/). Other parts: --webhooks (bench/webhooks.ts), --pg
+ * (bench/pg-bench.ts), --relay (bench/relay.ts).
  */
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -82,7 +84,7 @@ async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** What the PostgreSQL and webhook parts (bench/pg-bench.ts, bench/webhooks.ts) use from this runner. */
+/** What the PostgreSQL, webhook and relay parts (bench/pg-bench.ts, bench/webhooks.ts, bench/relay.ts) use from this runner. */
 export interface BenchContext {
   readonly root: string;
   readonly data: string;
@@ -658,12 +660,13 @@ async function main(): Promise<void> {
   serpqCmd = await phase('build', async () => build());
   log(`  serpq runs as: ${serpqCmd.how}`);
 
-  // Parts: a plain run is SQLite + webhooks; --sqlite, --webhooks, --pg select parts explicitly.
-  const explicit = flag('--sqlite') || flag('--webhooks') || flag('--pg');
+  // Parts: a plain run is SQLite + webhooks; --sqlite, --webhooks, --pg, --relay select parts explicitly.
+  const explicit = flag('--sqlite') || flag('--webhooks') || flag('--pg') || flag('--relay');
   const parts = {
     sqlite: explicit ? flag('--sqlite') || flag('--profile') : true,
     webhooks: explicit ? flag('--webhooks') : !flag('--profile'),
     pg: flag('--pg'),
+    relay: flag('--relay'),
   };
   log(
     `  parts: ${Object.entries(parts)
@@ -698,6 +701,7 @@ async function main(): Promise<void> {
   if (parts.sqlite) await sqliteBench(started, machine);
   if (parts.webhooks) await runWebhookBench(ctx);
   if (parts.pg) await runPgBench(ctx);
+  if (parts.relay) await runRelayBench(ctx);
 }
 
 /** The SQLite part: tasks_ready vs bare, flatness, ingest and execution, render (or --profile). */

@@ -294,7 +294,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       settle: background ? () => background.settle() : undefined,
       upstream: setup.upstream
         ? async () => {
-            const st = setup.upstream!.status();
+            const st = await setup.upstream!.status();
             return {
               url: st.url,
               reachable: st.reachable,

@@ -513,6 +513,8 @@ export interface Store {
    * in the window leaves it (the earliest time worth asking again).
    */
   upstreamHit(kind: string, limit: number, now: number, windowMs: number): Promise<number>;
+  /** Calls of `kind` made in the window of `windowMs` ending at `now`, by every process. */
+  upstreamCallCount(kind: string, now: number, windowMs: number): Promise<number>;
   /**
    * Takes one of `max` upstream concurrency slots (shared by every process on the store) as `slot`,
    * held until `upstreamLeave` or `expiresAt` (real clock: a crashed process's slots lapse with the

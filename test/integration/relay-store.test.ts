@@ -116,6 +116,7 @@ for (const dialect of DIALECTS) {
       // The first call leaves the window at T0 + 60 s: one place, and only one.
       expect(await store.upstreamHit('requests', 3, T0 + 60_000, 60_000)).toBe(0);
       expect(await store.upstreamHit('requests', 3, T0 + 60_500, 60_000)).toBe(T0 + 61_000);
+      expect(await store.upstreamCallCount('requests', T0 + 60_500, 60_000)).toBe(3);
       // Kinds are apart.
       expect(await store.upstreamHit('tasks_ready', 1, T0, 60_000)).toBe(0);
 

@@ -86,7 +86,8 @@ export interface Upstream {
   call(kind: 'request' | 'tasks_ready', fn: (c: SerpqClient) => Promise<WireEnvelope>): Promise<WireEnvelope>;
   /** Checks the credentials (user_data): 'ok', 'refused' (401/40100) or 'unreachable'. */
   check(): Promise<{ result: 'ok' | 'refused' | 'unreachable'; message: string }>;
-  status(): UpstreamStatus;
+  /** Reachability and balance as last seen; calls in the last minute from every process. */
+  status(): Promise<UpstreamStatus>;
   /** Records an error seen by a caller (for GET /admin/upstream). */
   noteError(message: string): void;
 }
@@ -96,7 +97,7 @@ export interface UpstreamOptions {
   readonly client: SerpqClient;
   readonly limits: UpstreamLimits;
   /** Where the budget and the slots are counted (shared by every process on the store). */
-  readonly budget: Pick<Store, 'upstreamHit' | 'upstreamEnter' | 'upstreamLeave'>;
+  readonly budget: Pick<Store, 'upstreamHit' | 'upstreamCallCount' | 'upstreamEnter' | 'upstreamLeave'>;
   /** The budget's minutes are the process clock's (time travel moves them); slots lapse on the real one. */
   readonly clock: Clock;
   readonly realClock: Clock;
@@ -116,7 +117,6 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   let lastError: string | null = null;
   let pausedUntil = 0;
   let backoffs = 0;
-  const recent: number[] = [];
 
   async function budget(kind: string, limit: number): Promise<void> {
     for (;;) {
@@ -160,9 +160,6 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     await budget('requests', limits.requests);
     await slot();
     let slotId: string | null = null;
-    const at = clock.now();
-    recent.push(at);
-    while (recent.length > 0 && recent[0]! <= at - 60_000) recent.shift();
     try {
       slotId = await sharedSlot();
       const env = await fn(client);
@@ -214,10 +211,11 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         return { result: 'unreachable', message: (err as Error).message };
       }
     },
-    status() {
+    async status() {
       const now = clock.now();
-      while (recent.length > 0 && recent[0]! <= now - 60_000) recent.shift();
-      return { url: options.url, reachable, balance, callsLastMinute: recent.length, lastError };
+      // Every process's calls: the shared window.
+      const callsLastMinute = await shared.upstreamCallCount('requests', now, 60_000);
+      return { url: options.url, reachable, balance, callsLastMinute, lastError };
     },
     noteError(message) {
       lastError = message;

@@ -786,6 +786,10 @@ export class PostgresStore implements Store {
     return relay.upstreamHit((fn) => this.#tx(fn), kind, limit, now, windowMs);
   }
 
+  async upstreamCallCount(kind: string, now: number, windowMs: number): Promise<number> {
+    return relay.upstreamCallCount(this.#q, kind, now, windowMs);
+  }
+
   async upstreamEnter(slot: string, max: number, now: number, expiresAt: number): Promise<boolean> {
     return relay.upstreamEnter((fn) => this.#tx(fn), slot, max, now, expiresAt);
   }

@@ -238,6 +238,15 @@ export async function upstreamHit(tx: Tx, kind: string, limit: number, now: numb
   });
 }
 
+export async function upstreamCallCount(query: Query, kind: string, now: number, windowMs: number): Promise<number> {
+  const r = await query<{ n: number }>(
+    'serpq_upstream_call_count',
+    'SELECT count(*)::int AS n FROM upstream_calls WHERE kind = $1 AND at > $2',
+    [kind, now - windowMs],
+  );
+  return r.rows[0]?.n ?? 0;
+}
+
 export async function upstreamEnter(tx: Tx, slot: string, max: number, now: number, expiresAt: number): Promise<boolean> {
   return tx(async (c) => {
     await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['serpq_upstream_slots']);

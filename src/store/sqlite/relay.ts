@@ -21,6 +21,7 @@ export interface SqliteRelay {
   finish(taskIds: readonly string[]): void;
   usage(accountId?: number): RelayUsage[];
   hit(kind: string, limit: number, now: number, windowMs: number): number;
+  callCount(kind: string, now: number, windowMs: number): number;
   enter(slot: string, max: number, now: number, expiresAt: number): boolean;
   leave(slot: string): void;
 }
@@ -90,6 +91,7 @@ export function prepareRelay(db: Database.Database, immediate: <T>(fn: () => T) 
     usageAll: db.prepare('SELECT * FROM relay_usage ORDER BY account_id'),
     usageOne: db.prepare('SELECT * FROM relay_usage WHERE account_id = ?'),
     expireCalls: db.prepare('DELETE FROM upstream_calls WHERE kind = ? AND at <= ?'),
+    callsSince: db.prepare('SELECT count(*) FROM upstream_calls WHERE kind = ? AND at > ?').pluck(),
     countCalls: db.prepare('SELECT count(*) AS n, min(at) AS oldest FROM upstream_calls WHERE kind = ?'),
     addCall: db.prepare('INSERT INTO upstream_calls (kind, at) VALUES (?, ?)'),
     expireSlots: db.prepare('DELETE FROM upstream_slots WHERE expires_at <= ?'),
@@ -202,6 +204,9 @@ export function prepareRelay(db: Database.Database, immediate: <T>(fn: () => T) 
         s.addCall.run(kind, now);
         return 0;
       });
+    },
+    callCount(kind, now, windowMs) {
+      return s.callsSince.get(kind, now - windowMs) as number;
     },
     enter(slot, max, now, expiresAt) {
       return write(() => {

@@ -624,6 +624,10 @@ export class SqliteStore implements Store {
     return this.#relay.hit(kind, limit, now, windowMs);
   }
 
+  async upstreamCallCount(kind: string, now: number, windowMs: number): Promise<number> {
+    return this.#relay.callCount(kind, now, windowMs);
+  }
+
   async upstreamEnter(slot: string, max: number, now: number, expiresAt: number): Promise<boolean> {
     return this.#relay.enter(slot, max, now, expiresAt);
   }

@@ -184,6 +184,20 @@ describe('relay to an upstream DataForSEO-compatible API (a second serpq process
     expect((await upstreamTags(up)).get(id)).toHaveLength(1);
   });
 
+  it('relays a live call synchronously: the upstream’s live result, in the relay’s own envelope', async () => {
+    const relay = await startRelay();
+    const task = { keyword: 'live through the relay', location_code: 2840, language_code: 'en' };
+    const mine = await client(relay).live('google', 'organic', 'advanced', task);
+    const theirs = await client(up).live('google', 'organic', 'advanced', task);
+    expect(mine.tasks?.[0]?.status_code).toBe(20000);
+    // The sandbox upstream is deterministic but for the time it answered.
+    const strip = (r: unknown) => JSON.parse(JSON.stringify(r).replace(/"datetime":"[^"]*"/g, '"datetime":""'));
+    expect(strip(mine.tasks?.[0]?.result)).toEqual(strip(theirs.tasks?.[0]?.result));
+    expect(mine.tasks?.[0]?.id).not.toBe(theirs.tasks?.[0]?.id);
+    // One upstream live call per relayed one, nothing queued.
+    expect((await admin(relay, RELAY_TOKEN, 'GET', '/admin/upstream')).in_flight).toBe(0);
+  });
+
   it('refuses to start when the upstream refuses the credentials, and names the setting when one is missing', () => {
     const run = (args: string[]) =>
       spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--db', ':memory:', '--port', '0', ...args], {

@@ -148,7 +148,6 @@ export function createForwarder(ctx: RelayContext): (batch: Pending[]) => Promis
         posted.push(x);
       }
     }
-    const fresh = posted.map((x) => x.p);
     await store.relayForwarding(
       posted.map((x) => entry(x.p, x.key)),
       realClock.now(),
@@ -157,7 +156,7 @@ export function createForwarder(ctx: RelayContext): (batch: Pending[]) => Promis
       const leader = leaders.get(f.key)!;
       if (await store.relayFollow(entry(f.p, f.key), leader.input.id, f.p.owner, realClock.now(), leaseUntil(f.p))) {
         f.p.resolve({ defer: 'handed-over' });
-      } else fresh.push(f.p);
+      } else f.p.resolve(retry(0, 'the equal request it waited for ended first'));
     }
     const attempts = (p: Pending) => rows.get(p.input.id)?.attempts ?? 0;
     const { se, seType } = posted[0]!.p.input.def;

@@ -70,7 +70,7 @@ function withServerOptions(cmd: Command): Command {
     .option('--upstream-limits <spec>', 'relay: requests=2000,concurrent=30,tasks_ready=20 (SERPQ_UPSTREAM_LIMITS)')
     .option(
       '--upstream-give-up <duration>',
-      'relay: fail a task the upstream has not taken after this long (SERPQ_UPSTREAM_GIVE_UP, default 24h)',
+      'relay: fail a task not completed upstream this long after it was posted, refunded (SERPQ_UPSTREAM_GIVE_UP, default 24h)',
     )
     .option(
       '--upstream-postback-base <url>',
@@ -92,7 +92,9 @@ function withServerOptions(cmd: Command): Command {
 }
 
 function fail(err: unknown): never {
-  if (err instanceof ConfigError || err instanceof AccountInputError) console.error(`serpq: ${err.message}`);
+  // One problem, one line: what is wrong and the setting that names it.
+  if (err instanceof ConfigError && err.problems.length === 1) console.error(`serpq: invalid configuration: ${err.problems[0]}`);
+  else if (err instanceof ConfigError || err instanceof AccountInputError) console.error(`serpq: ${err.message}`);
   else console.error('serpq:', err instanceof Error ? err.message : err);
   process.exit(1);
 }

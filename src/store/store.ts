@@ -522,6 +522,8 @@ export interface Store {
    */
   upstreamEnter(slot: string, max: number, now: number, expiresAt: number): Promise<boolean>;
   upstreamLeave(slot: string): Promise<void>;
+  /** The slots held now (their names), for freeing those of processes known dead. */
+  upstreamSlotIds(): Promise<string[]>;
   /** Gives claimed tasks back to the queue, due at `runAfter` (a retry after an upstream failure). */
   deferTasks(ids: readonly string[], owner: string, runAfter: number): Promise<void>;
 

@@ -71,7 +71,12 @@ export function createForwarder(ctx: RelayContext): (batch: Pending[]) => Promis
           sort: 'asc',
         }),
       );
-      const result = (env.tasks?.[0]?.result ?? []) as Array<{ id: string; metadata?: { tag?: unknown } | null }>;
+      const listed = env.tasks?.[0];
+      // Without a list, nothing can be told missing: posting again could post twice. Try later.
+      if (env.status_code !== STATUS.OK.code || listed?.status_code !== STATUS.OK.code) {
+        throw new UpstreamUnavailable(`id_list: ${listed?.status_code ?? env.status_code} ${listed?.status_message ?? env.status_message}`);
+      }
+      const result = (listed.result ?? []) as Array<{ id: string; metadata?: { tag?: unknown } | null }>;
       for (const r of result) {
         const tag = r.metadata?.tag;
         if (typeof tag === 'string' && wanted.has(tag) && !found.has(tag)) found.set(tag, r.id);

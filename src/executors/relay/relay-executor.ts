@@ -92,19 +92,28 @@ export function createRelayExecutor(options: RelayOptions): RelayExecutor {
     return collecting;
   }
 
-  /** The next round: at once while results keep coming, else after the interval. */
+  // Rounds come quickly after a forwarding call and while results keep coming, then back off to
+  // the interval (the tasks_ready budget bounds them in any case).
+  let idleRounds = 0;
+  let dueAt = 0;
   function plan(delayMs: number): void {
     if (stopped) return;
     if (timer) clearTimeout(timer);
+    dueAt = Date.now() + delayMs;
     timer = setTimeout(() => {
       timer = null;
-      void collectOnce().then((n) => plan(n > 0 ? 250 : collectEveryMs));
+      void collectOnce().then((n) => {
+        idleRounds = n > 0 ? 0 : idleRounds + 1;
+        plan(Math.min(collectEveryMs, 200 * 2 ** idleRounds));
+      });
     }, delayMs);
     timer.unref?.();
   }
-  /** After a forwarding call: the upstream may be quick, look soon (within the tasks_ready budget). */
   function soon(): void {
-    if (!ctx.postbackUrl) plan(500);
+    if (ctx.postbackUrl) return;
+    idleRounds = 0;
+    // A round due sooner stays; otherwise look shortly.
+    if (!timer || dueAt - Date.now() > 200) plan(200);
   }
 
   return {

@@ -2,6 +2,7 @@ import { type SerpqClient, SerpqHttpError, type WireEnvelope } from '../../clien
 import type { Clock } from '../../domain/clock.js';
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../../store/store.js';
+import { machineKey, pidRuns } from '../../worker/owners.js';
 
 /**
  * The upstream account as the relay sees it: serpq's own client, behind the upstream's limits.
@@ -97,7 +98,7 @@ export interface UpstreamOptions {
   readonly client: SerpqClient;
   readonly limits: UpstreamLimits;
   /** Where the budget and the slots are counted (shared by every process on the store). */
-  readonly budget: Pick<Store, 'upstreamHit' | 'upstreamCallCount' | 'upstreamEnter' | 'upstreamLeave'>;
+  readonly budget: Pick<Store, 'upstreamHit' | 'upstreamCallCount' | 'upstreamEnter' | 'upstreamLeave' | 'upstreamSlotIds'>;
   /** The budget's minutes are the process clock's (time travel moves them); slots lapse on the real one. */
   readonly clock: Clock;
   readonly realClock: Clock;
@@ -107,10 +108,12 @@ export interface UpstreamOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+// Not unref'd: a start-up check waiting for a slot must keep the process alive.
+const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function createUpstream(options: UpstreamOptions): Upstream {
   const { client, limits, budget: shared, clock, realClock } = options;
+  const slotPrefix = `${machineKey()}|${process.pid}|`;
   const sleep = options.sleep ?? sleepReal;
   let reachable: boolean | null = null;
   let balance: number | null = null;
@@ -127,14 +130,35 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     }
   }
 
-  /** A concurrency slot in the store, after one in this process (others may hold the rest). */
+  /**
+   * A concurrency slot in the store, after one in this process (others may hold the rest). Slots are
+   * named `machine|pid|n`: when all are taken, those of processes of this machine that no longer run
+   * (a kill -9) are freed at once; others lapse with the call timeout.
+   */
   async function sharedSlot(): Promise<string> {
-    const id = randomUUID();
+    const id = `${slotPrefix}${randomUUID()}`;
+    let reaped = false;
     for (;;) {
       const now = realClock.now();
       if (await shared.upstreamEnter(id, limits.concurrent, now, now + options.callTimeoutMs + 30_000)) return id;
+      if (!reaped) {
+        reaped = true;
+        if ((await reapDead()) > 0) continue;
+      }
       await sleep(20);
     }
+  }
+
+  async function reapDead(): Promise<number> {
+    let n = 0;
+    for (const slot of await shared.upstreamSlotIds()) {
+      const [machine, pid] = slot.split('|');
+      if (machine === machineKey() && Number(pid) !== process.pid && Number(pid) > 0 && !pidRuns(Number(pid))) {
+        await shared.upstreamLeave(slot);
+        n++;
+      }
+    }
+    return n;
   }
 
   // Concurrency slots: a call that finds them all taken waits in line and is woken by the one
@@ -176,6 +200,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         throw new UpstreamUnavailable(lastError);
       }
       backoffs = 0;
+      lastError = null;
       return env;
     } catch (err) {
       if (err instanceof UpstreamUnavailable) throw err;

@@ -794,6 +794,11 @@ export class PostgresStore implements Store {
     return relay.upstreamEnter((fn) => this.#tx(fn), slot, max, now, expiresAt);
   }
 
+  async upstreamSlotIds(): Promise<string[]> {
+    const r = await this.#q<{ slot: string }>('serpq_upstream_slot_ids', 'SELECT slot FROM upstream_slots');
+    return r.rows.map((x) => x.slot);
+  }
+
   async upstreamLeave(slot: string): Promise<void> {
     await relay.upstreamLeave(this.#q, slot);
   }

@@ -24,6 +24,7 @@ export interface SqliteRelay {
   callCount(kind: string, now: number, windowMs: number): number;
   enter(slot: string, max: number, now: number, expiresAt: number): boolean;
   leave(slot: string): void;
+  slotIds(): string[];
 }
 
 export function prepareRelay(db: Database.Database, immediate: <T>(fn: () => T) => T): SqliteRelay {
@@ -98,6 +99,7 @@ export function prepareRelay(db: Database.Database, immediate: <T>(fn: () => T) 
     countSlots: db.prepare('SELECT count(*) FROM upstream_slots').pluck(),
     addSlot: db.prepare('INSERT OR REPLACE INTO upstream_slots (slot, expires_at) VALUES (?, ?)'),
     leave: db.prepare('DELETE FROM upstream_slots WHERE slot = ?'),
+    slotIds: db.prepare('SELECT slot FROM upstream_slots').pluck(),
   };
   const write = <T>(fn: () => T): T => withBusyRetry(() => immediate(fn));
   const rowOf = (id: string) => s.row.get(id) as RawRelay | undefined;
@@ -218,6 +220,9 @@ export function prepareRelay(db: Database.Database, immediate: <T>(fn: () => T) 
     },
     leave(slot) {
       withBusyRetry(() => s.leave.run(slot));
+    },
+    slotIds() {
+      return s.slotIds.all() as string[];
     },
   };
 }

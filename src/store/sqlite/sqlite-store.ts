@@ -632,6 +632,10 @@ export class SqliteStore implements Store {
     return this.#relay.enter(slot, max, now, expiresAt);
   }
 
+  async upstreamSlotIds(): Promise<string[]> {
+    return this.#relay.slotIds();
+  }
+
   async upstreamLeave(slot: string): Promise<void> {
     this.#relay.leave(slot);
   }

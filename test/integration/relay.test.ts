@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type SerpqClient, createClient } from '../../src/client/index.js';
+import { admin, client, upstreamTags } from '../helpers/relay.js';
 import { type ServerProcess, killAllServers, startServer } from '../helpers/server-process.js';
 
 /**
@@ -14,32 +14,6 @@ import { type ServerProcess, killAllServers, startServer } from '../helpers/serv
  */
 const UP_TOKEN = 'relay-upstream-admin-token';
 const RELAY_TOKEN = 'relay-gateway-admin-token';
-
-async function admin(srv: ServerProcess, token: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(srv.base + path, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`admin ${method} ${path}: ${res.status} ${text}`);
-  return JSON.parse(text) as Record<string, unknown>;
-}
-
-const client = (srv: ServerProcess, login = 'demo', password = 'demo'): SerpqClient => createClient({ baseUrl: srv.base, login, password });
-
-/** Every upstream task's tag, from its id_list with metadata (what the upstream received). */
-async function upstreamTags(up: ServerProcess): Promise<Map<string, string[]>> {
-  const at = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + ' +00:00';
-  const env = await client(up).idList({ datetime_from: at(Date.now() - 86_400_000), datetime_to: at(Date.now()), include_metadata: true });
-  expect(env.tasks?.[0]?.status_code, JSON.stringify(env.tasks?.[0]?.data)).toBe(20000);
-  const tags = new Map<string, string[]>();
-  for (const r of (env.tasks?.[0]?.result ?? []) as Array<{ id: string; metadata: { tag?: string } | null }>) {
-    const tag = r.metadata?.tag ?? '';
-    tags.set(tag, [...(tags.get(tag) ?? []), r.id]);
-  }
-  return tags;
-}
 
 describe('relay to an upstream DataForSEO-compatible API (a second serpq process)', () => {
   let dir: string;
@@ -95,7 +69,7 @@ describe('relay to an upstream DataForSEO-compatible API (a second serpq process
     const ready = await c.readyRows();
     expect(ready.map((r) => r.id).sort()).toEqual([...ids].sort());
     expect(ready.find((r) => r.id === ids[0])?.tag).toBe('mine');
-    const tags = await upstreamTags(up);
+    const tags = await upstreamTags(up, UP_TOKEN);
     for (const [i, [se, type]] of posts.entries()) {
       const upstreamId = tags.get(ids[i]!)?.[0];
       expect(upstreamId, `the upstream got ${se}/${type} tagged with serpq's id`).toBeDefined();
@@ -136,7 +110,7 @@ describe('relay to an upstream DataForSEO-compatible API (a second serpq process
       }),
     );
     await settleBoth(relay);
-    const tags = await upstreamTags(up);
+    const tags = await upstreamTags(up, UP_TOKEN);
     expect([...tags.keys()].sort()).toEqual([...mine.keys()].sort());
     expect([...tags.values()].every((v) => v.length === 1)).toBe(true);
     // Each account lists and collects its own tasks only.
@@ -181,7 +155,7 @@ describe('relay to an upstream DataForSEO-compatible API (a second serpq process
     await admin(relay, RELAY_TOKEN, 'POST', '/admin/clock', { advance_seconds: 600 });
     await settleBoth(relay);
     expect((await c.taskGet('google', 'images', 'advanced', id)).tasks?.[0]?.status_code).toBe(20000);
-    expect((await upstreamTags(up)).get(id)).toHaveLength(1);
+    expect((await upstreamTags(up, UP_TOKEN)).get(id)).toHaveLength(1);
   });
 
   it('relays a live call synchronously: the upstream’s live result, in the relay’s own envelope', async () => {

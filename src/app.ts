@@ -6,7 +6,7 @@ import type { Executor } from './executors/executor.js';
 import { createSandboxExecutor } from './executors/sandbox/sandbox-executor.js';
 import { createRelayExecutor } from './executors/relay/relay-executor.js';
 import { type Upstream, createUpstream } from './executors/relay/upstream.js';
-import { createClient } from './client/index.js';
+import { createClient, createPoolFetch } from './client/index.js';
 import { createHttpServer } from './http/server.js';
 import { createAuthenticator } from './services/auth.js';
 import { createUsage } from './services/usage.js';
@@ -191,6 +191,8 @@ export function openStore(db: string): Store {
 export interface ExecutorSetup {
   readonly executor: Executor;
   readonly upstream: Upstream | null;
+  /** Releases what the executor holds open (the upstream's connections). */
+  readonly close?: () => Promise<void>;
 }
 
 /**
@@ -203,8 +205,11 @@ export async function createExecutor(config: Config, store: Store, clock: Clock,
   if (config.executor === 'relay') {
     const url = config.upstreamUrl ?? '';
     const callTimeoutMs = 60_000;
+    // Keep-alive connections, as many as the upstream takes at once.
+    const transport = createPoolFetch(url, { connections: config.upstreamLimits.concurrent });
     const client = createClient({
       baseUrl: url,
+      fetch: transport,
       login: config.upstreamLogin ?? '',
       password: config.upstreamPassword ?? '',
       timeoutMs: callTimeoutMs,
@@ -214,6 +219,7 @@ export async function createExecutor(config: Config, store: Store, clock: Clock,
     const upstream = createUpstream({ url, client, limits: config.upstreamLimits, budget: store, clock, realClock, callTimeoutMs });
     const check = await upstream.check();
     if (check.result === 'refused') {
+      await transport.close();
       throw new ConfigError([
         `the upstream ${url} refused the credentials of SERPQ_UPSTREAM_LOGIN '${config.upstreamLogin}' (${check.message})`,
       ]);
@@ -234,7 +240,7 @@ export async function createExecutor(config: Config, store: Store, clock: Clock,
         .digest('hex')
         .slice(0, 32),
     });
-    return { executor, upstream };
+    return { executor, upstream, close: () => transport.close() };
   }
   throw new ConfigError([`executor (SERPQ_EXECUTOR): '${config.executor}' is not available in this build; use 'sandbox' or 'relay'`]);
 }
@@ -329,6 +335,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await timeSource.stop();
       await background?.stop();
       await http.close();
+      await setup.close?.();
       await store.close();
     },
   };

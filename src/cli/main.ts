@@ -158,13 +158,15 @@ withServerOptions(program.command('worker').description('run workers (and delive
     const store = openStore(config.db);
     await store.migrate();
     const time = await openClock(config.timeTravel, store);
-    const { executor } = await createExecutor(config, store, time.clock);
+    const setup = await createExecutor(config, store, time.clock);
+    const executor = setup.executor;
     const background = createBackground(config, store, time.clock, executor, {}, (err) => console.error('serpq worker:', err));
     time.onMoved(() => background.wake());
     await background.start();
     onSignals(async () => {
       await time.stop();
       await background.stop();
+      await setup.close?.();
       await store.close();
     });
     console.log(`serpq worker ${background.owner.id} running on ${config.db}`);

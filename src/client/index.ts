@@ -21,13 +21,25 @@ export interface ReadyRow {
   endpoint_html: string | null;
 }
 
+/** What the client needs of a fetch: the global one, or `createPoolFetch` (src/client/pool-fetch.ts). */
+export type FetchLike = (
+  url: string,
+  init: {
+    method: 'GET' | 'POST';
+    headers: Record<string, string>;
+    body?: string;
+    signal?: AbortSignal;
+    redirect?: 'follow' | 'manual';
+  },
+) => Promise<{ status: number; text(): Promise<string> }>;
+
 export interface ClientOptions {
   /** e.g. http://127.0.0.1:8080 (no trailing /v3). */
   readonly baseUrl: string;
   readonly login: string;
   readonly password: string;
-  /** A fetch implementation (defaults to the global one). */
-  readonly fetch?: typeof fetch;
+  /** A fetch implementation (defaults to the global one; `createPoolFetch` for many calls to one origin). */
+  readonly fetch?: FetchLike;
   /** Aborts a call that has not answered within this many ms (default: no limit). */
   readonly timeoutMs?: number;
   /** False: a redirect answer is an error instead of being followed (default: followed). */
@@ -65,7 +77,7 @@ export interface SerpqClient {
 }
 
 export function createClient(options: ClientOptions): SerpqClient {
-  const doFetch = options.fetch ?? fetch;
+  const doFetch: FetchLike = options.fetch ?? fetch;
   const base = options.baseUrl.replace(/\/+$/, '');
   const auth = 'Basic ' + Buffer.from(`${options.login}:${options.password}`).toString('base64');
 
@@ -112,3 +124,4 @@ export function createClient(options: ClientOptions): SerpqClient {
     userData: () => call('GET', '/v3/appendix/user_data'),
   };
 }
+export { createPoolFetch, type PoolFetch } from './pool-fetch.js';

@@ -5,7 +5,7 @@ import { STATUS, type StatusDef } from '../domain/status-codes.js';
 import { HTML_RETENTION_MS, RESULT_RETENTION_MS } from '../domain/task.js';
 import { parseTaskRequest } from '../domain/task-request.js';
 import { formatDateTime } from '../domain/time-format.js';
-import { type WireEnvelope, envelope, pathSegments, wireTask } from '../contracts/envelope.js';
+import { RawJson, type WireEnvelope, envelope, pathSegments, wireTask } from '../contracts/envelope.js';
 import type { Executor } from '../executors/executor.js';
 import type { TaskRow } from '../store/store.js';
 import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
@@ -142,5 +142,6 @@ export function renderedResult(
 
 /** A stored result (gzip of its JSON), or null when none was stored. */
 export function storedResult(gz: Uint8Array | null): unknown | null {
-  return gz ? (JSON.parse(gunzipSync(gz).toString('utf8')) as unknown) : null;
+  // Spliced into the answer as stored text: never parsed only to be serialised again.
+  return gz ? new RawJson(gunzipSync(gz).toString('utf8')) : null;
 }

@@ -509,8 +509,9 @@ export interface Store {
   relayUsage(accountId?: number): Promise<RelayUsage[]>;
   /**
    * One call of the upstream's per-minute budget `kind`, shared by every process on the store: a
-   * sliding window of `windowMs` ending at `now`. Returns 0 when taken, else when the oldest call
-   * in the window leaves it (the earliest time worth asking again).
+   * sliding window of `windowMs` ending at `now`, counted in whole seconds (`budgetWindow`: the
+   * oldest second counts whole, so the count never falls short). Returns 0 when taken, else when the
+   * oldest second leaves the window (the earliest time worth asking again).
    */
   upstreamHit(kind: string, limit: number, now: number, windowMs: number): Promise<number>;
   /** Calls of `kind` made in the window of `windowMs` ending at `now`, by every process. */
@@ -536,4 +537,17 @@ export interface Store {
    * announce the new value to their listeners (`listen`'s `onSetting`).
    */
   addToSetting(key: string, by: number): Promise<number>;
+}
+
+/**
+ * The seconds of the clock an upstream budget window ending at `now` counts: from the second that
+ * holds `now - windowMs` (counted whole, so no call of the window is missed) to `now`'s.
+ */
+export function budgetWindow(now: number, windowMs: number): { from: number; second: number } {
+  return { from: Math.floor((now - windowMs) / 1000), second: Math.floor(now / 1000) };
+}
+
+/** When the budget's oldest counted second leaves the window. */
+export function budgetRetryAt(oldestSecond: number, windowMs: number): number {
+  return (oldestSecond + 1) * 1000 + windowMs;
 }

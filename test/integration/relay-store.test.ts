@@ -112,11 +112,16 @@ for (const dialect of DIALECTS) {
     it('keeps one sliding window of upstream calls and lapsing concurrency slots for every process', async () => {
       const hits = [];
       for (let i = 0; i < 4; i++) hits.push(await store.upstreamHit('requests', 3, T0 + i * 1000, 60_000));
-      expect(hits).toEqual([0, 0, 0, T0 + 60_000]);
-      // The first call leaves the window at T0 + 60 s: one place, and only one.
-      expect(await store.upstreamHit('requests', 3, T0 + 60_000, 60_000)).toBe(0);
-      expect(await store.upstreamHit('requests', 3, T0 + 60_500, 60_000)).toBe(T0 + 61_000);
-      expect(await store.upstreamCallCount('requests', T0 + 60_500, 60_000)).toBe(3);
+      // Counted in whole seconds: the first call's second leaves the window at T0 + 61 s, not before.
+      expect(hits).toEqual([0, 0, 0, T0 + 61_000]);
+      expect(await store.upstreamHit('requests', 3, T0 + 60_999, 60_000)).toBe(T0 + 61_000);
+      // Then one place, and only one.
+      expect(await store.upstreamHit('requests', 3, T0 + 61_000, 60_000)).toBe(0);
+      expect(await store.upstreamHit('requests', 3, T0 + 61_500, 60_000)).toBe(T0 + 62_000);
+      expect(await store.upstreamCallCount('requests', T0 + 61_500, 60_000)).toBe(3);
+      // Calls within one second share its count.
+      for (let i = 0; i < 3; i++) expect(await store.upstreamHit('burst', 3, T0 + i * 100, 60_000)).toBe(0);
+      expect(await store.upstreamHit('burst', 3, T0 + 900, 60_000)).toBe(T0 + 61_000);
       // Kinds are apart.
       expect(await store.upstreamHit('tasks_ready', 1, T0, 60_000)).toBe(0);
 

@@ -1,9 +1,8 @@
-import { gzipSync } from 'node:zlib';
 import type { WireTask } from '../../client/index.js';
 import { type ResultFunction, type SeTypeDef, findSeType } from '../../domain/catalog.js';
 import { STATUS } from '../../domain/status-codes.js';
 import { RELAY_OWNER, type RelayRow } from '../../store/store.js';
-import { type RelayContext, collectedFunction, micro } from './context.js';
+import { type RelayContext, collectedFunction, micro, zipResult } from './context.js';
 
 /**
  * Collection: when the upstream completes a task, its result for one function (the task's
@@ -71,7 +70,7 @@ export function completionOf(t: WireTask | undefined, fn: ResultFunction, row: R
   return {
     statusCode: t.status_code,
     statusMessage: t.status_message,
-    results: ok && value !== undefined && value !== null ? [{ fn, body: gzipSync(JSON.stringify(value)) }] : [],
+    results: ok && value !== undefined && value !== null ? [{ fn, body: zipResult(value) }] : [],
     // What the upstream charged: its task_get cost when it reports one, else its task_post answer's.
     costMicro: cost !== undefined && cost > 0 ? cost : (row?.upstreamCostMicro ?? undefined),
   };

@@ -1,4 +1,4 @@
-import { gunzipSync } from 'node:zlib';
+import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import type { Clock } from '../../domain/clock.js';
 import type { ResultFunction, SeTypeDef } from '../../domain/catalog.js';
 import type { Store } from '../../store/store.js';
@@ -42,3 +42,6 @@ export const micro = (usd: unknown): number | undefined =>
 
 /** A stored result body (gzip of JSON) as its value. */
 export const unzipResult = (body: Buffer): unknown => JSON.parse(gunzipSync(body).toString('utf8')) as unknown;
+
+/** A result value as stored: gzip of its JSON, at the fastest level (results are written once per task, at volume). */
+export const zipResult = (value: unknown): Buffer => gzipSync(JSON.stringify(value), { level: constants.Z_BEST_SPEED });

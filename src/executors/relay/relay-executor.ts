@@ -1,4 +1,3 @@
-import { gzipSync } from 'node:zlib';
 import type { Clock } from '../../domain/clock.js';
 import { findSeType } from '../../domain/catalog.js';
 import { STATUS } from '../../domain/status-codes.js';
@@ -6,7 +5,7 @@ import type { Store } from '../../store/store.js';
 import { RELAY_OWNER } from '../../store/store.js';
 import type { ExecutionOutcome, Executor } from '../executor.js';
 import { completeRelayed, completionOf, createCollector } from './collection.js';
-import { type Pending, type RelayContext, collectedFunction } from './context.js';
+import { type Pending, type RelayContext, collectedFunction, zipResult } from './context.js';
 import { createForwarder, upstreamTask } from './forwarding.js';
 import { type Upstream, UpstreamUnavailable } from './upstream.js';
 
@@ -151,7 +150,7 @@ export function createRelayExecutor(options: RelayOptions): RelayExecutor {
         const t = env.tasks?.[0];
         const value = t?.status_code === STATUS.OK.code ? t.result?.[0] : undefined;
         if (value === undefined || value === null) return null;
-        await store.addResult(taskId, fn, gzipSync(JSON.stringify(value)));
+        await store.addResult(taskId, fn, zipResult(value));
         return value;
       } catch (err) {
         if (err instanceof UpstreamUnavailable) return null;

@@ -256,4 +256,19 @@ CREATE INDEX upstream_calls_kind_at ON upstream_calls (kind, at);
 CREATE TABLE upstream_slots (slot TEXT PRIMARY KEY, expires_at BIGINT NOT NULL);
 `,
   },
+  {
+    version: 9,
+    name: 'upstream budget counted per second',
+    sql: `
+-- The upstream budget as calls per second of the clock: a window's count is a sum of at most 61
+-- rows, whatever the rate (a row per call made every check slower as the minute filled).
+DROP TABLE upstream_calls;
+CREATE TABLE upstream_call_counts (
+  kind TEXT NOT NULL,
+  second BIGINT NOT NULL,
+  n BIGINT NOT NULL,
+  PRIMARY KEY (kind, second)
+);
+`,
+  },
 ];

@@ -1,5 +1,5 @@
 import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
-import { RELAY_OWNER, type RelayAccepted, type RelayForwarding, type RelayRow, type RelayUsage } from '../store.js';
+import { RELAY_OWNER, type RelayAccepted, budgetRetryAt, budgetWindow, type RelayForwarding, type RelayRow, type RelayUsage } from '../store.js';
 import { type RawRelay, type RawRelayUsage, toRelayRow, toRelayUsage } from '../row-mappers.js';
 
 /** The relay executor's forwarding records and the upstream budget in the PostgreSQL store (see Store.relay*). */
@@ -226,14 +226,19 @@ export async function upstreamHit(tx: Tx, kind: string, limit: number, now: numb
   return tx(async (c) => {
     // One budget for every process: callers of a kind take their turn under one transaction lock.
     await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`serpq_upstream_calls:${kind}`]);
-    await c.query('DELETE FROM upstream_calls WHERE kind = $1 AND at <= $2', [kind, now - windowMs]);
+    const w = budgetWindow(now, windowMs);
+    await c.query('DELETE FROM upstream_call_counts WHERE kind = $1 AND second < $2', [kind, w.from]);
     const r = await c.query<{ n: number; oldest: string | null }>(
-      'SELECT count(*)::int AS n, min(at) AS oldest FROM upstream_calls WHERE kind = $1',
+      'SELECT coalesce(sum(n), 0)::int AS n, min(second) AS oldest FROM upstream_call_counts WHERE kind = $1',
       [kind],
     );
     const { n, oldest } = r.rows[0]!;
-    if (n >= limit) return Number(oldest ?? now) + windowMs;
-    await c.query('INSERT INTO upstream_calls (kind, at) VALUES ($1, $2)', [kind, now]);
+    if (n >= limit) return budgetRetryAt(oldest === null ? w.second : Number(oldest), windowMs);
+    await c.query(
+      `INSERT INTO upstream_call_counts (kind, second, n) VALUES ($1, $2, 1)
+       ON CONFLICT (kind, second) DO UPDATE SET n = upstream_call_counts.n + 1`,
+      [kind, w.second],
+    );
     return 0;
   });
 }
@@ -241,8 +246,8 @@ export async function upstreamHit(tx: Tx, kind: string, limit: number, now: numb
 export async function upstreamCallCount(query: Query, kind: string, now: number, windowMs: number): Promise<number> {
   const r = await query<{ n: number }>(
     'serpq_upstream_call_count',
-    'SELECT count(*)::int AS n FROM upstream_calls WHERE kind = $1 AND at > $2',
-    [kind, now - windowMs],
+    'SELECT coalesce(sum(n), 0)::int AS n FROM upstream_call_counts WHERE kind = $1 AND second >= $2',
+    [kind, budgetWindow(now, windowMs).from],
   );
   return r.rows[0]?.n ?? 0;
 }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { RELAY_OWNER, type RelayAccepted, type RelayForwarding, type RelayRow, type RelayUsage } from '../store.js';
+import { RELAY_OWNER, type RelayAccepted, budgetRetryAt, budgetWindow, type RelayForwarding, type RelayRow, type RelayUsage } from '../store.js';
 import { withBusyRetry } from '../map-db-error.js';
 import { type RawRelay, type RawRelayUsage, toRelayRow, toRelayUsage } from '../row-mappers.js';
 
@@ -91,10 +91,12 @@ export function prepareRelay(db: Database.Database, immediate: <T>(fn: () => T) 
     ),
     usageAll: db.prepare('SELECT * FROM relay_usage ORDER BY account_id'),
     usageOne: db.prepare('SELECT * FROM relay_usage WHERE account_id = ?'),
-    expireCalls: db.prepare('DELETE FROM upstream_calls WHERE kind = ? AND at <= ?'),
-    callsSince: db.prepare('SELECT count(*) FROM upstream_calls WHERE kind = ? AND at > ?').pluck(),
-    countCalls: db.prepare('SELECT count(*) AS n, min(at) AS oldest FROM upstream_calls WHERE kind = ?'),
-    addCall: db.prepare('INSERT INTO upstream_calls (kind, at) VALUES (?, ?)'),
+    expireCalls: db.prepare('DELETE FROM upstream_call_counts WHERE kind = ? AND second < ?'),
+    callsSince: db.prepare('SELECT coalesce(sum(n), 0) FROM upstream_call_counts WHERE kind = ? AND second >= ?').pluck(),
+    countCalls: db.prepare('SELECT coalesce(sum(n), 0) AS n, min(second) AS oldest FROM upstream_call_counts WHERE kind = ?'),
+    addCall: db.prepare(
+      'INSERT INTO upstream_call_counts (kind, second, n) VALUES (?, ?, 1) ON CONFLICT (kind, second) DO UPDATE SET n = n + 1',
+    ),
     expireSlots: db.prepare('DELETE FROM upstream_slots WHERE expires_at <= ?'),
     countSlots: db.prepare('SELECT count(*) FROM upstream_slots').pluck(),
     addSlot: db.prepare('INSERT OR REPLACE INTO upstream_slots (slot, expires_at) VALUES (?, ?)'),
@@ -199,16 +201,17 @@ export function prepareRelay(db: Database.Database, immediate: <T>(fn: () => T) 
       return rows.map(toRelayUsage);
     },
     hit(kind, limit, now, windowMs) {
+      const w = budgetWindow(now, windowMs);
       return write(() => {
-        s.expireCalls.run(kind, now - windowMs);
+        s.expireCalls.run(kind, w.from);
         const { n, oldest } = s.countCalls.get(kind) as { n: number; oldest: number | null };
-        if (n >= limit) return (oldest ?? now) + windowMs;
-        s.addCall.run(kind, now);
+        if (n >= limit) return budgetRetryAt(oldest ?? w.second, windowMs);
+        s.addCall.run(kind, w.second);
         return 0;
       });
     },
     callCount(kind, now, windowMs) {
-      return s.callsSince.get(kind, now - windowMs) as number;
+      return s.callsSince.get(kind, budgetWindow(now, windowMs).from) as number;
     },
     enter(slot, max, now, expiresAt) {
       return write(() => {

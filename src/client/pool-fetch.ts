@@ -1,0 +1,31 @@
+import { Pool } from 'undici';
+import type { FetchLike } from './index.js';
+
+/**
+ * A `fetch` for the client on a pool of keep-alive connections to one origin (undici's `request`,
+ * several times cheaper per call than the global fetch): what a process that makes thousands of
+ * calls a minute to one API (the relay to its upstream) uses. Redirects are never followed.
+ */
+export interface PoolFetch extends FetchLike {
+  /** Closes the pool's connections (after the calls in progress). */
+  close(): Promise<void>;
+}
+
+export function createPoolFetch(baseUrl: string, options: { connections?: number } = {}): PoolFetch {
+  const origin = new URL(baseUrl).origin;
+  const pool = new Pool(origin, { connections: options.connections ?? 32, pipelining: 1 });
+  const poolFetch = async (url: string, init: Parameters<FetchLike>[1]) => {
+    const target = new URL(url);
+    if (target.origin !== origin) throw new TypeError(`this pool only reaches ${origin}, not ${target.origin}`);
+    const res = await pool.request({
+      origin,
+      path: target.pathname + target.search,
+      method: init.method,
+      headers: init.headers,
+      body: init.body,
+      signal: init.signal,
+    });
+    return { status: res.statusCode, text: () => res.body.text() };
+  };
+  return Object.assign(poolFetch, { close: () => pool.close() });
+}

@@ -6,6 +6,9 @@ import type { Executor } from './executors/executor.js';
 import { createSandboxExecutor } from './executors/sandbox/sandbox-executor.js';
 import { createRelayExecutor } from './executors/relay/relay-executor.js';
 import { type Upstream, createUpstream } from './executors/relay/upstream.js';
+import { type CassetteLibrary, CassetteError, openCassettes } from './executors/replay/library.js';
+import { createRecorder } from './executors/replay/recorder.js';
+import { createReplayExecutor } from './executors/replay/replay-executor.js';
 import { createClient, createPoolFetch } from './client/index.js';
 import { createHttpServer } from './http/server.js';
 import { createAuthenticator } from './services/auth.js';
@@ -91,9 +94,10 @@ export function createBackground(
   const send = { timeoutMs: config.webhookTimeoutMs, allowPrivate: config.allowPrivateWebhooks };
   // Webhook calls are made on courier threads when the threads can produce the same bodies: with the
   // configured sandbox (which they construct themselves) or from stored results. An executor given
-  // in code (tests) exists in this thread only.
+  // in code (tests), or one that renders on read from state of its own (replay's cassettes), exists
+  // in this thread only.
   const courier =
-    config.webhookThreads > 0 && !overrides.executor
+    config.webhookThreads > 0 && !overrides.executor && (config.executor === 'sandbox' || !executor.render)
       ? createCourierPool({
           store,
           executor,
@@ -198,51 +202,95 @@ export interface ExecutorSetup {
 /**
  * Builds the executor of a config. The relay checks its credentials against the upstream's
  * user_data first: refused credentials stop the start with a clear message; an unreachable upstream
- * only warns (tasks queue until it answers).
+ * only warns (tasks queue until it answers). Replay opens (and indexes) its cassette folder first:
+ * a missing folder or a malformed line stops the start naming the file and line.
  */
 export async function createExecutor(config: Config, store: Store, clock: Clock, realClock: Clock = systemClock): Promise<ExecutorSetup> {
-  if (config.executor === 'sandbox') return { executor: createSandboxExecutor({ latency: config.sandboxLatency }), upstream: null };
+  const sandbox = createSandboxExecutor({ latency: config.sandboxLatency });
+  if (config.executor === 'sandbox') return { executor: sandbox, upstream: null };
   if (config.executor === 'relay') {
-    const url = config.upstreamUrl ?? '';
-    const callTimeoutMs = 60_000;
-    // Keep-alive connections, as many as the upstream takes at once.
-    const transport = createPoolFetch(url, { connections: config.upstreamLimits.concurrent });
-    const client = createClient({
-      baseUrl: url,
-      fetch: transport,
-      login: config.upstreamLogin ?? '',
-      password: config.upstreamPassword ?? '',
-      timeoutMs: callTimeoutMs,
-      // An upstream cannot send the relay's calls (and its credentials) somewhere else.
-      followRedirects: false,
+    const library = config.record ? cassettesOf(config.record, config.replayMatch, true) : null;
+    return createRelay(config, store, clock, realClock, library);
+  }
+  if (config.executor === 'replay') {
+    const library = cassettesOf(config.cassettes ?? '', config.replayMatch, config.replayMiss === 'record');
+    const relay = config.replayMiss === 'record' ? await createRelay(config, store, clock, realClock, library) : null;
+    const executor = createReplayExecutor({
+      library,
+      match: config.replayMatch,
+      miss: config.replayMiss,
+      sandbox,
+      recorder: relay?.executor,
     });
-    const upstream = createUpstream({ url, client, limits: config.upstreamLimits, budget: store, clock, realClock, callTimeoutMs });
-    const check = await upstream.check();
-    if (check.result === 'refused') {
-      await transport.close();
-      throw new ConfigError([
-        `the upstream ${url} refused the credentials of SERPQ_UPSTREAM_LOGIN '${config.upstreamLogin}' (${check.message})`,
-      ]);
-    }
-    if (check.result === 'unreachable')
-      console.error(`serpq: the upstream ${url} is unreachable (${check.message}); tasks queue until it answers`);
-    const executor = createRelayExecutor({
-      store,
-      clock,
-      realClock,
-      upstream,
-      giveUpMs: config.upstreamGiveUpMs,
-      cacheTtlMs: config.relayCacheTtlMs,
-      postbackBase: config.upstreamPostbackBase,
-      // Every node of a deployment derives the same secret; no one without the upstream password can.
-      postbackKey: createHmac('sha256', config.upstreamPassword ?? '')
-        .update(`serpq relay postback ${config.upstreamLogin}`)
-        .digest('hex')
-        .slice(0, 32),
-    });
-    return { executor, upstream, close: () => transport.close() };
+    return { executor, upstream: relay?.upstream ?? null, close: async () => (await relay?.close?.(), library.close()) };
   }
   throw new ConfigError([`executor (SERPQ_EXECUTOR): '${config.executor}' is not available in this build; use 'sandbox' or 'relay'`]);
+}
+
+function cassettesOf(dir: string, match: Config['replayMatch'], create: boolean): CassetteLibrary {
+  try {
+    return openCassettes(dir, match, { create });
+  } catch (err) {
+    if (err instanceof CassetteError) throw new ConfigError([`cassettes (SERPQ_CASSETTES): ${err.message}`]);
+    throw err;
+  }
+}
+
+async function createRelay(
+  config: Config,
+  store: Store,
+  clock: Clock,
+  realClock: Clock,
+  record: CassetteLibrary | null,
+): Promise<ExecutorSetup> {
+  const url = config.upstreamUrl ?? '';
+  const callTimeoutMs = 60_000;
+  // Keep-alive connections, as many as the upstream takes at once.
+  const transport = createPoolFetch(url, { connections: config.upstreamLimits.concurrent });
+  const client = createClient({
+    baseUrl: url,
+    fetch: transport,
+    login: config.upstreamLogin ?? '',
+    password: config.upstreamPassword ?? '',
+    timeoutMs: callTimeoutMs,
+    // An upstream cannot send the relay's calls (and its credentials) somewhere else.
+    followRedirects: false,
+  });
+  const upstream = createUpstream({ url, client, limits: config.upstreamLimits, budget: store, clock, realClock, callTimeoutMs });
+  const check = await upstream.check();
+  if (check.result === 'refused') {
+    await transport.close();
+    throw new ConfigError([
+      `the upstream ${url} refused the credentials of SERPQ_UPSTREAM_LOGIN '${config.upstreamLogin}' (${check.message})`,
+    ]);
+  }
+  if (check.result === 'unreachable')
+    console.error(`serpq: the upstream ${url} is unreachable (${check.message}); tasks queue until it answers`);
+  const executor = createRelayExecutor({
+    store,
+    clock,
+    realClock,
+    upstream,
+    giveUpMs: config.upstreamGiveUpMs,
+    cacheTtlMs: config.relayCacheTtlMs,
+    postbackBase: config.upstreamPostbackBase,
+    // Every node of a deployment derives the same secret; no one without the upstream password can.
+    postbackKey: createHmac('sha256', config.upstreamPassword ?? '')
+      .update(`serpq relay postback ${config.upstreamLogin}`)
+      .digest('hex')
+      .slice(0, 32),
+    onResult: record
+      ? createRecorder(record, url.replace(/\/+$/, ''), () => realClock.now(), (err) => console.error('serpq: recording a cassette:', err))
+      : undefined,
+  });
+  return {
+    executor,
+    upstream,
+    close: async () => {
+      await transport.close();
+      if (config.executor === 'relay') record?.close();
+    },
+  };
 }
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {

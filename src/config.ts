@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { parseLatency } from './executors/executor.js';
 import { parseDuration } from './domain/duration.js';
 import { type UpstreamLimits, parseUpstreamLimits } from './executors/relay/upstream.js';
+import { DEFAULT_MATCH, type MatchField, parseReplayMatch } from './executors/replay/cassette.js';
+import { REPLAY_MISSES, type ReplayMiss } from './executors/replay/replay-executor.js';
 
 /**
  * The only reader of process.env. Precedence: CLI flag (overrides) > environment (SERPQ_*) > default.
@@ -44,6 +46,14 @@ export interface Config {
   readonly upstreamPostbackBase: string | null;
   /** Relay: equal requests share one upstream result completed within this long, or still in flight (0 = off). */
   readonly relayCacheTtlMs: number;
+  /** Replay: the cassette folder (required with --executor replay; where a `record` miss appends). */
+  readonly cassettes: string | null;
+  /** Replay: the request inputs that must match a cassette. */
+  readonly replayMatch: readonly MatchField[];
+  /** Replay: what a task without a cassette gets: the sandbox's SERP, 40102, or the upstream's, recorded. */
+  readonly replayMiss: ReplayMiss;
+  /** Relay: a cassette folder every upstream result is also appended to. */
+  readonly record: string | null;
   /** Run workers in this process (serve --no-workers turns them off). */
   readonly workers: boolean;
   readonly logLevel: string;
@@ -125,6 +135,21 @@ const schema = z.object({
       "expected serpq's public http:// or https:// base URL, e.g. https://serpq.example.com",
     ),
   relayCacheTtlMs: duration('a duration from 0 to 30d, e.g. 0, 1h or 7d', 0, 30 * 86_400_000),
+  cassettes: z.string().min(1).nullable(),
+  replayMatch: z.string().transform((v, ctx) => {
+    try {
+      const fields = parseReplayMatch(v);
+      if (fields.length > 0) return fields;
+      ctx.addIssue({ code: 'custom', message: `expected at least one input, e.g. ${DEFAULT_MATCH.join(',')}` });
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+    return z.NEVER;
+  }),
+  replayMiss: z.enum(REPLAY_MISSES as [ReplayMiss, ...ReplayMiss[]], {
+    error: (i) => `expected ${REPLAY_MISSES.join(', ')}, got '${String(i.input)}'`,
+  }),
+  record: z.string().min(1).nullable(),
   workers: bool,
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 });
@@ -148,6 +173,10 @@ const ENV: Record<keyof Config, string> = {
   upstreamGiveUpMs: 'SERPQ_UPSTREAM_GIVE_UP',
   upstreamPostbackBase: 'SERPQ_UPSTREAM_POSTBACK_BASE',
   relayCacheTtlMs: 'SERPQ_RELAY_CACHE_TTL',
+  cassettes: 'SERPQ_CASSETTES',
+  replayMatch: 'SERPQ_REPLAY_MATCH',
+  replayMiss: 'SERPQ_REPLAY_MISS',
+  record: 'SERPQ_RECORD',
   workers: 'SERPQ_WORKERS',
   logLevel: 'SERPQ_LOG_LEVEL',
 };
@@ -171,6 +200,10 @@ const DEFAULTS: Record<keyof Config, unknown> = {
   upstreamGiveUpMs: '24h',
   upstreamPostbackBase: null,
   relayCacheTtlMs: '0',
+  cassettes: null,
+  replayMatch: DEFAULT_MATCH.join(','),
+  replayMiss: 'sandbox',
+  record: null,
   workers: true,
   logLevel: 'warn',
 };
@@ -188,12 +221,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     raw[key] = overrides[key] !== undefined ? overrides[key] : fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULTS[key];
   }
   const parsed = schema.safeParse(raw);
-  if (parsed.success && parsed.data.executor === 'relay') {
-    const missing = (['upstreamUrl', 'upstreamLogin', 'upstreamPassword'] as const).filter((k) => parsed.data[k] === null);
-    if (missing.length > 0) {
-      throw new ConfigError([
-        `executor relay needs ${missing.map((k) => `${ENV[k]} (--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())})`).join(', ')}`,
-      ]);
+  if (parsed.success) {
+    const c = parsed.data;
+    const setting = (k: keyof Config) => `${ENV[k]} (--${k.replace(/[A-Z]/g, (ch) => '-' + ch.toLowerCase()).replace(/-ms$/, '')})`;
+    const upstreamFor = c.executor === 'relay' ? 'executor relay' : c.executor === 'replay' && c.replayMiss === 'record' ? 'replay miss record' : null;
+    const missing = (['upstreamUrl', 'upstreamLogin', 'upstreamPassword'] as const).filter((k) => c[k] === null);
+    if (upstreamFor && missing.length > 0) throw new ConfigError([`${upstreamFor} needs ${missing.map(setting).join(', ')}`]);
+    if (c.executor === 'replay' && c.cassettes === null) throw new ConfigError([`executor replay needs ${setting('cassettes')}`]);
+    if (c.record !== null && c.executor !== 'relay') {
+      throw new ConfigError([`${setting('record')} records the relay's upstream results: use it with --executor relay`]);
     }
   }
   if (!parsed.success) {
@@ -204,7 +240,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       }),
     );
   }
-  return Object.freeze({ ...parsed.data, sandboxLatency: Object.freeze(parsed.data.sandboxLatency) });
+  return Object.freeze({
+    ...parsed.data,
+    sandboxLatency: Object.freeze(parsed.data.sandboxLatency),
+    replayMatch: Object.freeze(parsed.data.replayMatch),
+  });
 }
 
 /** True when the address only accepts local connections (demo credentials are allowed there). */

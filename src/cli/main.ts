@@ -3,8 +3,10 @@ import { Command, Option } from 'commander';
 import { DEMO_LOGIN, DEMO_PASSWORD, createApp, createBackground, createExecutor, openClock, openStore } from '../app.js';
 import { ConfigError, type ConfigOverrides, isLoopbackHost, loadConfig } from '../config.js';
 import { AccountInputError, createAccount, publicAccount } from '../services/accounts.js';
+import { CassetteError } from '../executors/replay/library.js';
+import { addCassetteCommands } from './cassettes.js';
 
-/** The `serpq` command: serve, worker, migrate, accounts. */
+/** The `serpq` command: serve, worker, migrate, accounts, cassettes. */
 
 interface ServeFlags {
   host?: string;
@@ -24,6 +26,10 @@ interface ServeFlags {
   upstreamGiveUp?: string;
   upstreamPostbackBase?: string;
   relayCacheTtl?: string;
+  cassettes?: string;
+  replayMatch?: string;
+  replayMiss?: string;
+  record?: string;
   workers?: boolean;
   logLevel?: string;
 }
@@ -47,6 +53,10 @@ function overridesFrom(flags: ServeFlags): ConfigOverrides {
     upstreamGiveUpMs: flags.upstreamGiveUp,
     upstreamPostbackBase: flags.upstreamPostbackBase,
     relayCacheTtlMs: flags.relayCacheTtl,
+    cassettes: flags.cassettes,
+    replayMatch: flags.replayMatch,
+    replayMiss: flags.replayMiss,
+    record: flags.record,
     // commander sets workers=true by default for --no-workers; only pass it when turned off.
     workers: flags.workers === false ? false : undefined,
     logLevel: flags.logLevel,
@@ -58,7 +68,7 @@ function withServerOptions(cmd: Command): Command {
     .option('--host <host>', 'address to bind (SERPQ_HOST)', undefined)
     .option('--port <port>', 'port to listen on (SERPQ_PORT)')
     .option('--db <db>', 'SQLite file, :memory:, or postgres:// URL (SERPQ_DB)')
-    .option('--executor <name>', 'sandbox, relay, or a module path (SERPQ_EXECUTOR)')
+    .option('--executor <name>', 'sandbox, relay, replay, or a module path (SERPQ_EXECUTOR)')
     .option('--sandbox-latency <spec>', 'completion latency, e.g. 0 or normal=2s,high=500ms (SERPQ_SANDBOX_LATENCY)')
     .option('--time-travel', 'let the admin API move the clock forward (SERPQ_TIME_TRAVEL=1)')
     .option('--admin-token <token>', 'bearer token of the admin API (SERPQ_ADMIN_TOKEN); generated when absent')
@@ -77,6 +87,10 @@ function withServerOptions(cmd: Command): Command {
       "relay: serpq's public base URL; upstream results then arrive by postback (SERPQ_UPSTREAM_POSTBACK_BASE)",
     )
     .option('--relay-cache-ttl <duration>', 'relay: equal requests share one upstream result this long, 0 = off (SERPQ_RELAY_CACHE_TTL)')
+    .option('--cassettes <dir>', 'replay: the cassette folder (SERPQ_CASSETTES)')
+    .option('--replay-match <inputs>', 'replay: inputs that must match, default keyword,location,language,device,depth (SERPQ_REPLAY_MATCH)')
+    .option('--replay-miss <policy>', 'replay: sandbox (default), error (40102) or record (through the upstream) (SERPQ_REPLAY_MISS)')
+    .option('--record <dir>', 'relay: also append every upstream result to this cassette folder (SERPQ_RECORD)')
     .option('--heartbeat-timeout <duration>', 'free the claims of a process silent this long (SERPQ_HEARTBEAT_TIMEOUT, default 10s)')
     .addOption(
       new Option('--log-level <level>', 'log level (SERPQ_LOG_LEVEL)').choices([
@@ -94,7 +108,7 @@ function withServerOptions(cmd: Command): Command {
 function fail(err: unknown): never {
   // One problem, one line: what is wrong and the setting that names it.
   if (err instanceof ConfigError && err.problems.length === 1) console.error(`serpq: invalid configuration: ${err.problems[0]}`);
-  else if (err instanceof ConfigError || err instanceof AccountInputError) console.error(`serpq: ${err.message}`);
+  else if (err instanceof ConfigError || err instanceof AccountInputError || err instanceof CassetteError) console.error(`serpq: ${err.message}`);
   else console.error('serpq:', err instanceof Error ? err.message : err);
   process.exit(1);
 }
@@ -244,5 +258,7 @@ accounts
       fail(err);
     }
   });
+
+addCassetteCommands(program, fail);
 
 program.parseAsync(process.argv).catch(fail);

@@ -279,6 +279,24 @@ export interface OwnerRow {
 
 export type ReadyScope = { readonly se?: string; readonly seType?: string };
 
+export interface StoredResultsQuery {
+  readonly since: number;
+  readonly accountId?: number;
+  /** The last row of the previous page. */
+  readonly after?: { readonly completedAt: number; readonly id: string };
+  readonly limit: number;
+}
+
+export interface StoredResultsRow {
+  readonly id: string;
+  readonly se: string;
+  readonly seType: string;
+  /** The posted fields (JSON). */
+  readonly data: string;
+  readonly completedAt: number;
+  readonly results: ReadonlyArray<{ readonly fn: string; readonly body: Buffer }>;
+}
+
 /** The lease owner of relayed tasks while the upstream works on them (no process holds them). */
 export const RELAY_OWNER = 'relay';
 
@@ -402,6 +420,12 @@ export interface Store {
   resultOf(id: string, fn: string): Promise<Buffer | null>;
   /** Stores a completed task's result for one more function (fetched after completion), if none is stored. */
   addResult(id: string, fn: string, body: Buffer): Promise<void>;
+  /**
+   * Completed tasks (20000) with stored results, in completion order after a cursor: what
+   * `serpq cassettes export` writes. Tasks the relay served from its cache or a shared call are
+   * left out (their results are their leader's).
+   */
+  storedResults(q: StoredResultsQuery): Promise<StoredResultsRow[]>;
 
   /**
    * Claims due webhook deliveries (pending and due, not leased or lease expired), oldest due first,

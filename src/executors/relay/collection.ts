@@ -18,6 +18,8 @@ export interface RelayedCompletion {
   readonly statusMessage: string;
   readonly results: ReadonlyArray<{ fn: string; body: Buffer }>;
   readonly costMicro?: number;
+  /** The upstream's result as it came (for the result hook). */
+  readonly value?: { readonly fn: ResultFunction; readonly value: unknown };
 }
 
 /**
@@ -71,6 +73,7 @@ export function completionOf(t: WireTask | undefined, fn: ResultFunction, row: R
     statusCode: t.status_code,
     statusMessage: t.status_message,
     results: ok && value !== undefined && value !== null ? [{ fn, body: zipResult(value) }] : [],
+    value: ok && value !== undefined && value !== null ? { fn, value } : undefined,
     // What the upstream charged: its task_get cost when it reports one, else its task_post answer's.
     costMicro: cost !== undefined && cost > 0 ? cost : (row?.upstreamCostMicro ?? undefined),
   };
@@ -108,9 +111,17 @@ export function createCollector(ctx: RelayContext): { round(): Promise<number> }
     const finished = done.filter((d): d is { id: string; c: RelayedCompletion } => d !== null);
     if (finished.length === 0) return 0;
     let n = await store.completeTasks(
-      finished.map(({ id, c }) => ({ id, leaseOwner: RELAY_OWNER, ...c })),
+      finished.map(({ id, c }) => ({
+        id,
+        leaseOwner: RELAY_OWNER,
+        statusCode: c.statusCode,
+        statusMessage: c.statusMessage,
+        results: c.results,
+        costMicro: c.costMicro,
+      })),
       ctx.clock.now(),
     );
+    if (ctx.onResult) for (const { id, c } of finished) if (c.value) ctx.onResult(tasks.get(id)!, c.value.fn, c.value.value);
     // Followers exist only with the cache on; without it the sweep closes the records later.
     if (ctx.cacheTtlMs > 0) for (const { id, c } of finished) n += await completeRelayed(ctx, id, c, false);
     return n;

@@ -18,8 +18,17 @@ export interface RelayContext {
   readonly cacheTtlMs: number;
   /** Upstream postbacks: the URL each upstream task reports to (with `$id` and `$tag`), or null. */
   readonly postbackUrl: string | null;
+  /** Called with every result that arrives from the upstream (record mode writes cassettes). */
+  readonly onResult?: UpstreamResultHook;
   hooks: ExecutorHooks | null;
 }
+
+/** A result that arrived from the upstream for a task (its engine, type and posted fields). */
+export type UpstreamResultHook = (
+  task: { readonly se: string; readonly seType: string; readonly data: string },
+  fn: ResultFunction,
+  value: unknown,
+) => void;
 
 /** A task handed over by the worker, waiting for its call. */
 export interface Pending {

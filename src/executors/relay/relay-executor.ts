@@ -5,7 +5,7 @@ import type { Store } from '../../store/store.js';
 import { RELAY_OWNER } from '../../store/store.js';
 import type { ExecutionOutcome, Executor } from '../executor.js';
 import { completeRelayed, completionOf, createCollector } from './collection.js';
-import { type Pending, type RelayContext, collectedFunction, zipResult } from './context.js';
+import { type Pending, type RelayContext, type UpstreamResultHook, collectedFunction, zipResult } from './context.js';
 import { createForwarder, upstreamTask } from './forwarding.js';
 import { type Upstream, UpstreamUnavailable } from './upstream.js';
 
@@ -30,6 +30,8 @@ export interface RelayOptions {
   readonly postbackKey?: string;
   /** Between collection rounds while nothing arrives (default 3 s: the upstream's 20 tasks_ready calls a minute). */
   readonly collectEveryMs?: number;
+  /** Called with every result that arrives from the upstream (`--record`). */
+  readonly onResult?: UpstreamResultHook;
 }
 
 export interface RelayExecutor extends Executor {
@@ -53,6 +55,7 @@ export function createRelayExecutor(options: RelayOptions): RelayExecutor {
     giveUpMs: options.giveUpMs,
     cacheTtlMs: options.cacheTtlMs ?? 0,
     postbackUrl,
+    onResult: options.onResult,
     hooks: null,
   };
   const forward = createForwarder(ctx);
@@ -151,6 +154,10 @@ export function createRelayExecutor(options: RelayOptions): RelayExecutor {
         const value = t?.status_code === STATUS.OK.code ? t.result?.[0] : undefined;
         if (value === undefined || value === null) return null;
         await store.addResult(taskId, fn, zipResult(value));
+        if (options.onResult) {
+          const [task] = await store.tasksByIds([taskId]);
+          if (task) options.onResult(task, fn, value);
+        }
         return value;
       } catch (err) {
         if (err instanceof UpstreamUnavailable) return null;
@@ -171,6 +178,7 @@ export function createRelayExecutor(options: RelayOptions): RelayExecutor {
       const done = completionOf(t, collectedFunction(def, task.postbackData), row);
       if (!done) return 'later';
       const n = await completeRelayed(ctx, row.taskId, done);
+      if (done.value && n > 0) options.onResult?.(task, done.value.fn, done.value.value);
       if (n > 0) ctx.hooks?.onCompleted(n);
       return 'done';
     },

@@ -18,6 +18,8 @@ import type {
   RelayForwarding,
   RelayRow,
   RelayUsage,
+  StoredResultsQuery,
+  StoredResultsRow,
   NewTask,
   PostOutcome,
   ReadyScope,
@@ -34,6 +36,7 @@ import { MAX_ATTEMPTS, SCHEMA_NAME, TYPES, backoff, channelName, parsePostgresUr
 import * as deliveries from './deliveries.js';
 import * as owners from './owners.js';
 import * as relay from './relay.js';
+import { storedResultsSql } from '../stored-results-sql.js';
 import { MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_DDL } from './migrations.js';
 import { fundInOrder } from '../../domain/pricing.js';
 import { type RawAccount, type RawTask, toAccount, toTask } from '../row-mappers.js';
@@ -579,6 +582,30 @@ export class PostgresStore implements Store {
       fn,
     ]);
     return r.rows[0]?.body ?? null;
+  }
+
+  async storedResults(q: StoredResultsQuery): Promise<StoredResultsRow[]> {
+    const values: unknown[] = [q.since, q.after?.completedAt ?? -1, q.after?.id ?? '', q.limit];
+    if (q.accountId !== undefined) values.push(q.accountId);
+    const r = await this.#query<{ id: string; se: string; se_type: string; data: string; completed_at: string }>(
+      undefined,
+      storedResultsSql((n) => `$${n}`, q.accountId !== undefined),
+      values,
+    );
+    if (r.rows.length === 0) return [];
+    const bodies = await this.#query<{ task_id: string; fn: string; body: Buffer }>(
+      undefined,
+      'SELECT task_id, fn, body FROM task_results WHERE task_id = ANY($1::text[]) ORDER BY fn',
+      [r.rows.map((t) => t.id)],
+    );
+    return r.rows.map((t) => ({
+      id: t.id,
+      se: t.se,
+      seType: t.se_type,
+      data: t.data,
+      completedAt: Number(t.completed_at),
+      results: bodies.rows.filter((b) => b.task_id === t.id).map((b) => ({ fn: b.fn, body: b.body })),
+    }));
   }
 
   // ---- webhooks ------------------------------------------------------------------------------

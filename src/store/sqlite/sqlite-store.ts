@@ -17,6 +17,8 @@ import type {
   RelayForwarding,
   RelayRow,
   RelayUsage,
+  StoredResultsQuery,
+  StoredResultsRow,
   NewTask,
   PostOutcome,
   ReadyScope,
@@ -27,6 +29,7 @@ import type {
   TaskRow,
 } from '../store.js';
 import { withBusyRetry } from '../map-db-error.js';
+import { storedResultsSql } from '../stored-results-sql.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { type SqliteDeliveries, prepareDeliveries } from './deliveries.js';
 import { type SqliteOwners, prepareOwners } from './owners.js';
@@ -471,6 +474,22 @@ export class SqliteStore implements Store {
 
   async resultOf(id: string, fn: string): Promise<Buffer | null> {
     return (this.#stmts.resultOf.get(id, fn) as Buffer | undefined) ?? null;
+  }
+
+  async storedResults(q: StoredResultsQuery): Promise<StoredResultsRow[]> {
+    const sql = storedResultsSql((n) => `@p${n}`, q.accountId !== undefined);
+    const params: Record<string, unknown> = { p1: q.since, p2: q.after?.completedAt ?? -1, p3: q.after?.id ?? '', p4: q.limit };
+    if (q.accountId !== undefined) params.p5 = q.accountId;
+    const rows = this.#db.prepare(sql).all(params) as Array<{ id: string; se: string; se_type: string; data: string; completed_at: number }>;
+    const results = this.#db.prepare('SELECT fn, body FROM task_results WHERE task_id = ? ORDER BY fn');
+    return rows.map((r) => ({
+      id: r.id,
+      se: r.se,
+      seType: r.se_type,
+      data: r.data,
+      completedAt: r.completed_at,
+      results: results.all(r.id) as Array<{ fn: string; body: Buffer }>,
+    }));
   }
 
   async claimDeliveries(

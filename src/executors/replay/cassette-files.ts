@@ -148,5 +148,12 @@ function vendorCassette(t: Record<string, unknown>, now: number, source: string)
   const parsed = parseTaskRequest(def, posted, 'task_post');
   if (!parsed.ok) return `its data does not parse as a request (field ${parsed.field})`;
   const at = isObject(result) && typeof result.datetime === 'string' ? result.datetime : formatDateTime(now);
-  return { se: def.se, se_type: def.seType, request: cassetteRequest(def, parsed.task, parsed.data), results: { [fn]: result }, recorded_at: at, source };
+  return {
+    se: def.se,
+    se_type: def.seType,
+    request: cassetteRequest(def, parsed.task, parsed.data),
+    results: { [fn]: result },
+    recorded_at: at,
+    source,
+  };
 }

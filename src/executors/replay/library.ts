@@ -19,6 +19,8 @@ export interface CassetteLibrary {
   size(): number;
   /** The newest cassette for the key that has `fn` (any function when omitted), or null. */
   find(key: string, fn?: ResultFunction): Cassette | null;
+  /** Whether `find` would find one, without reading it. */
+  has(key: string, fn?: ResultFunction): boolean;
   /** Appends a cassette to its engine and type's file (one write, so a crash never leaves half a line). */
   append(c: Cassette): void;
   close(): void;
@@ -121,7 +123,9 @@ export function openCassettes(dir: string, match: readonly MatchField[], options
   }
 
   function scanFolder(): void {
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((n) => n.endsWith('.jsonl'))
+      .sort()) {
       const path = join(dir, name);
       const f = byPath.get(path) ?? openFile(path);
       scan(f, files.indexOf(f));
@@ -157,22 +161,27 @@ export function openCassettes(dir: string, match: readonly MatchField[], options
     return index.get(key)?.find((e) => (e.fns & bit) !== 0);
   }
 
+  /** A lookup; on a miss, lines other processes appended are indexed first (at most once a second). */
+  function lookupFresh(key: string, fn?: ResultFunction): Entry | undefined {
+    const entry = lookup(key, fn);
+    if (entry || Date.now() - lastRefresh < 1000) return entry;
+    lastRefresh = Date.now();
+    try {
+      scanFolder();
+    } catch {
+      // A malformed line another process wrote: the cassettes indexed so far still answer.
+    }
+    return lookup(key, fn);
+  }
+
   return {
     dir,
     size: () => count,
     find(key, fn) {
-      let entry = lookup(key, fn);
-      if (!entry && Date.now() - lastRefresh >= 1000) {
-        lastRefresh = Date.now();
-        try {
-          scanFolder();
-        } catch {
-          // A line being written by another process: the next refresh reads it whole.
-        }
-        entry = lookup(key, fn);
-      }
+      const entry = lookupFresh(key, fn);
       return entry ? read(entry) : null;
     },
+    has: (key, fn) => lookupFresh(key, fn) !== undefined,
     append(c) {
       const path = join(dir, cassetteFile(c.se, c.se_type));
       const fd = openSync(path, 'a');

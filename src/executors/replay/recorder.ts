@@ -12,12 +12,7 @@ export interface RecordedTask {
 }
 
 /** The cassette of one task's result, or null when its stored request no longer parses. */
-export function cassetteOf(
-  task: RecordedTask,
-  results: Cassette['results'],
-  recordedAt: number,
-  source: string,
-): Cassette | null {
+export function cassetteOf(task: RecordedTask, results: Cassette['results'], recordedAt: number, source: string): Cassette | null {
   const def = findSeType(task.se, task.seType);
   if (!def) return null;
   const params = JSON.parse(task.data) as Record<string, unknown>;

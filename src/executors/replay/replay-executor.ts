@@ -69,7 +69,7 @@ export function createReplayExecutor(options: ReplayOptions): Executor {
       // Injected faults first, as with the sandbox.
       const fault = await sandbox.execute(input, signal, owner);
       if ('statusCode' in fault && fault.statusCode !== STATUS.OK.code) return fault;
-      if (find(input)) return fault;
+      if (library.has(taskMatchKey(input, match))) return fault;
       if (miss === 'error') return { statusCode: STATUS.NO_SEARCH_RESULTS.code, statusMessage: STATUS.NO_SEARCH_RESULTS.message };
       if (miss === 'record') return recorder!.execute(input, signal, owner);
       return fault;
@@ -88,8 +88,10 @@ export function createReplayExecutor(options: ReplayOptions): Executor {
   return {
     ...executor,
     async executeLive(input, fn, signal): Promise<ExecutionOutcome> {
-      if (find(input, fn)) return { statusCode: STATUS.OK.code, statusMessage: STATUS.OK.message };
-      return recorder.executeLive ? recorder.executeLive(input, fn, signal) : (recorder.execute(input, signal) as Promise<ExecutionOutcome>);
+      if (library.has(taskMatchKey(input, match), fn)) return { statusCode: STATUS.OK.code, statusMessage: STATUS.OK.message };
+      return recorder.executeLive
+        ? recorder.executeLive(input, fn, signal)
+        : (recorder.execute(input, signal) as Promise<ExecutionOutcome>);
     },
     fetchResult: recorder.fetchResult?.bind(recorder),
     receivePostback: recorder.receivePostback?.bind(recorder),

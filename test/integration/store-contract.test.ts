@@ -524,6 +524,16 @@ for (const dialect of DIALECTS) {
       expect(await store.resultOf(plain.id, 'regular')).toBeNull();
       expect(await store.resultOf(post.id, 'advanced')).toBeNull();
 
+      // What `cassettes export` reads: completed 20000 tasks with stored results, by account, after a cursor.
+      const stored = await store.storedResults({ since: T0, limit: 10 });
+      expect(stored.map((r) => [r.id, r.completedAt, r.results.map((x) => x.fn)])).toEqual([[plain.id, T0 + 20, ['advanced', 'html']]]);
+      expect(stored[0]!.results[0]!.body).toEqual(body);
+      expect(stored[0]).toMatchObject({ se: plain.se, seType: plain.seType, data: plain.data });
+      expect(await store.storedResults({ since: T0 + 21, limit: 10 })).toEqual([]);
+      expect(await store.storedResults({ since: T0, accountId: acc + 1000, limit: 10 })).toEqual([]);
+      expect(await store.storedResults({ since: T0, accountId: acc, limit: 10 })).toHaveLength(1);
+      expect(await store.storedResults({ since: T0, after: { completedAt: T0 + 20, id: plain.id }, limit: 10 })).toEqual([]);
+
       expect((await store.deliveriesOf(plain.id)).deliveries).toEqual([]);
       expect(await store.deliveriesOf(post.id)).toEqual({
         deliveries: [{ kind: 'postback', state: 'pending', attempts: 0, nextAttemptAt: T0 + 20 }],

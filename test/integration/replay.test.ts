@@ -136,7 +136,10 @@ describe('record and replay', () => {
   it('refuses to start on a missing folder or a malformed line, naming the file and line; import names a file of neither format', async () => {
     await expect(replay('error')).rejects.toThrow(/cassette folder .* does not exist/);
     mkdirSync(cassettes);
-    writeFileSync(join(cassettes, 'google.organic.jsonl'), '{"se":"google","se_type":"organic","request":{},"results":{"advanced":{}}}\n{oops\n');
+    writeFileSync(
+      join(cassettes, 'google.organic.jsonl'),
+      '{"se":"google","se_type":"organic","request":{},"results":{"advanced":{}}}\n{oops\n',
+    );
     await expect(replay('error')).rejects.toThrow(/google\.organic\.jsonl:2: not valid JSON/);
 
     const odd = join(dir, 'odd.json');
@@ -146,7 +149,9 @@ describe('record and replay', () => {
     expect(r.out).toContain('is neither cassettes (JSON Lines) nor a saved task_get response');
     const bad = serpqCli(['serve', '--executor', 'replay', '--cassettes', cassettes, '--db', ':memory:', '--port', '0']);
     expect(bad.status).toBe(1);
-    expect(bad.out.trim().split('\n')).toEqual([expect.stringMatching(/^serpq: invalid configuration: cassettes .*jsonl:2: not valid JSON/)]);
+    expect(bad.out.trim().split('\n')).toEqual([
+      expect.stringMatching(/^serpq: invalid configuration: cassettes .*jsonl:2: not valid JSON/),
+    ]);
   });
 
   it('records through a relay to a real upstream, exports, and replays the same results with no upstream', async () => {

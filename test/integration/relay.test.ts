@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { admin, client, upstreamTags } from '../helpers/relay.js';
+import { type UpstreamProxy, admin, client, startUpstreamProxy, upstreamTags } from '../helpers/relay.js';
 import { type ServerProcess, killAllServers, startServer } from '../helpers/server-process.js';
 
 /**
@@ -18,6 +18,7 @@ const RELAY_TOKEN = 'relay-gateway-admin-token';
 describe('relay to an upstream DataForSEO-compatible API (a second serpq process)', () => {
   let dir: string;
   let up: ServerProcess;
+  let proxy: UpstreamProxy | null = null;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'serpq-relay-'));
@@ -29,15 +30,27 @@ describe('relay to an upstream DataForSEO-compatible API (a second serpq process
   });
   afterEach(async () => {
     await killAllServers();
+    await proxy?.close();
+    proxy = null;
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function startRelay(extra: string[] = [], db = join(dir, 'relay.db')): Promise<ServerProcess> {
+  async function startRelay(extra: string[] = [], db = join(dir, 'relay.db'), upstreamUrl = up.base): Promise<ServerProcess> {
     return startServer({
       db,
       adminToken: RELAY_TOKEN,
       timeTravel: true,
-      extraArgs: ['--executor', 'relay', '--upstream-url', up.base, '--upstream-login', 'demo', '--upstream-password', 'demo', ...extra],
+      extraArgs: [
+        '--executor',
+        'relay',
+        '--upstream-url',
+        upstreamUrl,
+        '--upstream-login',
+        'demo',
+        '--upstream-password',
+        'demo',
+        ...extra,
+      ],
     });
   }
 
@@ -92,33 +105,70 @@ describe('relay to an upstream DataForSEO-compatible API (a second serpq process
     expect(status).toMatchObject({ url: up.base, reachable: true, in_flight: 0, last_error: null });
   });
 
-  it('combines 300 tasks of three accounts into shared upstream calls; the upstream gets each exactly once', async () => {
-    const relay = await startRelay();
+  it('combines 1,000 tasks of three accounts into upstream calls of up to 100; the upstream gets each exactly once', async () => {
+    // A recording proxy between the relay and the upstream sees every task_post the relay makes.
+    proxy = await startUpstreamProxy(up.base);
+    const relay = await startRelay([], join(dir, 'relay.db'), proxy.base);
     for (const login of ['team-a', 'team-b']) {
       await admin(relay, RELAY_TOKEN, 'POST', '/admin/accounts', { login, password: `${login}-pw`, balance: 100 });
     }
     const accounts = [client(relay), client(relay, 'team-a', 'team-a-pw'), client(relay, 'team-b', 'team-b-pw')];
+    const counts = [334, 333, 333];
+    const TOTAL = 1000;
+    /** serpq task id -> the account (index) that posted it. */
     const mine = new Map<string, number>();
+    // Each account posts as a client would, in calls of up to 100, the three accounts at once.
     await Promise.all(
       accounts.map(async (c, a) => {
-        const tasks = Array.from({ length: 100 }, (_, i) => ({ keyword: `shared ${a} ${i}`, location_code: 2840, language_code: 'en' }));
-        const env = await c.taskPost('google', 'images', tasks);
-        for (const t of env.tasks ?? []) {
-          expect(t.status_code).toBe(20100);
-          mine.set(t.id, a);
+        for (let from = 0; from < counts[a]!; from += 100) {
+          const tasks = Array.from({ length: Math.min(100, counts[a]! - from) }, (_, i) => ({
+            keyword: `shared ${a} ${from + i}`,
+            location_code: 2840,
+            language_code: 'en',
+          }));
+          const env = await c.taskPost('google', 'images', tasks);
+          expect(env.tasks).toHaveLength(tasks.length);
+          for (const t of env.tasks ?? []) {
+            expect(t.status_code).toBe(20100);
+            mine.set(t.id, a);
+          }
         }
       }),
     );
+    expect(mine.size).toBe(TOTAL);
     await settleBoth(relay);
+
+    const posts = proxy.calls.filter((call) => call.kind === 'task_post');
+    // Up to 100 tasks per upstream call, and calls about as few as 1,000 tasks allow. The relay posts
+    // per claimed batch (up to 200 tasks a claim, cut into calls of 100), so each claim may end in one
+    // short call: 10 calls when every claim is full (what runs show), a few more when claims catch the
+    // posts halfway. 20 leaves room for that and fails when calls shrink (e.g. 50 or fewer a call);
+    // calls per account or per client call are caught by the mixing check below.
+    expect(posts.every((call) => call.tags.length >= 1 && call.tags.length <= 100)).toBe(true);
+    expect(posts.length).toBeGreaterThanOrEqual(Math.ceil(TOTAL / 100));
+    expect(posts.length).toBeLessThanOrEqual(20);
+    expect(posts.every((call) => call.answered && call.statusCode === 20000)).toBe(true);
+    // Calls combine tasks of several accounts.
+    const accountsIn = posts.map((call) => new Set(call.tags.map((tag) => mine.get(tag))));
+    expect(accountsIn.some((set) => set.size > 1)).toBe(true);
+    // Each task went upstream in exactly one call, and the upstream holds each tag exactly once.
+    const postedTags = posts.flatMap((call) => call.tags);
+    expect(postedTags).toHaveLength(TOTAL);
+    expect(new Set(postedTags)).toEqual(new Set(mine.keys()));
     const tags = await upstreamTags(up, UP_TOKEN);
     expect([...tags.keys()].sort()).toEqual([...mine.keys()].sort());
     expect([...tags.values()].every((v) => v.length === 1)).toBe(true);
-    // Each account lists and collects its own tasks only.
+    // Every task completed once; each account lists and collects its own tasks only.
     for (const [a, c] of accounts.entries()) {
       const rows = await c.readyRows();
-      expect(rows).toHaveLength(100);
+      expect(rows).toHaveLength(counts[a]!);
+      expect(new Set(rows.map((r) => r.id)).size).toBe(counts[a]);
       expect(rows.every((r) => mine.get(r.id) === a)).toBe(true);
     }
+    console.info(
+      `relay 1000 tasks: ${posts.length} upstream task_post calls (${posts.map((call) => call.tags.length).join(' ')}), ` +
+        `${accountsIn.filter((set) => set.size > 1).length} mixing accounts`,
+    );
   });
 
   it('passes an upstream task failure through: the task completes with the upstream’s code, listed and in serp/errors', async () => {

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, readlinkSync } from 'node:fs';
-import { hostname } from 'node:os';
 import type { Clock } from '../domain/clock.js';
+import { machineKey, pidRuns } from '../runtime/process-identity.js';
 import type { OwnerRow, Store } from '../store/store.js';
 
 /**
@@ -112,31 +111,5 @@ export function createOwnerRegistry(options: OwnerRegistryOptions): OwnerRegistr
   };
 }
 
-/**
- * A key equal for processes that see each other's pids: the kernel's boot id and pid namespace on
- * Linux (containers on one host differ), else the host name.
- */
-export function machineKey(): string {
-  try {
-    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-    const ns = readlinkSync('/proc/self/ns/pid');
-    return `${boot}/${ns}`;
-  } catch {
-    return hostname();
-  }
-}
-
-/** Whether a process runs under this pid (a zombie, killed but not yet reaped, does not). */
-export function pidRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
-  }
-}
+/** Kept for importers of the old place (test/integration/recovery-time.test.ts); new code imports runtime/. */
+export { machineKey, pidRuns } from '../runtime/process-identity.js';

@@ -2,7 +2,7 @@ import { type SerpqClient, SerpqHttpError, type WireEnvelope } from '../../clien
 import type { Clock } from '../../domain/clock.js';
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../../store/store.js';
-import { machineKey, pidRuns } from '../../worker/owners.js';
+import { machineKey, pidRuns } from '../../runtime/process-identity.js';
 
 /**
  * The upstream account as the relay sees it: serpq's own client, behind the upstream's limits.

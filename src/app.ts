@@ -9,6 +9,7 @@ import { type Upstream, createUpstream } from './executors/relay/upstream.js';
 import { type CassetteLibrary, CassetteError, openCassettes } from './executors/replay/library.js';
 import { createRecorder } from './executors/replay/recorder.js';
 import { createReplayExecutor } from './executors/replay/replay-executor.js';
+import { ModuleLoadError, loadModuleExecutor } from './executors/module/module-executor.js';
 import { createClient, createPoolFetch } from './client/index.js';
 import { createHttpServer } from './http/server.js';
 import { createAuthenticator } from './services/auth.js';
@@ -224,7 +225,13 @@ export async function createExecutor(config: Config, store: Store, clock: Clock,
     });
     return { executor, upstream: relay?.upstream ?? null, close: async () => (await relay?.close?.(), library.close()) };
   }
-  throw new ConfigError([`executor (SERPQ_EXECUTOR): '${config.executor}' is not available in this build; use 'sandbox' or 'relay'`]);
+  // Anything else names a module of the user's: a path or a package.
+  try {
+    return { executor: await loadModuleExecutor(config.executor, { timeoutMs: config.executorTimeoutMs }), upstream: null };
+  } catch (err) {
+    if (err instanceof ModuleLoadError) throw new ConfigError([`executor (SERPQ_EXECUTOR): ${err.message}`]);
+    throw err;
+  }
 }
 
 function cassettesOf(dir: string, match: Config['replayMatch'], create: boolean): CassetteLibrary {

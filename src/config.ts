@@ -15,8 +15,10 @@ export interface Config {
   readonly port: number;
   /** A file path, `:memory:`, or a postgres:// URL. */
   readonly db: string;
-  /** sandbox, relay, or a module path. */
+  /** sandbox, relay, replay, or a module path or package name. */
   readonly executor: string;
+  /** A user module's time limit per task (after it the task fails with 50000). */
+  readonly executorTimeoutMs: number;
   readonly sandboxLatency: { readonly normal: number; readonly high: number };
   readonly timeTravel: boolean;
   /** Bearer token of the admin API; null = one is generated at start and printed. */
@@ -91,6 +93,7 @@ const schema = z.object({
   port: z.coerce.number().int().min(0).max(65535),
   db: z.string().min(1),
   executor: z.string().min(1),
+  executorTimeoutMs: duration('a duration from 1ms to 1h, e.g. 60s', 1, 3_600_000),
   sandboxLatency: z.string().transform((v, ctx) => {
     try {
       return parseLatency(v);
@@ -159,6 +162,7 @@ const ENV: Record<keyof Config, string> = {
   port: 'SERPQ_PORT',
   db: 'SERPQ_DB',
   executor: 'SERPQ_EXECUTOR',
+  executorTimeoutMs: 'SERPQ_EXECUTOR_TIMEOUT',
   sandboxLatency: 'SERPQ_SANDBOX_LATENCY',
   timeTravel: 'SERPQ_TIME_TRAVEL',
   adminToken: 'SERPQ_ADMIN_TOKEN',
@@ -186,6 +190,7 @@ const DEFAULTS: Record<keyof Config, unknown> = {
   port: 8080,
   db: './serpq.db',
   executor: 'sandbox',
+  executorTimeoutMs: '60s',
   sandboxLatency: '0',
   timeTravel: false,
   adminToken: null,

@@ -13,6 +13,7 @@ interface ServeFlags {
   port?: string;
   db?: string;
   executor?: string;
+  executorTimeout?: string;
   sandboxLatency?: string;
   timeTravel?: boolean;
   adminToken?: string;
@@ -40,6 +41,7 @@ function overridesFrom(flags: ServeFlags): ConfigOverrides {
     port: flags.port,
     db: flags.db,
     executor: flags.executor,
+    executorTimeoutMs: flags.executorTimeout,
     sandboxLatency: flags.sandboxLatency,
     timeTravel: flags.timeTravel,
     adminToken: flags.adminToken,
@@ -68,7 +70,8 @@ function withServerOptions(cmd: Command): Command {
     .option('--host <host>', 'address to bind (SERPQ_HOST)', undefined)
     .option('--port <port>', 'port to listen on (SERPQ_PORT)')
     .option('--db <db>', 'SQLite file, :memory:, or postgres:// URL (SERPQ_DB)')
-    .option('--executor <name>', 'sandbox, relay, replay, or a module path (SERPQ_EXECUTOR)')
+    .option('--executor <name>', 'sandbox, relay, replay, or an executor module: a path or package (SERPQ_EXECUTOR)')
+    .option('--executor-timeout <duration>', "an executor module's time limit per task (SERPQ_EXECUTOR_TIMEOUT, default 60s)")
     .option('--sandbox-latency <spec>', 'completion latency, e.g. 0 or normal=2s,high=500ms (SERPQ_SANDBOX_LATENCY)')
     .option('--time-travel', 'let the admin API move the clock forward (SERPQ_TIME_TRAVEL=1)')
     .option('--admin-token <token>', 'bearer token of the admin API (SERPQ_ADMIN_TOKEN); generated when absent')

@@ -1,0 +1,77 @@
+/**
+ * The executor port for user modules, published as `serpq/executor`. A module's default export is a
+ * factory; serpq calls it once at start and then `execute` for every task a worker claims:
+ *
+ *   export default function factory(options) {
+ *     return {
+ *       async execute(task, signal) {
+ *         const items = await myFetcher(task.keyword, { signal });
+ *         return { status_code: 20000, results: { advanced: { ...result built from items } } };
+ *       },
+ *     };
+ *   }
+ *
+ * Names are the vendor's: what a module reads and returns is what a DataForSEO task carries.
+ */
+
+export type ResultFunction = 'regular' | 'advanced' | 'html';
+
+/** A task as a module sees it: its ids and the normalized request (defaults filled in). */
+export interface ExecutorTask {
+  /** serpq's task id (the vendor's format). */
+  readonly id: string;
+  readonly se: string;
+  readonly se_type: string;
+  /** The functions of this type (task_get/regular, advanced, html); return a result for each you can. */
+  readonly functions: readonly ResultFunction[];
+  /** The function the task's postback sends, when it has one. */
+  readonly postback_data: ResultFunction | null;
+  /** %-decoded; null for types whose subject is not a keyword (then see `data`). */
+  readonly keyword: string | null;
+  readonly location_code: number | null;
+  readonly location_name: string | null;
+  readonly location_coordinate: string | null;
+  /** ISO country of the location, e.g. "US". */
+  readonly country_iso_code: string | null;
+  readonly language_code: string | null;
+  readonly language_name: string | null;
+  readonly se_domain: string | null;
+  readonly device: 'desktop' | 'mobile' | 'tablet';
+  readonly os: string;
+  readonly depth: number;
+  readonly priority: 1 | 2;
+  /** The task's fields as posted (type-specific ones too), as task_get echoes them in `data`. */
+  readonly data: Readonly<Record<string, unknown>>;
+  /** When it was posted, epoch ms. */
+  readonly posted_at: number;
+}
+
+/**
+ * What `execute` returns. `status_code` 20000 (the default) with `results`: one result object per
+ * function, as the vendor's task_get `result[0]`; each is checked against the official schema of its
+ * path. Any other vendor status code fails the task with it (e.g. 40102 "No Search Results.").
+ */
+export interface ExecutorResult {
+  readonly status_code?: number;
+  readonly status_message?: string;
+  readonly results?: Readonly<Partial<Record<ResultFunction, unknown>>>;
+}
+
+export interface Executor {
+  /** Runs one task. `signal` aborts when the task's time is up or the worker stops. */
+  execute(task: ExecutorTask, signal: AbortSignal): Promise<ExecutorResult>;
+  /** Called when serpq stops. */
+  close?(): Promise<void> | void;
+}
+
+export interface ExecutorOptions {
+  /** Per-task time limit in ms (after it, the task fails with 50000 and `signal` aborts). */
+  readonly timeoutMs: number;
+  /** One line to serpq's log. */
+  log(line: string): void;
+  /** The process environment (for a module's own settings). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** A module's default export. */
+export type ExecutorFactory = (options: ExecutorOptions) => Executor | Promise<Executor>;

@@ -57,11 +57,12 @@ export async function runLive(
     );
   } else {
     const task = parsed.task;
-    const costMicro = livePriceMicro(def, task);
+    // serpq's price decides what the call may cost (cost limits); the charge is settled after it ran.
+    const priceMicro = livePriceMicro(def, task);
     const controlled = hasTaskControls(ctx.account);
     const hash = controlled ? payloadHash(def.se, def.seType, `live/${fn}`, parsed.data) : null;
     if (controlled) {
-      const [verdict] = await checkTaskControls(deps.store, deps.clock, ctx.account, [{ payloadHash: hash ?? '', costMicro }]);
+      const [verdict] = await checkTaskControls(deps.store, deps.clock, ctx.account, [{ payloadHash: hash ?? '', costMicro: priceMicro }]);
       if (verdict) {
         entries[0] = wireTask(id, verdict, { timeMs: 0, path, data: parsed.data });
         return { httpStatus: 200, body: envelope(STATUS.OK, { timeMs: elapsedMs(ctx), tasks: entries }) };
@@ -90,6 +91,10 @@ export async function runLive(
       ? { code: outcome.statusCode, message: outcome.statusMessage }
       : { code: STATUS.TIMEOUT.code, message: STATUS.TIMEOUT.message };
     const stored = outcome?.results?.map((r) => ({ fn: r.fn, body: gzipSync(JSON.stringify(r.value)) }));
+    // An executor that knows the call's final cost (the relay: what the upstream charged) sets the
+    // charge, as a relayed task_post task's charge becomes the upstream's cost; else serpq's price.
+    // The charge is taken once, after the call, so the difference is never taken in the first place.
+    const costMicro = outcome?.costMicro ?? priceMicro;
     const accepted = await deps.store.insertLiveTask(
       ctx.account.id,
       {

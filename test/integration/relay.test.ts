@@ -2,8 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type UpstreamProxy, admin, client, startUpstreamProxy, upstreamTags } from '../helpers/relay.js';
+import { type UpstreamProxy, admin, client, idListRows, startUpstreamProxy, upstreamTags } from '../helpers/relay.js';
 import { type ServerProcess, killAllServers, startServer } from '../helpers/server-process.js';
 
 /**
@@ -208,18 +211,82 @@ describe('relay to an upstream DataForSEO-compatible API (a second serpq process
     expect((await upstreamTags(up, UP_TOKEN)).get(id)).toHaveLength(1);
   });
 
-  it('relays a live call synchronously: the upstream’s live result, in the relay’s own envelope', async () => {
+  /** An account's balance on a server, in micro-USD. */
+  async function balanceMicro(srv: ServerProcess, token: string, login = 'demo'): Promise<number> {
+    return Math.round(Number((await admin(srv, token, 'GET', `/admin/accounts/${login}`)).balance) * 1_000_000);
+  }
+
+  it('relays a live call synchronously: the upstream’s live result, in the relay’s own envelope, charged what the upstream charged', async () => {
     const relay = await startRelay();
     const task = { keyword: 'live through the relay', location_code: 2840, language_code: 'en' };
+    const [relayBefore, upBefore] = [await balanceMicro(relay, RELAY_TOKEN), await balanceMicro(up, UP_TOKEN)];
     const mine = await client(relay).live('google', 'organic', 'advanced', task);
+    const [relayAfter, upAfter] = [await balanceMicro(relay, RELAY_TOKEN), await balanceMicro(up, UP_TOKEN)];
     const theirs = await client(up).live('google', 'organic', 'advanced', task);
     expect(mine.tasks?.[0]?.status_code).toBe(20000);
     // The sandbox upstream is deterministic but for the time it answered.
     const strip = (r: unknown) => JSON.parse(JSON.stringify(r).replace(/"datetime":"[^"]*"/g, '"datetime":""'));
     expect(strip(mine.tasks?.[0]?.result)).toEqual(strip(theirs.tasks?.[0]?.result));
     expect(mine.tasks?.[0]?.id).not.toBe(theirs.tasks?.[0]?.id);
+    // Money: the account paid what the upstream account paid for the call (by the upstream's price table).
+    const upstreamCost = upBefore - upAfter;
+    expect(upstreamCost).toBeGreaterThan(0);
+    expect(relayBefore - relayAfter).toBe(upstreamCost);
+    expect(Math.round(mine.tasks![0]!.cost * 1_000_000)).toBe(upstreamCost);
     // One upstream live call per relayed one, nothing queued.
     expect((await admin(relay, RELAY_TOKEN, 'GET', '/admin/upstream')).in_flight).toBe(0);
+  });
+
+  it('charges a relayed live call the upstream’s cost where it differs from serpq’s price', async () => {
+    // The upstream serpq prices live calls as the relay does; a hop in front of it reports three
+    // times that cost for live calls (a vendor whose price differs from serpq's table).
+    const hop = createServer((req, res) => {
+      void (async () => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+        const headers: Record<string, string> = {};
+        for (const h of ['authorization', 'content-type', 'content-encoding']) {
+          const v = req.headers[h];
+          if (typeof v === 'string') headers[h] = v;
+        }
+        const answer = await fetch(up.base + (req.url ?? '/'), {
+          method: req.method,
+          headers,
+          body: req.method === 'GET' ? undefined : new Uint8Array(Buffer.concat(chunks)),
+        });
+        let text = await answer.text();
+        if (req.url?.includes('/live/')) {
+          const env = JSON.parse(text) as { cost: number; tasks: Array<{ cost: number }> };
+          const triple = (usd: number) => Number((usd * 3).toFixed(6));
+          env.cost = triple(env.cost);
+          for (const t of env.tasks) t.cost = triple(t.cost);
+          text = JSON.stringify(env);
+        }
+        res.writeHead(answer.status, { 'content-type': 'application/json' });
+        res.end(text);
+      })().catch(() => res.destroy());
+    });
+    hop.listen(0, '127.0.0.1');
+    await once(hop, 'listening');
+    try {
+      const relay = await startRelay([], join(dir, 'relay.db'), `http://127.0.0.1:${(hop.address() as AddressInfo).port}`);
+      const task = { keyword: 'live at the upstream’s price', location_code: 2840, language_code: 'en' };
+      const [relayBefore, upBefore] = [await balanceMicro(relay, RELAY_TOKEN), await balanceMicro(up, UP_TOKEN)];
+      const mine = await client(relay).live('google', 'organic', 'advanced', task);
+      expect(mine.tasks?.[0]?.status_code).toBe(20000);
+      const price = upBefore - (await balanceMicro(up, UP_TOKEN));
+      expect(price, 'serpq’s live price, as the upstream serpq charged it').toBeGreaterThan(0);
+      // The account paid the reported cost, not serpq's price; the envelope says so too.
+      expect(relayBefore - (await balanceMicro(relay, RELAY_TOKEN))).toBe(3 * price);
+      expect(Math.round(mine.tasks![0]!.cost * 1_000_000)).toBe(3 * price);
+      expect(Math.round(mine.cost * 1_000_000)).toBe(3 * price);
+      // id_list shows the live task at the same cost.
+      const rows = await idListRows(relay, RELAY_TOKEN, client(relay));
+      expect(rows.find((r) => r.id === mine.tasks![0]!.id)?.cost).toBe(mine.tasks![0]!.cost);
+    } finally {
+      hop.closeAllConnections();
+      hop.close();
+    }
   });
 
   it('refuses to start when the upstream refuses the credentials, and names the setting when one is missing', () => {

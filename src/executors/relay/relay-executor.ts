@@ -5,7 +5,7 @@ import type { Store } from '../../store/store.js';
 import { RELAY_OWNER } from '../../store/store.js';
 import type { ExecutionOutcome, Executor } from '../executor.js';
 import { completeRelayed, completionOf, createCollector } from './collection.js';
-import { type Pending, type RelayContext, type UpstreamResultHook, collectedFunction, zipResult } from './context.js';
+import { type Pending, type RelayContext, type UpstreamResultHook, collectedFunction, micro, zipResult } from './context.js';
 import { createForwarder, upstreamTask } from './forwarding.js';
 import { type Upstream, UpstreamUnavailable } from './upstream.js';
 
@@ -140,6 +140,8 @@ export function createRelayExecutor(options: RelayOptions): RelayExecutor {
           statusCode: t.status_code,
           statusMessage: t.status_message,
           results: t.status_code === STATUS.OK.code && value ? [{ fn, value }] : undefined,
+          // What the upstream charged for the call: the account pays that (live.ts), not serpq's price.
+          costMicro: micro(t.cost),
         };
       } catch {
         return { statusCode: STATUS.INTERNAL_ERROR.code, statusMessage: STATUS.INTERNAL_ERROR.message };

@@ -27,7 +27,7 @@ export interface ExecutionOutcome {
   readonly statusMessage: string;
   /** Results to store, by function. Executors that render on read return none. */
   readonly results?: ReadonlyArray<{ readonly fn: ResultFunction; readonly value: unknown }>;
-  /** Final cost after a refund, in micro-USD; omitted = as charged at task_post. */
+  /** Final cost in micro-USD (what an upstream charged); omitted = as charged at task_post, or serpq's price for a live call. */
   readonly costMicro?: number;
 }
 

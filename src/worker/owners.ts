@@ -110,6 +110,3 @@ export function createOwnerRegistry(options: OwnerRegistryOptions): OwnerRegistr
     },
   };
 }
-
-/** Kept for importers of the old place (test/integration/recovery-time.test.ts); new code imports runtime/. */
-export { machineKey, pidRuns } from '../runtime/process-identity.js';

@@ -182,8 +182,11 @@ describe('record and replay', () => {
       expect(t.status_code).toBe(20000);
       real.push(t.result![0]);
     }
-    // A function fetched later (html, on its first task_get) is recorded too.
+    // A function fetched later (html, on its first task_get) is recorded too, and so is a live call.
     const html = (await c.taskGet('google', 'images', 'html', ids[1]!)).tasks![0]!.result![0];
+    const LIVE = { keyword: 'replay live', location_code: 2840, language_code: 'en' };
+    const live = (await c.live('google', 'organic', 'advanced', { ...LIVE })).tasks![0]!;
+    expect(live.status_code).toBe(20000);
     await relay.kill();
     await up.kill();
     expect(readdirSync(recordDir).sort()).toEqual(['google.images.jsonl', 'google.organic.jsonl']);
@@ -191,7 +194,8 @@ describe('record and replay', () => {
     const exported = join(dir, 'exported');
     const ex = serpqCli(['cassettes', 'export', '--out', exported, '--db', join(dir, 'relay.db')]);
     expect(ex.status, ex.out).toBe(0);
-    expect(ex.out).toContain('exported 2 results');
+    // Two tasks and the live call.
+    expect(ex.out).toContain('exported 3 results');
     const exportedImages = JSON.parse(readFileSync(join(exported, 'google.images.jsonl'), 'utf8')) as { results: Record<string, unknown> };
     expect(Object.keys(exportedImages.results).sort()).toEqual(['advanced', 'html']);
 
@@ -203,6 +207,8 @@ describe('record and replay', () => {
         expect(got.code, folder).toBe(20000);
         expect(undated(got.result)).toEqual(undated(real[i]));
       }
+      const fromLive = await advanced(t, await postAndRun(t, { ...LIVE }));
+      expect(undated(fromLive.result)).toEqual(undated(live.result![0]));
       const imagesId = await postAndRun(t, { ...requests[1][1] }, 'images');
       const replayedHtml = (await t.request('GET', `/v3/serp/google/images/task_get/html/${imagesId}`)).body.tasks![0]!.result![0];
       expect(undated(replayedHtml)).toEqual(undated(html));

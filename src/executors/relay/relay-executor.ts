@@ -136,6 +136,9 @@ export function createRelayExecutor(options: RelayOptions): RelayExecutor {
         const t = env.tasks?.[0];
         if (signal.aborted || !t) return { statusCode: STATUS.INTERNAL_ERROR.code, statusMessage: STATUS.INTERNAL_ERROR.message };
         const value = t.result?.[0];
+        if (t.status_code === STATUS.OK.code && value) {
+          options.onResult?.({ se: input.def.se, seType: input.def.seType, data: JSON.stringify(input.params ?? {}) }, fn, value);
+        }
         return {
           statusCode: t.status_code,
           statusMessage: t.status_message,

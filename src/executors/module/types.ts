@@ -38,7 +38,11 @@ export interface ExecutorTask {
   readonly se_domain: string | null;
   readonly device: 'desktop' | 'mobile' | 'tablet';
   readonly os: string;
+  /** Items requested: the posted depth, else the type's default. */
   readonly depth: number;
+  readonly max_crawl_pages: number | null;
+  readonly search_param: string | null;
+  /** 1 normal, 2 high. */
   readonly priority: 1 | 2;
   /** The task's fields as posted (type-specific ones too), as task_get echoes them in `data`. */
   readonly data: Readonly<Record<string, unknown>>;
@@ -49,7 +53,9 @@ export interface ExecutorTask {
 /**
  * What `execute` returns. `status_code` 20000 (the default) with `results`: one result object per
  * function, as the vendor's task_get `result[0]`; each is checked against the official schema of its
- * path. Any other vendor status code fails the task with it (e.g. 40102 "No Search Results.").
+ * path (`google/organic/advanced`, ...). A function left out answers task_get with 40404 "No
+ * Prepared Data Found.". Any other vendor status code (40000 and up, not 40601/40602) fails the task
+ * with it and `status_message` (default: the vendor's message), e.g. `{ status_code: 40102 }`.
  */
 export interface ExecutorResult {
   readonly status_code?: number;
@@ -58,7 +64,10 @@ export interface ExecutorResult {
 }
 
 export interface Executor {
-  /** Runs one task. `signal` aborts when the task's time is up or the worker stops. */
+  /**
+   * Runs one task. `signal` aborts when the task's time is up (the task then fails with 50000) or the
+   * worker stops (the task goes back to the queue); an answer after that is dropped.
+   */
   execute(task: ExecutorTask, signal: AbortSignal): Promise<ExecutorResult>;
   /** Called when serpq stops. */
   close?(): Promise<void> | void;

@@ -28,6 +28,7 @@ import { createSender } from './delivery/send.js';
 import { type Retention, createRetention } from './worker/retention.js';
 import { createInlineCourier } from './delivery/courier.js';
 import { createCourierPool } from './delivery/courier-pool.js';
+import { type Metrics, createMetrics } from './http/metrics.js';
 
 /**
  * The composition root: the only place that knows concrete implementations. Builds the store, the
@@ -91,6 +92,7 @@ export function createBackground(
   executor: Executor,
   overrides: AppOverrides = {},
   onError: (err: unknown) => void = (err) => console.error(err),
+  metrics?: Metrics,
 ): Background {
   const send = { timeoutMs: config.webhookTimeoutMs, allowPrivate: config.allowPrivateWebhooks };
   // Webhook calls are made on courier threads when the threads can produce the same bodies: with the
@@ -122,7 +124,15 @@ export function createBackground(
     },
     onError,
   });
-  const dispatcher = createDispatcher({ store, clock, courier, onError, pollMs: overrides.worker?.pollMs, owner: owner.id });
+  const dispatcher = createDispatcher({
+    store,
+    clock,
+    courier,
+    onError,
+    pollMs: overrides.worker?.pollMs,
+    owner: owner.id,
+    onAttempt: metrics && ((a) => metrics.webhookAttempt(a)),
+  });
   const worker = createWorker({
     store,
     clock,
@@ -132,6 +142,7 @@ export function createBackground(
     pollMs: overrides.worker?.pollMs,
     onError,
     onCompleted: () => dispatcher.wake(),
+    onFinished: metrics && ((tasks) => metrics.tasksFinished(tasks)),
   });
   const retention = createRetention({ store, clock, onError });
   let unlisten: (() => Promise<void>) | null = null;
@@ -324,8 +335,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ? { executor: overrides.executor, upstream: null }
     : await createExecutor(config, store, clock, overrides.realClock ?? overrides.clock ?? systemClock);
   const executor = setup.executor;
+  const metrics = createMetrics({ store, clock });
+  setup.upstream?.observe((call) => metrics.upstreamCall(call));
   const background = config.workers
-    ? createBackground(config, store, clock, executor, overrides, (err) => http.log.error({ err }, 'background error'))
+    ? createBackground(config, store, clock, executor, overrides, (err) => http.log.error({ err }, 'background error'), metrics)
     : null;
   // A move through any process (this one's admin API, or another's, announced by the store).
   timeSource.onMoved(() => background?.wake());
@@ -369,6 +382,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     usage,
     logLevel: config.logLevel,
+    metrics,
+    metricsPublic: config.metricsPublic,
   });
 
   return {

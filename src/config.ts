@@ -58,6 +58,8 @@ export interface Config {
   readonly record: string | null;
   /** Run workers in this process (serve --no-workers turns them off). */
   readonly workers: boolean;
+  /** GET /metrics without the admin token (for a scraper on a private network). */
+  readonly metricsPublic: boolean;
   readonly logLevel: string;
 }
 
@@ -154,6 +156,7 @@ const schema = z.object({
   }),
   record: z.string().min(1).nullable(),
   workers: bool,
+  metricsPublic: bool,
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 });
 
@@ -182,6 +185,7 @@ const ENV: Record<keyof Config, string> = {
   replayMiss: 'SERPQ_REPLAY_MISS',
   record: 'SERPQ_RECORD',
   workers: 'SERPQ_WORKERS',
+  metricsPublic: 'SERPQ_METRICS_PUBLIC',
   logLevel: 'SERPQ_LOG_LEVEL',
 };
 
@@ -210,6 +214,7 @@ const DEFAULTS: Record<keyof Config, unknown> = {
   replayMiss: 'sandbox',
   record: null,
   workers: true,
+  metricsPublic: false,
   logLevel: 'warn',
 };
 

@@ -31,7 +31,8 @@ export interface AdminDeps {
   readonly settle?: () => Promise<{ readonly executed: number; readonly delivered: number }>;
 }
 
-function tokenMatches(header: string | undefined, token: string): boolean {
+/** Whether an Authorization header carries the admin token (compared in constant time). */
+export function tokenMatches(header: string | undefined, token: string): boolean {
   if (!header?.startsWith('Bearer ')) return false;
   const given = Buffer.from(header.slice(7).trim());
   const expected = Buffer.from(token);

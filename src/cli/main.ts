@@ -32,6 +32,7 @@ interface ServeFlags {
   replayMiss?: string;
   record?: string;
   workers?: boolean;
+  metricsPublic?: boolean;
   logLevel?: string;
 }
 
@@ -61,6 +62,7 @@ function overridesFrom(flags: ServeFlags): ConfigOverrides {
     record: flags.record,
     // commander sets workers=true by default for --no-workers; only pass it when turned off.
     workers: flags.workers === false ? false : undefined,
+    metricsPublic: flags.metricsPublic,
     logLevel: flags.logLevel,
   };
 }
@@ -135,6 +137,7 @@ program.name('serpq').description('Self-hosted, wire-compatible DataForSEO v3 SE
 
 withServerOptions(program.command('serve').description('serve the API (and run workers unless --no-workers)'))
   .option('--no-workers', 'serve HTTP only; run `serpq worker` elsewhere')
+  .option('--metrics-public', 'serve GET /metrics without the admin token (SERPQ_METRICS_PUBLIC=1)')
   .action(async (flags: ServeFlags) => {
     try {
       const config = loadConfig(process.env, overridesFrom(flags));

@@ -25,6 +25,16 @@ export interface DispatcherOptions {
   /** The claim owner (the process's registered owner id; generated when absent). */
   readonly owner?: string;
   readonly onError?: (err: unknown) => void;
+  /** Called after each call to a receiver, before its outcome is stored (metrics). */
+  readonly onAttempt?: (a: AttemptOutcome) => void;
+}
+
+/** One webhook call as metrics see it: `httpCode` null when no answer came (network error, timeout). */
+export interface AttemptOutcome {
+  readonly kind: DeliveryJob['kind'];
+  readonly ok: boolean;
+  readonly httpCode: number | null;
+  readonly durationMs: number;
 }
 
 /** A delivery claim's lease (renewed by the owner's heartbeat while the call runs). */
@@ -92,6 +102,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       holdsHost = false;
       releaseHost(host);
       const ok = isWebhookSuccess(out.httpCode);
+      options.onAttempt?.({ kind: job.kind, ok, httpCode: out.httpCode, durationMs: out.durationMs });
       await recordAttempt({
         deliveryId: job.id,
         owner,

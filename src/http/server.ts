@@ -20,6 +20,7 @@ import type { AccountRow } from '../store/store.js';
 import { registerAdmin, type AdminDeps } from '../admin/routes.js';
 import { createReadyAnswer, createFastReady } from './fast-ready.js';
 import { createGate } from './gate.js';
+import { type Metrics, countFastReady, registerMetrics } from './metrics.js';
 
 /**
  * The HTTP edge: routes, Basic auth, per-account limits, body parsing and the mapping of every
@@ -33,6 +34,9 @@ export interface HttpDeps {
   readonly admin: AdminDeps;
   readonly usage: Usage;
   readonly logLevel?: string;
+  /** Prometheus metrics: requests are counted and GET /metrics is served (behind the admin token unless public). */
+  readonly metrics?: Metrics;
+  readonly metricsPublic?: boolean;
 }
 
 declare module 'fastify' {
@@ -97,7 +101,16 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     return503OnClosing: true,
     // tasks_ready is the hottest call: GETs of it are answered before the router (see fast-ready.ts).
     serverFactory: (handler) => {
-      const server = createServer((req, res) => fastReady(req, res) || handler(req, res));
+      const { metrics } = deps;
+      const server = createServer(
+        metrics
+          ? (req, res) => {
+              const startedAt = performance.now();
+              if (fastReady(req, res)) countFastReady(metrics, req.url ?? '', res, startedAt);
+              else handler(req, res);
+            }
+          : (req, res) => fastReady(req, res) || handler(req, res),
+      );
       // Fastify sets this only on servers it makes itself. Node's own 5 s closes idle keep-alive
       // connections so soon that a client reusing one after a pause races the close ("socket hang
       // up"); 72 s outlasts the idle timeouts of common HTTP clients, as web servers' defaults do.
@@ -108,6 +121,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
 
   app.decorateRequest('account', undefined);
   app.decorateRequest('startedAt', 0);
+  if (deps.metrics) registerMetrics(app, deps.metrics, { token: deps.admin.token, isPublic: deps.metricsPublic ?? false });
 
   // Bodies are parsed by the routes, so that an empty or malformed body becomes 40502/40503 in the
   // vendor's envelope instead of a framework error; any content type is accepted, as the vendor does.
@@ -182,6 +196,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
       const body = jsonBody(req);
       if (body === INVALID) return sendEnvelope(reply, STATUS.POST_DATA_INVALID, req.startedAt);
       const out = await postTasks(services, ctxOf(req), def, body);
+      deps.metrics?.tasksPosted(def.se, def.seType, out.body.tasks?.filter((t) => t.status_code === STATUS.TASK_CREATED.code).length ?? 0);
       return reply.code(out.httpStatus).type(JSON_TYPE).send(JSON.stringify(out.body));
     },
   );

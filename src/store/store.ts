@@ -228,6 +228,18 @@ export interface RetentionCut {
   readonly tasksBefore: number;
 }
 
+/** The queue as the metrics gauges show it, over every account. */
+export interface QueueStats {
+  /** Tasks waiting to be executed (state queued, due or not yet). */
+  readonly queued: number;
+  /** Tasks claimed and executing (including those the relay handed to its upstream). */
+  readonly running: number;
+  /** posted_at of the oldest queued task; null when none is queued. */
+  readonly oldestQueuedAt: number | null;
+  /** Completed tasks listed on tasks_ready and not yet collected. */
+  readonly ready: number;
+}
+
 /** What a live call stores: its already-completed task (never on tasks_ready, already collected). */
 export interface LiveOutcome {
   readonly statusCode: number;
@@ -403,6 +415,8 @@ export interface Store {
   completeTasks(completions: readonly Completion[], now: number): Promise<number>;
   /** Earliest time a queued task becomes due, or a running lease expires (null when idle). */
   nextDueAt(): Promise<number | null>;
+  /** Counts over every account for the metrics gauges (one round trip; read at most every few seconds). */
+  queueStats(): Promise<QueueStats>;
 
   /** tasks_ready rows (JSON text) for an account and scope, completed at or after `since`, oldest first. */
   listReady(accountId: number, scope: ReadyScope, since: number, limit: number): Promise<string[]>;

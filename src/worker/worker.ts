@@ -32,6 +32,15 @@ export interface WorkerOptions {
   readonly onError?: (err: unknown) => void;
   /** Called after tasks complete (delivery loops listen here). */
   readonly onCompleted?: (count: number) => void;
+  /** Called with the tasks this worker completed, by engine, type and status code (metrics). */
+  readonly onFinished?: (tasks: readonly FinishedTask[]) => void;
+}
+
+/** A task a worker completed. */
+export interface FinishedTask {
+  readonly se: string;
+  readonly seType: string;
+  readonly statusCode: number;
 }
 
 /** A task claim's lease (renewed by the owner's heartbeat while the task runs). */
@@ -116,9 +125,36 @@ export function createWorker(options: WorkerOptions): Worker {
     const byTime = new Map<number, string[]>();
     for (const r of retries) byTime.set(r.retryAt, [...(byTime.get(r.retryAt) ?? []), r.id]);
     for (const [at, ids] of byTime) await store.deferTasks(ids, owner, at);
-    const n = completions.length > 0 ? await store.completeTasks(completions, clock.now()) : 0;
+    const completedAt = clock.now();
+    const n = completions.length > 0 ? await store.completeTasks(completions, completedAt) : 0;
     if (n > 0) options.onCompleted?.(n);
+    if (n > 0 && options.onFinished) await reportFinished(claimed, completions, n, completedAt);
     return claimed.length;
+  }
+
+  /**
+   * Reports what this round completed. A completion whose lease was lost meanwhile (the task was
+   * taken over, and is counted where it completes) is not written: when some were not, the round's
+   * tasks are read back to find which were (those completed now with the code written here).
+   */
+  async function reportFinished(claimed: readonly TaskRow[], completions: readonly Completion[], n: number, at: number) {
+    const byId = new Map(claimed.map((t) => [t.id, t]));
+    let done: readonly Completion[] = completions;
+    if (n < completions.length) {
+      try {
+        const rows = new Map((await store.tasksByIds(completions.map((c) => c.id))).map((t) => [t.id, t]));
+        done = completions.filter((c) => rows.get(c.id)?.completedAt === at && rows.get(c.id)?.statusCode === c.statusCode);
+      } catch (err) {
+        options.onError?.(err);
+        return;
+      }
+    }
+    const finished: FinishedTask[] = [];
+    for (const c of done) {
+      const t = byId.get(c.id);
+      if (t) finished.push({ se: t.se, seType: t.seType, statusCode: c.statusCode });
+    }
+    options.onFinished?.(finished);
   }
 
   async function sleep(): Promise<void> {

@@ -91,6 +91,19 @@ export interface Upstream {
   status(): Promise<UpstreamStatus>;
   /** Records an error seen by a caller (for GET /admin/upstream). */
   noteError(message: string): void;
+  /** Adds a listener told about every call made (metrics); calls made before are not replayed. */
+  observe(listener: (call: UpstreamCall) => void): void;
+}
+
+/**
+ * One call to the upstream: `ok` an envelope came back, `rejected` an HTTP 4xx with an envelope
+ * (401/402/404), `limited` 40202/40209, `unavailable` a network error, timeout, 5xx or 50000.
+ */
+export interface UpstreamCall {
+  readonly kind: 'request' | 'tasks_ready';
+  readonly outcome: 'ok' | 'rejected' | 'limited' | 'unavailable';
+  /** From sending to the answer (waits for the budget and slots excluded). */
+  readonly durationMs: number;
 }
 
 export interface UpstreamOptions {
@@ -178,14 +191,19 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     else inFlight--;
   }
 
+  const listeners: Array<(call: UpstreamCall) => void> = [];
+
   async function call(kind: 'request' | 'tasks_ready', fn: (c: SerpqClient) => Promise<WireEnvelope>): Promise<WireEnvelope> {
     while (clock.now() < pausedUntil) await sleep(Math.min(250, pausedUntil - clock.now()));
     if (kind === 'tasks_ready') await budget('tasks_ready', limits.tasksReady);
     await budget('requests', limits.requests);
     await slot();
     let slotId: string | null = null;
+    let started = 0;
+    let outcome: UpstreamCall['outcome'] = 'unavailable';
     try {
       slotId = await sharedSlot();
+      started = performance.now();
       const env = await fn(client);
       reachable = true;
       if (env.status_code === 40202 || env.status_code === 40209) {
@@ -193,6 +211,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         backoffs = Math.min(backoffs + 1, 6);
         pausedUntil = clock.now() + 1000 * 2 ** backoffs * (0.5 + Math.random() / 2);
         lastError = `${env.status_code} ${env.status_message}`;
+        outcome = 'limited';
         throw new UpstreamUnavailable(lastError);
       }
       if (env.status_code >= 50000) {
@@ -201,6 +220,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       }
       backoffs = 0;
       lastError = null;
+      outcome = 'ok';
       return env;
     } catch (err) {
       if (err instanceof UpstreamUnavailable) throw err;
@@ -209,12 +229,17 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         lastError = err.message;
         // 401/402/404 carry an envelope: the caller decides; 5xx is an outage.
         if (err.status >= 500 || !err.body) throw new UpstreamUnavailable(err.message);
+        outcome = 'rejected';
         return err.body;
       }
       reachable = false;
       lastError = describe(err);
       throw new UpstreamUnavailable(lastError, { sent: !NEVER_SENT.has(causeCode(err)) });
     } finally {
+      if (started > 0) {
+        const call: UpstreamCall = { kind, outcome, durationMs: performance.now() - started };
+        for (const l of listeners) l(call);
+      }
       if (slotId) await shared.upstreamLeave(slotId).catch(() => {});
       release();
     }
@@ -244,6 +269,9 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     },
     noteError(message) {
       lastError = message;
+    },
+    observe(listener) {
+      listeners.push(listener);
     },
   };
 }

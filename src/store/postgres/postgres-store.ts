@@ -29,6 +29,7 @@ import type {
   TaskIdQuery,
   TaskIdRow,
   TaskRow,
+  QueueStats,
 } from '../store.js';
 import { isRetryableDbError } from '../map-db-error.js';
 import { type Channels, listenTo } from './listener.js';
@@ -525,6 +526,19 @@ export class PostgresStore implements Store {
     if (q === null) return l;
     if (l === null) return q;
     return Math.min(q, l);
+  }
+
+  async queueStats(): Promise<QueueStats> {
+    // Each part reads a partial index (the queue, the leases, the ready set), never the whole table.
+    const r = await this.#query<{ queued: number; oldest: number | null; running: number; ready: number }>(
+      'serpq_queue_stats',
+      `SELECT (SELECT count(*)::int FROM tasks WHERE state = 0) AS queued,
+              (SELECT min(posted_at) FROM tasks WHERE state = 0) AS oldest,
+              (SELECT count(*)::int FROM tasks WHERE state = 1) AS running,
+              (SELECT count(*)::int FROM tasks WHERE listed AND collected_at IS NULL) AS ready`,
+    );
+    const row = r.rows[0];
+    return { queued: row.queued, running: row.running, oldestQueuedAt: row.oldest === null ? null : Number(row.oldest), ready: row.ready };
   }
 
   async listReady(accountId: number, scope: ReadyScope, since: number, limit: number): Promise<string[]> {

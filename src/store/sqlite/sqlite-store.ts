@@ -27,6 +27,7 @@ import type {
   TaskIdQuery,
   TaskIdRow,
   TaskRow,
+  QueueStats,
 } from '../store.js';
 import { withBusyRetry } from '../map-db-error.js';
 import { storedResultsSql } from '../stored-results-sql.js';
@@ -190,6 +191,13 @@ export class SqliteStore implements Store {
       addResult: db.prepare('INSERT OR IGNORE INTO task_results (task_id, fn, body) VALUES (?, ?, ?)'),
       nextQueued: db.prepare('SELECT min(run_after) FROM tasks WHERE state = 0').pluck(),
       nextLease: db.prepare('SELECT min(lease_expires_at) FROM tasks WHERE state = 1').pluck(),
+      // Each part reads a partial index (the queue, the leases, the ready set), never the whole table.
+      queueStats: db.prepare(
+        `SELECT (SELECT count(*) FROM tasks WHERE state = 0) AS queued,
+                (SELECT min(posted_at) FROM tasks WHERE state = 0) AS oldest,
+                (SELECT count(*) FROM tasks WHERE state = 1) AS running,
+                (SELECT count(*) FROM tasks INDEXED BY tasks_ready_all WHERE listed = 1 AND collected_at IS NULL) AS ready`,
+      ),
       readyAll: db
         .prepare(
           `SELECT ${readyCols} FROM tasks INDEXED BY tasks_ready_all WHERE account_id = ? AND ${readyWhere} ORDER BY completed_at LIMIT ?`,
@@ -430,6 +438,11 @@ export class SqliteStore implements Store {
     if (q === null) return l;
     if (l === null) return q;
     return Math.min(q, l);
+  }
+
+  async queueStats(): Promise<QueueStats> {
+    const r = this.#stmts.queueStats.get() as { queued: number; oldest: number | null; running: number; ready: number };
+    return { queued: r.queued, running: r.running, oldestQueuedAt: r.oldest, ready: r.ready };
   }
 
   async listReady(accountId: number, scope: ReadyScope, since: number, limit: number): Promise<string[]> {

@@ -298,7 +298,12 @@ async function createRelay(
       .digest('hex')
       .slice(0, 32),
     onResult: record
-      ? createRecorder(record, url.replace(/\/+$/, ''), () => realClock.now(), (err) => console.error('serpq: recording a cassette:', err))
+      ? createRecorder(
+          record,
+          url.replace(/\/+$/, ''),
+          () => realClock.now(),
+          (err) => console.error('serpq: recording a cassette:', err),
+        )
       : undefined,
   });
   return {
@@ -366,6 +371,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       onAccountsChanged: () => auth.forget(),
       injectFaults: executor.injectFaults?.bind(executor),
       settle: background ? () => background.settle() : undefined,
+      reset:
+        config.timeTravel || config.allowReset
+          ? async () => {
+              await store.reset();
+              timeSource.reset();
+              auth.forget();
+              if (isLoopbackHost(config.host)) {
+                await createAccount(store, clock.now(), { login: DEMO_LOGIN, password: DEMO_PASSWORD, balance: DEMO_BALANCE_USD });
+              }
+            }
+          : undefined,
       upstream: setup.upstream
         ? async () => {
             const st = await setup.upstream!.status();

@@ -21,6 +21,8 @@ export interface Config {
   readonly executorTimeoutMs: number;
   readonly sandboxLatency: { readonly normal: number; readonly high: number };
   readonly timeTravel: boolean;
+  /** POST /admin/reset may wipe the store (on with time travel too). */
+  readonly allowReset: boolean;
   /** Bearer token of the admin API; null = one is generated at start and printed. */
   readonly adminToken: string | null;
   readonly allowPrivateWebhooks: boolean;
@@ -105,6 +107,7 @@ const schema = z.object({
     }
   }),
   timeTravel: bool,
+  allowReset: bool,
   adminToken: z.string().min(8, 'the admin token needs at least 8 characters').nullable(),
   allowPrivateWebhooks: bool,
   webhookTimeoutMs: z.coerce.number().int().min(1).max(600_000),
@@ -168,6 +171,7 @@ const ENV: Record<keyof Config, string> = {
   executorTimeoutMs: 'SERPQ_EXECUTOR_TIMEOUT',
   sandboxLatency: 'SERPQ_SANDBOX_LATENCY',
   timeTravel: 'SERPQ_TIME_TRAVEL',
+  allowReset: 'SERPQ_ALLOW_RESET',
   adminToken: 'SERPQ_ADMIN_TOKEN',
   allowPrivateWebhooks: 'SERPQ_ALLOW_PRIVATE_WEBHOOKS',
   webhookTimeoutMs: 'SERPQ_WEBHOOK_TIMEOUT_MS',
@@ -197,6 +201,7 @@ const DEFAULTS: Record<keyof Config, unknown> = {
   executorTimeoutMs: '60s',
   sandboxLatency: '0',
   timeTravel: false,
+  allowReset: false,
   adminToken: null,
   allowPrivateWebhooks: false,
   webhookTimeoutMs: 10_000,
@@ -234,7 +239,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (parsed.success) {
     const c = parsed.data;
     const setting = (k: keyof Config) => `${ENV[k]} (--${k.replace(/[A-Z]/g, (ch) => '-' + ch.toLowerCase()).replace(/-ms$/, '')})`;
-    const upstreamFor = c.executor === 'relay' ? 'executor relay' : c.executor === 'replay' && c.replayMiss === 'record' ? 'replay miss record' : null;
+    const upstreamFor =
+      c.executor === 'relay' ? 'executor relay' : c.executor === 'replay' && c.replayMiss === 'record' ? 'replay miss record' : null;
     const missing = (['upstreamUrl', 'upstreamLogin', 'upstreamPassword'] as const).filter((k) => c[k] === null);
     if (upstreamFor && missing.length > 0) throw new ConfigError([`${upstreamFor} needs ${missing.map(setting).join(', ')}`]);
     if (c.executor === 'replay' && c.cassettes === null) throw new ConfigError([`executor replay needs ${setting('cassettes')}`]);

@@ -27,6 +27,8 @@ export interface AdminDeps {
   readonly onAccountsChanged?: () => void;
   /** The relay's upstream (GET /admin/upstream); absent with other executors. */
   readonly upstream?: () => Promise<Record<string, unknown>>;
+  /** Wipes the store and the clock and creates the demo account again; absent unless allowed (--time-travel or --allow-reset). */
+  readonly reset?: () => Promise<void>;
   /** Runs this process's workers and webhooks until nothing is due now; absent without workers. */
   readonly settle?: () => Promise<{ readonly executed: number; readonly delivered: number }>;
 }
@@ -79,6 +81,12 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
     admin.post('/admin/settle', async (_req, reply) => {
       if (!deps.settle) return fail(reply, 409, 'this process runs no workers (--no-workers): settle where the workers run');
       return deps.settle();
+    });
+    // Start over (an emulator's reset, for test suites): never on a server that did not allow it.
+    admin.post('/admin/reset', async (_req, reply) => {
+      if (!deps.reset) return fail(reply, 409, 'reset is off: start the server with --time-travel or --allow-reset');
+      await deps.reset();
+      return { reset: true, now: new Date(clock.now()).toISOString() };
     });
     admin.get('/admin/upstream', async (_req, reply) => {
       if (!deps.upstream) return fail(reply, 409, 'this server does not relay: start it with --executor relay');

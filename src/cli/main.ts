@@ -16,6 +16,7 @@ interface ServeFlags {
   executorTimeout?: string;
   sandboxLatency?: string;
   timeTravel?: boolean;
+  allowReset?: boolean;
   adminToken?: string;
   allowPrivateWebhooks?: boolean;
   webhookThreads?: string;
@@ -45,6 +46,7 @@ function overridesFrom(flags: ServeFlags): ConfigOverrides {
     executorTimeoutMs: flags.executorTimeout,
     sandboxLatency: flags.sandboxLatency,
     timeTravel: flags.timeTravel,
+    allowReset: flags.allowReset,
     adminToken: flags.adminToken,
     allowPrivateWebhooks: flags.allowPrivateWebhooks,
     webhookThreads: flags.webhookThreads,
@@ -76,6 +78,7 @@ function withServerOptions(cmd: Command): Command {
     .option('--executor-timeout <duration>', "an executor module's time limit per task (SERPQ_EXECUTOR_TIMEOUT, default 60s)")
     .option('--sandbox-latency <spec>', 'completion latency, e.g. 0 or normal=2s,high=500ms (SERPQ_SANDBOX_LATENCY)')
     .option('--time-travel', 'let the admin API move the clock forward (SERPQ_TIME_TRAVEL=1)')
+    .option('--allow-reset', 'let POST /admin/reset wipe the store (SERPQ_ALLOW_RESET=1; on with --time-travel)')
     .option('--admin-token <token>', 'bearer token of the admin API (SERPQ_ADMIN_TOKEN); generated when absent')
     .option('--allow-private-webhooks', 'allow postbacks/pingbacks to private addresses (SERPQ_ALLOW_PRIVATE_WEBHOOKS=1)')
     .option('--webhook-threads <n>', 'threads building postback bodies, 0 = main thread (SERPQ_WEBHOOK_THREADS, default: one per core)')
@@ -93,7 +96,10 @@ function withServerOptions(cmd: Command): Command {
     )
     .option('--relay-cache-ttl <duration>', 'relay: equal requests share one upstream result this long, 0 = off (SERPQ_RELAY_CACHE_TTL)')
     .option('--cassettes <dir>', 'replay: the cassette folder (SERPQ_CASSETTES)')
-    .option('--replay-match <inputs>', 'replay: inputs that must match, default keyword,location,language,device,depth (SERPQ_REPLAY_MATCH)')
+    .option(
+      '--replay-match <inputs>',
+      'replay: inputs that must match, default keyword,location,language,device,depth (SERPQ_REPLAY_MATCH)',
+    )
     .option('--replay-miss <policy>', 'replay: sandbox (default), error (40102) or record (through the upstream) (SERPQ_REPLAY_MISS)')
     .option('--record <dir>', 'relay: also append every upstream result to this cassette folder (SERPQ_RECORD)')
     .option('--heartbeat-timeout <duration>', 'free the claims of a process silent this long (SERPQ_HEARTBEAT_TIMEOUT, default 10s)')
@@ -113,7 +119,8 @@ function withServerOptions(cmd: Command): Command {
 function fail(err: unknown): never {
   // One problem, one line: what is wrong and the setting that names it.
   if (err instanceof ConfigError && err.problems.length === 1) console.error(`serpq: invalid configuration: ${err.problems[0]}`);
-  else if (err instanceof ConfigError || err instanceof AccountInputError || err instanceof CassetteError) console.error(`serpq: ${err.message}`);
+  else if (err instanceof ConfigError || err instanceof AccountInputError || err instanceof CassetteError)
+    console.error(`serpq: ${err.message}`);
   else console.error('serpq:', err instanceof Error ? err.message : err);
   process.exit(1);
 }

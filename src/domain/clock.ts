@@ -16,6 +16,8 @@ export interface TravelClock extends Clock {
   advance(ms: number): void;
   /** Replaces the offset (used when the offset is shared through the store); never below the current one. */
   setOffset(ms: number): void;
+  /** Back to real time (offset 0): only when every stored row is wiped with it (POST /admin/reset). */
+  resetOffset(): void;
 }
 
 export const systemClock: Clock = Object.freeze({ now: () => Date.now() });
@@ -32,6 +34,9 @@ export function createTravelClock(base: Clock = systemClock, initialOffsetMs = 0
     },
     setOffset(ms: number) {
       if (ms > offset) offset = ms;
+    },
+    resetOffset() {
+      offset = 0;
     },
   };
 }

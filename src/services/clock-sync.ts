@@ -20,6 +20,8 @@ export interface ProcessClock {
   advance(ms: number): Promise<number>;
   /** Re-reads the stored offset now. */
   sync(): Promise<void>;
+  /** Back to real time in this process, after the store was wiped (its stored offset with it). */
+  reset(): void;
   /** Calls `fn` after the clock moved through any process (the workers re-check what became due). */
   onMoved(fn: () => void): void;
   stop(): Promise<void>;
@@ -31,6 +33,7 @@ export async function openClock(timeTravel: boolean, store: Store, base: Clock =
       clock: base,
       advance: () => Promise.reject(new Error('time travel is off')),
       sync: async () => {},
+      reset() {},
       onMoved() {},
       stop: async () => {},
     };
@@ -64,6 +67,10 @@ export async function openClock(timeTravel: boolean, store: Store, base: Clock =
       return offset;
     },
     sync,
+    reset() {
+      clock.resetOffset();
+      for (const fn of movedHandlers) fn();
+    },
     onMoved(fn) {
       movedHandlers.push(fn);
     },

@@ -440,6 +440,8 @@ export interface Store {
    * left out (their results are their leader's).
    */
   storedResults(q: StoredResultsQuery): Promise<StoredResultsRow[]>;
+  /** Wipes accounts, tasks, results, deliveries, relay records, counters and settings (POST /admin/reset); keeps the schema and the registered processes. */
+  reset(): Promise<void>;
 
   /**
    * Claims due webhook deliveries (pending and due, not leased or lease expired), oldest due first,

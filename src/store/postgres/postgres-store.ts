@@ -38,6 +38,7 @@ import * as deliveries from './deliveries.js';
 import * as owners from './owners.js';
 import * as relay from './relay.js';
 import { storedResultsSql } from '../stored-results-sql.js';
+import { RESET_TABLES } from '../reset-tables.js';
 import { MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_DDL } from './migrations.js';
 import { fundInOrder } from '../../domain/pricing.js';
 import { type RawAccount, type RawTask, toAccount, toTask } from '../row-mappers.js';
@@ -596,6 +597,10 @@ export class PostgresStore implements Store {
       fn,
     ]);
     return r.rows[0]?.body ?? null;
+  }
+
+  async reset(): Promise<void> {
+    await this.#query(undefined, `TRUNCATE ${[...RESET_TABLES, 'rate_counters'].join(', ')}`);
   }
 
   async storedResults(q: StoredResultsQuery): Promise<StoredResultsRow[]> {

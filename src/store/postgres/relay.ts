@@ -1,5 +1,13 @@
 import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
-import { RELAY_OWNER, type RelayAccepted, budgetRetryAt, budgetWindow, type RelayForwarding, type RelayRow, type RelayUsage } from '../store.js';
+import {
+  RELAY_OWNER,
+  type RelayAccepted,
+  budgetRetryAt,
+  budgetWindow,
+  type RelayForwarding,
+  type RelayRow,
+  type RelayUsage,
+} from '../store.js';
 import { type RawRelay, type RawRelayUsage, toRelayRow, toRelayUsage } from '../row-mappers.js';
 
 /** The relay executor's forwarding records and the upstream budget in the PostgreSQL store (see Store.relay*). */

@@ -1,5 +1,13 @@
 import type Database from 'better-sqlite3';
-import { RELAY_OWNER, type RelayAccepted, budgetRetryAt, budgetWindow, type RelayForwarding, type RelayRow, type RelayUsage } from '../store.js';
+import {
+  RELAY_OWNER,
+  type RelayAccepted,
+  budgetRetryAt,
+  budgetWindow,
+  type RelayForwarding,
+  type RelayRow,
+  type RelayUsage,
+} from '../store.js';
 import { withBusyRetry } from '../map-db-error.js';
 import { type RawRelay, type RawRelayUsage, toRelayRow, toRelayUsage } from '../row-mappers.js';
 

@@ -31,6 +31,7 @@ import type {
 } from '../store.js';
 import { withBusyRetry } from '../map-db-error.js';
 import { storedResultsSql } from '../stored-results-sql.js';
+import { RESET_TABLES } from '../reset-tables.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { type SqliteDeliveries, prepareDeliveries } from './deliveries.js';
 import { type SqliteOwners, prepareOwners } from './owners.js';
@@ -489,11 +490,25 @@ export class SqliteStore implements Store {
     return (this.#stmts.resultOf.get(id, fn) as Buffer | undefined) ?? null;
   }
 
+  async reset(): Promise<void> {
+    withBusyRetry(() =>
+      this.#db.transaction(() => {
+        for (const t of RESET_TABLES) this.#db.prepare(`DELETE FROM ${t}`).run();
+      })(),
+    );
+  }
+
   async storedResults(q: StoredResultsQuery): Promise<StoredResultsRow[]> {
     const sql = storedResultsSql((n) => `@p${n}`, q.accountId !== undefined);
     const params: Record<string, unknown> = { p1: q.since, p2: q.after?.completedAt ?? -1, p3: q.after?.id ?? '', p4: q.limit };
     if (q.accountId !== undefined) params.p5 = q.accountId;
-    const rows = this.#db.prepare(sql).all(params) as Array<{ id: string; se: string; se_type: string; data: string; completed_at: number }>;
+    const rows = this.#db.prepare(sql).all(params) as Array<{
+      id: string;
+      se: string;
+      se_type: string;
+      data: string;
+      completed_at: number;
+    }>;
     const results = this.#db.prepare('SELECT fn, body FROM task_results WHERE task_id = ? ORDER BY fn');
     return rows.map((r) => ({
       id: r.id,

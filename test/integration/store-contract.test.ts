@@ -147,6 +147,20 @@ for (const dialect of DIALECTS) {
 
     // ---- accounts ----------------------------------------------------------------------------
 
+    it('reset wipes accounts, tasks, results and settings, and the store works on', async () => {
+      await migrated();
+      const acc = await account('wiped');
+      await completeAll(acc, [newTask()], T0);
+      await store.addToSetting('clock_offset_ms', 5000);
+      await store.reset();
+      expect(await store.countAccounts()).toBe(0);
+      expect(await store.storedResults({ since: 0, limit: 10 })).toEqual([]);
+      expect(await store.getSetting('clock_offset_ms')).toBeNull();
+      expect(await store.claimTasks('w', T0, LEASE, 10)).toEqual([]);
+      const again = await account('wiped');
+      expect((await store.accountById(again))?.login).toBe('wiped');
+    });
+
     it('creates, reads, updates and lists accounts', async () => {
       await migrated();
       const a = await store.createAccount({

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { CustomTypesConfig } from 'pg';
+import type { CustomTypesConfig, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { quoteIdent } from './listener.js';
 
 /** Connection settings of the PostgreSQL store: URL parsing, schema and channel names, type parsers, retries. */
@@ -57,3 +57,8 @@ export function channelName(base: string, schema: string | null): string {
 export function backoff(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 10 * attempt));
 }
+
+/** A query of the store's pool (named statements are prepared once per connection). */
+export type Query = <R extends QueryResultRow>(name: string | undefined, text: string, values?: unknown[]) => Promise<QueryResult<R>>;
+/** A transaction on one pooled connection. */
+export type Tx = <T>(fn: (c: PoolClient) => Promise<T>) => Promise<T>;

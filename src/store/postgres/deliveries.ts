@@ -1,4 +1,4 @@
-import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
+import type { Query, Tx } from './connection.js';
 import type { WebhookKind } from '../../domain/webhooks.js';
 import type { AttemptRecord, AttemptRow, DeliveryJob, DeliveryRow, ErrorQuery, ErrorRow } from '../store.js';
 import { type RawDelivery, type RawErrorRow, toDeliveryJob, toErrorRow } from '../row-mappers.js';
@@ -8,8 +8,6 @@ import { type RawDelivery, type RawErrorRow, toDeliveryJob, toErrorRow } from '.
  * recordAttempt(s), nextDeliveryAt, resendWebhooks, listErrors, deliveriesOf), apart from the main
  * adapter. Each takes the store's retried query or transaction runner.
  */
-type Query = <R extends QueryResultRow>(name: string | undefined, text: string, values?: unknown[]) => Promise<QueryResult<R>>;
-type Tx = <T>(fn: (c: PoolClient) => Promise<T>) => Promise<T>;
 
 export async function claimDeliveries(
   query: Query,

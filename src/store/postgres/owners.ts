@@ -1,4 +1,4 @@
-import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
+import type { Query, Tx } from './connection.js';
 import type { OwnerRow } from '../store.js';
 import { type RawOwner, toOwnerRow } from '../row-mappers.js';
 
@@ -7,8 +7,6 @@ import { type RawOwner, toOwnerRow } from '../row-mappers.js';
  * releaseOwners) and the atomic setting increment, apart from the main adapter. Each takes the
  * store's retried query or transaction runner.
  */
-type Query = <R extends QueryResultRow>(name: string | undefined, text: string, values?: unknown[]) => Promise<QueryResult<R>>;
-type Tx = <T>(fn: (c: PoolClient) => Promise<T>) => Promise<T>;
 
 export async function registerOwner(query: Query, o: OwnerRow): Promise<void> {
   await query(

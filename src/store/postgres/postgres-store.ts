@@ -1,7 +1,6 @@
 import pg from 'pg';
 import type { ClientConfig, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import type {
-  AccountLimits,
   AccountPatch,
   AccountRow,
   AttemptRecord,
@@ -37,11 +36,11 @@ import { MAX_ATTEMPTS, SCHEMA_NAME, TYPES, backoff, channelName, parsePostgresUr
 import * as deliveries from './deliveries.js';
 import * as owners from './owners.js';
 import * as relay from './relay.js';
-import { storedResultsSql } from '../stored-results-sql.js';
-import { RESET_TABLES } from '../reset-tables.js';
+import * as accounts from './accounts.js';
+import * as results from './results.js';
 import { MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_DDL } from './migrations.js';
 import { fundInOrder } from '../../domain/pricing.js';
-import { type RawAccount, type RawTask, toAccount, toTask } from '../row-mappers.js';
+import { type RawTask, toTask } from '../row-mappers.js';
 
 export { parsePostgresUrl, quoteIdent };
 
@@ -192,74 +191,30 @@ export class PostgresStore implements Store {
     }
   }
 
-  // ---- accounts ------------------------------------------------------------------------------
+  // ---- accounts (accounts.ts) ---------------------------------------------------------------
 
-  async createAccount(a: NewAccount): Promise<AccountRow> {
-    const r = await this.#query<RawAccount>(
-      'serpq_insert_account',
-      `INSERT INTO accounts (login, password_hash, balance_micro, total_deposits_micro, tasks_ready_per_minute, requests_per_minute, concurrent_requests, created_at)
-       VALUES ($1, $2, $3, $3, $4, $5, $6, $7) RETURNING *`,
-      [
-        a.login,
-        a.passwordHash,
-        a.balanceMicro,
-        a.limits.tasksReadyPerMinute,
-        a.limits.requestsPerMinute,
-        a.limits.concurrentRequests,
-        a.createdAt,
-      ],
-    );
-    return toAccount(r.rows[0]);
+  createAccount(a: NewAccount): Promise<AccountRow> {
+    return accounts.createAccount(this.#q, a);
   }
 
-  async updateAccount(login: string, patch: AccountPatch): Promise<AccountRow | null> {
-    const sets: string[] = [];
-    const values: unknown[] = [login];
-    const param = (v: unknown): string => {
-      values.push(v);
-      return `$${values.length}`;
-    };
-    if (patch.passwordHash !== undefined) sets.push(`password_hash = ${param(patch.passwordHash)}`);
-    if (patch.balanceMicro !== undefined) {
-      // A raised balance counts as a deposit (user_data money.total).
-      const p = param(patch.balanceMicro);
-      sets.push(`total_deposits_micro = total_deposits_micro + greatest(0, ${p}::bigint - balance_micro)`, `balance_micro = ${p}::bigint`);
-    }
-    const limitCols: Record<keyof AccountLimits, string> = {
-      tasksReadyPerMinute: 'tasks_ready_per_minute',
-      requestsPerMinute: 'requests_per_minute',
-      concurrentRequests: 'concurrent_requests',
-    };
-    for (const [k, col] of Object.entries(limitCols) as [keyof AccountLimits, string][]) {
-      const v = patch.limits?.[k];
-      if (v !== undefined) sets.push(`${col} = ${param(v)}`);
-    }
-    if (patch.webhookRetries !== undefined) sets.push(`webhook_retries = ${param(patch.webhookRetries)}`);
-    if (patch.webhookSecret !== undefined) sets.push(`webhook_secret = ${param(patch.webhookSecret)}`);
-    if (patch.dailyCostLimitMicro !== undefined) sets.push(`daily_cost_limit_micro = ${param(patch.dailyCostLimitMicro)}::bigint`);
-    if (patch.duplicateLimitHour !== undefined) sets.push(`duplicate_limit_hour = ${param(patch.duplicateLimitHour)}::int`);
-    if (patch.duplicateLimitDay !== undefined) sets.push(`duplicate_limit_day = ${param(patch.duplicateLimitDay)}::int`);
-    if (sets.length === 0) return this.accountByLogin(login);
-    const r = await this.#query<RawAccount>(undefined, `UPDATE accounts SET ${sets.join(', ')} WHERE login = $1 RETURNING *`, values);
-    return r.rows[0] ? toAccount(r.rows[0]) : null;
+  updateAccount(login: string, patch: AccountPatch): Promise<AccountRow | null> {
+    return accounts.updateAccount(this.#q, login, patch);
   }
 
-  async accountByLogin(login: string): Promise<AccountRow | null> {
-    const r = await this.#query<RawAccount>('serpq_account_by_login', 'SELECT * FROM accounts WHERE login = $1', [login]);
-    return r.rows[0] ? toAccount(r.rows[0]) : null;
+  accountByLogin(login: string): Promise<AccountRow | null> {
+    return accounts.accountByLogin(this.#q, login);
   }
 
-  async accountById(id: number): Promise<AccountRow | null> {
-    const r = await this.#query<RawAccount>('serpq_account_by_id', 'SELECT * FROM accounts WHERE id = $1', [id]);
-    return r.rows[0] ? toAccount(r.rows[0]) : null;
+  accountById(id: number): Promise<AccountRow | null> {
+    return accounts.accountById(this.#q, id);
   }
 
-  async listAccounts(): Promise<AccountRow[]> {
-    return (await this.#query<RawAccount>(undefined, 'SELECT * FROM accounts ORDER BY id')).rows.map(toAccount);
+  listAccounts(): Promise<AccountRow[]> {
+    return accounts.listAccounts(this.#q);
   }
 
-  async countAccounts(): Promise<number> {
-    return (await this.#query<{ n: number }>(undefined, 'SELECT count(*) AS n FROM accounts')).rows[0].n;
+  countAccounts(): Promise<number> {
+    return accounts.countAccounts(this.#q);
   }
 
   // ---- tasks ---------------------------------------------------------------------------------
@@ -600,31 +555,11 @@ export class PostgresStore implements Store {
   }
 
   async reset(): Promise<void> {
-    await this.#query(undefined, `TRUNCATE ${[...RESET_TABLES, 'rate_counters'].join(', ')}`);
+    await results.reset(this.#q);
   }
 
-  async storedResults(q: StoredResultsQuery): Promise<StoredResultsRow[]> {
-    const values: unknown[] = [q.since, q.after?.completedAt ?? -1, q.after?.id ?? '', q.limit];
-    if (q.accountId !== undefined) values.push(q.accountId);
-    const r = await this.#query<{ id: string; se: string; se_type: string; data: string; completed_at: string }>(
-      undefined,
-      storedResultsSql((n) => `$${n}`, q.accountId !== undefined),
-      values,
-    );
-    if (r.rows.length === 0) return [];
-    const bodies = await this.#query<{ task_id: string; fn: string; body: Buffer }>(
-      undefined,
-      'SELECT task_id, fn, body FROM task_results WHERE task_id = ANY($1::text[]) ORDER BY fn',
-      [r.rows.map((t) => t.id)],
-    );
-    return r.rows.map((t) => ({
-      id: t.id,
-      se: t.se,
-      seType: t.se_type,
-      data: t.data,
-      completedAt: Number(t.completed_at),
-      results: bodies.rows.filter((b) => b.task_id === t.id).map((b) => ({ fn: b.fn, body: b.body })),
-    }));
+  storedResults(q: StoredResultsQuery): Promise<StoredResultsRow[]> {
+    return results.storedResults(this.#q, q);
   }
 
   // ---- webhooks ------------------------------------------------------------------------------
@@ -667,7 +602,7 @@ export class PostgresStore implements Store {
     return deliveries.deliveriesOf(this.#q, taskId);
   }
 
-  // ---- shared counters and retention ---------------------------------------------------------
+  // ---- shared counters and retention (results.ts) ---------------------------------------------------------
 
   async countHit(key: string, windowStart: number, windowMs: number): Promise<number> {
     const r = await this.#counterPool.query<{ n: number }>({
@@ -679,40 +614,8 @@ export class PostgresStore implements Store {
     return r.rows[0].n;
   }
 
-  async purgeExpired(cut: RetentionCut, batch: number): Promise<number> {
-    // Bounded batches, each its own short statement: no long locks on a large table.
-    const results = await this.#query(
-      'serpq_purge_results',
-      `DELETE FROM task_results WHERE (task_id, fn) IN (
-         SELECT r.task_id, r.fn FROM task_results r JOIN tasks t ON t.id = r.task_id WHERE t.completed_at < $1 LIMIT $2)`,
-      [cut.resultsBefore, batch],
-    );
-    const attempts = await this.#query(
-      'serpq_purge_attempts',
-      'DELETE FROM webhook_attempts WHERE id IN (SELECT id FROM webhook_attempts WHERE attempted_at < $1 ORDER BY id LIMIT $2)',
-      [cut.attemptsBefore, batch],
-    );
-    const tasks = await this.#query(
-      'serpq_purge_tasks',
-      `WITH old AS (SELECT id FROM tasks WHERE posted_at < $1 ORDER BY posted_at LIMIT $2 FOR UPDATE SKIP LOCKED),
-            r AS (DELETE FROM task_results WHERE task_id IN (SELECT id FROM old)),
-            d AS (DELETE FROM webhook_deliveries WHERE task_id IN (SELECT id FROM old))
-       DELETE FROM tasks WHERE id IN (SELECT id FROM old)`,
-      [cut.tasksBefore, batch],
-    );
-    // Never-collected tasks past the 3-day window leave the ready indexes (they stay retrievable).
-    const stale = await this.#query(
-      'serpq_unlist_stale',
-      `UPDATE tasks SET listed = false WHERE id IN (
-         SELECT id FROM tasks WHERE listed AND collected_at IS NULL AND completed_at < $1 LIMIT $2)`,
-      [cut.readyBefore, batch],
-    );
-    const counters = await this.#query(
-      'serpq_purge_counters',
-      'DELETE FROM rate_counters WHERE (key, window_start) IN (SELECT key, window_start FROM rate_counters WHERE expires_at < $1 LIMIT $2)',
-      [cut.now, batch],
-    );
-    return (results.rowCount ?? 0) + (attempts.rowCount ?? 0) + (tasks.rowCount ?? 0) + (stale.rowCount ?? 0) + (counters.rowCount ?? 0);
+  purgeExpired(cut: RetentionCut, batch: number): Promise<number> {
+    return results.purgeExpired(this.#q, cut, batch);
   }
 
   // ---- settings ------------------------------------------------------------------------------

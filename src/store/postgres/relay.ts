@@ -1,4 +1,5 @@
-import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
+import type { PoolClient } from 'pg';
+import type { Query, Tx } from './connection.js';
 import {
   RELAY_OWNER,
   type RelayAccepted,
@@ -11,8 +12,6 @@ import {
 import { type RawRelay, type RawRelayUsage, toRelayRow, toRelayUsage } from '../row-mappers.js';
 
 /** The relay executor's forwarding records and the upstream budget in the PostgreSQL store (see Store.relay*). */
-type Query = <R extends QueryResultRow>(name: string | undefined, text: string, values?: unknown[]) => Promise<QueryResult<R>>;
-type Tx = <T>(fn: (c: PoolClient) => Promise<T>) => Promise<T>;
 
 export async function relayRows(query: Query, taskIds: readonly string[]): Promise<RelayRow[]> {
   if (taskIds.length === 0) return [];

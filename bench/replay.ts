@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { createClient } from '../src/client/index.js';
 import { findSeType } from '../src/domain/catalog.js';
 import { parseTaskRequest } from '../src/domain/task-request.js';
 import { createSandboxExecutor } from '../src/executors/sandbox/sandbox-executor.js';
@@ -65,16 +66,11 @@ function writeCassettes(dir: string, n: number, small = false): void {
 
 async function seedQueue(ctx: BenchContext, db: string, n: number): Promise<void> {
   const { child, base } = await ctx.startSerpq(db, ['--no-workers']);
-  const auth = 'Basic ' + Buffer.from('demo:demo').toString('base64');
+  const c = createClient({ baseUrl: base, login: 'demo', password: 'demo' });
   for (let i = 0; i < n; i += TASKS_PER_CALL) {
     const body = Array.from({ length: Math.min(TASKS_PER_CALL, n - i) }, (_, k) => organic(i + k));
-    const res = await fetch(`${base}/v3/serp/google/organic/task_post`, {
-      method: 'POST',
-      headers: { authorization: auth, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const env = (await res.json()) as { tasks: Array<{ status_code: number }> };
-    const created = env.tasks.filter((t) => t.status_code === 20100).length;
+    const env = await c.taskPost('google', 'organic', body);
+    const created = (env.tasks ?? []).filter((t) => t.status_code === 20100).length;
     if (created !== body.length) throw new Error(`task_post created ${created}/${body.length}`);
   }
   await child.stop();

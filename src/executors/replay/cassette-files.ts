@@ -4,8 +4,16 @@ import { type ResultFunction, findSeType } from '../../domain/catalog.js';
 import { stableJson } from '../../domain/serp-request.js';
 import { parseTaskRequest } from '../../domain/task-request.js';
 import { formatDateTime } from '../../domain/time-format.js';
-import { type Cassette, RESULT_FUNCTIONS, cassetteFile, cassetteLine, cassetteProblem, cassetteRequest } from './cassette.js';
-import { CassetteError } from './library.js';
+import {
+  type Cassette,
+  CassetteError,
+  RESULT_FUNCTIONS,
+  cassetteFile,
+  cassetteLine,
+  cassetteProblem,
+  cassetteRequest,
+  parseCassetteLine,
+} from './cassette.js';
 
 /**
  * Cassette files written whole (export, import): each engine and type's file merged with what is
@@ -52,16 +60,7 @@ export function readCassetteLines(path: string): Cassette[] {
   readFileSync(path, 'utf8')
     .split('\n')
     .forEach((line, i) => {
-      if (line.trim() === '') return;
-      let v: unknown;
-      try {
-        v = JSON.parse(line);
-      } catch (err) {
-        throw new CassetteError(`${path}:${i + 1}: not valid JSON (${(err as Error).message})`);
-      }
-      const problem = cassetteProblem(v);
-      if (problem) throw new CassetteError(`${path}:${i + 1}: ${problem}`);
-      out.push(v as Cassette);
+      if (line.trim() !== '') out.push(parseCassetteLine(line, `${path}:${i + 1}`));
     });
   return out;
 }

@@ -131,6 +131,22 @@ export function matchKey(se: string, seType: string, request: Readonly<Record<st
   return stableJson(parts);
 }
 
+/** A cassette file that cannot be used (the message names the file and line). */
+export class CassetteError extends Error {}
+
+/** One line of a cassette file as its cassette; throws naming `where` (file:line) when it is not one. */
+export function parseCassetteLine(text: string, where: string): Cassette {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new CassetteError(`${where}: not valid JSON (${(err as Error).message})`);
+  }
+  const problem = cassetteProblem(value);
+  if (problem) throw new CassetteError(`${where}: ${problem}`);
+  return value as Cassette;
+}
+
 /** Why a parsed line is not a cassette, or null when it is one. */
 export function cassetteProblem(value: unknown): string | null {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object';

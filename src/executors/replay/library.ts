@@ -2,7 +2,16 @@ import { closeSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, statS
 import { join } from 'node:path';
 import type { ResultFunction } from '../../domain/catalog.js';
 import { findSeType } from '../../domain/catalog.js';
-import { type Cassette, type MatchField, RESULT_FUNCTIONS, cassetteFile, cassetteLine, cassetteProblem, matchKey } from './cassette.js';
+import {
+  type Cassette,
+  CassetteError,
+  type MatchField,
+  RESULT_FUNCTIONS,
+  cassetteFile,
+  cassetteLine,
+  matchKey,
+  parseCassetteLine,
+} from './cassette.js';
 
 /**
  * A cassette folder: every `*.jsonl` file in it, indexed at open by match key. The index holds only
@@ -11,7 +20,7 @@ import { type Cassette, type MatchField, RESULT_FUNCTIONS, cassetteFile, cassett
  * stay parsed). Lines appended by this process are kept as values; lines other processes append
  * are picked up on a miss, at most once a second.
  */
-export class CassetteError extends Error {}
+export { CassetteError };
 
 export interface CassetteLibrary {
   readonly dir: string;
@@ -102,15 +111,7 @@ export function openCassettes(dir: string, match: readonly MatchField[], options
   }
 
   function indexLine(f: IndexedFile, fileNo: number, text: string, offset: number, length: number): void {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      throw new CassetteError(`${f.path}:${f.lines}: not valid JSON (${(err as Error).message})`);
-    }
-    const problem = cassetteProblem(value);
-    if (problem) throw new CassetteError(`${f.path}:${f.lines}: ${problem}`);
-    const c = value as Cassette;
+    const c = parseCassetteLine(text, `${f.path}:${f.lines}`);
     if (!findSeType(c.se, c.se_type)) throw new CassetteError(`${f.path}:${f.lines}: unknown engine and type ${c.se}/${c.se_type}`);
     add(matchKey(c.se, c.se_type, c.request, match), { fns: fnBits(c.results), file: fileNo, offset, length });
   }
@@ -184,9 +185,10 @@ export function openCassettes(dir: string, match: readonly MatchField[], options
     has: (key, fn) => lookupFresh(key, fn) !== undefined,
     append(c) {
       const path = join(dir, cassetteFile(c.se, c.se_type));
+      const line = cassetteLine(c) + '\n';
       const fd = openSync(path, 'a');
       try {
-        writeSync(fd, cassetteLine(c) + '\n');
+        writeSync(fd, line);
       } finally {
         closeSync(fd);
       }
@@ -194,7 +196,7 @@ export function openCassettes(dir: string, match: readonly MatchField[], options
       // Our own line is indexed now, as a value; the file's scan skips past it only when nothing
       // else was appended in between (else the next scan indexes both, which finds the same value).
       const size = fstatSync(f.fd).size;
-      const written = Buffer.byteLength(cassetteLine(c)) + 1;
+      const written = Buffer.byteLength(line);
       if (f.scanned === size - written) {
         f.scanned = size;
         f.lines++;

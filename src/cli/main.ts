@@ -5,6 +5,7 @@ import { ConfigError, type ConfigOverrides, isLoopbackHost, loadConfig } from '.
 import { AccountInputError, createAccount, publicAccount } from '../services/accounts.js';
 import { CassetteError } from '../executors/replay/library.js';
 import { addCassetteCommands } from './cassettes.js';
+import { addUserCommands } from './user-commands.js';
 
 /** The `serpq` command: serve, worker, migrate, accounts, cassettes. */
 
@@ -273,5 +274,6 @@ accounts
   });
 
 addCassetteCommands(program, fail);
+addUserCommands(program);
 
 program.parseAsync(process.argv).catch(fail);

@@ -240,6 +240,50 @@ export interface QueueStats {
   readonly ready: number;
 }
 
+/** Tasks completed in one minute of the clock, over every account (the dashboard's chart). */
+export interface MinuteCompletions {
+  /** Start of the minute, epoch ms. */
+  readonly minute: number;
+  /** Completed with 20000. */
+  readonly done: number;
+  /** Completed with another status code. */
+  readonly failed: number;
+}
+
+/** A task whose execution failed (a status other than 20000), for the operator: any account. */
+export interface FailedTaskRow {
+  readonly id: string;
+  readonly accountId: number;
+  /** The account's login; null when the account is gone. */
+  readonly login: string | null;
+  readonly se: string;
+  readonly seType: string;
+  /** 'task_post' or e.g. 'live/advanced'. */
+  readonly method: string;
+  readonly statusCode: number;
+  readonly statusMessage: string | null;
+  readonly completedAt: number;
+}
+
+/** A webhook delivery with a failed attempt, for the operator: its latest failure and its state now. */
+export interface FailedWebhookRow {
+  readonly deliveryId: number;
+  readonly taskId: string;
+  readonly accountId: number;
+  readonly login: string | null;
+  readonly kind: WebhookKind;
+  /** The URL called by the failed attempt. */
+  readonly url: string;
+  readonly failedAt: number;
+  /** The receiver's HTTP code; null when no answer came (timeout, refused, reset). */
+  readonly httpCode: number | null;
+  /** The network error, or the start of the receiver's answer (at most 200 characters). */
+  readonly error: string | null;
+  /** The delivery now: a resend makes it pending, then delivered or failed again. */
+  readonly state: DeliveryRow['state'];
+  readonly attempts: number;
+}
+
 /** What a live call stores: its already-completed task (never on tasks_ready, already collected). */
 export interface LiveOutcome {
   readonly statusCode: number;
@@ -417,6 +461,16 @@ export interface Store {
   nextDueAt(): Promise<number | null>;
   /** Counts over every account for the metrics gauges (one round trip; read at most every few seconds). */
   queueStats(): Promise<QueueStats>;
+
+  /** Completions per minute of the clock in [since, until), over every account; minutes without any are left out. */
+  completionsByMinute(since: number, until: number): Promise<MinuteCompletions[]>;
+  /** Failed tasks completed at or after `since`, over every account, newest first (a partial index on failures). */
+  latestFailedTasks(since: number, limit: number): Promise<FailedTaskRow[]>;
+  /**
+   * Deliveries with a failed attempt at or after `since`, over every account, newest failure first,
+   * each once (its latest failure), with the delivery's state now.
+   */
+  latestFailedWebhooks(since: number, limit: number): Promise<FailedWebhookRow[]>;
 
   /** tasks_ready rows (JSON text) for an account and scope, completed at or after `since`, oldest first. */
   listReady(accountId: number, scope: ReadyScope, since: number, limit: number): Promise<string[]>;

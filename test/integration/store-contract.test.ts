@@ -994,6 +994,131 @@ for (const dialect of DIALECTS) {
       expect(ids).toEqual(tasks.map((t) => t.id).sort());
     });
 
+    // ---- the operator dashboard's reads (every account) -----------------------------------------
+
+    it('counts completions per minute over every account, by outcome, in a half-open window', async () => {
+      await migrated();
+      const alice = await account('alice');
+      const bob = await account('bob');
+      const M = 60_000;
+      const base = Math.floor(T0 / M) * M;
+      await completeAll(alice, [newTask(), newTask()], base + 5_000);
+      await completeAll(bob, [newTask()], base + 59_999, 40102, 'No Search Results.');
+      await completeAll(bob, [newTask()], base + 2 * M);
+      await completeAll(alice, [newTask()], base + 3 * M);
+      await store.postTasks(alice, [newTask()]); // queued: not completed
+      expect(await store.completionsByMinute(base, base + 3 * M)).toEqual([
+        { minute: base, done: 2, failed: 1 },
+        { minute: base + 2 * M, done: 1, failed: 0 },
+      ]);
+      expect(await store.completionsByMinute(base + 1, base + 3 * M + 1)).toEqual([
+        { minute: base, done: 2, failed: 1 },
+        { minute: base + 2 * M, done: 1, failed: 0 },
+        { minute: base + 3 * M, done: 1, failed: 0 },
+      ]);
+      expect(await store.completionsByMinute(base + 4 * M, base + 10 * M)).toEqual([]);
+    });
+
+    it('lists the latest failed tasks of every account, newest first, since a time, limited', async () => {
+      await migrated();
+      const alice = await account('alice');
+      const bob = await account('bob');
+      const old = newTask({ se: 'google', seType: 'organic' });
+      const a1 = newTask({ se: 'bing', seType: 'organic' });
+      const b1 = newTask();
+      await completeAll(alice, [old], T0 + 1000, 40101, 'Task Handed.');
+      await completeAll(alice, [newTask()], T0 + 1500);
+      await completeAll(alice, [a1], T0 + 2000, 40102, 'No Search Results.');
+      await completeAll(bob, [b1], T0 + 3000, 40103, 'Task Timeout.');
+      const all = await store.latestFailedTasks(T0, 10);
+      expect(all).toEqual([
+        {
+          id: b1.id,
+          accountId: bob,
+          login: 'bob',
+          se: 'google',
+          seType: 'images',
+          method: 'task_post',
+          statusCode: 40103,
+          statusMessage: 'Task Timeout.',
+          completedAt: T0 + 3000,
+        },
+        {
+          id: a1.id,
+          accountId: alice,
+          login: 'alice',
+          se: 'bing',
+          seType: 'organic',
+          method: 'task_post',
+          statusCode: 40102,
+          statusMessage: 'No Search Results.',
+          completedAt: T0 + 2000,
+        },
+        expect.objectContaining({ id: old.id, statusCode: 40101, login: 'alice' }),
+      ]);
+      expect(await store.latestFailedTasks(T0, 2)).toEqual(all.slice(0, 2));
+      expect(await store.latestFailedTasks(T0 + 2000, 10)).toEqual(all.slice(0, 2));
+    });
+
+    it('lists deliveries with a failed attempt, each once by its latest failure, with their state now', async () => {
+      await migrated();
+      const alice = await account('alice');
+      const bob = await account('bob');
+      const hooked = newTask({ postbackUrl: 'https://hooks.example/pb', postbackData: 'regular' });
+      const pinged = newTask({ pingbackUrl: 'https://hooks.example/ping' });
+      const fine = newTask({ pingbackUrl: 'https://hooks.example/fine' });
+      await completeAll(alice, [hooked, fine], T0 + 100);
+      await completeAll(bob, [pinged], T0 + 100);
+      const jobs = await store.claimDeliveries('d', T0 + 100, 10_000, 10);
+      expect(jobs).toHaveLength(3);
+      const job = (taskId: string) => jobs.find((j) => j.taskId === taskId)!;
+      // alice's postback fails twice (retried), bob's pingback once without an answer, the other is delivered.
+      await store.recordAttempt(attempt(job(hooked.id), 'd', T0 + 200, false, T0 + 1000, { httpCode: 502, response: 'bad gateway' }));
+      await store.recordAttempt(attempt(job(pinged.id), 'd', T0 + 300, false, null, { httpCode: null, response: null, error: 'timeout' }));
+      await store.recordAttempt(attempt(job(fine.id), 'd', T0 + 300, true));
+      const [again] = await store.claimDeliveries('d', T0 + 1000, 10_000, 10);
+      await store.recordAttempt(attempt(again, 'd', T0 + 1000, false, null, { response: 'x'.repeat(500) }));
+
+      const rows = await store.latestFailedWebhooks(T0, 10);
+      expect(rows).toEqual([
+        {
+          deliveryId: job(hooked.id).id,
+          taskId: hooked.id,
+          accountId: alice,
+          login: 'alice',
+          kind: 'postback',
+          url: 'https://hooks.example/pb',
+          failedAt: T0 + 1000,
+          httpCode: 500,
+          error: 'x'.repeat(200),
+          state: 'failed',
+          attempts: 2,
+        },
+        {
+          deliveryId: job(pinged.id).id,
+          taskId: pinged.id,
+          accountId: bob,
+          login: 'bob',
+          kind: 'pingback',
+          url: 'https://hooks.example/ping',
+          failedAt: T0 + 300,
+          httpCode: null,
+          error: 'timeout',
+          state: 'failed',
+          attempts: 1,
+        },
+      ]);
+      expect(await store.latestFailedWebhooks(T0, 1)).toEqual(rows.slice(0, 1));
+      expect(await store.latestFailedWebhooks(T0 + 301, 10)).toEqual(rows.slice(0, 1));
+
+      // A resend makes it pending again; delivered, it stays listed (its last failure) as delivered.
+      expect(await store.resendWebhooks(alice, [hooked.id], T0 + 2000)).toEqual([true]);
+      expect((await store.latestFailedWebhooks(T0, 10))[0]).toMatchObject({ taskId: hooked.id, state: 'pending', attempts: 2 });
+      const [resent] = await store.claimDeliveries('d', T0 + 2000, 10_000, 10);
+      await store.recordAttempt(attempt(resent, 'd', T0 + 2000, true));
+      expect((await store.latestFailedWebhooks(T0, 10))[0]).toMatchObject({ taskId: hooked.id, state: 'delivered', attempts: 3 });
+    });
+
     // ---- settings ------------------------------------------------------------------------------
 
     // ---- appendix: live tasks, id_list, account controls ---------------------------------------

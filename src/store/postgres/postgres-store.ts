@@ -29,6 +29,9 @@ import type {
   TaskIdRow,
   TaskRow,
   QueueStats,
+  FailedTaskRow,
+  FailedWebhookRow,
+  MinuteCompletions,
 } from '../store.js';
 import { isRetryableDbError } from '../map-db-error.js';
 import { type Channels, listenTo } from './listener.js';
@@ -38,6 +41,7 @@ import * as owners from './owners.js';
 import * as relay from './relay.js';
 import * as accounts from './accounts.js';
 import * as results from './results.js';
+import * as dashboard from './dashboard.js';
 import { MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_DDL } from './migrations.js';
 import { fundInOrder } from '../../domain/pricing.js';
 import { type RawTask, toTask } from '../row-mappers.js';
@@ -495,6 +499,18 @@ export class PostgresStore implements Store {
     );
     const row = r.rows[0];
     return { queued: row.queued, running: row.running, oldestQueuedAt: row.oldest === null ? null : Number(row.oldest), ready: row.ready };
+  }
+
+  completionsByMinute(since: number, until: number): Promise<MinuteCompletions[]> {
+    return dashboard.completionsByMinute(this.#q, since, until);
+  }
+
+  latestFailedTasks(since: number, limit: number): Promise<FailedTaskRow[]> {
+    return dashboard.latestFailedTasks(this.#q, since, limit);
+  }
+
+  latestFailedWebhooks(since: number, limit: number): Promise<FailedWebhookRow[]> {
+    return dashboard.latestFailedWebhooks(this.#q, since, limit);
   }
 
   async listReady(accountId: number, scope: ReadyScope, since: number, limit: number): Promise<string[]> {

@@ -249,4 +249,16 @@ CREATE TABLE upstream_call_counts (
 );
 `,
   },
+  {
+    version: 10,
+    name: 'operator dashboard indexes',
+    sql: `
+-- The dashboard, over every account: completions per minute (covering: the count by status reads the
+-- index only), the latest failed tasks, and the latest failed webhook attempts. Failures are rare, so
+-- their partial indexes stay small; the existing per-account ones cannot order across accounts.
+CREATE INDEX tasks_completed ON tasks (completed_at, status_code) WHERE state = 2;
+CREATE INDEX tasks_failed_at ON tasks (completed_at) WHERE state = 2 AND status_code <> 20000;
+CREATE INDEX webhook_attempts_failed_at ON webhook_attempts (attempted_at) WHERE ok = 0;
+`,
+  },
 ];

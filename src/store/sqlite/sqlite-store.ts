@@ -28,6 +28,9 @@ import type {
   TaskIdRow,
   TaskRow,
   QueueStats,
+  FailedTaskRow,
+  FailedWebhookRow,
+  MinuteCompletions,
 } from '../store.js';
 import { withBusyRetry } from '../map-db-error.js';
 import { storedResultsSql } from '../stored-results-sql.js';
@@ -36,6 +39,7 @@ import { SQLITE_MIGRATIONS } from './migrations.js';
 import { type SqliteDeliveries, prepareDeliveries } from './deliveries.js';
 import { type SqliteOwners, prepareOwners } from './owners.js';
 import { type SqliteRelay, prepareRelay } from './relay.js';
+import { type SqliteDashboard, prepareDashboard } from './dashboard.js';
 import { fundInOrder } from '../../domain/pricing.js';
 import { type RawAccount, type RawTask, toAccount, toTask } from '../row-mappers.js';
 
@@ -57,6 +61,7 @@ export class SqliteStore implements Store {
   #deliveries!: SqliteDeliveries;
   #owners!: SqliteOwners;
   #relay!: SqliteRelay;
+  #dashboard!: SqliteDashboard;
   /** Runs a function in a transaction; made once (better-sqlite3 builds a wrapper per transaction() call). */
   readonly #inTx: Database.Transaction<(fn: () => unknown) => unknown>;
 
@@ -101,6 +106,7 @@ export class SqliteStore implements Store {
     this.#deliveries = prepareDeliveries(db, (fn) => this.#immediate(fn));
     this.#owners = prepareOwners(db, (fn) => this.#immediate(fn));
     this.#relay = prepareRelay(db, (fn) => this.#immediate(fn));
+    this.#dashboard = prepareDashboard(db);
   }
 
   private prepare() {
@@ -444,6 +450,18 @@ export class SqliteStore implements Store {
   async queueStats(): Promise<QueueStats> {
     const r = this.#stmts.queueStats.get() as { queued: number; oldest: number | null; running: number; ready: number };
     return { queued: r.queued, running: r.running, oldestQueuedAt: r.oldest, ready: r.ready };
+  }
+
+  async completionsByMinute(since: number, until: number): Promise<MinuteCompletions[]> {
+    return this.#dashboard.completionsByMinute(since, until);
+  }
+
+  async latestFailedTasks(since: number, limit: number): Promise<FailedTaskRow[]> {
+    return this.#dashboard.latestFailedTasks(since, limit);
+  }
+
+  async latestFailedWebhooks(since: number, limit: number): Promise<FailedWebhookRow[]> {
+    return this.#dashboard.latestFailedWebhooks(since, limit);
   }
 
   async listReady(accountId: number, scope: ReadyScope, since: number, limit: number): Promise<string[]> {

@@ -1,0 +1,52 @@
+import type Database from 'better-sqlite3';
+import type { FailedTaskRow, FailedWebhookRow, MinuteCompletions } from '../store.js';
+import { FAILED_ATTEMPTS_PER_ROW, type RawFailedTask, type RawFailedWebhook, latestPerDelivery, toFailedTask } from '../dashboard-rows.js';
+
+/**
+ * The operator dashboard's reads of the SQLite store (Store.completionsByMinute, latestFailedTasks,
+ * latestFailedWebhooks), over every account. Each reads one index of migration 10, named with
+ * INDEXED BY so the planner never falls back to a scan of the tasks table.
+ */
+export interface SqliteDashboard {
+  completionsByMinute(since: number, until: number): MinuteCompletions[];
+  latestFailedTasks(since: number, limit: number): FailedTaskRow[];
+  latestFailedWebhooks(since: number, limit: number): FailedWebhookRow[];
+}
+
+export function prepareDashboard(db: Database.Database): SqliteDashboard {
+  const s = {
+    byMinute: db.prepare(
+      `SELECT CAST(completed_at / 60000 AS INTEGER) * 60000 AS minute,
+              sum(status_code = 20000) AS done, sum(status_code <> 20000) AS failed
+       FROM tasks INDEXED BY tasks_completed
+       WHERE state = 2 AND completed_at >= ? AND completed_at < ?
+       GROUP BY 1 ORDER BY 1`,
+    ),
+    failedTasks: db.prepare(
+      `SELECT t.id, t.account_id, a.login, t.se, t.se_type, t.method, t.status_code, t.status_message, t.completed_at
+       FROM tasks t INDEXED BY tasks_failed_at LEFT JOIN accounts a ON a.id = t.account_id
+       WHERE t.state = 2 AND t.status_code <> 20000 AND t.completed_at >= ?
+       ORDER BY t.completed_at DESC, t.id LIMIT ?`,
+    ),
+    failedAttempts: db.prepare(
+      `SELECT w.delivery_id, w.task_id, w.account_id, a.login, w.kind, w.url, w.attempted_at, w.http_code,
+              coalesce(w.error, substr(w.response, 1, 200)) AS error, d.state, d.attempts
+       FROM webhook_attempts w INDEXED BY webhook_attempts_failed_at
+       JOIN webhook_deliveries d ON d.id = w.delivery_id
+       LEFT JOIN accounts a ON a.id = w.account_id
+       WHERE w.ok = 0 AND w.attempted_at >= ?
+       ORDER BY w.attempted_at DESC, w.id DESC LIMIT ?`,
+    ),
+  };
+  return {
+    completionsByMinute(since, until) {
+      return s.byMinute.all(since, until) as MinuteCompletions[];
+    },
+    latestFailedTasks(since, limit) {
+      return (s.failedTasks.all(since, limit) as RawFailedTask[]).map(toFailedTask);
+    },
+    latestFailedWebhooks(since, limit) {
+      return latestPerDelivery(s.failedAttempts.all(since, limit * FAILED_ATTEMPTS_PER_ROW) as RawFailedWebhook[], limit);
+    },
+  };
+}

@@ -14,6 +14,7 @@ import { runPgBench } from './pg-bench.js';
 import { summarizeProfile } from './profile.js';
 import { runRelayBench } from './relay.js';
 import { runReplayBench } from './replay.js';
+import { runStartupBench } from './startup.js';
 import { runWebhookBench } from './webhooks.js';
 import { type Child, HAS_TASKSET, cpuModel, pinSelf, sleep, spawnChild, waitForOutput } from './proc.js';
 import { BENCH_PASSWORD, EMPTY_LOGIN, HIGH_LIMITS, KEYWORDS, READY_LOGIN, READY_ROWS, ensureSeeded } from './seed.js';
@@ -33,7 +34,7 @@ import { fmtInt, markdownTable, mean, median, percentile, round, table } from '.
  * --rows <n> (default 1000000), --rounds <n> (default 5), --profile (instead of measuring: CPU
  * profiles of serpq under the empty-list, full-page and task_post loads, summarised on stdout and
  * written to bench/results/profiles/). Other parts: --webhooks (bench/webhooks.ts), --pg
- * (bench/pg-bench.ts), --relay (bench/relay.ts), --replay (bench/replay.ts).
+ * (bench/pg-bench.ts), --relay (bench/relay.ts), --replay (bench/replay.ts), --startup (bench/startup.ts).
  */
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -661,14 +662,15 @@ async function main(): Promise<void> {
   serpqCmd = await phase('build', async () => build());
   log(`  serpq runs as: ${serpqCmd.how}`);
 
-  // Parts: a plain run is SQLite + webhooks; --sqlite, --webhooks, --pg, --relay select parts explicitly.
-  const explicit = flag('--sqlite') || flag('--webhooks') || flag('--pg') || flag('--relay') || flag('--replay');
+  // Parts: a plain run is SQLite + webhooks; --sqlite, --webhooks, --pg, --relay, --replay, --startup select parts explicitly.
+  const explicit = flag('--sqlite') || flag('--webhooks') || flag('--pg') || flag('--relay') || flag('--replay') || flag('--startup');
   const parts = {
     sqlite: explicit ? flag('--sqlite') || flag('--profile') : true,
     webhooks: explicit ? flag('--webhooks') : !flag('--profile'),
     pg: flag('--pg'),
     relay: flag('--relay'),
     replay: flag('--replay'),
+    startup: flag('--startup'),
   };
   log(
     `  parts: ${Object.entries(parts)
@@ -705,6 +707,7 @@ async function main(): Promise<void> {
   if (parts.pg) await runPgBench(ctx);
   if (parts.relay) await runRelayBench(ctx);
   if (parts.replay) await runReplayBench(ctx);
+  if (parts.startup) await runStartupBench(ctx);
 }
 
 /** The SQLite part: tasks_ready vs bare, flatness, ingest and execution, render (or --profile). */

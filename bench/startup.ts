@@ -242,10 +242,22 @@ export async function runStartupBench(ctx: BenchContext): Promise<StartupResult>
   });
 
   const rows = [
-    ['spawn → first 200 on /readyz, ms (median)', median(out.readyMs.bare), median(out.readyMs.serpq), median(out.readyMs.ratios), '< 200 ms'],
+    [
+      'spawn → first 200 on /readyz, ms (median)',
+      median(out.readyMs.bare),
+      median(out.readyMs.serpq),
+      median(out.readyMs.ratios),
+      '< 200 ms',
+    ],
     ['RSS at ready, MB (median)', median(out.rssMB.bare.ready), median(out.rssMB.serpq.ready), NaN, ''],
     [`RSS idle (${SETTLE_MS / 1000} s after ready), MB`, median(out.rssMB.bare.idle), median(out.rssMB.serpq.idle), NaN, '< 60 MB'],
-    [`RSS after ${MIX_REQUESTS} mixed requests (+${SETTLE_MS / 1000} s), MB`, median(out.rssMB.bare.loaded), median(out.rssMB.serpq.loaded), NaN, ''],
+    [
+      `RSS after ${MIX_REQUESTS} mixed requests (+${SETTLE_MS / 1000} s), MB`,
+      median(out.rssMB.bare.loaded),
+      median(out.rssMB.serpq.loaded),
+      NaN,
+      '',
+    ],
   ] as const;
   const cells = rows.map(([name, bare, serpq, ratio, target]) => [
     name,

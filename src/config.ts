@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import { z } from 'zod';
 import { parseLatency } from './executors/executor.js';
 import { parseDuration } from './domain/duration.js';
 import { type UpstreamLimits, parseUpstreamLimits } from './executors/relay/upstream.js';
@@ -67,101 +66,140 @@ export interface Config {
 
 export type ConfigOverrides = Partial<Record<keyof Config, unknown>>;
 
-const bool = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
+// Validation by hand: a schema library costs this module (which every command loads first) ~50 ms
+// and ~10 MB at start. The messages are those serpq has always given, one per setting.
+
+/** A setting's value is invalid: the message names what was expected. */
+class Invalid extends Error {}
+
+type Parse<T> = (v: unknown) => T;
+
+function received(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number' && Number.isNaN(v)) return 'NaN';
+  if (typeof v === 'number' && !Number.isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity';
+  return typeof v;
+}
+
+function string(min = 0, tooShort = `Too small: expected string to have >=${min} characters`): Parse<string> {
+  return (v) => {
+    if (typeof v !== 'string') throw new Invalid(`Invalid input: expected string, received ${received(v)}`);
+    if (v.length < min) throw new Invalid(tooShort);
+    return v;
+  };
+}
+
+function nullable<T>(parse: Parse<T>): Parse<T | null> {
+  return (v) => (v === null ? null : parse(v));
+}
+
+/** Like a coerced whole number: `Number(v)`, then an integer within [min, max]. */
+function int(min: number, max: number): Parse<number> {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new Invalid(`Invalid input: expected number, received ${received(n)}`);
+    if (!Number.isInteger(n)) throw new Invalid('Invalid input: expected int, received number');
+    if (n < min) throw new Invalid(`Too small: expected number to be >=${min}`);
+    if (n > max) throw new Invalid(`Too big: expected number to be <=${max}`);
+    return n;
+  };
+}
+
+/** A string handed to `parse`, whose error message becomes the setting's. */
+function parsed<T>(parse: (v: string) => T): Parse<T> {
+  const text = string();
+  return (v) => {
+    const t = text(v);
+    try {
+      return parse(t);
+    } catch (err) {
+      throw new Invalid((err as Error).message);
+    }
+  };
+}
+
+function httpUrl(message: string): Parse<string | null> {
+  return nullable((v) => {
+    const t = string()(v);
+    if (!/^https?:\/\/[^/]+/.test(t)) throw new Invalid(message);
+    return t;
+  });
+}
+
+const bool: Parse<boolean> = (v) => {
   if (typeof v === 'boolean') return v;
+  if (typeof v !== 'string') throw new Invalid('Invalid input');
   const t = v.trim().toLowerCase();
   if (['1', 'true', 'yes', 'on'].includes(t)) return true;
   if (['0', 'false', 'no', 'off', ''].includes(t)) return false;
-  ctx.addIssue({ code: 'custom', message: `expected a boolean, got '${v}'` });
-  return z.NEVER;
-});
+  throw new Invalid(`expected a boolean, got '${v}'`);
+};
 
 /** A duration (`10s`, `5m`, `24h`; bare numbers are ms) within [min, max] ms. */
-function duration(what: string, min: number, max: number) {
-  return z.union([z.string(), z.number()]).transform((v, ctx) => {
+function duration(what: string, min: number, max: number): Parse<number> {
+  return (v) => {
+    if (typeof v !== 'string' && typeof v !== 'number') throw new Invalid('Invalid input');
     let ms: number;
     try {
       ms = typeof v === 'number' ? v : parseDuration(v);
     } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message });
-      return z.NEVER;
+      throw new Invalid((err as Error).message);
     }
     if (ms >= min && ms <= max) return ms;
-    ctx.addIssue({ code: 'custom', message: `expected ${what}, got '${v}'` });
-    return z.NEVER;
-  });
+    throw new Invalid(`expected ${what}, got '${v}'`);
+  };
 }
 
-const schema = z.object({
-  host: z.string().min(1),
-  port: z.coerce.number().int().min(0).max(65535),
-  db: z.string().min(1),
-  executor: z.string().min(1),
+function oneOf<T extends string>(values: readonly T[], message: (v: unknown) => string): Parse<T> {
+  return (v) => {
+    if (typeof v === 'string' && (values as readonly string[]).includes(v)) return v as T;
+    throw new Invalid(message(v));
+  };
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const schema: { readonly [K in keyof Config]: Parse<Config[K]> } = {
+  host: string(1),
+  port: int(0, 65535),
+  db: string(1),
+  executor: string(1),
   executorTimeoutMs: duration('a duration from 1ms to 1h, e.g. 60s', 1, 3_600_000),
-  sandboxLatency: z.string().transform((v, ctx) => {
-    try {
-      return parseLatency(v);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message });
-      return z.NEVER;
-    }
-  }),
+  sandboxLatency: parsed(parseLatency),
   timeTravel: bool,
   allowReset: bool,
-  adminToken: z.string().min(8, 'the admin token needs at least 8 characters').nullable(),
+  adminToken: nullable(string(8, 'the admin token needs at least 8 characters')),
   allowPrivateWebhooks: bool,
-  webhookTimeoutMs: z.coerce.number().int().min(1).max(600_000),
-  webhookThreads: z.union([z.string(), z.number()]).transform((v, ctx) => {
+  webhookTimeoutMs: int(1, 600_000),
+  webhookThreads: (v) => {
+    if (typeof v !== 'string' && typeof v !== 'number') throw new Invalid('Invalid input');
     const t = String(v).trim().toLowerCase();
     if (t === 'auto') return availableParallelism();
     const n = Number(t);
     if (t !== '' && Number.isInteger(n) && n >= 0 && n <= 64) return n;
-    ctx.addIssue({ code: 'custom', message: `expected 'auto' or a whole number of threads from 0 to 64, got '${v}'` });
-    return z.NEVER;
-  }),
+    throw new Invalid(`expected 'auto' or a whole number of threads from 0 to 64, got '${v}'`);
+  },
   heartbeatTimeoutMs: duration('a duration of at least 1s, e.g. 10s', 1000, 3_600_000),
-  upstreamUrl: z
-    .string()
-    .nullable()
-    .refine((v) => v === null || /^https?:\/\/[^/]+/.test(v), 'expected an http:// or https:// URL, e.g. https://api.dataforseo.com'),
-  upstreamLogin: z.string().min(1).nullable(),
-  upstreamPassword: z.string().min(1).nullable(),
-  upstreamLimits: z.string().transform((v, ctx) => {
-    try {
-      return parseUpstreamLimits(v);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message });
-      return z.NEVER;
-    }
-  }),
+  upstreamUrl: httpUrl('expected an http:// or https:// URL, e.g. https://api.dataforseo.com'),
+  upstreamLogin: nullable(string(1)),
+  upstreamPassword: nullable(string(1)),
+  upstreamLimits: parsed(parseUpstreamLimits),
   upstreamGiveUpMs: duration('a duration of at least 1m, e.g. 24h', 60_000, 30 * 86_400_000),
-  upstreamPostbackBase: z
-    .string()
-    .nullable()
-    .refine(
-      (v) => v === null || /^https?:\/\/[^/]+/.test(v),
-      "expected serpq's public http:// or https:// base URL, e.g. https://serpq.example.com",
-    ),
+  upstreamPostbackBase: httpUrl("expected serpq's public http:// or https:// base URL, e.g. https://serpq.example.com"),
   relayCacheTtlMs: duration('a duration from 0 to 30d, e.g. 0, 1h or 7d', 0, 30 * 86_400_000),
-  cassettes: z.string().min(1).nullable(),
-  replayMatch: z.string().transform((v, ctx) => {
-    try {
-      const fields = parseReplayMatch(v);
-      if (fields.length > 0) return fields;
-      ctx.addIssue({ code: 'custom', message: `expected at least one input, e.g. ${DEFAULT_MATCH.join(',')}` });
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message });
-    }
-    return z.NEVER;
+  cassettes: nullable(string(1)),
+  replayMatch: parsed((v) => {
+    const fields = parseReplayMatch(v);
+    if (fields.length > 0) return fields;
+    throw new Error(`expected at least one input, e.g. ${DEFAULT_MATCH.join(',')}`);
   }),
-  replayMiss: z.enum(REPLAY_MISSES as [ReplayMiss, ...ReplayMiss[]], {
-    error: (i) => `expected ${REPLAY_MISSES.join(', ')}, got '${String(i.input)}'`,
-  }),
-  record: z.string().min(1).nullable(),
+  replayMiss: oneOf(REPLAY_MISSES, (v) => `expected ${REPLAY_MISSES.join(', ')}, got '${String(v)}'`),
+  record: nullable(string(1)),
   workers: bool,
   metricsPublic: bool,
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-});
+  logLevel: oneOf(LOG_LEVELS, () => `Invalid option: expected one of ${LOG_LEVELS.map((l) => `"${l}"`).join('|')}`),
+};
 
 const ENV: Record<keyof Config, string> = {
   host: 'SERPQ_HOST',
@@ -235,31 +273,31 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const fromEnv = env[ENV[key]];
     raw[key] = overrides[key] !== undefined ? overrides[key] : fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULTS[key];
   }
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) {
-    const c = parsed.data;
-    const setting = (k: keyof Config) => `${ENV[k]} (--${k.replace(/[A-Z]/g, (ch) => '-' + ch.toLowerCase()).replace(/-ms$/, '')})`;
-    const upstreamFor =
-      c.executor === 'relay' ? 'executor relay' : c.executor === 'replay' && c.replayMiss === 'record' ? 'replay miss record' : null;
-    const missing = (['upstreamUrl', 'upstreamLogin', 'upstreamPassword'] as const).filter((k) => c[k] === null);
-    if (upstreamFor && missing.length > 0) throw new ConfigError([`${upstreamFor} needs ${missing.map(setting).join(', ')}`]);
-    if (c.executor === 'replay' && c.cassettes === null) throw new ConfigError([`executor replay needs ${setting('cassettes')}`]);
-    if (c.record !== null && c.executor !== 'relay') {
-      throw new ConfigError([`${setting('record')} records the relay's upstream results: use it with --executor relay`]);
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const key of Object.keys(schema) as (keyof Config)[]) {
+    try {
+      values[key] = schema[key](raw[key]);
+    } catch (err) {
+      if (!(err instanceof Invalid)) throw err;
+      problems.push(`${key} (${ENV[key]}): ${err.message}`);
     }
   }
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => {
-        const key = String(i.path[0]) as keyof Config;
-        return `${key} (${ENV[key]}): ${i.message}`;
-      }),
-    );
+  if (problems.length > 0) throw new ConfigError(problems);
+  const c = values as unknown as Config;
+  const setting = (k: keyof Config) => `${ENV[k]} (--${k.replace(/[A-Z]/g, (ch) => '-' + ch.toLowerCase()).replace(/-ms$/, '')})`;
+  const upstreamFor =
+    c.executor === 'relay' ? 'executor relay' : c.executor === 'replay' && c.replayMiss === 'record' ? 'replay miss record' : null;
+  const missing = (['upstreamUrl', 'upstreamLogin', 'upstreamPassword'] as const).filter((k) => c[k] === null);
+  if (upstreamFor && missing.length > 0) throw new ConfigError([`${upstreamFor} needs ${missing.map(setting).join(', ')}`]);
+  if (c.executor === 'replay' && c.cassettes === null) throw new ConfigError([`executor replay needs ${setting('cassettes')}`]);
+  if (c.record !== null && c.executor !== 'relay') {
+    throw new ConfigError([`${setting('record')} records the relay's upstream results: use it with --executor relay`]);
   }
   return Object.freeze({
-    ...parsed.data,
-    sandboxLatency: Object.freeze(parsed.data.sandboxLatency),
-    replayMatch: Object.freeze(parsed.data.replayMatch),
+    ...c,
+    sandboxLatency: Object.freeze(c.sandboxLatency),
+    replayMatch: Object.freeze(c.replayMatch),
   });
 }
 

@@ -4,13 +4,8 @@ import { type Config, ConfigError, isLoopbackHost } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import type { Executor } from './executors/executor.js';
 import { createSandboxExecutor } from './executors/sandbox/sandbox-executor.js';
-import { createRelayExecutor } from './executors/relay/relay-executor.js';
-import { type Upstream, createUpstream } from './executors/relay/upstream.js';
-import { type CassetteLibrary, CassetteError, openCassettes } from './executors/replay/library.js';
-import { createRecorder } from './executors/replay/recorder.js';
-import { createReplayExecutor } from './executors/replay/replay-executor.js';
-import { ModuleLoadError, loadModuleExecutor } from './executors/module/module-executor.js';
-import { createClient, createPoolFetch } from './client/index.js';
+import type { Upstream } from './executors/relay/upstream.js';
+import type { CassetteLibrary } from './executors/replay/library.js';
 import { createHttpServer } from './http/server.js';
 import { createAuthenticator } from './services/auth.js';
 import { createUsage } from './services/usage.js';
@@ -18,7 +13,6 @@ import { createAccount } from './services/accounts.js';
 import type { ServiceDeps } from './services/deps.js';
 import { createRateLimiter, createSharedRateLimiter } from './services/rate-limiter.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
-import { PostgresStore } from './store/postgres/postgres-store.js';
 import type { Store } from './store/store.js';
 import { TASK_LEASE_MS, type Worker, createWorker } from './worker/worker.js';
 import { type OwnerRegistry, createOwnerRegistry } from './worker/owners.js';
@@ -33,6 +27,10 @@ import { type Metrics, createMetrics } from './http/metrics.js';
 /**
  * The composition root: the only place that knows concrete implementations. Builds the store, the
  * clock, the executor, the services, the HTTP server and the workers from a Config.
+ *
+ * What only some configurations use is imported when one of them asks for it (the PostgreSQL store,
+ * the relay, replay and module executors): a `serve` on SQLite with the sandbox, which test suites
+ * start many times, does not load them.
  */
 export interface App {
   readonly config: Config;
@@ -198,8 +196,11 @@ export const DEMO_PASSWORD = 'demo';
 export const DEMO_BALANCE_USD = 100;
 
 /** A store from a --db value: a postgres:// URL (optionally `?schema=name`), else a SQLite path or `:memory:`. */
-export function openStore(db: string): Store {
-  if (/^postgres(ql)?:\/\//.test(db)) return new PostgresStore({ url: db });
+export async function openStore(db: string): Promise<Store> {
+  if (/^postgres(ql)?:\/\//.test(db)) {
+    const { PostgresStore } = await import('./store/postgres/postgres-store.js');
+    return new PostgresStore({ url: db });
+  }
   return new SqliteStore({ path: db });
 }
 
@@ -221,12 +222,13 @@ export async function createExecutor(config: Config, store: Store, clock: Clock,
   const sandbox = createSandboxExecutor({ latency: config.sandboxLatency });
   if (config.executor === 'sandbox') return { executor: sandbox, upstream: null };
   if (config.executor === 'relay') {
-    const library = config.record ? cassettesOf(config.record, config.replayMatch, true) : null;
+    const library = config.record ? await cassettesOf(config.record, config.replayMatch, true) : null;
     return createRelay(config, store, clock, realClock, library);
   }
   if (config.executor === 'replay') {
-    const library = cassettesOf(config.cassettes ?? '', config.replayMatch, config.replayMiss === 'record');
+    const library = await cassettesOf(config.cassettes ?? '', config.replayMatch, config.replayMiss === 'record');
     const relay = config.replayMiss === 'record' ? await createRelay(config, store, clock, realClock, library) : null;
+    const { createReplayExecutor } = await import('./executors/replay/replay-executor.js');
     const executor = createReplayExecutor({
       library,
       match: config.replayMatch,
@@ -237,6 +239,7 @@ export async function createExecutor(config: Config, store: Store, clock: Clock,
     return { executor, upstream: relay?.upstream ?? null, close: async () => (await relay?.close?.(), library.close()) };
   }
   // Anything else names a module of the user's: a path or a package.
+  const { ModuleLoadError, loadModuleExecutor } = await import('./executors/module/module-executor.js');
   try {
     return { executor: await loadModuleExecutor(config.executor, { timeoutMs: config.executorTimeoutMs }), upstream: null };
   } catch (err) {
@@ -245,7 +248,8 @@ export async function createExecutor(config: Config, store: Store, clock: Clock,
   }
 }
 
-function cassettesOf(dir: string, match: Config['replayMatch'], create: boolean): CassetteLibrary {
+async function cassettesOf(dir: string, match: Config['replayMatch'], create: boolean): Promise<CassetteLibrary> {
+  const { CassetteError, openCassettes } = await import('./executors/replay/library.js');
   try {
     return openCassettes(dir, match, { create });
   } catch (err) {
@@ -261,6 +265,12 @@ async function createRelay(
   realClock: Clock,
   record: CassetteLibrary | null,
 ): Promise<ExecutorSetup> {
+  const [{ createClient, createPoolFetch }, { createUpstream }, { createRelayExecutor }, { createRecorder }] = await Promise.all([
+    import('./client/index.js'),
+    import('./executors/relay/upstream.js'),
+    import('./executors/relay/relay-executor.js'),
+    import('./executors/replay/recorder.js'),
+  ]);
   const url = config.upstreamUrl ?? '';
   const callTimeoutMs = 60_000;
   // Keep-alive connections, as many as the upstream takes at once.
@@ -317,7 +327,7 @@ async function createRelay(
 }
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
-  const store = overrides.store ?? openStore(config.db);
+  const store = overrides.store ?? (await openStore(config.db));
   await store.migrate();
   // The time-travel offset is kept in the store: rows written under a moved clock must not end up in
   // the future after a restart, and every process sharing the store must agree on the time.

@@ -22,7 +22,7 @@ export function addCassetteCommands(program: Command, fail: (err: unknown) => ne
       try {
         const config = loadConfig(process.env, { db: flags.db });
         const since = flags.since === undefined ? 0 : parseSince(flags.since);
-        const store = openStore(config.db);
+        const store = await openStore(config.db);
         try {
           await store.migrate();
           let accountId: number | undefined;

@@ -183,7 +183,7 @@ withServerOptions(program.command('serve').description('serve the API (and run w
 withServerOptions(program.command('worker').description('run workers (and deliveries) without HTTP')).action(async (flags: ServeFlags) => {
   try {
     const config = loadConfig(process.env, overridesFrom(flags));
-    const store = openStore(config.db);
+    const store = await openStore(config.db);
     await store.migrate();
     const time = await openClock(config.timeTravel, store);
     const setup = await createExecutor(config, store, time.clock);
@@ -210,7 +210,7 @@ program
   .action(async (flags: { db?: string }) => {
     try {
       const config = loadConfig(process.env, { db: flags.db });
-      const store = openStore(config.db);
+      const store = await openStore(config.db);
       await store.migrate();
       await store.close();
       console.log(`migrated ${config.db}`);
@@ -232,7 +232,7 @@ accounts
   .action(async (login: string, flags: Record<string, string | undefined>) => {
     try {
       const config = loadConfig(process.env, { db: flags.db });
-      const store = openStore(config.db);
+      const store = await openStore(config.db);
       await store.migrate();
       const password = flags.password ?? (await import('node:crypto')).randomBytes(12).toString('base64url');
       const limits: Record<string, number> = {};
@@ -257,7 +257,7 @@ accounts
   .action(async (flags: { db?: string }) => {
     try {
       const config = loadConfig(process.env, { db: flags.db });
-      const store = openStore(config.db);
+      const store = await openStore(config.db);
       await store.migrate();
       const usage = new Map((await store.relayUsage()).map((u) => [u.accountId, u]));
       console.log(

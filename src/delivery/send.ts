@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 import { checkLiteralHost, guardedLookup } from './url-guard.js';
 
 /**
@@ -31,17 +31,33 @@ export interface Sender {
   close(): Promise<void>;
 }
 
+type Undici = typeof import('undici');
+
+/** undici, loaded at the first webhook call: a process that never makes one does not pay for it. */
+let undici: Promise<Undici> | null = null;
+
 export function createSender(options: SendOptions & { connectionsPerOrigin?: number }): Sender {
   const cap = options.maxResponseBytes ?? 4096;
-  const agent = new Agent({
-    connections: options.connectionsPerOrigin ?? 32,
-    keepAliveTimeout: 10_000,
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
-    connectTimeout: options.timeoutMs,
-    // The lookup hook sees the address the socket will use: private targets are refused there.
-    connect: options.allowPrivate ? {} : { lookup: guardedLookup as never },
-  });
+  let client: { readonly request: Undici['request']; readonly agent: Agent } | null = null;
+  let closed = false;
+  const open = async () => {
+    const u = await (undici ??= import('undici'));
+    client ??= {
+      request: u.request,
+      agent: new u.Agent({
+        connections: options.connectionsPerOrigin ?? 32,
+        keepAliveTimeout: 10_000,
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+        connectTimeout: options.timeoutMs,
+        // The lookup hook sees the address the socket will use: private targets are refused there.
+        connect: options.allowPrivate ? {} : { lookup: guardedLookup as never },
+      }),
+    };
+    // Closed before its first call: the call fails as on any closed agent.
+    if (closed && !client.agent.closed) await client.agent.close();
+    return client;
+  };
 
   // The total-time limit: one timer for every request in flight instead of one per request (a
   // per-request AbortSignal.timeout costs more than the rest of a small call). A sweep aborts the
@@ -85,6 +101,7 @@ export function createSender(options: SendOptions & { connectionsPerOrigin?: num
         const url = new URL(req.url);
         if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported protocol ${url.protocol}`);
         if (!options.allowPrivate) checkLiteralHost(url);
+        const { request, agent } = client ?? (await open());
         const res = await request(url, {
           method: req.method,
           headers: req.headers,
@@ -124,7 +141,8 @@ export function createSender(options: SendOptions & { connectionsPerOrigin?: num
     async close() {
       if (sweeper) clearInterval(sweeper);
       sweeper = null;
-      await agent.close();
+      closed = true;
+      if (client && !client.agent.closed) await client.agent.close();
     },
   };
 }

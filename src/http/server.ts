@@ -18,6 +18,7 @@ import { registerRelayRoutes } from './relay-routes.js';
 import type { RateLimiter } from '../services/rate-limiter.js';
 import type { AccountRow } from '../store/store.js';
 import { registerAdmin, type AdminDeps } from '../admin/routes.js';
+import { registerDashboard } from '../admin/dashboard-routes.js';
 import { createReadyAnswer, createFastReady } from './fast-ready.js';
 import { createGate } from './gate.js';
 import { type Metrics, countFastReady, registerMetrics } from './metrics.js';
@@ -122,6 +123,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   app.decorateRequest('account', undefined);
   app.decorateRequest('startedAt', 0);
   if (deps.metrics) registerMetrics(app, deps.metrics, { token: deps.admin.token, isPublic: deps.metricsPublic ?? false });
+  registerDashboard(app, { admin: deps.admin, services });
 
   // Bodies are parsed by the routes, so that an empty or malformed body becomes 40502/40503 in the
   // vendor's envelope instead of a framework error; any content type is accepted, as the vendor does.

@@ -1,0 +1,207 @@
+import { type Clock, isTravelClock } from '../domain/clock.js';
+import { microToUsd } from '../domain/pricing.js';
+import { DAY, MINUTE } from '../domain/time-format.js';
+import { publicAccount } from '../services/accounts.js';
+import { ERRORS_WINDOW_MS } from '../services/webhooks.js';
+import type { MinuteCompletions, QueueStats, Store } from '../store/store.js';
+
+/**
+ * What the operator dashboard shows, read from the store (so it is right across every node sharing
+ * it) and shaped as the admin API's plain JSON. One snapshot is read at most once per `cacheMs` of
+ * the process clock however many dashboards are open; the SSE stream and the GET endpoints share it.
+ */
+export interface DashboardDataDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  /** Whether this process's executor takes injected faults (POST /admin/faults). */
+  readonly faultInjection: boolean;
+  readonly cacheMs?: number;
+}
+
+/** Minutes of completions the chart shows, the current one last. */
+export const CHART_MINUTES = 30;
+/** Rows of each failure list. */
+export const FAILURE_ROWS = 20;
+export const DASHBOARD_CACHE_MS = 2000;
+
+export interface Overview {
+  readonly now: string;
+  readonly time_travel: boolean;
+  readonly offset_seconds: number;
+  readonly fault_injection: boolean;
+  readonly queue: {
+    readonly queued: number;
+    readonly running: number;
+    readonly ready: number;
+    readonly oldest_queued_age_seconds: number;
+  };
+  /** CHART_MINUTES entries, oldest first; minutes without completions count 0. */
+  readonly completed_per_minute: ReadonlyArray<{ readonly minute: string; readonly done: number; readonly failed: number }>;
+}
+
+export type AccountView = ReturnType<typeof publicAccount> & { readonly spent_today: number };
+
+export interface Failures {
+  readonly tasks: ReadonlyArray<{
+    readonly id: string;
+    readonly login: string | null;
+    readonly se: string;
+    readonly se_type: string;
+    readonly function: string;
+    readonly status_code: number;
+    readonly status_message: string | null;
+    readonly completed_at: string;
+  }>;
+  readonly webhooks: ReadonlyArray<{
+    readonly task_id: string;
+    readonly login: string | null;
+    readonly kind: string;
+    readonly url: string;
+    readonly failed_at: string;
+    readonly http_code: number | null;
+    readonly error: string | null;
+    readonly state: string;
+    readonly attempts: number;
+  }>;
+}
+
+export interface Snapshot {
+  readonly overview: Overview;
+  readonly accounts: readonly AccountView[];
+  readonly failures: Failures;
+}
+
+export interface DashboardData {
+  /** The cached snapshot, read again once it is `cacheMs` old. */
+  snapshot(): Promise<Snapshot>;
+  /** A snapshot read now (the SSE ticks, and after a change), which the cached one becomes. */
+  refresh(): Promise<Snapshot>;
+  /** Drops what is cached (after a reset the counts per minute are read again from scratch). */
+  forget(): void;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function createDashboardData(deps: DashboardDataDeps): DashboardData {
+  const { store, clock } = deps;
+  const cacheMs = deps.cacheMs ?? DASHBOARD_CACHE_MS;
+  const perMinute = createMinuteCounts(store);
+  let cached: { at: number; snapshot: Promise<Snapshot> } | null = null;
+
+  async function read(now: number): Promise<Snapshot> {
+    const dayStart = Math.floor(now / DAY) * DAY;
+    const [stats, minutes, accounts, usage, failedTasks, failedHooks] = await Promise.all([
+      store.queueStats(),
+      perMinute.read(now),
+      store.listAccounts(),
+      store.relayUsage(),
+      store.latestFailedTasks(now - ERRORS_WINDOW_MS, FAILURE_ROWS),
+      store.latestFailedWebhooks(now - ERRORS_WINDOW_MS, FAILURE_ROWS),
+    ]);
+    const usageOf = new Map(usage.map((u) => [u.accountId, u]));
+    const spent = await Promise.all(accounts.map((a) => store.spentSince(a.id, dayStart)));
+    return {
+      overview: overviewOf(clock, now, stats, minutes, deps.faultInjection),
+      accounts: accounts.map((a, i) => ({ ...publicAccount(a, usageOf.get(a.id)), spent_today: microToUsd(spent[i]) })),
+      failures: {
+        tasks: failedTasks.map((t) => ({
+          id: t.id,
+          login: t.login,
+          se: t.se,
+          se_type: t.seType,
+          function: t.method,
+          status_code: t.statusCode,
+          status_message: t.statusMessage,
+          completed_at: iso(t.completedAt),
+        })),
+        webhooks: failedHooks.map((w) => ({
+          task_id: w.taskId,
+          login: w.login,
+          kind: w.kind,
+          url: w.url,
+          failed_at: iso(w.failedAt),
+          http_code: w.httpCode,
+          error: w.error,
+          state: w.state,
+          attempts: w.attempts,
+        })),
+      },
+    };
+  }
+
+  function refresh(): Promise<Snapshot> {
+    const now = clock.now();
+    const snapshot = read(now);
+    cached = { at: now, snapshot };
+    // A failed read is not reused: the next call tries the store again.
+    snapshot.catch(() => {
+      if (cached?.snapshot === snapshot) cached = null;
+    });
+    return snapshot;
+  }
+
+  return {
+    snapshot() {
+      const now = clock.now();
+      if (!cached || now - cached.at >= cacheMs || now < cached.at) return refresh();
+      return cached.snapshot;
+    },
+    refresh,
+    forget() {
+      cached = null;
+      perMinute.forget();
+    },
+  };
+}
+
+function overviewOf(clock: Clock, now: number, s: QueueStats, minutes: MinuteCompletions[], faults: boolean): Overview {
+  return {
+    now: iso(now),
+    time_travel: isTravelClock(clock),
+    offset_seconds: isTravelClock(clock) ? clock.offsetMs() / 1000 : 0,
+    fault_injection: faults,
+    queue: {
+      queued: s.queued,
+      running: s.running,
+      ready: s.ready,
+      oldest_queued_age_seconds: s.oldestQueuedAt === null ? 0 : Math.max(0, Math.round((now - s.oldestQueuedAt) / 100) / 10),
+    },
+    completed_per_minute: minutes.map((m) => ({ minute: iso(m.minute), done: m.done, failed: m.failed })),
+  };
+}
+
+/**
+ * Completions per minute for the last CHART_MINUTES minutes, read incrementally: a minute two
+ * minutes past is final (completions are stamped with the clock, which only moves forward), so each
+ * read asks the store only for the previous and the current minute (the previous one again, for
+ * nodes whose clocks lag a little). A busy store then costs two minutes of index entries per read,
+ * not thirty.
+ */
+export function createMinuteCounts(store: Pick<Store, 'completionsByMinute'>) {
+  const counts = new Map<number, MinuteCompletions>();
+  let finalBefore = -Infinity;
+  let lastNow = -Infinity;
+  return {
+    async read(now: number): Promise<MinuteCompletions[]> {
+      // The clock went back (a reset): nothing known holds.
+      if (now < lastNow) this.forget();
+      lastNow = now;
+      const current = Math.floor(now / MINUTE) * MINUTE;
+      const start = current - (CHART_MINUTES - 1) * MINUTE;
+      const from = Math.max(start, finalBefore);
+      const rows = await store.completionsByMinute(from, now + 1);
+      for (const minute of counts.keys()) if (minute < start || minute >= from) counts.delete(minute);
+      for (const r of rows) counts.set(r.minute, r);
+      finalBefore = current - MINUTE;
+      return Array.from({ length: CHART_MINUTES }, (_, i) => {
+        const minute = start + i * MINUTE;
+        return counts.get(minute) ?? { minute, done: 0, failed: 0 };
+      });
+    },
+    forget() {
+      counts.clear();
+      finalBefore = -Infinity;
+      lastNow = -Infinity;
+    },
+  };
+}

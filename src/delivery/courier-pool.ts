@@ -9,7 +9,8 @@ import { type SendOptions, type SendResult, createSender } from './send.js';
  * Makes webhook calls on a pool of worker threads, so that building postback bodies (rendering,
  * serialising and compressing: most of a postback's cost) and sending them run on every core while
  * the event loop answers the API, executes tasks and keeps the books. Threads start on the first
- * call. A call whose thread fails or dies is made on the main thread instead: a broken pool slows
+ * call and exit after `idleMs` without one (an idle serpq holds no thread and its memory; the next
+ * webhook starts one again, which costs ~30 ms once). A call whose thread fails or dies is made on the main thread instead: a broken pool slows
  * webhooks down but never loses one (a receiver may then get a call twice, as after any crash).
  */
 export interface CourierPoolOptions {
@@ -23,7 +24,28 @@ export interface CourierPoolOptions {
   readonly onError?: (err: unknown) => void;
   /** The thread's module (tests give a failing one); default courier-thread next to this file. */
   readonly entry?: URL;
+  /** A thread with no call for this long exits (default COURIER_IDLE_MS). */
+  readonly idleMs?: number;
+  /** The timers of the idle exit (tests fire them by hand). */
+  readonly timers?: IdleTimers;
 }
+
+export interface IdleTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const COURIER_IDLE_MS = 30_000;
+
+/** A courier on threads; `threads()` is how many run now. */
+export interface CourierPool extends Courier {
+  threads(): number;
+}
+
+const REAL_TIMERS: IdleTimers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
 
 interface Slot {
   readonly worker: Worker;
@@ -31,6 +53,12 @@ interface Slot {
   readonly pending: Map<number, { resolve(result: SendResult): void; reject(err: Error): void }>;
   /** Set once the thread failed or exited: nothing may be posted to it any more. */
   dead: boolean;
+  /** Calls given to this thread and not finished (including the reads before posting them). */
+  busy: number;
+  /** The idle exit's timer, armed while busy is 0. */
+  idle: unknown;
+  /** Set when it exits for being idle: its exit is no failure. */
+  retired: boolean;
 }
 
 class ThreadDied extends Error {}
@@ -38,7 +66,9 @@ class ThreadDied extends Error {}
 /** Consecutive thread failures after which the pool gives up and builds everything inline. */
 const MAX_THREAD_FAILURES = 3;
 
-export function createCourierPool(options: CourierPoolOptions): Courier {
+export function createCourierPool(options: CourierPoolOptions): CourierPool {
+  const idleMs = options.idleMs ?? COURIER_IDLE_MS;
+  const timers = options.timers ?? REAL_TIMERS;
   const inline = createInlineCourier(options.store, options.executor, createSender(options.send));
   const slots: Slot[] = [];
   let nextId = 1;
@@ -65,16 +95,17 @@ export function createCourierPool(options: CourierPoolOptions): Courier {
       markFailed = reject;
     });
     ready.catch(() => {});
-    const slot: Slot = { worker, ready, pending, dead: false };
+    const slot: Slot = { worker, ready, pending, dead: false, busy: 0, idle: null, retired: false };
     const fail = (err: Error) => {
       if (slot.dead) return;
       slot.dead = true;
+      if (slot.idle !== null) timers.clearTimeout(slot.idle);
       const i = slots.indexOf(slot);
       if (i >= 0) slots.splice(i, 1);
       markFailed(err);
       for (const p of pending.values()) p.reject(err);
       pending.clear();
-      if (!closed) {
+      if (!closed && !slot.retired) {
         failures++;
         options.onError?.(err);
       }
@@ -96,16 +127,31 @@ export function createCourierPool(options: CourierPoolOptions): Courier {
     return slot;
   }
 
-  /** The least busy thread, starting threads up to the pool size. */
+  /** A thread idle for idleMs leaves the pool and exits; calls after that start another. */
+  function retire(slot: Slot): void {
+    slot.idle = null;
+    if (slot.dead || slot.busy > 0) return;
+    slot.retired = true;
+    const i = slots.indexOf(slot);
+    if (i >= 0) slots.splice(i, 1);
+    slot.worker.terminate().catch(() => {});
+  }
+
+  function release(slot: Slot): void {
+    slot.busy--;
+    if (slot.busy === 0 && !slot.dead && !closed) slot.idle = timers.setTimeout(() => retire(slot), idleMs);
+  }
+
+  /** An idle thread, else a new one up to the pool size, else the least busy: the pool grows with the calls in flight. */
   function pick(): Slot | null {
     if (closed || failures >= MAX_THREAD_FAILURES) return null;
-    if (slots.length < options.threads) {
+    if (slots.length < options.threads && !slots.some((s) => s.busy === 0)) {
       const slot = spawn();
       slots.push(slot);
       return slot;
     }
     let best = slots[0] as Slot;
-    for (const s of slots) if (s.pending.size < best.pending.size) best = s;
+    for (const s of slots) if (s.busy < best.busy) best = s;
     return best;
   }
 
@@ -126,16 +172,25 @@ export function createCourierPool(options: CourierPoolOptions): Courier {
     async deliver(call) {
       const slot = pick();
       if (!slot) return inline.deliver(call);
+      slot.busy++;
+      if (slot.idle !== null) {
+        timers.clearTimeout(slot.idle);
+        slot.idle = null;
+      }
       try {
         return await inThread(slot, call);
       } catch (err) {
         // The thread could not make the call (or died, which was reported already): make it here.
         if (!(err instanceof ThreadDied)) options.onError?.(err);
         return inline.deliver(call);
+      } finally {
+        release(slot);
       }
     },
+    threads: () => slots.length,
     async close() {
       closed = true;
+      for (const s of slots) if (s.idle !== null) timers.clearTimeout(s.idle);
       await Promise.all(slots.splice(0).map((s) => s.worker.terminate()));
       await inline.close();
     },

@@ -140,6 +140,46 @@ describe('courier pool', () => {
     expect(errors).toEqual([]);
   });
 
+  it('lets a thread exit after its idle time and starts one again for the next call, reporting no error', async () => {
+    const errors: unknown[] = [];
+    const armed: { fn: () => void; ms: number; cleared: boolean }[] = [];
+    const pooled = createCourierPool({
+      store: t.app.store,
+      executor: createSandboxExecutor({ latency: { normal: 0, high: 0 } }),
+      renderer: 'sandbox',
+      threads: 2,
+      send: SEND,
+      onError: (err) => errors.push(err),
+      idleMs: 30_000,
+      timers: {
+        setTimeout: (fn, ms) => {
+          const timer = { fn, ms, cleared: false };
+          armed.push(timer);
+          return timer;
+        },
+        clearTimeout: (timer) => void ((timer as (typeof armed)[number]).cleared = true),
+      },
+    });
+    couriers.push(pooled);
+    expect(pooled.threads()).toBe(0);
+    const task = await completedTask('google', 'images', { keyword: 'idle', location_code: 2840, language_code: 'en' });
+    const call = (n: number) => pooled.deliver({ kind: 'postback', task, fn: 'advanced', url: `${sink.base}/ok/i${n}`, sign: null });
+    expect((await call(0)).httpCode).toBe(200);
+    expect(pooled.threads()).toBe(1);
+    const live = armed.filter((a) => !a.cleared);
+    expect(live.map((a) => a.ms)).toEqual([30_000]);
+    live[0]!.fn();
+    expect(pooled.threads()).toBe(0);
+    // The next call starts a thread again, and its idle timer is armed anew.
+    expect((await call(1)).httpCode).toBe(200);
+    expect(pooled.threads()).toBe(1);
+    expect(armed.filter((a) => !a.cleared).length).toBe(2);
+    expect(sink.requests.map((r) => r.url)).toEqual(['/ok/i0', '/ok/i1']);
+    // Give the retired thread's exit event time to arrive: it must not count as a failure.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(errors).toEqual([]);
+  });
+
   it('makes the call on the main thread when its thread dies, and stops using threads that keep dying', async () => {
     const errors: unknown[] = [];
     const pooled = createCourierPool({

@@ -1,0 +1,193 @@
+import { truncateSync } from 'node:fs';
+import type { ReadyRow, ResultFunction, WireEnvelope } from '../../client/index.js';
+import { type AccountProbe, probeAccount } from './account-probe.js';
+import { type Connection, UserError, describeFailure, refused, statusOf } from './connection.js';
+import { Journal } from './journal.js';
+import { Pacer, delay } from './pacing.js';
+import { createProgress } from './progress.js';
+
+/**
+ * `serpq collect --out FILE.jsonl`: drains tasks_ready (within its per-minute limit), task_get each
+ * listed task in parallel (within the concurrency limit), and appends one JSON line per task (the
+ * task object of the task_get answer). Resumable: the ids in FILE are never written again, and the
+ * tasks being fetched are journaled first (`FILE.serpq-pending.jsonl`), so a task that left
+ * tasks_ready when its task_get began is fetched again after a crash rather than lost.
+ */
+export interface CollectOptions {
+  readonly outFile: string;
+  readonly scope: { se?: string; seType?: string };
+  readonly fn: ResultFunction;
+  readonly follow: boolean;
+  readonly concurrency: number;
+  readonly connection: Connection;
+  readonly signal: AbortSignal;
+  readonly out?: NodeJS.WriteStream;
+  readonly err?: NodeJS.WriteStream;
+}
+
+type Pending = readonly [id: string, se: string, seType: string, fn: ResultFunction];
+
+const ID_AT_START = /^\{"id":"([^"]+)"/;
+const FALLBACK: readonly ResultFunction[] = ['advanced', 'regular', 'html'];
+
+export function pendingFileOf(outFile: string): string {
+  return `${outFile}.serpq-pending.jsonl`;
+}
+
+/** Which function to fetch for a row: the one asked for, else one the type has. */
+function functionFor(row: ReadyRow, wanted: ResultFunction): ResultFunction | null {
+  const has = (fn: ResultFunction) => row[`endpoint_${fn}`] !== null && row[`endpoint_${fn}`] !== undefined;
+  if (has(wanted)) return wanted;
+  return FALLBACK.find(has) ?? null;
+}
+
+export async function runCollect(o: CollectOptions): Promise<{ exitCode: number; written: number }> {
+  const out = o.out ?? process.stdout;
+  const err = o.err ?? process.stderr;
+  const { client, baseUrl } = o.connection;
+  let probe: AccountProbe;
+  try {
+    probe = await probeAccount(client);
+  } catch (e) {
+    throw new UserError(describeFailure(e, baseUrl));
+  }
+
+  const written = new Set<string>();
+  const results = Journal.open(o.outFile, (line, n) => {
+    const id = ID_AT_START.exec(line)?.[1] ?? idOf(line);
+    if (!id) throw new UserError(`${o.outFile}:${n}: not a task line written by serpq collect: write to another --out file`);
+    written.add(id);
+  });
+  const pendingPath = pendingFileOf(o.outFile);
+  const pending = new Map<string, Pending>();
+  const journal = Journal.open(pendingPath, (line) => {
+    for (const p of (JSON.parse(line) as { fetching?: Pending[] }).fetching ?? []) if (!written.has(p[0])) pending.set(p[0], p);
+  });
+  const writtenBefore = written.size;
+  const readyPacer = new Pacer(probe.readyPerMinute, 1);
+  const getPacer = new Pacer(probe.postsPerMinute, o.concurrency);
+  const progress = createProgress({ label: 'collect', unit: 'tasks', total: written.size + pending.size, done: written.size, stream: err });
+  const syncTimer = setInterval(() => results.sync(), 2000);
+  let failedTasks = 0;
+  let stopReason: string | null = null;
+  const inFlight = new Set<string>();
+
+  async function fetchOne(p: Pending): Promise<void> {
+    const [id, se, seType, fn] = p;
+    for (let attempt = 0; attempt < 8 && stopReason === null; attempt++) {
+      const release = await getPacer.take(o.signal);
+      let env: WireEnvelope | null = null;
+      let failure: unknown = null;
+      try {
+        env = await client.taskGet(se, seType, fn, id);
+      } catch (e) {
+        failure = e;
+      } finally {
+        release();
+      }
+      const top = env?.status_code ?? statusOf(failure);
+      if (refused(failure)) {
+        stopReason = describeFailure(failure, baseUrl);
+        return;
+      }
+      const task = env?.tasks?.[0];
+      if (env && env.status_code === 20000 && task) {
+        if (written.has(id)) return;
+        getPacer.succeeded();
+        if (task.status_code !== 20000) failedTasks++;
+        results.appendLines([JSON.stringify(task)]);
+        written.add(id);
+        pending.delete(id);
+        progress.add(1);
+        return;
+      }
+      const wait = getPacer.backOff();
+      if (top === 40202 || top === 40209) continue;
+      progress.note(`task_get ${id}: ${describeFailure(failure ?? new Error(`${top} ${env?.status_message ?? ''}`), baseUrl)}; again in ${Math.round(wait / 1000)}s`);
+    }
+  }
+
+  async function fetchAll(list: Pending[]): Promise<void> {
+    const todo = list.filter((p) => !written.has(p[0]) && !inFlight.has(p[0]));
+    let next = 0;
+    const lane = async () => {
+      while (next < todo.length && !o.signal.aborted && stopReason === null) {
+        const p = todo[next++];
+        if (!p) break;
+        inFlight.add(p[0]);
+        try {
+          await fetchOne(p);
+        } finally {
+          inFlight.delete(p[0]);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(o.concurrency, todo.length) }, lane));
+  }
+
+  try {
+    if (pending.size > 0) {
+      progress.note(`fetching ${pending.size} tasks an earlier run had started`);
+      await fetchAll([...pending.values()]);
+    }
+    while (!o.signal.aborted && stopReason === null) {
+      let rows: ReadyRow[];
+      const release = await readyPacer.take(o.signal).catch(() => null);
+      if (!release) break;
+      try {
+        rows = await client.readyRows(o.scope);
+        readyPacer.succeeded();
+      } catch (e) {
+        if (refused(e)) throw new UserError(describeFailure(e, baseUrl));
+        const wait = readyPacer.backOff();
+        const code = statusOf(e);
+        if (code !== 40202 && code !== 40209) progress.note(`tasks_ready: ${describeFailure(e, baseUrl)}; again in ${Math.round(wait / 1000)}s`);
+        continue;
+      } finally {
+        release();
+      }
+      const fresh: Pending[] = [];
+      for (const row of rows) {
+        if (written.has(row.id) || pending.has(row.id)) continue;
+        const fn = functionFor(row, o.fn);
+        if (!fn) continue;
+        fresh.push([row.id, row.se, row.se_type, fn]);
+      }
+      if (fresh.length > 0) {
+        // On disk before the first task_get collects them out of tasks_ready.
+        journal.append({ fetching: fresh }, true);
+        for (const p of fresh) pending.set(p[0], p);
+        progress.setTotal(written.size + pending.size);
+        await fetchAll(fresh);
+        continue;
+      }
+      if (!o.follow) break;
+      await delay(Math.ceil(60_000 / probe.readyPerMinute), o.signal).catch(() => undefined);
+    }
+  } finally {
+    clearInterval(syncTimer);
+    progress.stop();
+    results.close();
+    journal.close();
+  }
+  if (pending.size === 0) truncateSync(pendingPath, 0);
+  const lines = [
+    `collected ${written.size - writtenBefore} tasks this run (${written.size} in ${o.outFile}), ${failedTasks} of them with a status other than 20000` +
+      (pending.size > 0 ? `; ${pending.size} still to fetch` : ''),
+  ];
+  if (stopReason) lines.push(`stopped: ${stopReason}`);
+  if (pending.size > 0) lines.push('run the same command again to fetch the rest');
+  else if (o.signal.aborted && !o.follow) lines.push('interrupted: run the same command again to go on');
+  out.write(lines.join('\n') + '\n');
+  const exitCode = pending.size > 0 ? (o.signal.aborted ? 130 : 1) : stopReason ? 1 : o.signal.aborted && !o.follow ? 130 : 0;
+  return { exitCode, written: written.size };
+}
+
+function idOf(line: string): string | null {
+  try {
+    const v = JSON.parse(line) as { id?: unknown };
+    return typeof v.id === 'string' ? v.id : null;
+  } catch {
+    return null;
+  }
+}

@@ -181,27 +181,33 @@ export function createMinuteCounts(store: Pick<Store, 'completionsByMinute'>) {
   const counts = new Map<number, MinuteCompletions>();
   let finalBefore = -Infinity;
   let lastNow = -Infinity;
+  // Bumped by forget(): a read that began before it must not write what it read into the new state.
+  let generation = 0;
+  const forget = () => {
+    counts.clear();
+    finalBefore = -Infinity;
+    lastNow = -Infinity;
+    generation++;
+  };
   return {
     async read(now: number): Promise<MinuteCompletions[]> {
       // The clock went back (a reset): nothing known holds.
-      if (now < lastNow) this.forget();
+      if (now < lastNow) forget();
       lastNow = now;
+      const began = generation;
       const current = Math.floor(now / MINUTE) * MINUTE;
       const start = current - (CHART_MINUTES - 1) * MINUTE;
       const from = Math.max(start, finalBefore);
       const rows = await store.completionsByMinute(from, now + 1);
-      for (const minute of counts.keys()) if (minute < start || minute >= from) counts.delete(minute);
-      for (const r of rows) counts.set(r.minute, r);
-      finalBefore = current - MINUTE;
+      const known = began === generation ? counts : new Map<number, MinuteCompletions>();
+      for (const minute of known.keys()) if (minute < start || minute >= from) known.delete(minute);
+      for (const r of rows) known.set(r.minute, r);
+      if (began === generation) finalBefore = Math.max(finalBefore, current - MINUTE);
       return Array.from({ length: CHART_MINUTES }, (_, i) => {
         const minute = start + i * MINUTE;
-        return counts.get(minute) ?? { minute, done: 0, failed: 0 };
+        return known.get(minute) ?? { minute, done: 0, failed: 0 };
       });
     },
-    forget() {
-      counts.clear();
-      finalBefore = -Infinity;
-      lastNow = -Infinity;
-    },
+    forget,
   };
 }

@@ -1,0 +1,124 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServerProcess, killAllServers, startServer } from '../helpers/server-process.js';
+import { type WebhookSink, startSink } from '../helpers/webhook-sink.js';
+
+/**
+ * The operator dashboard end to end: a real `serpq serve` (time travel, private webhooks allowed,
+ * tasks due 30 minutes after posting), Debian's Chromium driven by playwright-core, and a webhook
+ * receiver that refuses until told otherwise. The only waits are for states the test caused.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const TOKEN = 'e2e-admin-token-0123456789';
+const OUTPUT = resolve(process.env.SERPQ_TEST_OUTPUT ?? 'test-output');
+
+describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
+  let dir: string;
+  let server: ServerProcess;
+  let sink: WebhookSink;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+  const urls: string[] = [];
+
+  beforeAll(async () => {
+    // The bundle the server serves, built from the sources under test (as `npm run build` does).
+    execFileSync(process.execPath, ['scripts/build-dashboard.mjs'], { cwd: resolve(import.meta.dirname, '../..'), stdio: 'pipe' });
+    dir = mkdtempSync(join(tmpdir(), 'serpq-e2e-'));
+    sink = await startSink();
+    [server, browser] = await Promise.all([
+      startServer({
+        db: join(dir, 'serpq.db'),
+        adminToken: TOKEN,
+        timeTravel: true,
+        latency: '30m',
+        extraArgs: ['--allow-private-webhooks'],
+      }),
+      chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] }),
+    ]);
+    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    // A refused sign-in logs its 401 as a failed resource; anything else (a CSP refusal) is a problem.
+    page.on('console', (m) => m.type() === 'error' && !/401/.test(m.text()) && problems.push(`console: ${m.text()}`));
+    page.on('request', (r) => urls.push(r.url()));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await killAllServers();
+    await sink?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const text = (testId: string) => page.getByTestId(testId).first().textContent();
+  const shows = (testId: string, value: string | RegExp) => page.locator(`[data-testid="${testId}"]`, { hasText: value }).first().waitFor();
+
+  it('signs in, sees the demo account, watches a posted task move, resends its failed webhook, advances the clock', async () => {
+    const res = await page.goto(`${server.base}/dashboard`);
+    expect(res?.status()).toBe(200);
+    expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
+
+    // A wrong token is refused with a clear line; the right one opens the dashboard.
+    await page.fill('#token', 'not-the-token');
+    await page.click('button[type=submit]');
+    await page.getByRole('alert').filter({ hasText: 'admin token was refused' }).waitFor();
+    await page.fill('#token', TOKEN);
+    await page.click('button[type=submit]');
+    await shows('live', 'live');
+    const demo = page.locator('[data-testid=accounts] tr[data-login=demo]');
+    await demo.waitFor();
+    expect(await demo.locator('[data-testid=spent-today]').textContent()).toBe('$0.00');
+    expect(await text('queued')).toBe('0');
+
+    // Limits are editable in place (PATCH /admin/accounts/demo).
+    await demo.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('requests per minute').fill('1500');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('[data-testid=accounts] tr[data-login=demo] td', { hasText: /^1500$/ }).waitFor();
+
+    // A task through the vendor API, due in 30 minutes of serpq's clock: queued, and charged today.
+    const posted = await fetch(`${server.base}/v3/serp/google/organic/task_post`, {
+      method: 'POST',
+      headers: { authorization: 'Basic ' + Buffer.from('demo:demo').toString('base64'), 'content-type': 'application/json' },
+      body: JSON.stringify([
+        { keyword: 'dashboard', location_code: 2840, language_code: 'en', postback_url: `${sink.base}/flip/$id`, postback_data: 'regular' },
+      ]),
+    }).then((r) => r.json() as Promise<{ tasks: Array<{ id: string; status_code: number }> }>);
+    expect(posted.tasks[0].status_code).toBe(20100);
+    const id = posted.tasks[0].id;
+    await shows('queued', /^1$/);
+    expect(await demo.locator('[data-testid=spent-today]').textContent()).not.toBe('$0.00');
+
+    // +1 hour: the task becomes due and runs, its postback is refused (500): the counts move and
+    // the failed webhook shows with its code.
+    const before = Date.parse((await page.getByTestId('clock').getAttribute('datetime'))!);
+    await page.getByRole('button', { name: '+1 hour' }).click();
+    await shows('offset', '+1h');
+    const after = Date.parse((await page.getByTestId('clock').getAttribute('datetime'))!);
+    expect(after - before).toBeGreaterThanOrEqual(3600_000);
+    await shows('queued', /^0$/);
+    await shows('completed', /^1$/);
+    const row = page.locator(`[data-testid=failed-webhooks] tr[data-task="${id}"]`);
+    await row.locator('[data-testid=webhook-state]', { hasText: 'failed' }).waitFor();
+    expect(await row.textContent()).toContain('HTTP 500');
+    await shows('ready', /^1$/);
+
+    // The receiver is fixed; Resend sends the postback again and the row turns delivered.
+    sink.flip.ok = true;
+    await row.getByRole('button', { name: 'Resend' }).click();
+    await row.locator('[data-testid=webhook-state]', { hasText: 'delivered' }).waitFor();
+    expect(sink.requests.map((r) => r.url)).toEqual([`/flip/${id}`, `/flip/${id}`]);
+
+    mkdirSync(OUTPUT, { recursive: true });
+    await page.screenshot({ path: join(OUTPUT, 'dashboard.png'), fullPage: true });
+
+    expect(problems).toEqual([]);
+    // The token travels in headers only, never in a URL.
+    expect(urls.filter((u) => u.includes(TOKEN))).toEqual([]);
+  });
+});

@@ -21,7 +21,10 @@ function postType(text: string | undefined): SeTypeDef {
   if (!text) throw new UserError('--type is required: e.g. --type google/organic');
   const [se, seType, extra] = text.split('/');
   const def = se && seType && extra === undefined ? findSeType(se, seType) : undefined;
-  if (!def) throw new UserError(`unknown --type '${text}': use an engine and type of the SERP API, e.g. google/organic, bing/organic, youtube/video_info`);
+  if (!def)
+    throw new UserError(
+      `unknown --type '${text}': use an engine and type of the SERP API, e.g. google/organic, bing/organic, youtube/video_info`,
+    );
   return def;
 }
 
@@ -35,7 +38,8 @@ function scopeOf(text: string | undefined): { se?: string; seType?: string } {
 
 function intOption(text: string | undefined, name: string, min: number, max: number, fallback: number): number {
   if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new UserError(`${name} must be a whole number from ${min} to ${max}`);
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max)
+    throw new UserError(`${name} must be a whole number from ${min} to ${max}`);
   return Number(text);
 }
 
@@ -102,7 +106,9 @@ export function addUserCommands(program: Command): void {
   withConnection(
     program
       .command('post <file>')
-      .description('post the tasks of FILE (JSON Lines of tasks, CSV with a header, or one keyword per line); a rerun posts only what is left')
+      .description(
+        'post the tasks of FILE (JSON Lines of tasks, CSV with a header, or one keyword per line); a rerun posts only what is left',
+      )
       .option('--type <se/type>', 'engine and type, e.g. google/organic')
       .option('--location <code|name>', 'location for tasks without one (e.g. 2840 or "United States")')
       .option('--language <code|name>', 'language for tasks without one (e.g. en or English)')
@@ -157,7 +163,8 @@ export function addUserCommands(program: Command): void {
     try {
       scope = scopeOf(flags.type);
       const f = flags.function ?? 'advanced';
-      if (f !== 'regular' && f !== 'advanced' && f !== 'html') throw new UserError(`--function must be regular, advanced or html, not '${f}'`);
+      if (f !== 'regular' && f !== 'advanced' && f !== 'html')
+        throw new UserError(`--function must be regular, advanced or html, not '${f}'`);
       fn = f;
       concurrency = intOption(flags.concurrency, '--concurrency', 1, 30, 20);
     } catch (err) {
@@ -197,9 +204,14 @@ export function addUserCommands(program: Command): void {
     .option('--admin-token <token>', 'its admin token (SERPQ_ADMIN_TOKEN)')
     .action(async (action: string | undefined, duration: string | undefined, flags: { baseUrl?: string; adminToken?: string }) => {
       await run(async () => {
-        if (action !== undefined && action !== 'advance') throw new UserError(`unknown clock action '${action}': use \`serpq clock\` or \`serpq clock advance 3d\``);
-        if (action === 'advance' && duration === undefined) throw new UserError('how far? e.g. `serpq clock advance 3d` (units: ms, s, m, h, d)');
-        return runClock({ baseUrl: baseUrlOf(flags, process.env), adminToken: flags.adminToken }, action === 'advance' ? duration : undefined);
+        if (action !== undefined && action !== 'advance')
+          throw new UserError(`unknown clock action '${action}': use \`serpq clock\` or \`serpq clock advance 3d\``);
+        if (action === 'advance' && duration === undefined)
+          throw new UserError('how far? e.g. `serpq clock advance 3d` (units: ms, s, m, h, d)');
+        return runClock(
+          { baseUrl: baseUrlOf(flags, process.env), adminToken: flags.adminToken },
+          action === 'advance' ? duration : undefined,
+        );
       });
     });
 }

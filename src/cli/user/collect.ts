@@ -103,7 +103,9 @@ export async function runCollect(o: CollectOptions): Promise<{ exitCode: number;
       }
       const wait = getPacer.backOff();
       if (top === 40202 || top === 40209) continue;
-      progress.note(`task_get ${id}: ${describeFailure(failure ?? new Error(`${top} ${env?.status_message ?? ''}`), baseUrl)}; again in ${Math.round(wait / 1000)}s`);
+      progress.note(
+        `task_get ${id}: ${describeFailure(failure ?? new Error(`${top} ${env?.status_message ?? ''}`), baseUrl)}; again in ${Math.round(wait / 1000)}s`,
+      );
     }
   }
 
@@ -141,7 +143,8 @@ export async function runCollect(o: CollectOptions): Promise<{ exitCode: number;
         if (refused(e)) throw new UserError(describeFailure(e, baseUrl));
         const wait = readyPacer.backOff();
         const code = statusOf(e);
-        if (code !== 40202 && code !== 40209) progress.note(`tasks_ready: ${describeFailure(e, baseUrl)}; again in ${Math.round(wait / 1000)}s`);
+        if (code !== 40202 && code !== 40209)
+          progress.note(`tasks_ready: ${describeFailure(e, baseUrl)}; again in ${Math.round(wait / 1000)}s`);
         continue;
       } finally {
         release();

@@ -58,7 +58,7 @@ export async function checkInDoubt(calls: readonly InDoubtCall[], o: CheckOption
   const used = new Set<string>(o.known);
   let waitedNote = false;
 
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const env = await o.client.idList({
       datetime_from: formatDateTime(from),
       datetime_to: formatDateTime(to),
@@ -71,7 +71,8 @@ export async function checkInDoubt(calls: readonly InDoubtCall[], o: CheckOption
     if (listed?.status_code === 40501 && /datetime_to/.test(listed.status_message)) {
       // The server's clock has not reached our "now" yet (it runs behind, or the skew is only known
       // to the minute): wait for it rather than miss a task posted in the last moments.
-      if (!waitedNote) o.note(`waiting for the server's clock to pass ${formatDateTime(to)} to check ${pending.length} tasks of an unanswered call`);
+      if (!waitedNote)
+        o.note(`waiting for the server's clock to pass ${formatDateTime(to)} to check ${pending.length} tasks of an unanswered call`);
       waitedNote = true;
       await delay(2000, o.signal);
       continue;

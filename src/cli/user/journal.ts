@@ -52,7 +52,7 @@ export class Journal {
   appendLines(lines: readonly string[], durable = false): void {
     if (lines.length === 0) return;
     const data = Buffer.from(lines.join('\n') + '\n');
-    for (let off = 0; off < data.length; ) off += writeSync(this.fd, data, off);
+    for (let off = 0; off < data.length;) off += writeSync(this.fd, data, off);
     if (durable) fsyncSync(this.fd);
   }
 

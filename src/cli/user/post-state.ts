@@ -62,7 +62,10 @@ export class PostState {
     const state = new PostState(journal);
     const h = header as Record<string, unknown> | null;
     if (h === null) {
-      journal.append({ serpq_post: 1, type: target.type, base_url: target.baseUrl, login: target.login, created: new Date().toISOString() }, true);
+      journal.append(
+        { serpq_post: 1, type: target.type, base_url: target.baseUrl, login: target.login, created: new Date().toISOString() },
+        true,
+      );
     } else {
       if (h.serpq_post !== 1) {
         journal.close();

@@ -115,7 +115,11 @@ export async function runPost(o: PostOptions): Promise<PostSummary> {
       let env: WireEnvelope | null = null;
       let failure: unknown = null;
       try {
-        env = await client.taskPost(o.def.se, o.def.seType, tasks.map(([, t]) => t));
+        env = await client.taskPost(
+          o.def.se,
+          o.def.seType,
+          tasks.map(([, t]) => t),
+        );
       } catch (e) {
         failure = e;
       } finally {
@@ -141,7 +145,9 @@ export async function runPost(o: PostOptions): Promise<PostSummary> {
       }
       if (!env || env.status_code !== 20000 || !Array.isArray(env.tasks)) {
         // No answer for the tasks: whether they were taken is unknown until id_list says.
-        progress.note(`no answer for ${batch.length} tasks (${describeFailure(failure ?? new Error(String(top)), baseUrl)}): checking what the server kept`);
+        progress.note(
+          `no answer for ${batch.length} tasks (${describeFailure(failure ?? new Error(String(top)), baseUrl)}): checking what the server kept`,
+        );
         await delay(1000, o.signal).catch(() => undefined);
         await resolveInDoubt([call]);
         requeue(batch.filter((k) => !state.posted.has(k)));

@@ -19,7 +19,9 @@ export async function runReady(
     return 0;
   }
   const lines = rows.map((r) => [r.id, `${r.se}/${r.se_type}`, r.date_posted, r.tag ?? ''].join('  ').trimEnd());
-  lines.push(`${rows.length} task${rows.length === 1 ? '' : 's'} ready${rows.length === 1000 ? ' (the most one call lists; collect them to see more)' : ''}`);
+  lines.push(
+    `${rows.length} task${rows.length === 1 ? '' : 's'} ready${rows.length === 1000 ? ' (the most one call lists; collect them to see more)' : ''}`,
+  );
   out.write(lines.join('\n') + '\n');
   return 0;
 }
@@ -61,7 +63,8 @@ export async function runClock(flags: ClockFlags, advance: string | undefined, o
     // not serpq's admin API
   }
   if (res.status === 401) throw new UserError(`${flags.baseUrl} refused the admin token`);
-  if (res.status === 404 || !answer.now) throw new UserError(`${flags.baseUrl} has no serpq clock (GET /admin/clock answered ${res.status})`);
+  if (res.status === 404 || !answer.now)
+    throw new UserError(`${flags.baseUrl} has no serpq clock (GET /admin/clock answered ${res.status})`);
   if (res.status !== 200) throw new UserError(`${flags.baseUrl}: ${answer.error ?? `HTTP ${res.status}`}`);
   const offset = answer.offset_seconds ?? 0;
   out.write(`${answer.now}  (time travel ${answer.time_travel ? 'on' : 'off'}, ${formatOffset(offset)} ahead of real time)\n`);

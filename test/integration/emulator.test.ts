@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { createClient } from '../../src/client/index.js';
 import { loadConfig } from '../../src/config.js';
@@ -66,20 +66,10 @@ describe('serpq/testing: startEmulator', () => {
     }
   });
 
-  it('works from the built package in a consumer project under node:test', () => {
-    const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], {
-      encoding: 'utf8',
-    });
-    expect(build.status, build.stdout + build.stderr).toBe(0);
-    const project = mkdtempSync(join(tmpdir(), 'serpq-consumer-'));
-    try {
-      mkdirSync(join(project, 'node_modules'));
-      symlinkSync(ROOT, join(project, 'node_modules', 'serpq'), 'dir');
-      writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', type: 'module', private: true }));
-      writeFileSync(
-        join(project, 'emulator.test.mjs'),
-        `import { test } from 'node:test';
-import assert from 'node:assert/strict';
+  describe('from the built package, in a consumer project', () => {
+    let project: string;
+    // The test a user writes (README, "Testing your code against serpq"), for each runner.
+    const body = (runner: string) => `${runner}
 import { startEmulator } from 'serpq/testing';
 import { createClient } from 'serpq/client';
 
@@ -96,13 +86,45 @@ test('a task through the emulator', async () => {
     await em.close();
   }
 });
-`,
+`;
+
+    beforeAll(() => {
+      const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], {
+        encoding: 'utf8',
+      });
+      expect(build.status, build.stdout + build.stderr).toBe(0);
+      project = mkdtempSync(join(tmpdir(), 'serpq-consumer-'));
+      mkdirSync(join(project, 'node_modules'));
+      // serpq as an installed package; vitest as the consumer's own dev dependency.
+      symlinkSync(ROOT, join(project, 'node_modules', 'serpq'), 'dir');
+      symlinkSync(join(ROOT, 'node_modules', 'vitest'), join(project, 'node_modules', 'vitest'), 'dir');
+      writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', type: 'module', private: true }));
+      writeFileSync(
+        join(project, 'emulator.test.mjs'),
+        body(`import { test } from 'node:test';\nimport assert from 'node:assert/strict';`),
       );
+      writeFileSync(join(project, 'emulator.spec.mjs'), body(`import { test, assert } from 'vitest';`));
+    }, 120_000);
+    afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+    it('passes under node:test', () => {
       const run = spawnSync(process.execPath, ['--test', 'emulator.test.mjs'], { cwd: project, encoding: 'utf8' });
       expect(run.status, run.stdout + run.stderr).toBe(0);
       expect(run.stdout).toMatch(/# pass 1/);
-    } finally {
-      rmSync(project, { recursive: true, force: true });
-    }
+    });
+
+    it('passes under Vitest', () => {
+      const vitest = join(project, 'node_modules', 'vitest', 'vitest.mjs');
+      const run = spawnSync(process.execPath, [vitest, 'run', '--root', project, 'emulator.spec.mjs'], {
+        cwd: project,
+        encoding: 'utf8',
+        // A fresh run, not a child of this one: none of this runner's variables.
+        env: Object.fromEntries(
+          Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'NODE_OPTIONS' && k !== 'TEST'),
+        ),
+      });
+      expect(run.status, run.stdout + run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/1 passed/);
+    }, 60_000);
   });
 });

@@ -364,6 +364,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     : null;
   // A move through any process (this one's admin API, or another's, announced by the store).
   timeSource.onMoved(() => background?.wake());
+  // Several API nodes share one store: count limits there; a single process counts them itself.
+  const limiter = store.countHit ? createSharedRateLimiter(store.countHit.bind(store), clock) : createRateLimiter(clock);
   const services: ServiceDeps = {
     store,
     clock,
@@ -377,8 +379,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const http = createHttpServer({
     services,
     auth,
-    // Several API nodes share one store: count limits there; a single process counts them itself.
-    limiter: store.countHit ? createSharedRateLimiter(store.countHit.bind(store), clock) : createRateLimiter(clock),
+    limiter,
     admin: {
       store,
       clock,
@@ -394,6 +395,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
               await store.reset();
               timeSource.reset();
               auth.forget();
+              limiter.clearWindows();
               if (isLoopbackHost(config.host)) {
                 await createAccount(
                   store,

@@ -22,6 +22,8 @@ export interface RateLimiter {
   /** Takes a concurrency slot; false when `max` are in flight. */
   enter(key: string, max: number): boolean;
   leave(key: string): void;
+  /** Forgets every per-minute window (a reset of the store and clock); requests in flight keep their slots. */
+  clearWindows(): void;
 }
 
 interface Ring {
@@ -83,6 +85,9 @@ export function createRateLimiter(clock: Clock): LocalRateLimiter {
       if (n <= 0) inFlight.delete(key);
       else inFlight.set(key, n);
     },
+    clearWindows() {
+      rings.clear();
+    },
   };
 }
 
@@ -107,5 +112,7 @@ export function createSharedRateLimiter(
     peek: (key, limit, windowMs) => local.peek(key, limit, windowMs),
     enter: (key, max) => local.enter(key, max),
     leave: (key) => local.leave(key),
+    // The shared counters are rows of the store, which a reset empties.
+    clearWindows: () => local.clearWindows(),
   };
 }

@@ -53,6 +53,17 @@ describe('serpq/testing: startEmulator', () => {
     expect(clock.offset_seconds).toBe(0);
   });
 
+  it('a reset after time travel leaves no per-minute window behind (the limits count from the reset)', async () => {
+    const em = await start({ accounts: [{ login: 'poller', password: 'poller-secret', limits: { tasks_ready_per_minute: 2 } }] });
+    const c = createClient({ baseUrl: em.baseUrl, login: em.login, password: em.password });
+    await em.advance(3 * 86_400);
+    for (let i = 0; i < 2; i++) expect((await c.tasksReady()).status_code).toBe(20000);
+    expect((await c.tasksReady()).status_code).toBe(40202);
+    await em.reset();
+    // Back at real time, hits stamped three days ahead would fill the window for three days.
+    expect((await c.tasksReady()).status_code).toBe(20000);
+  });
+
   it('refuses POST /admin/reset on a server started without --time-travel or --allow-reset', async () => {
     const config = loadConfig({}, { db: ':memory:', adminToken: 'reset-refused-token', logLevel: 'silent', webhookThreads: 0 });
     const app = await createApp(config);

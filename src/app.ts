@@ -155,7 +155,22 @@ export function createBackground(
       worker.start();
       dispatcher.start();
       retention.start();
-      executor.start?.({ onCompleted: () => dispatcher.wake(), onError });
+      executor.start?.({
+        onCompleted: () => dispatcher.wake(),
+        // Tasks an executor completed on its own (the relay, as upstream results arrive): by engine and type.
+        onFinished:
+          metrics &&
+          ((done) => {
+            const codes = new Map(done.map((t) => [t.id, t.statusCode]));
+            store
+              .tasksByIds([...codes.keys()])
+              .then(
+                (rows) => metrics.tasksFinished(rows.map((r) => ({ se: r.se, seType: r.seType, statusCode: codes.get(r.id) ?? 0 }))),
+                onError,
+              );
+          }),
+        onError,
+      });
       // Other processes' task_post and completions wake this one early (PostgreSQL); polling stays the truth.
       store.listen?.({ onTasks: () => worker.wake(), onDeliveries: () => dispatcher.wake() }).then(
         (stop) => (unlisten = stop),

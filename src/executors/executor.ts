@@ -47,6 +47,8 @@ export function isDeferral(out: ExecutionOutcome | ExecutionDeferral): out is Ex
 export interface ExecutorHooks {
   /** Tasks it completed itself (the dispatcher sends their webhooks). */
   onCompleted(count: number): void;
+  /** Which tasks it completed, with their codes (metrics by engine, type and code). */
+  onFinished?(tasks: ReadonlyArray<{ readonly id: string; readonly statusCode: number }>): void;
   onError(err: unknown): void;
 }
 

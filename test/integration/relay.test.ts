@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type UpstreamProxy, admin, client, idListRows, startUpstreamProxy, upstreamTags } from '../helpers/relay.js';
+import { parsePrometheusText, sampleValue } from '../helpers/prometheus-text.js';
 import { type ServerProcess, killAllServers, startServer } from '../helpers/server-process.js';
 
 /**
@@ -187,6 +188,27 @@ describe('relay to an upstream DataForSEO-compatible API (a second serpq process
     expect(got.result).toBeNull();
     const errors = (await c.errors({})).tasks?.[0]?.result as Array<{ id: string; error_code: number }>;
     expect(errors.find((e) => e.id === id)?.error_code).toBe(40102);
+  });
+
+  it("counts relayed completions by engine, type and code, and the relay's upstream calls, on /metrics", async () => {
+    const relay = await startRelay();
+    await admin(up, UP_TOKEN, 'POST', '/admin/faults', { status_code: 40102, count: 1 });
+    const c = client(relay);
+    await c.taskPost('google', 'organic', [{ keyword: 'metrics fails', location_code: 2840, language_code: 'en' }]);
+    await settleBoth(relay);
+    await c.taskPost('google', 'organic', [{ keyword: 'metrics ok', location_code: 2840, language_code: 'en' }]);
+    await settleBoth(relay);
+    const scrape = async () => {
+      const res = await fetch(`${relay.base}/metrics`, { headers: { authorization: `Bearer ${RELAY_TOKEN}` } });
+      expect(res.status).toBe(200);
+      return parsePrometheusText(await res.text());
+    };
+    // The counts arrive with the completions: the scrape after settling sees them.
+    const m = await scrape();
+    expect(sampleValue(m, 'serpq_tasks_completed_total', { se: 'google', se_type: 'organic' })).toBe(1);
+    expect(sampleValue(m, 'serpq_tasks_failed_total', { se: 'google', se_type: 'organic', status_code: '40102' })).toBe(1);
+    expect(sampleValue(m, 'serpq_upstream_calls_total', { kind: 'request', outcome: 'ok' })).toBeGreaterThanOrEqual(2);
+    expect(sampleValue(m, 'serpq_upstream_call_duration_seconds_count', { kind: 'request', outcome: 'ok' })).toBeGreaterThanOrEqual(2);
   });
 
   it('keeps tasks while the upstream is down and forwards them once it is back; nothing is lost', async () => {

@@ -29,8 +29,9 @@ export interface RelayedCompletion {
 export async function completeRelayed(ctx: RelayContext, taskId: string, c: RelayedCompletion, withLeader = true): Promise<number> {
   const now = ctx.clock.now();
   let n = 0;
+  const finished: Array<{ id: string; statusCode: number }> = [];
   if (withLeader) {
-    n += await ctx.store.completeTasks(
+    const leader = await ctx.store.completeTasks(
       [
         {
           id: taskId,
@@ -43,11 +44,13 @@ export async function completeRelayed(ctx: RelayContext, taskId: string, c: Rela
       ],
       now,
     );
+    n += leader;
+    if (leader > 0) finished.push({ id: taskId, statusCode: c.statusCode });
   }
   const followers = await ctx.store.relayClose(taskId);
   if (followers.length > 0) {
     const ids = followers.map((f) => f.taskId);
-    n += await ctx.store.completeTasks(
+    const shared = await ctx.store.completeTasks(
       ids.map((id) => ({
         id,
         leaseOwner: RELAY_OWNER,
@@ -58,8 +61,12 @@ export async function completeRelayed(ctx: RelayContext, taskId: string, c: Rela
       })),
       now,
     );
+    n += shared;
+    // Counted by id only when every follower was this call's to complete (another process may have).
+    if (shared === ids.length) for (const id of ids) finished.push({ id, statusCode: c.statusCode });
     await ctx.store.relayFinish(ids);
   }
+  if (finished.length > 0) ctx.hooks?.onFinished?.(finished);
   return n;
 }
 
@@ -121,6 +128,7 @@ export function createCollector(ctx: RelayContext): { round(): Promise<number> }
       })),
       ctx.clock.now(),
     );
+    if (n === finished.length) ctx.hooks?.onFinished?.(finished.map(({ id, c }) => ({ id, statusCode: c.statusCode })));
     if (ctx.onResult) for (const { id, c } of finished) if (c.value) ctx.onResult(tasks.get(id)!, c.value.fn, c.value.value);
     // Followers exist only with the cache on; without it the sweep closes the records later.
     if (ctx.cacheTtlMs > 0) for (const { id, c } of finished) n += await completeRelayed(ctx, id, c, false);
@@ -149,10 +157,12 @@ export function createCollector(ctx: RelayContext): { round(): Promise<number> }
       }
       const code = leader.statusCode ?? STATUS.INTERNAL_ERROR.code;
       const message = leader.statusMessage ?? STATUS.INTERNAL_ERROR.message;
-      n += await store.completeTasks(
+      const one = await store.completeTasks(
         [{ id: row.taskId, leaseOwner: RELAY_OWNER, statusCode: code, statusMessage: message, results, costMicro: 0 }],
         ctx.clock.now(),
       );
+      if (one > 0) ctx.hooks?.onFinished?.([{ id: row.taskId, statusCode: code }]);
+      n += one;
       await store.relayFinish([row.taskId]);
     }
     return n;

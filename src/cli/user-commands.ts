@@ -1,14 +1,12 @@
 import type { Command } from 'commander';
 import type { ResultFunction } from '../client/index.js';
 import { type SeTypeDef, findSeType, isKnownEngine } from '../domain/catalog.js';
-import { runCollect } from './user/collect.js';
 import { type Connection, type ConnectionFlags, UserError, baseUrlOf, connect, describeFailure } from './user/connection.js';
-import { runPost } from './user/post.js';
-import { runClock, runReady } from './user/ready-clock.js';
 
 /**
  * The commands for users of serpq and of the vendor alike: post, collect, ready, clock. They talk
- * HTTP to --base-url (default http://127.0.0.1:8080) with the credentials of connection.ts.
+ * HTTP to --base-url (default http://127.0.0.1:8080) with the credentials of connection.ts. Each
+ * command's module (and cli-progress) is imported when that command runs, so `serpq serve` never loads them.
  */
 function withConnection(cmd: Command): Command {
   return cmd
@@ -144,7 +142,10 @@ export function addUserCommands(program: Command): void {
       process.exit(1);
     }
     const connection = connectOrFail(flags, concurrency + 2);
-    await run(async (signal) => (await runPost({ file, def, defaults, concurrency, connection, signal })).exitCode, connection);
+    await run(
+      async (signal) => (await (await import('./user/post.js')).runPost({ file, def, defaults, concurrency, connection, signal })).exitCode,
+      connection,
+    );
   });
 
   withConnection(
@@ -174,7 +175,12 @@ export function addUserCommands(program: Command): void {
     const connection = connectOrFail(flags, concurrency + 2);
     const outFile = flags.out as string;
     await run(
-      async (signal) => (await runCollect({ outFile, scope, fn, follow: flags.follow === true, concurrency, connection, signal })).exitCode,
+      async (signal) =>
+        (
+          await (
+            await import('./user/collect.js')
+          ).runCollect({ outFile, scope, fn, follow: flags.follow === true, concurrency, connection, signal })
+        ).exitCode,
       connection,
     );
   });
@@ -194,7 +200,7 @@ export function addUserCommands(program: Command): void {
       process.exit(1);
     }
     const connection = connectOrFail(flags, 2);
-    await run(() => runReady(connection, scope, flags.json === true), connection);
+    await run(async () => (await import('./user/ready-clock.js')).runReady(connection, scope, flags.json === true), connection);
   });
 
   program
@@ -208,6 +214,7 @@ export function addUserCommands(program: Command): void {
           throw new UserError(`unknown clock action '${action}': use \`serpq clock\` or \`serpq clock advance 3d\``);
         if (action === 'advance' && duration === undefined)
           throw new UserError('how far? e.g. `serpq clock advance 3d` (units: ms, s, m, h, d)');
+        const { runClock } = await import('./user/ready-clock.js');
         return runClock(
           { baseUrl: baseUrlOf(flags, process.env), adminToken: flags.adminToken },
           action === 'advance' ? duration : undefined,

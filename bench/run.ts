@@ -15,6 +15,7 @@ import { summarizeProfile } from './profile.js';
 import { runRelayBench } from './relay.js';
 import { runReplayBench } from './replay.js';
 import { runStartupBench } from './startup.js';
+import { runEmulatorStartBench } from './emulator-start.js';
 import { runWebhookBench } from './webhooks.js';
 import { type Child, HAS_TASKSET, cpuModel, pinSelf, sleep, spawnChild, waitForOutput } from './proc.js';
 import { BENCH_PASSWORD, EMPTY_LOGIN, HIGH_LIMITS, KEYWORDS, READY_LOGIN, READY_ROWS, ensureSeeded } from './seed.js';
@@ -707,7 +708,10 @@ async function main(): Promise<void> {
   if (parts.pg) await runPgBench(ctx);
   if (parts.relay) await runRelayBench(ctx);
   if (parts.replay) await runReplayBench(ctx);
-  if (parts.startup) await runStartupBench(ctx);
+  if (parts.startup) {
+    await runStartupBench(ctx);
+    await runEmulatorStartBench(ctx);
+  }
 }
 
 /** The SQLite part: tasks_ready vs bare, flatness, ingest and execution, render (or --profile). */

@@ -22,6 +22,7 @@ import { registerDashboard } from '../admin/dashboard-routes.js';
 import { createReadyAnswer, createFastReady } from './fast-ready.js';
 import { createGate } from './gate.js';
 import { type Metrics, countFastReady, registerMetrics } from './metrics.js';
+import { lazySchemaCompilers } from './schema-compilers.js';
 
 /**
  * The HTTP edge: routes, Basic auth, per-account limits, body parsing and the mapping of every
@@ -100,6 +101,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     logger: deps.logLevel && deps.logLevel !== 'silent' ? { level: deps.logLevel } : false,
     bodyLimit: 32 * 1024 * 1024,
     return503OnClosing: true,
+    schemaController: lazySchemaCompilers,
     // tasks_ready is the hottest call: GETs of it are answered before the router (see fast-ready.ts).
     serverFactory: (handler) => {
       const { metrics } = deps;

@@ -3,7 +3,7 @@ import { envelope } from '../contracts/envelope.js';
 import { findSeType, isKnownEngine } from '../domain/catalog.js';
 import { STATUS, type StatusDef } from '../domain/status-codes.js';
 import type { ServiceDeps } from '../services/deps.js';
-import { listReady, listReadySync } from '../services/list-ready.js';
+import { type ReadyBody, listReady, listReadySync } from '../services/list-ready.js';
 import type { RateDecision, RateLimiter } from '../services/rate-limiter.js';
 import type { AccountRow } from '../store/store.js';
 import type { Gate, GateOutcome } from './gate.js';
@@ -12,7 +12,12 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 export interface Answer {
   readonly status: number;
-  readonly body: string;
+  readonly body: ReadyBody;
+}
+
+/** The body as one Buffer or string (for senders that take a single payload). */
+export function flatBody(body: ReadyBody): string | Buffer {
+  return typeof body === 'string' ? body : Buffer.concat([Buffer.from(body.head), body.tail]);
 }
 
 function errorBody(status: StatusDef, startedAt: number): string {
@@ -63,11 +68,20 @@ export function createFastReady(gate: Gate, answer: ReturnType<typeof createRead
     const m = READY_PATH.exec(url);
     if (!m) return false;
     const startedAt = performance.now();
-    const send = (status: number, body: string, headers: Record<string, string>) => {
-      const flat: string[] = ['content-type', JSON_TYPE, 'content-length', String(Buffer.byteLength(body))];
+    const send = (status: number, body: ReadyBody, headers: Record<string, string>) => {
+      const text = typeof body === 'string';
+      const length = text ? Buffer.byteLength(body) : Buffer.byteLength(body.head) + body.tail.length;
+      const flat: string[] = ['content-type', JSON_TYPE, 'content-length', String(length)];
       for (const k in headers) flat.push(k, headers[k]);
       res.writeHead(status, flat);
-      res.end(body);
+      if (text) res.end(body);
+      else {
+        // The head (with this call's id and time) and the cached rows leave in one writev: end()
+        // uncorks the socket fully.
+        res.cork();
+        res.write(body.head);
+        res.end(body.tail);
+      }
     };
     // With recently verified credentials and a synchronous store, the whole answer is made without
     // a single promise; otherwise the same steps finish asynchronously. The gate runs exactly once.

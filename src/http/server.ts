@@ -19,7 +19,7 @@ import type { RateLimiter } from '../services/rate-limiter.js';
 import type { AccountRow } from '../store/store.js';
 import { registerAdmin, type AdminDeps } from '../admin/routes.js';
 import { registerDashboard } from '../admin/dashboard-routes.js';
-import { createReadyAnswer, createFastReady } from './fast-ready.js';
+import { createReadyAnswer, createFastReady, flatBody } from './fast-ready.js';
 import { createGate } from './gate.js';
 import { type Metrics, countFastReady, registerMetrics } from './metrics.js';
 import { lazySchemaCompilers } from './schema-compilers.js';
@@ -173,7 +173,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   const ready = createReadyAnswer(services, limiter);
   const readyHandler = async (req: FastifyRequest<{ Params: { se?: string; seType?: string } }>, reply: FastifyReply) => {
     const out = await ready(req.account as AccountRow, req.url, req.startedAt, req.params.se, req.params.seType);
-    return reply.code(out.status).type(JSON_TYPE).send(out.body);
+    return reply.code(out.status).type(JSON_TYPE).send(flatBody(out.body));
   };
   const readMethods: ('GET' | 'POST')[] = ['GET', 'POST'];
   app.route({ method: readMethods, url: '/v3/serp/tasks_ready', handler: readyHandler });

@@ -479,6 +479,17 @@ export interface Store {
    * The tasks_ready fast path uses it when present; a networked store leaves it undefined.
    */
   readonly listReadySync?: (accountId: number, scope: ReadyScope, since: number, limit: number) => string[];
+  /**
+   * Capability (synchronous stores): the completion time of the oldest row `listReadySync` would
+   * return first, or null when none; read when a page is cached, to know when the window drops it.
+   */
+  readonly oldestReadySync?: (accountId: number, scope: ReadyScope, since: number) => number | null;
+  /**
+   * Capability (synchronous stores): a number that differs from the last one returned whenever any
+   * row was changed since, by this connection or committed by any other (another process on the same
+   * file). Equal stamps mean every read gives the same rows: cached tasks_ready pages are keyed by it.
+   */
+  readonly changeStampSync?: () => number;
 
   taskById(id: string): Promise<TaskRow | null>;
   /** The tasks of these ids that exist, in any order (one round trip for a batch of deliveries). */

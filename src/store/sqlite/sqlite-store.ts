@@ -220,6 +220,23 @@ export class SqliteStore implements Store {
           `SELECT ${readyCols} FROM tasks INDEXED BY tasks_ready_type WHERE account_id = ? AND se = ? AND se_type = ? AND ${readyWhere} ORDER BY completed_at LIMIT ?`,
         )
         .pluck(),
+      oldestAll: db
+        .prepare(`SELECT completed_at FROM tasks INDEXED BY tasks_ready_all WHERE account_id = ? AND ${readyWhere} ORDER BY completed_at LIMIT 1`)
+        .pluck(),
+      oldestSe: db
+        .prepare(
+          `SELECT completed_at FROM tasks INDEXED BY tasks_ready_se WHERE account_id = ? AND se = ? AND ${readyWhere} ORDER BY completed_at LIMIT 1`,
+        )
+        .pluck(),
+      oldestType: db
+        .prepare(
+          `SELECT completed_at FROM tasks INDEXED BY tasks_ready_type WHERE account_id = ? AND se = ? AND se_type = ? AND ${readyWhere} ORDER BY completed_at LIMIT 1`,
+        )
+        .pluck(),
+      // total_changes() counts this connection's row changes (no lock, ~0.1 µs); data_version moves
+      // when another connection commits (~1 µs, it reads the WAL index).
+      ownChanges: db.prepare('SELECT total_changes()').pluck(),
+      dataVersion: db.prepare('PRAGMA data_version').pluck(),
       taskById: db.prepare('SELECT * FROM tasks WHERE id = ?'),
       markCollected: db.prepare('UPDATE tasks SET collected_at = ? WHERE id = ? AND collected_at IS NULL'),
       resultOf: db.prepare('SELECT body FROM task_results WHERE task_id = ? AND fn = ?').pluck(),
@@ -479,6 +496,30 @@ export class SqliteStore implements Store {
     // Most polls find nothing: a single-row step answers that in a third of the time `.all()` takes.
     if (stmt.get(...args) === undefined) return [];
     return stmt.all(...args) as string[];
+  };
+
+  readonly oldestReadySync = (accountId: number, scope: ReadyScope, since: number): number | null => {
+    const s = this.#stmts;
+    const at =
+      scope.se && scope.seType
+        ? s.oldestType.get(accountId, scope.se, scope.seType, since)
+        : scope.se
+          ? s.oldestSe.get(accountId, scope.se, since)
+          : s.oldestAll.get(accountId, since);
+    return (at as number | undefined) ?? null;
+  };
+
+  #stamp = { changes: -1, version: -1, n: 0 };
+  readonly changeStampSync = (): number => {
+    const st = this.#stamp;
+    const changes = this.#stmts.ownChanges.get() as number;
+    const version = this.#stmts.dataVersion.get() as number;
+    if (changes !== st.changes || version !== st.version) {
+      st.changes = changes;
+      st.version = version;
+      st.n++;
+    }
+    return st.n;
   };
 
   async taskById(id: string): Promise<TaskRow | null> {

@@ -61,7 +61,13 @@ const READY_PATH = /^\/v3\/serp(?:\/([^/?]+))?(?:\/([^/?]+))?\/tasks_ready\/?(?:
  * without the router and its hooks, which cost more than the whole answer for an empty list. Returns
  * false for any other request, which then goes to Fastify.
  */
-export function createFastReady(gate: Gate, answer: ReturnType<typeof createReadyAnswer>, counted: (accountId: number) => void = () => {}) {
+export function createFastReady(
+  gate: Gate,
+  answer: ReturnType<typeof createReadyAnswer>,
+  counted: (accountId: number) => void = () => {},
+  /** Told of every answer sent: the scope (how many of se, se_type the URL names) and the status. */
+  answered?: (scope: number, status: number, startedAt: number) => void,
+) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.method !== 'GET') return false;
     const url = req.url ?? '';
@@ -82,6 +88,7 @@ export function createFastReady(gate: Gate, answer: ReturnType<typeof createRead
         res.write(body.head);
         res.end(body.tail);
       }
+      if (answered) answered(m[2] !== undefined ? 2 : m[1] !== undefined ? 1 : 0, status, startedAt);
     };
     // With recently verified credentials and a synchronous store, the whole answer is made without
     // a single promise; otherwise the same steps finish asynchronously. The gate runs exactly once.

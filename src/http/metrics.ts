@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Clock } from '../domain/clock.js';
@@ -193,10 +192,10 @@ const READY_ROUTES = ['/v3/serp/tasks_ready', '/v3/serp/:se/tasks_ready', '/v3/s
 
 /**
  * Counts a `GET .../tasks_ready` answered by the fast path before Fastify's router (fast-ready.ts),
- * under the pattern the Fastify route of the same scope has.
+ * under the pattern the Fastify route of the same scope has (`scope`: how many of se and se_type the
+ * URL names). Told when the answer is handed to the socket, so the duration ends there rather than at
+ * 'finish' (one listener less per request on the hottest call).
  */
-export function countFastReady(metrics: Metrics, url: string, res: ServerResponse, startedAt: number): void {
-  const scope = url.split('?')[0].split('/').filter(Boolean).length - 3;
-  const route = READY_ROUTES[Math.max(0, Math.min(2, scope))];
-  res.once('finish', () => metrics.request('GET', route, res.statusCode, (performance.now() - startedAt) / 1000));
+export function countFastReady(metrics: Metrics, scope: number, statusCode: number, startedAt: number): void {
+  metrics.request('GET', READY_ROUTES[Math.max(0, Math.min(2, scope))], statusCode, (performance.now() - startedAt) / 1000);
 }

@@ -96,7 +96,13 @@ export const KEEP_ALIVE_MS = 72_000;
 export function createHttpServer(deps: HttpDeps): FastifyInstance {
   const { services, limiter } = deps;
   const gate = createGate(deps.auth, limiter);
-  const fastReady = createFastReady(gate, createReadyAnswer(services, limiter), (accountId) => deps.usage.record(accountId, 'tasks_ready'));
+  const { metrics } = deps;
+  const fastReady = createFastReady(
+    gate,
+    createReadyAnswer(services, limiter),
+    (accountId) => deps.usage.record(accountId, 'tasks_ready'),
+    metrics && ((scope, status, startedAt) => countFastReady(metrics, scope, status, startedAt)),
+  );
   const app = Fastify({
     logger: deps.logLevel && deps.logLevel !== 'silent' ? { level: deps.logLevel } : false,
     bodyLimit: 32 * 1024 * 1024,
@@ -104,16 +110,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     schemaController: lazySchemaCompilers,
     // tasks_ready is the hottest call: GETs of it are answered before the router (see fast-ready.ts).
     serverFactory: (handler) => {
-      const { metrics } = deps;
-      const server = createServer(
-        metrics
-          ? (req, res) => {
-              const startedAt = performance.now();
-              if (fastReady(req, res)) countFastReady(metrics, req.url ?? '', res, startedAt);
-              else handler(req, res);
-            }
-          : (req, res) => fastReady(req, res) || handler(req, res),
-      );
+      const server = createServer((req, res) => fastReady(req, res) || handler(req, res));
       // Fastify sets this only on servers it makes itself. Node's own 5 s closes idle keep-alive
       // connections so soon that a client reusing one after a pause races the close ("socket hang
       // up"); 72 s outlasts the idle timeouts of common HTTP clients, as web servers' defaults do.

@@ -17,9 +17,7 @@ const SCOPES = [READY, '/v3/serp/google/tasks_ready', '/v3/serp/tasks_ready', `$
 
 /** The envelope text without this call's own fields (id, time). */
 function normalise(text: string): string {
-  return text
-    .replace(/"time":"[^"]*"/g, '"time":"T"')
-    .replace(/("tasks":\[\{"id":")[^"]*"/, '$1ID"');
+  return text.replace(/"time":"[^"]*"/g, '"time":"T"').replace(/("tasks":\[\{"id":")[^"]*"/, '$1ID"');
 }
 
 eachDialect('tasks_ready page cache', (dialect) => {
@@ -144,7 +142,9 @@ describe('tasks_ready page cache across processes sharing one SQLite file', () =
     const posted = await fetch(`${api.base}/v3/serp/google/images/task_post`, {
       method: 'POST',
       headers: { authorization: AUTH },
-      body: JSON.stringify(Array.from({ length: 60 }, (_, i) => ({ keyword: `kw ${i} ${'y'.repeat(120)}`, location_code: 2840, language_code: 'en' }))),
+      body: JSON.stringify(
+        Array.from({ length: 60 }, (_, i) => ({ keyword: `kw ${i} ${'y'.repeat(120)}`, location_code: 2840, language_code: 'en' })),
+      ),
     });
     const ids = ((await posted.json()) as { tasks: Array<{ id: string }> }).tasks.map((x) => x.id);
     // Cached while empty: nothing has run yet.
@@ -174,5 +174,19 @@ describe('tasks_ready page cache across processes sharing one SQLite file', () =
     expect(after.ids).toHaveLength(ids.length - 1);
     expect(after.ids).not.toContain(ids[0]);
     expect((await get(api.base, '/v3/serp/tasks_ready')).ids).not.toContain(ids[0]);
+
+    // The raw path's answers are counted under the route pattern of their scope.
+    const scraped = await (await fetch(`${api.base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+    const count = (route: string) =>
+      Number(
+        new RegExp(
+          `serpq_http_requests_total\\{method="GET",route="${route.replace(/[/:]/g, (c) => `\\${c}`)}",status_code="200"\\} (\\d+)`,
+        ).exec(scraped)?.[1] ?? 0,
+      );
+    expect(count('/v3/serp/:se/:seType/tasks_ready')).toBeGreaterThanOrEqual(6);
+    expect(count('/v3/serp/tasks_ready')).toBe(1);
+    expect(scraped).toMatch(
+      /serpq_http_request_duration_seconds_count\{method="GET",route="\/v3\/serp\/tasks_ready",status_code="200"\} 1/,
+    );
   }, 60_000);
 });

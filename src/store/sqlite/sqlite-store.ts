@@ -221,7 +221,9 @@ export class SqliteStore implements Store {
         )
         .pluck(),
       oldestAll: db
-        .prepare(`SELECT completed_at FROM tasks INDEXED BY tasks_ready_all WHERE account_id = ? AND ${readyWhere} ORDER BY completed_at LIMIT 1`)
+        .prepare(
+          `SELECT completed_at FROM tasks INDEXED BY tasks_ready_all WHERE account_id = ? AND ${readyWhere} ORDER BY completed_at LIMIT 1`,
+        )
         .pluck(),
       oldestSe: db
         .prepare(

@@ -153,7 +153,7 @@ describe('tasks_ready page cache across processes sharing one SQLite file', () =
 
     // Another process completes them: the API server's page must follow (it never writes meanwhile).
     const worker = await startWorker({ db });
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 40_000;
     let seen: string[] = [];
     while (seen.length < ids.length && Date.now() < deadline) {
       seen = (await get(api.base, READY)).ids;
@@ -188,5 +188,5 @@ describe('tasks_ready page cache across processes sharing one SQLite file', () =
     expect(scraped).toMatch(
       /serpq_http_request_duration_seconds_count\{method="GET",route="\/v3\/serp\/tasks_ready",status_code="200"\} 1/,
     );
-  }, 60_000);
+  }, 90_000);
 });

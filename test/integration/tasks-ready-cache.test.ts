@@ -139,6 +139,14 @@ describe('tasks_ready page cache across processes sharing one SQLite file', () =
     const db = join(dir, 'serpq.db');
     const api = await startServer({ db, adminToken: TOKEN, noWorkers: true });
     const other = await startServer({ db, adminToken: TOKEN, noWorkers: true });
+    // The test polls tasks_ready until the worker is done: more than the default 20 calls a minute
+    // on a slow machine, and a 40202 answer lists nothing.
+    const raised = await fetch(`${api.base}/admin/accounts/demo`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ limits: { tasks_ready_per_minute: 100_000 } }),
+    });
+    expect(raised.status).toBe(200);
     const posted = await fetch(`${api.base}/v3/serp/google/images/task_post`, {
       method: 'POST',
       headers: { authorization: AUTH },

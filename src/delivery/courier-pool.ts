@@ -31,7 +31,8 @@ export interface CourierPoolOptions {
 }
 
 export interface IdleTimers {
-  setTimeout(fn: () => void, ms: number): unknown;
+  /** `fn` retires the thread and returns a promise of its exit (once the pool has seen it). */
+  setTimeout(fn: () => unknown, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
 
@@ -127,14 +128,17 @@ export function createCourierPool(options: CourierPoolOptions): CourierPool {
     return slot;
   }
 
-  /** A thread idle for idleMs leaves the pool and exits; calls after that start another. */
-  function retire(slot: Slot): void {
+  /**
+   * A thread idle for idleMs leaves the pool and exits; calls after that start another. Resolves once
+   * it exited: terminate() settles after the 'exit' listeners, the pool's own (registered first) included.
+   */
+  async function retire(slot: Slot): Promise<void> {
     slot.idle = null;
     if (slot.dead || slot.busy > 0) return;
     slot.retired = true;
     const i = slots.indexOf(slot);
     if (i >= 0) slots.splice(i, 1);
-    slot.worker.terminate().catch(() => {});
+    await slot.worker.terminate().catch(() => {});
   }
 
   function release(slot: Slot): void {

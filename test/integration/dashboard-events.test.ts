@@ -1,12 +1,19 @@
 import { type IncomingMessage, type Server, createServer, request } from 'node:http';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { type EventHub, createEventHub, sseFrame } from '../../src/admin/events.js';
 import { type SseEvent, createSseParser } from '../../src/dashboard/sse.js';
 
 /** The dashboard's event hub on a real socket: frames, heartbeats, pokes, and nothing left running after the last stream. */
 
+// The hub's timers are Vitest's (only the timer functions: sockets and setImmediate stay real), so a
+// tick, a heartbeat or a poke comes when the test moves time, never by waiting for it.
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+});
+
 let server: Server | null = null;
 afterEach(async () => {
+  vi.useRealTimers();
   server?.closeAllConnections();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   server = null;
@@ -21,31 +28,31 @@ async function serve(hub: EventHub): Promise<string> {
   return `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
 }
 
-/** A client that records events and comments and can wait for a condition on them (woken per frame). */
+/**
+ * Until `done()`: moves the fake clock a millisecond at a time and lets real I/O run between (a frame
+ * crosses the socket, the server sees a client's close).
+ */
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) {
+    await vi.advanceTimersByTimeAsync(1);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+/** A client that records events and comments. */
 async function connect(url: string) {
   const events: SseEvent[] = [];
   const comments: string[] = [];
-  let wake: () => void = () => {};
   const parser = createSseParser(
-    (e) => (events.push(e), wake()),
-    (c) => (comments.push(c), wake()),
+    (e) => events.push(e),
+    (c) => comments.push(c),
   );
   const req = request(url);
   const res = await new Promise<IncomingMessage>((resolve) => req.on('response', resolve).end());
   res.setEncoding('utf8');
   res.on('data', (t: string) => parser.push(t));
   const ended = new Promise<void>((resolve) => res.on('end', resolve));
-  const until = (done: () => boolean) =>
-    new Promise<void>((resolve) => {
-      const check = () => (done() ? resolve() : (wake = check));
-      check();
-    });
   return { events, comments, until, ended, close: () => req.destroy() };
-}
-
-/** Polls for a state the test caused (the server sees a client's close, or a timer fires, a moment later). */
-async function until(done: () => boolean): Promise<void> {
-  while (!done()) await new Promise((r) => setImmediate(r));
 }
 
 it('writes one event per frame: the event name, then the JSON on one data line', () => {
@@ -79,8 +86,9 @@ it('sends a snapshot at once, then every tick, heartbeats between, and the same 
   await until(() => hub.size() === 0);
   // No stream, no timer: three tick lengths later nothing more was read.
   const after = reads;
-  await new Promise((r) => setTimeout(r, 60));
+  await vi.advanceTimersByTimeAsync(60);
   expect(reads).toBe(after);
+  expect(vi.getTimerCount()).toBe(0);
   hub.close();
 });
 

@@ -146,6 +146,21 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   /** Pumps under way (the loop's and runOnce's): runOnce is done only when none may still start a call. */
   const pumping = new Set<Promise<unknown>>();
 
+  // What the last claim left behind. A claim that found fewer than it asked for, passing over the
+  // hosts in `skip`, took every due delivery of the other hosts: the next claim waits for news (a
+  // wake-up from outside: completions, another process, runOnce; a host of `skip` running low; the
+  // poll interval, for retries falling due) instead of scanning the outbox again after every call.
+  // Without it, a backlog to one busy host was read through after each finished call.
+  let exhausted: { readonly skip: ReadonlySet<string>; readonly at: number } | null = null;
+  let news = true;
+
+  function claimWanted(full: readonly string[]): boolean {
+    if (news || exhausted === null || clock.now() - exhausted.at >= pollMs) return true;
+    const stillFull = new Set(full);
+    for (const host of exhausted.skip) if (!stillFull.has(host)) return true;
+    return false;
+  }
+
   function start(claimed: Claimed, host: string): void {
     perHost.set(host, (perHost.get(host) ?? 0) + 1);
     inFlight++;
@@ -182,7 +197,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (room <= 0) return { started, claimed: 0 };
     const full: string[] = [];
     for (const [host, list] of queued) if (list.length >= refillBelow) full.push(host);
-    const jobs = await store.claimDeliveries(owner, clock.now(), leaseMs, room, full);
+    if (!claimWanted(full)) return { started, claimed: 0 };
+    news = false;
+    const at = clock.now();
+    const jobs = await store.claimDeliveries(owner, at, leaseMs, room, full).catch((err: unknown) => {
+      news = true;
+      throw err;
+    });
+    exhausted = jobs.length < room ? { skip: new Set(full), at } : null;
     if (jobs.length === 0) return { started, claimed: 0 };
     // The tasks and accounts of the batch in a few reads (one round trip each on PostgreSQL). The
     // account is read with the claim, so a changed retry or signing setting applies to deliveries
@@ -246,6 +268,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   return {
     async runOnce() {
       const before = startedTotal;
+      news = true;
       for (;;) {
         const { started, claimed } = await trackedPump();
         if (active.size > 0) await Promise.race(active);
@@ -261,6 +284,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       loop = run();
     },
     wake() {
+      news = true;
       sleeper.wake();
     },
     async stop() {

@@ -139,7 +139,7 @@ export function createBackground(
     leaseMs: taskLeaseMs,
     pollMs: overrides.worker?.pollMs,
     onError,
-    onCompleted: () => dispatcher.wake(),
+    onCompleted: (_n, withWebhooks) => dispatcher.handOff(withWebhooks),
     onFinished: metrics && ((tasks) => metrics.tasksFinished(tasks)),
   });
   const retention = createRetention({ store, clock, onError });

@@ -134,12 +134,14 @@ describe('dispatcher bounds', () => {
       T0,
     );
     let claims = 0;
+    let emptyClaims = 0;
     let handedBack = 0;
     const claim = store.claimDeliveries.bind(store);
     const release = store.releaseDeliveries.bind(store);
     store.claimDeliveries = async (...args) => {
       const jobs = await claim(...args);
       if (jobs.length > 0) claims++;
+      else emptyClaims++;
       return jobs;
     };
     store.releaseDeliveries = async (ids, ...rest) => {
@@ -165,7 +167,105 @@ describe('dispatcher bounds', () => {
       // Batches of up to 8 (two rounds of the host's 4), claimed when its queue runs below 4: 25 at least.
       expect(claims).toBeGreaterThanOrEqual(25);
       expect(claims).toBeLessThanOrEqual(50);
+      // A claim that came back short (the busy host passed over) is not repeated after every call:
+      // the outbox is read again when the host runs low, not 200 times.
+      expect(emptyClaims).toBeLessThanOrEqual(claims + 2);
     } finally {
+      await dispatcher.stop();
+      await store.close();
+    }
+  });
+});
+
+describe('hand-off of completed tasks’ webhooks', () => {
+  const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
+
+  async function setup(n: number) {
+    const store = new SqliteStore({ path: ':memory:' });
+    await store.migrate();
+    const acc = await store.createAccount({ login: 'a', passwordHash: 'h', balanceMicro: 0, limits: DEFAULT_LIMITS, createdAt: T0 });
+    const tasks = Array.from({ length: n }, (_, i) =>
+      newTaskRow(`01151200-1535-0066-0000-${i.toString(16).padStart(12, '0')}`, T0, { pingbackUrl: `http://h.test/ping?id=$id` }),
+    );
+    await store.postTasks(acc.id, tasks);
+    let scans = 0;
+    const claim = store.claimDeliveries.bind(store);
+    store.claimDeliveries = async (...args) => {
+      scans++;
+      return claim(...args);
+    };
+    /** Completes every task (after the dispatcher started: its loop has claimed nothing). */
+    const complete = async () => {
+      const claimed = await store.claimTasks('w', T0, 60_000, 1000);
+      await store.completeTasks(
+        claimed.map((c) => ({ id: c.id, leaseOwner: 'w', statusCode: 20000, statusMessage: 'Ok.' })),
+        T0,
+      );
+    };
+    return { store, ids: tasks.map((t) => t.id), tasks, scans: () => scans, complete };
+  }
+
+  function courierOf(sent: string[], gate?: Promise<void>): Courier {
+    return {
+      async deliver(call: WebhookCall): Promise<SendResult> {
+        if (gate) await gate;
+        sent.push(call.task.id);
+        return { httpCode: 200, durationMs: 1, response: '', error: null };
+      },
+      async close() {},
+    };
+  }
+
+  it('sends them at once, claimed by task, without waiting for the loop or reading the outbox through', async () => {
+    const { store, ids, tasks, scans, complete } = await setup(5);
+    const sent: string[] = [];
+    const dispatcher = createDispatcher({ store, clock: createManualClock(T0), courier: courierOf(sent), pollMs: 3_600_000, owner: 'me' });
+    dispatcher.start();
+    try {
+      // The loop's first claim finds nothing; then it sleeps for an hour.
+      while (scans() === 0) await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+      await complete();
+      const scansBefore = scans();
+      dispatcher.handOff(tasks.slice(0, 3));
+      await dispatcher.stop();
+      expect(sent.sort()).toEqual(ids.slice(0, 3));
+      expect(scans()).toBe(scansBefore);
+      const states = await Promise.all(ids.map(async (id) => (await store.taskById(id))?.webhookState));
+      expect(states).toEqual(['delivered', 'delivered', 'delivered', 'pending', 'pending']);
+    } finally {
+      await dispatcher.stop();
+      await store.close();
+    }
+  });
+
+  it('leaves them to the claim, in line, while a host is backed up', async () => {
+    const { store, ids, tasks, scans, complete } = await setup(12);
+    await complete();
+    const sent: string[] = [];
+    let open: () => void = () => {};
+    const gate = new Promise<void>((r) => (open = r));
+    const dispatcher = createDispatcher({
+      store,
+      clock: createManualClock(T0),
+      courier: courierOf(sent, gate),
+      maxPerHost: 2,
+      pollMs: 3_600_000,
+      owner: 'me',
+    });
+    dispatcher.start();
+    try {
+      // The loop claims a round and queues it behind the two calls held open: the host is backed up.
+      while (scans() === 0) await new Promise((r) => setImmediate(r));
+      const scansBefore = scans();
+      dispatcher.handOff(tasks.slice(8));
+      open();
+      expect(await dispatcher.runOnce()).toBeGreaterThan(0);
+      await dispatcher.stop();
+      expect(sent.sort()).toEqual(ids);
+      expect(scans()).toBeGreaterThan(scansBefore);
+    } finally {
+      open();
       await dispatcher.stop();
       await store.close();
     }

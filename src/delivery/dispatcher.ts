@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ResultFunction } from '../domain/catalog.js';
 import type { Clock } from '../domain/clock.js';
-import { isWebhookSuccess, nextAttemptAt, webhookUrl } from '../domain/webhooks.js';
+import { isWebhookSuccess, nextAttemptAt, webhookHost, webhookUrl } from '../domain/webhooks.js';
 import type { AccountRow, AttemptRecord, DeliveryJob, Store, TaskRow } from '../store/store.js';
 import type { Courier } from './courier.js';
 import { createSleeper } from '../worker/sleeper.js';
@@ -37,16 +37,27 @@ export interface AttemptOutcome {
   readonly durationMs: number;
 }
 
+/** How long a finished call's record waits for others to share its commit. */
+const ATTEMPT_LINGER_MS = 4;
+
 /** A delivery claim's lease (renewed by the owner's heartbeat while the call runs). */
 export const DELIVERY_LEASE_MS = 60_000;
 
 export interface Dispatcher {
   /** Sends everything due now and waits for the outcomes (for tests and `serpq` one-shot use). */
   runOnce(): Promise<number>;
+  /**
+   * Webhooks of tasks this process just completed: claimed by task and sent at once when the
+   * dispatcher keeps up, else left to its next claim (as wake() does).
+   */
+  handOff(tasks: readonly HandedOff[]): void;
   start(): void;
   wake(): void;
   stop(): Promise<void>;
 }
+
+/** A task whose webhooks are handed to the dispatcher at completion: its id and webhook URLs. */
+export type HandedOff = Pick<TaskRow, 'id' | 'postbackUrl' | 'pingbackUrl'>;
 
 /** A claimed delivery with what sending it needs, read with the claim. */
 interface Claimed {
@@ -67,8 +78,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   let running = false;
   let loop: Promise<void> | null = null;
   const active = new Set<Promise<void>>();
-  // Attempts finishing close together share one transaction (one commit) instead of one each.
-  const recordAttempt = groupCommit((batch: AttemptRecord[]) => store.recordAttempts(batch));
+  // Attempts finishing close together share one transaction (one commit) instead of one each: those
+  // ending within a few milliseconds of each other wait for one another (calls finish one by one, so
+  // a flush per turn of the event loop wrote one or two at a time). The wait delays only the record:
+  // the call was made, its host's slot is free, and a crash meanwhile means a second call, as always.
+  const recordAttempt = groupCommit((batch: AttemptRecord[]) => store.recordAttempts(batch), 256, ATTEMPT_LINGER_MS);
 
   /** Frees a slot of `host` and starts what waits for it. */
   function releaseHost(host: string): void {
@@ -206,9 +220,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     });
     exhausted = jobs.length < room ? { skip: new Set(full), at } : null;
     if (jobs.length === 0) return { started, claimed: 0 };
-    // The tasks and accounts of the batch in a few reads (one round trip each on PostgreSQL). The
-    // account is read with the claim, so a changed retry or signing setting applies to deliveries
-    // claimed after the change.
+    const claimed = await enqueue(jobs);
+    started += startQueued();
+    return { started, claimed };
+  }
+
+  /**
+   * Queues claimed deliveries with their tasks and accounts, read in a few reads (one round trip
+   * each on PostgreSQL); returns how many it kept. The account is read with the claim, so a changed
+   * retry or signing setting applies to deliveries claimed after the change.
+   */
+  async function enqueue(jobs: readonly DeliveryJob[]): Promise<number> {
     const accountIds = [...new Set(jobs.map((j) => j.accountId))];
     const [tasks, accounts] = await Promise.all([
       store.tasksByIds([...new Set(jobs.map((j) => j.taskId))]),
@@ -229,8 +251,38 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       queuedTotal++;
     }
     if (overflow.length > 0) await store.releaseDeliveries(overflow, owner, null);
-    started += startQueued();
-    return { started, claimed: jobs.length - overflow.length };
+    return jobs.length - overflow.length;
+  }
+
+  /**
+   * The webhooks of tasks this process just completed, claimed by task and started at once: no wait
+   * for the loop's next claim, no scan of the outbox. A task whose receiving hosts already have a
+   * round of calls waiting is left in the outbox, in line with what waits there for that host: the
+   * claim takes it when the host runs low. When the bounds have no room, the loop's claim takes all.
+   */
+  async function handOff(tasks: readonly HandedOff[]): Promise<void> {
+    const room = Math.min(maxInFlight - inFlight, maxQueued - queuedTotal);
+    if (room < tasks.length * 2) {
+      news = true;
+      sleeper.wake();
+      return;
+    }
+    const busy = new Set<string>();
+    for (const [host, list] of queued) if (list.length >= refillBelow) busy.add(host);
+    const take: string[] = [];
+    const left = new Set<string>();
+    for (const t of tasks) {
+      const hosts = [t.postbackUrl, t.pingbackUrl].filter((u): u is string => !!u).map(webhookHost);
+      const full = hosts.filter((h) => busy.has(h));
+      if (full.length === 0) take.push(t.id);
+      else full.forEach((h) => left.add(h));
+    }
+    // What the last short claim knew stays true with these hosts passed over as well.
+    if (left.size > 0 && exhausted) exhausted = { skip: new Set([...exhausted.skip, ...left]), at: exhausted.at };
+    if (take.length === 0) return;
+    const jobs = await store.claimDeliveriesOf(owner, take, clock.now(), leaseMs);
+    if (jobs.length > 0) await enqueue(jobs);
+    startQueued();
   }
 
   /** pump(), listed in `pumping` until it ends (removed before its caller resumes). */
@@ -287,10 +339,28 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       news = true;
       sleeper.wake();
     },
+    handOff(tasks) {
+      if (tasks.length === 0) return;
+      if (!running) {
+        news = true;
+        return;
+      }
+      const p = handOff(tasks)
+        .catch((err: unknown) => {
+          // Left in the outbox: the loop's claim takes them.
+          options.onError?.(err);
+          news = true;
+          sleeper.wake();
+        })
+        .finally(() => pumping.delete(p));
+      pumping.add(p);
+    },
     async stop() {
       running = false;
       sleeper.wake();
       await loop;
+      // Hand-offs under way start their calls; then every call's outcome is written.
+      await Promise.allSettled([...pumping]);
       await Promise.allSettled([...active]);
     },
   };
@@ -298,10 +368,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
 /**
  * Group commit: items submitted while a flush is being written, or within the same turn of the event
- * loop, are written together by the next flush (at most `maxBatch` at a time). Each caller gets its
- * own item's answer, or the flush's error.
+ * loop (within `lingerMs` of the first, when given), are written together by the next flush (at most
+ * `maxBatch` at a time). Each caller gets its own item's answer, or the flush's error.
  */
-export function groupCommit<T, R>(flush: (batch: T[]) => Promise<R[]>, maxBatch = 256): (item: T) => Promise<R> {
+export function groupCommit<T, R>(flush: (batch: T[]) => Promise<R[]>, maxBatch = 256, lingerMs = 0): (item: T) => Promise<R> {
   let queue: { item: T; resolve(r: R): void; reject(err: unknown): void }[] = [];
   let flushing = false;
   let scheduled = false;
@@ -331,7 +401,8 @@ export function groupCommit<T, R>(flush: (batch: T[]) => Promise<R[]>, maxBatch 
       queue.push({ item, resolve, reject });
       if (!scheduled && !flushing) {
         scheduled = true;
-        setImmediate(() => void drain());
+        if (lingerMs > 0) setTimeout(() => void drain(), lingerMs);
+        else setImmediate(() => void drain());
       }
     });
 }

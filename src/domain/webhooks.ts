@@ -50,6 +50,22 @@ export function webhookUrl(template: string, taskId: string, tag: string | null)
     .replace(/#/g, '%23');
 }
 
+/**
+ * The receiving host of a webhook URL as the outbox records it (its `host` column): the authority
+ * after `://`, up to the first `/`, `?` or `#`, in lower case; '' for a URL without `://`.
+ */
+export function webhookHost(url: string): string {
+  const start = url.indexOf('://');
+  if (start < 0) return '';
+  const rest = url.slice(start + 3);
+  let end = rest.length;
+  for (const c of ['/', '?', '#']) {
+    const i = rest.indexOf(c);
+    if (i >= 0 && i < end) end = i;
+  }
+  return rest.slice(0, end).toLowerCase();
+}
+
 /** A new Standard Webhooks secret: `whsec_` and 24 random bytes in base64. */
 export function newWebhookSecret(random: Buffer): string {
   return 'whsec_' + random.toString('base64');

@@ -513,6 +513,12 @@ export interface Store {
    * passing over those addressed to `skipHosts`.
    */
   claimDeliveries(owner: string, now: number, leaseMs: number, limit: number, skipHosts?: readonly string[]): Promise<DeliveryJob[]>;
+  /**
+   * Claims the due, unclaimed deliveries of these tasks (the webhooks of tasks this process just
+   * completed, handed to its dispatcher without a scan of the outbox); those another process claimed
+   * first, or already sent, are left out.
+   */
+  claimDeliveriesOf(owner: string, taskIds: readonly string[], now: number, leaseMs: number): Promise<DeliveryJob[]>;
   /** Gives claimed deliveries back unsent, due again at `dueAt` (null: when they were due, keeping their place). */
   releaseDeliveries(ids: readonly number[], owner: string, dueAt: number | null): Promise<void>;
   /**

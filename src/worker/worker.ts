@@ -30,8 +30,11 @@ export interface WorkerOptions {
   /** The claim owner (the process's registered owner id; generated when absent). */
   readonly owner?: string;
   readonly onError?: (err: unknown) => void;
-  /** Called after tasks complete (delivery loops listen here). */
-  readonly onCompleted?: (count: number) => void;
+  /**
+   * Called after tasks complete, with the ids of those that have webhooks to send (the delivery loop
+   * of the process takes them over at once).
+   */
+  readonly onCompleted?: (count: number, withWebhooks: readonly Pick<TaskRow, 'id' | 'postbackUrl' | 'pingbackUrl'>[]) => void;
   /** Called with the tasks this worker completed, by engine, type and status code (metrics). */
   readonly onFinished?: (tasks: readonly FinishedTask[]) => void;
 }
@@ -127,7 +130,13 @@ export function createWorker(options: WorkerOptions): Worker {
     for (const [at, ids] of byTime) await store.deferTasks(ids, owner, at);
     const completedAt = clock.now();
     const n = completions.length > 0 ? await store.completeTasks(completions, completedAt) : 0;
-    if (n > 0) options.onCompleted?.(n);
+    if (n > 0 && options.onCompleted) {
+      const done = new Set(completions.map((c) => c.id));
+      options.onCompleted(
+        n,
+        claimed.filter((t) => done.has(t.id) && (t.postbackUrl || t.pingbackUrl)),
+      );
+    }
     if (n > 0 && options.onFinished) await reportFinished(claimed, completions, n, completedAt);
     return claimed.length;
   }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { READY_WINDOW_MS } from '../../src/domain/task.js';
+import { webhookHost } from '../../src/domain/webhooks.js';
 import { PostgresStore, parsePostgresUrl } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { DEFAULT_LIMITS, type AttemptRecord, type NewTask, type Store } from '../../src/store/store.js';
@@ -681,6 +682,53 @@ for (const dialect of DIALECTS) {
       // The old owner's attempt is refused.
       expect(await store.recordAttempt(attempt(one[0], 'd2', T0 + 400, true))).toBe(false);
       expect((await store.deliveriesOf(t.id)).attempts).toEqual([]);
+    });
+
+    it('claims the deliveries of given tasks: due, pending and unclaimed ones only, under the same lease rules', async () => {
+      await migrated();
+      const acc = await account();
+      const both = newTask({ postbackUrl: 'https://hooks.example/pb/$id', postbackData: 'advanced', pingbackUrl: 'https://b.example/p' });
+      const other = newTask({ pingbackUrl: 'https://hooks.example/other' });
+      const plain = newTask();
+      await completeAll(acc, [both, other, plain], T0 + 100);
+      expect(await store.claimDeliveriesOf('d1', [both.id], T0 + 99, 10_000)).toEqual([]); // not due yet
+      const jobs = await store.claimDeliveriesOf('d1', [both.id, plain.id, 'no-such-task'], T0 + 100, 10_000);
+      expect(jobs.map((j) => [j.taskId, j.kind, j.host, j.attempts]).sort()).toEqual([
+        [both.id, 'pingback', 'b.example', 0],
+        [both.id, 'postback', 'hooks.example', 0],
+      ]);
+      // Leased to d1: neither a claim by task nor the general claim takes them; the other task's is free.
+      expect(await store.claimDeliveriesOf('d2', [both.id], T0 + 200, 10_000)).toEqual([]);
+      expect((await store.claimDeliveries('d2', T0 + 200, 10_000, 10)).map((j) => j.taskId)).toEqual([other.id]);
+      expect(await store.claimDeliveriesOf('d1', [], T0 + 200, 10_000)).toEqual([]);
+      // d1's heartbeat renews them like any claim; once the lease runs out, anyone may claim them.
+      await store.registerOwner({ id: 'd1', machine: 'm', pid: 1, startedAt: T0, heartbeatAt: T0 });
+      expect(await store.heartbeat('d1', T0 + 300, T0 + 300, T0 + 20_000)).toBe(true);
+      expect(await store.claimDeliveriesOf('d3', [both.id], T0 + 10_101, 10_000)).toEqual([]);
+      const taken = await store.claimDeliveriesOf('d3', [both.id], T0 + 20_001, 10_000);
+      expect(taken.map((j) => j.id).sort()).toEqual(jobs.map((j) => j.id).sort());
+      // Sent: not claimed again.
+      expect(await store.recordAttempts(taken.map((j) => attempt(j, 'd3', T0 + 20_002, true)))).toEqual([true, true]);
+      expect(await store.claimDeliveriesOf('d4', [both.id], T0 + 40_000, 10_000)).toEqual([]);
+    });
+
+    it('records the receiving host the dispatcher computes for a URL (webhookHost)', async () => {
+      await migrated();
+      const acc = await account();
+      const urls = [
+        'https://Hooks.Example.COM/pb?id=$id',
+        'http://127.0.0.1:8080/x',
+        'https://user:pw@h.example:8443#frag',
+        'http://h.example?x=1/2',
+        'https://[::1]:9000/p',
+      ];
+      const tasks = urls.map((u) => newTask({ pingbackUrl: u }));
+      await completeAll(acc, tasks, T0 + 100);
+      const jobs = await store.claimDeliveries('d', T0 + 100, 10_000, 10);
+      expect(jobs).toHaveLength(urls.length);
+      for (const j of jobs) expect(j.host).toBe(webhookHost(j.url));
+      expect(webhookHost(urls[0])).toBe('hooks.example.com');
+      expect(webhookHost(urls[2])).toBe('user:pw@h.example:8443');
     });
 
     it('releases deliveries keeping their place in line when no new due time is given', async () => {

@@ -34,6 +34,30 @@ export async function claimDeliveries(
   return r.rows.map(toDeliveryJob);
 }
 
+export async function claimDeliveriesOf(
+  query: Query,
+  owner: string,
+  taskIds: readonly string[],
+  now: number,
+  leaseMs: number,
+): Promise<DeliveryJob[]> {
+  if (taskIds.length === 0) return [];
+  const r = await query<RawDelivery>(
+    'serpq_claim_deliveries_of',
+    `WITH c AS MATERIALIZED (
+       SELECT id FROM webhook_deliveries
+       WHERE task_id = ANY($4::text[]) AND state = 'pending' AND next_attempt_at <= $2
+         AND (lease_expires_at IS NULL OR lease_expires_at < $2)
+       ORDER BY id FOR UPDATE SKIP LOCKED
+     )
+     UPDATE webhook_deliveries d SET lease_owner = $1, lease_expires_at = $3
+     FROM c WHERE d.id = c.id
+     RETURNING d.id, d.task_id, d.account_id, d.kind, d.url, coalesce(d.host, '') AS host, d.attempts`,
+    [owner, now, now + leaseMs, taskIds],
+  );
+  return r.rows.map(toDeliveryJob).sort((a, b) => a.id - b.id);
+}
+
 export async function releaseDeliveries(query: Query, ids: readonly number[], owner: string, dueAt: number | null): Promise<void> {
   if (ids.length === 0) return;
   await query(

@@ -589,6 +589,9 @@ export class PostgresStore implements Store {
   ): Promise<DeliveryJob[]> {
     return deliveries.claimDeliveries(this.#q, owner, now, leaseMs, limit, skipHosts);
   }
+  async claimDeliveriesOf(owner: string, taskIds: readonly string[], now: number, leaseMs: number): Promise<DeliveryJob[]> {
+    return deliveries.claimDeliveriesOf(this.#q, owner, taskIds, now, leaseMs);
+  }
 
   async releaseDeliveries(ids: readonly number[], owner: string, dueAt: number | null): Promise<void> {
     await deliveries.releaseDeliveries(this.#q, ids, owner, dueAt);

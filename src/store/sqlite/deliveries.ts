@@ -11,6 +11,7 @@ import { type RawDelivery, type RawErrorRow, toDeliveryJob, toErrorRow } from '.
  */
 export interface SqliteDeliveries {
   claim(owner: string, now: number, leaseMs: number, limit: number, skipHosts: readonly string[]): DeliveryJob[];
+  claimOf(owner: string, taskIds: readonly string[], now: number, leaseMs: number): DeliveryJob[];
   release(ids: readonly number[], owner: string, dueAt: number | null): void;
   recordAttempt(a: AttemptRecord): boolean;
   recordAttempts(batch: readonly AttemptRecord[]): boolean[];
@@ -28,6 +29,13 @@ export function prepareDeliveries(db: Database.Database, immediate: <T>(fn: () =
                     WHERE state = 'pending' AND next_attempt_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at < @now)
                       AND host NOT IN (SELECT value FROM json_each(@skip))
                     ORDER BY next_attempt_at LIMIT @limit)
+       RETURNING id, task_id, account_id, kind, url, host, attempts`,
+    ),
+    // Through the (task_id, kind) key: one probe per task, whatever the outbox holds.
+    claimDeliveriesOf: db.prepare(
+      `UPDATE webhook_deliveries SET lease_owner = @owner, lease_expires_at = @expires
+       WHERE task_id IN (SELECT value FROM json_each(@ids)) AND state = 'pending' AND next_attempt_at <= @now
+         AND (lease_expires_at IS NULL OR lease_expires_at < @now)
        RETURNING id, task_id, account_id, kind, url, host, attempts`,
     ),
     releaseDelivery: db.prepare(
@@ -93,6 +101,12 @@ export function prepareDeliveries(db: Database.Database, immediate: <T>(fn: () =
       const skip = JSON.stringify(skipHosts);
       const rows = withBusyRetry(() => s.claimDeliveries.all({ owner, now, expires: now + leaseMs, limit, skip })) as RawDelivery[];
       return rows.map(toDeliveryJob);
+    },
+    claimOf(owner, taskIds, now, leaseMs) {
+      if (taskIds.length === 0) return [];
+      const ids = JSON.stringify(taskIds);
+      const rows = withBusyRetry(() => s.claimDeliveriesOf.all({ owner, now, expires: now + leaseMs, ids })) as RawDelivery[];
+      return rows.map(toDeliveryJob).sort((a, b) => a.id - b.id);
     },
     release(ids, owner, dueAt) {
       withBusyRetry(() => immediate(() => ids.forEach((id) => s.releaseDelivery.run(dueAt, id, owner))));

@@ -590,6 +590,9 @@ export class SqliteStore implements Store {
   ): Promise<DeliveryJob[]> {
     return this.#deliveries.claim(owner, now, leaseMs, limit, skipHosts);
   }
+  async claimDeliveriesOf(owner: string, taskIds: readonly string[], now: number, leaseMs: number): Promise<DeliveryJob[]> {
+    return this.#deliveries.claimOf(owner, taskIds, now, leaseMs);
+  }
 
   async releaseDeliveries(ids: readonly number[], owner: string, dueAt: number | null): Promise<void> {
     this.#deliveries.release(ids, owner, dueAt);

@@ -261,12 +261,6 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
    * claim takes it when the host runs low. When the bounds have no room, the loop's claim takes all.
    */
   async function handOff(tasks: readonly HandedOff[]): Promise<void> {
-    const room = Math.min(maxInFlight - inFlight, maxQueued - queuedTotal);
-    if (room < tasks.length * 2) {
-      news = true;
-      sleeper.wake();
-      return;
-    }
     const busy = new Set<string>();
     for (const [host, list] of queued) if (list.length >= refillBelow) busy.add(host);
     const take: string[] = [];
@@ -280,6 +274,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     // What the last short claim knew stays true with these hosts passed over as well.
     if (left.size > 0 && exhausted) exhausted = { skip: new Set([...exhausted.skip, ...left]), at: exhausted.at };
     if (take.length === 0) return;
+    if (Math.min(maxInFlight - inFlight, maxQueued - queuedTotal) < take.length * 2) {
+      news = true;
+      sleeper.wake();
+      return;
+    }
     const jobs = await store.claimDeliveriesOf(owner, take, clock.now(), leaseMs);
     if (jobs.length > 0) await enqueue(jobs);
     startQueued();

@@ -385,7 +385,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // A move through any process (this one's admin API, or another's, announced by the store).
   timeSource.onMoved(() => background?.wake());
   // Several API nodes share one store: count limits there; a single process counts them itself.
-  const limiter = store.countHit ? createSharedRateLimiter(store.countHit.bind(store), clock) : createRateLimiter(clock);
+  const limiter = store.countHits ? createSharedRateLimiter(store.countHits.bind(store), clock) : createRateLimiter(clock);
   const services: ServiceDeps = {
     store,
     clock,

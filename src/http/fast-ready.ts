@@ -42,17 +42,32 @@ export function createReadyAnswer(services: ServiceDeps, limiter: RateLimiter) {
     const page = listReadySync(services, { account, url, startedAt }, { se, seType });
     return page === null ? null : { status: 200, body: page };
   };
-  /** The answer read asynchronously, after `now` returned null (its checks not yet counted). */
-  const page = async (account: AccountRow, url: string, startedAt: number, se?: string, seType?: string): Promise<Answer> => {
-    if (!(await limiter.hit(`ready:${account.id}`, account.limits.tasksReadyPerMinute)).allowed) {
+  /**
+   * The answer read asynchronously, after `now` returned null (its checks not yet counted, unless the
+   * gate counted the tasks_ready limit already: `counted`).
+   */
+  const page = async (
+    account: AccountRow,
+    url: string,
+    startedAt: number,
+    se?: string,
+    seType?: string,
+    counted?: RateDecision,
+  ): Promise<Answer> => {
+    if (!(counted ?? (await limiter.hit(`ready:${account.id}`, account.limits.tasksReadyPerMinute))).allowed) {
       return { status: 200, body: errorBody(STATUS.RATE_LIMIT, startedAt) };
     }
     return { status: 200, body: await listReady(services, { account, url, startedAt }, { se, seType }) };
   };
   const answer = async (account: AccountRow, url: string, startedAt: number, se?: string, seType?: string): Promise<Answer> =>
     now(account, url, startedAt, se, seType) ?? page(account, url, startedAt, se, seType);
-  return Object.assign(answer, { now, page });
+  /** The gate counts tasks_ready's limit with the request limit when counters are shared (one round trip). */
+  const gateLimit = (se?: string, seType?: string) => (limiter.shared && !unknownScope(se, seType) ? readyLimit : undefined);
+  return Object.assign(answer, { now, page, gateLimit });
 }
+
+/** tasks_ready's own per-minute limit, as the gate counts it. */
+export const readyLimit = (account: AccountRow) => ({ key: `ready:${account.id}`, limit: account.limits.tasksReadyPerMinute });
 
 const READY_PATH = /^\/v3\/serp(?:\/([^/?]+))?(?:\/([^/?]+))?\/tasks_ready\/?(?:\?.*)?$/;
 
@@ -101,7 +116,7 @@ export function createFastReady(
         return send(out.status, out.body, g.headers);
       }
       res.once('close', g.release);
-      answer.page(g.account, url, startedAt, m[1], m[2]).then(
+      answer.page(g.account, url, startedAt, m[1], m[2], g.also).then(
         (later) => send(later.status, later.body, g.headers),
         () => fail(),
       );
@@ -113,7 +128,8 @@ export function createFastReady(
     try {
       const known = gate.sync(req.headers.authorization, req.socket);
       if (known) finish(known);
-      else gate(req.headers.authorization).then(finish, fail);
+      // Shared counters: the tasks_ready limit is counted with the request limit, in one round trip.
+      else gate(req.headers.authorization, answer.gateLimit(m[1], m[2])).then(finish, fail);
     } catch {
       fail();
     }

@@ -9,11 +9,25 @@ import type { AccountRow } from '../store/store.js';
  * the raw tasks_ready fast path, so both answer identically.
  */
 export type GateOutcome =
-  | { readonly ok: true; readonly account: AccountRow; readonly headers: Record<string, string>; readonly release: () => void }
+  | {
+      readonly ok: true;
+      readonly account: AccountRow;
+      readonly headers: Record<string, string>;
+      readonly release: () => void;
+      /** The decision of the `also` limit, when one was given. */
+      readonly also?: RateDecision;
+    }
   | { readonly ok: false; readonly status: StatusDef; readonly headers: Record<string, string> };
 
+/** A second per-minute limit of the call (tasks_ready's own), counted with the request limit. */
+export type AlsoLimit = (account: AccountRow) => { readonly key: string; readonly limit: number };
+
 export interface Gate {
-  (authorization: string | undefined): Promise<GateOutcome>;
+  /**
+   * With `also`, that limit is counted together with the request limit (one round trip to shared
+   * counters), even when the request limit refuses the call.
+   */
+  (authorization: string | undefined, also?: AlsoLimit): Promise<GateOutcome>;
   /** The same decision without I/O when the credentials were verified recently; undefined otherwise. */
   sync(authorization: string | undefined, connection?: object): GateOutcome | undefined;
 }
@@ -34,9 +48,14 @@ export function createGate(auth: Authenticator, limiter: RateLimiter): Gate {
     return { ok: true, account, headers, release };
   };
   const count = (account: AccountRow) => limiter.hit(`req:${account.id}`, account.limits.requestsPerMinute);
-  const gate = async (authorization: string | undefined): Promise<GateOutcome> => {
+  const gate = async (authorization: string | undefined, also?: AlsoLimit): Promise<GateOutcome> => {
     const account = await auth.authenticate(authorization);
-    return account ? admit(account, await count(account)) : { ok: false, status: STATUS.UNAUTHORIZED, headers: CHALLENGE };
+    if (!account) return { ok: false, status: STATUS.UNAUTHORIZED, headers: CHALLENGE };
+    if (!also) return admit(account, await count(account));
+    const second = also(account);
+    const [rate, extra] = await Promise.all([count(account), limiter.hit(second.key, second.limit)]);
+    const out = admit(account, rate);
+    return out.ok ? { ...out, also: extra } : out;
   };
   return Object.assign(gate, {
     sync(authorization: string | undefined, connection?: object): GateOutcome | undefined {

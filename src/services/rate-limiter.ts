@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock.js';
+import type { CounterHit } from '../store/store.js';
 
 /**
  * Per-account request limits, in process. Per-minute limits are exact sliding windows: each key keeps
@@ -93,20 +94,32 @@ export function createRateLimiter(clock: Clock): LocalRateLimiter {
 
 /**
  * Per-minute limits shared by every API node of a store (PostgreSQL): fixed windows aligned to the
- * shared clock's minutes, counted with one upsert per hit. Concurrency slots stay per process (a
- * crashed node must not leak slots that no one returns); each node enforces the full limit.
+ * shared clock's minutes, counted in the store. Hits taken in the same turn of the event loop (the
+ * request and tasks_ready limits of one call; the calls arriving together under load) are counted
+ * in one statement, one round trip. Concurrency slots stay per process (a crashed node must not
+ * leak slots that no one returns); each node enforces the full limit.
  */
-export function createSharedRateLimiter(
-  countHit: (key: string, windowStart: number, windowMs: number) => Promise<number>,
-  clock: Clock,
-): RateLimiter {
+export function createSharedRateLimiter(countHits: (hits: readonly CounterHit[]) => Promise<number[]>, clock: Clock): RateLimiter {
   const local = createRateLimiter(clock);
+  let batch: { hit: CounterHit; resolve(n: number): void; reject(err: unknown): void }[] = [];
+  const flush = () => {
+    const taken = batch;
+    batch = [];
+    countHits(taken.map((b) => b.hit)).then(
+      (counts) => taken.forEach((b, i) => b.resolve(counts[i] as number)),
+      (err: unknown) => taken.forEach((b) => b.reject(err)),
+    );
+  };
+  const count = (hit: CounterHit) =>
+    new Promise<number>((resolve, reject) => {
+      batch.push({ hit, resolve, reject });
+      if (batch.length === 1) setImmediate(flush);
+    });
   return {
     shared: true,
     async hit(key, limit, windowMs = 60_000) {
       if (limit <= 0) return { allowed: false, remaining: 0 };
-      const windowStart = Math.floor(clock.now() / windowMs) * windowMs;
-      const n = await countHit(key, windowStart, windowMs);
+      const n = await count({ key, windowStart: Math.floor(clock.now() / windowMs) * windowMs, windowMs });
       return { allowed: n <= limit, remaining: Math.max(0, limit - n) };
     },
     peek: (key, limit, windowMs) => local.peek(key, limit, windowMs),

@@ -144,6 +144,13 @@ export interface Completion {
   readonly costMicro?: number;
 }
 
+/** One hit of a shared per-minute counter. */
+export interface CounterHit {
+  readonly key: string;
+  readonly windowStart: number;
+  readonly windowMs: number;
+}
+
 /** A webhook to send, claimed from the outbox under a lease. */
 export interface DeliveryJob {
   readonly id: number;
@@ -542,11 +549,12 @@ export interface Store {
   listen?(handlers: StoreListeners): Promise<() => Promise<void>>;
 
   /**
-   * Capability of stores shared by several API nodes (PostgreSQL): counts one hit of `key` in the
-   * fixed window starting at `windowStart` and returns the window's count including it. Stores used by
-   * one process leave it undefined, and limits are counted in process (exact sliding windows).
+   * Capability of stores shared by several API nodes (PostgreSQL): counts one hit per entry of `hits`
+   * (its key in the fixed window starting at its windowStart) in one statement, and returns each
+   * window's count including that hit (hits of one window in a batch count in their order). Stores
+   * used by one process leave it undefined, and limits are counted in process (exact sliding windows).
    */
-  countHit?(key: string, windowStart: number, windowMs: number): Promise<number>;
+  countHits?(hits: readonly CounterHit[]): Promise<number[]>;
 
   /**
    * Deletes what retention no longer keeps, at most `batch` rows per table per call (so no lock is

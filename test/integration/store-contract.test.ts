@@ -452,6 +452,32 @@ for (const dialect of DIALECTS) {
       expect(await store.releaseOwners([])).toBe(0);
     });
 
+    it('counts shared limit hits in batches: repeated windows in order, concurrent batches through two handles all count', async () => {
+      await migrated();
+      if (!store.countHits) return; // counted in process by stores used by one process
+      const other = await second();
+      const w = { windowStart: T0, windowMs: 60_000 };
+      expect(await store.countHits([{ key: 'req:1', ...w }])).toEqual([1]);
+      expect(
+        await store.countHits([
+          { key: 'req:1', ...w },
+          { key: 'ready:1', ...w },
+          { key: 'req:1', ...w },
+          { key: 'req:1', windowStart: T0 + 60_000, windowMs: 60_000 },
+        ]),
+      ).toEqual([2, 1, 3, 1]);
+      const batches = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 ? store : other).countHits!([
+            { key: 'req:2', ...w },
+            { key: 'req:2', ...w },
+          ]),
+        ),
+      );
+      // 40 hits in all, each count handed out once.
+      expect(batches.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    });
+
     it('adds to a setting atomically: concurrent moves through two handles all count', async () => {
       await migrated();
       const other = await second();

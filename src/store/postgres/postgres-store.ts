@@ -6,6 +6,7 @@ import type {
   AttemptRecord,
   AttemptRow,
   Completion,
+  CounterHit,
   DeliveryJob,
   DeliveryRow,
   ErrorQuery,
@@ -623,14 +624,30 @@ export class PostgresStore implements Store {
 
   // ---- shared counters and retention (results.ts) ---------------------------------------------------------
 
-  async countHit(key: string, windowStart: number, windowMs: number): Promise<number> {
-    const r = await this.#counterPool.query<{ n: number }>({
-      name: 'serpq_count_hit',
-      text: `INSERT INTO rate_counters (key, window_start, n, expires_at) VALUES ($1, $2, 1, $3)
-             ON CONFLICT (key, window_start) DO UPDATE SET n = rate_counters.n + 1 RETURNING n`,
-      values: [key, windowStart, windowStart + 2 * windowMs],
+  async countHits(hits: readonly CounterHit[]): Promise<number[]> {
+    // A statement may upsert a row once: hits of the same window are added up first.
+    const windows = new Map<string, { key: string; start: number; expires: number; n: number; total: number }>();
+    const of = hits.map((h) => {
+      const id = `${h.windowStart}\u0000${h.key}`;
+      let w = windows.get(id);
+      if (!w) windows.set(id, (w = { key: h.key, start: h.windowStart, expires: h.windowStart + 2 * h.windowMs, n: 0, total: 0 }));
+      w.n++;
+      return { w, nth: w.n };
     });
-    return r.rows[0].n;
+    const list = [...windows.values()];
+    const r = await this.#counterPool.query<{ key: string; window_start: string; n: number }>({
+      name: 'serpq_count_hits',
+      text: `INSERT INTO rate_counters AS c (key, window_start, n, expires_at)
+             SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::bigint[])
+             ON CONFLICT (key, window_start) DO UPDATE SET n = c.n + excluded.n
+             RETURNING key, window_start, n`,
+      values: [list.map((w) => w.key), list.map((w) => w.start), list.map((w) => w.n), list.map((w) => w.expires)],
+    });
+    for (const row of r.rows) {
+      const w = windows.get(`${row.window_start}\u0000${row.key}`);
+      if (w) w.total = row.n;
+    }
+    return of.map(({ w, nth }) => w.total - w.n + nth);
   }
 
   purgeExpired(cut: RetentionCut, batch: number): Promise<number> {

@@ -53,17 +53,23 @@ export function createReadyAnswer(services: ServiceDeps, limiter: RateLimiter) {
     se?: string,
     seType?: string,
     counted?: RateDecision,
+    early?: Promise<string>,
   ): Promise<Answer> => {
     if (!(counted ?? (await limiter.hit(`ready:${account.id}`, account.limits.tasksReadyPerMinute))).allowed) {
       return { status: 200, body: errorBody(STATUS.RATE_LIMIT, startedAt) };
     }
-    return { status: 200, body: await listReady(services, { account, url, startedAt }, { se, seType }) };
+    return { status: 200, body: await (early ?? listReady(services, { account, url, startedAt }, { se, seType })) };
   };
   const answer = async (account: AccountRow, url: string, startedAt: number, se?: string, seType?: string): Promise<Answer> =>
     now(account, url, startedAt, se, seType) ?? page(account, url, startedAt, se, seType);
   /** The gate counts tasks_ready's limit with the request limit when counters are shared (one round trip). */
   const gateLimit = (se?: string, seType?: string) => (limiter.shared && !unknownScope(se, seType) ? readyLimit : undefined);
-  return Object.assign(answer, { now, page, gateLimit });
+  /** With shared counters the page is read while the gate counts (its round trip overlaps theirs). */
+  const gateRead = (url: string, startedAt: number, se?: string, seType?: string) =>
+    limiter.shared && !unknownScope(se, seType)
+      ? (account: AccountRow) => listReady(services, { account, url, startedAt }, { se, seType })
+      : undefined;
+  return Object.assign(answer, { now, page, gateLimit, gateRead });
 }
 
 /** tasks_ready's own per-minute limit, as the gate counts it. */
@@ -116,7 +122,7 @@ export function createFastReady(
         return send(out.status, out.body, g.headers);
       }
       res.once('close', g.release);
-      answer.page(g.account, url, startedAt, m[1], m[2], g.also).then(
+      answer.page(g.account, url, startedAt, m[1], m[2], g.also, g.early as Promise<string> | undefined).then(
         (later) => send(later.status, later.body, g.headers),
         () => fail(),
       );
@@ -129,7 +135,7 @@ export function createFastReady(
       const known = gate.sync(req.headers.authorization, req.socket);
       if (known) finish(known);
       // Shared counters: the tasks_ready limit is counted with the request limit, in one round trip.
-      else gate(req.headers.authorization, answer.gateLimit(m[1], m[2])).then(finish, fail);
+      else gate(req.headers.authorization, answer.gateLimit(m[1], m[2]), answer.gateRead(url, startedAt, m[1], m[2])).then(finish, fail);
     } catch {
       fail();
     }

@@ -16,6 +16,8 @@ export type GateOutcome =
       readonly release: () => void;
       /** The decision of the `also` limit, when one was given. */
       readonly also?: RateDecision;
+      /** What `alongside` started, when given. */
+      readonly early?: Promise<unknown>;
     }
   | { readonly ok: false; readonly status: StatusDef; readonly headers: Record<string, string> };
 
@@ -25,9 +27,11 @@ export type AlsoLimit = (account: AccountRow) => { readonly key: string; readonl
 export interface Gate {
   /**
    * With `also`, that limit is counted together with the request limit (one round trip to shared
-   * counters), even when the request limit refuses the call.
+   * counters), even when the request limit refuses the call. `alongside` is started for the
+   * authenticated account while the limits are counted (a read the call makes when admitted, so its
+   * round trip overlaps theirs); a refused call drops it.
    */
-  (authorization: string | undefined, also?: AlsoLimit): Promise<GateOutcome>;
+  (authorization: string | undefined, also?: AlsoLimit, alongside?: (account: AccountRow) => Promise<unknown>): Promise<GateOutcome>;
   /** The same decision without I/O when the credentials were verified recently; undefined otherwise. */
   sync(authorization: string | undefined, connection?: object): GateOutcome | undefined;
 }
@@ -48,14 +52,21 @@ export function createGate(auth: Authenticator, limiter: RateLimiter): Gate {
     return { ok: true, account, headers, release };
   };
   const count = (account: AccountRow) => limiter.hit(`req:${account.id}`, account.limits.requestsPerMinute);
-  const gate = async (authorization: string | undefined, also?: AlsoLimit): Promise<GateOutcome> => {
+  const gate = async (
+    authorization: string | undefined,
+    also?: AlsoLimit,
+    alongside?: (account: AccountRow) => Promise<unknown>,
+  ): Promise<GateOutcome> => {
     const account = await auth.authenticate(authorization);
     if (!account) return { ok: false, status: STATUS.UNAUTHORIZED, headers: CHALLENGE };
-    if (!also) return admit(account, await count(account));
-    const second = also(account);
-    const [rate, extra] = await Promise.all([count(account), limiter.hit(second.key, second.limit)]);
+    if (!also && !alongside) return admit(account, await count(account));
+    const second = also?.(account);
+    const early = alongside?.(account);
+    // A refused call never looks at it: its failure must not go unhandled.
+    early?.catch(() => {});
+    const [rate, extra] = await Promise.all([count(account), second && limiter.hit(second.key, second.limit)]);
     const out = admit(account, rate);
-    return out.ok ? { ...out, also: extra } : out;
+    return out.ok ? { ...out, also: extra, early } : out;
   };
   return Object.assign(gate, {
     sync(authorization: string | undefined, connection?: object): GateOutcome | undefined {

@@ -1,0 +1,137 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { QueueStats } from '../store/store.js';
+import type { LiveMetrics, MetricsOptions } from './metrics.js';
+
+/**
+ * The metrics on prom-client, on a registry of their own (several apps share a test process, and the
+ * global registry would mix them). Loaded by metrics.ts when first needed: a process that is never
+ * scraped does not load it until it has a good number of observations to hold.
+ */
+
+/** Seconds: from a fast in-process answer to a slow task_post of 100 tasks. */
+const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Seconds: webhook receivers and the upstream have up to 10 s (webhooks) or 60 s (upstream). */
+const CALL_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+export function createLiveMetrics(options: MetricsOptions): LiveMetrics {
+  const { store, clock } = options;
+  const cacheMs = options.cacheMs ?? 2000;
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const httpRequests = new Counter({
+    name: 'serpq_http_requests_total',
+    help: 'HTTP requests answered, by method, route pattern and status code.',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: 'serpq_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by method, route pattern and status code.',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: HTTP_BUCKETS,
+    registers: [registry],
+  });
+  const posted = new Counter({
+    name: 'serpq_tasks_posted_total',
+    help: 'Tasks accepted by task_post (status 20100), by engine and type.',
+    labelNames: ['se', 'se_type'] as const,
+    registers: [registry],
+  });
+  const completed = new Counter({
+    name: 'serpq_tasks_completed_total',
+    help: "Tasks this process's workers completed with 20000, by engine and type.",
+    labelNames: ['se', 'se_type'] as const,
+    registers: [registry],
+  });
+  const failed = new Counter({
+    name: 'serpq_tasks_failed_total',
+    help: "Tasks this process's workers completed with another status code, by engine, type and code.",
+    labelNames: ['se', 'se_type', 'status_code'] as const,
+    registers: [registry],
+  });
+  const webhookAttempts = new Counter({
+    name: 'serpq_webhook_attempts_total',
+    help: 'Webhook calls made, by kind (postback, pingback) and outcome (delivered, http_error, network_error).',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  });
+  const webhookDuration = new Histogram({
+    name: 'serpq_webhook_attempt_duration_seconds',
+    help: 'Time a webhook receiver took to answer (or to fail), by kind and outcome.',
+    labelNames: ['kind', 'outcome'] as const,
+    buckets: CALL_BUCKETS,
+    registers: [registry],
+  });
+  const upstreamCalls = new Counter({
+    name: 'serpq_upstream_calls_total',
+    help: "The relay's calls to its upstream, by kind (request, tasks_ready) and outcome (ok, rejected, limited, unavailable).",
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  });
+  const upstreamDuration = new Histogram({
+    name: 'serpq_upstream_call_duration_seconds',
+    help: "Time the relay's upstream took to answer, by kind and outcome.",
+    labelNames: ['kind', 'outcome'] as const,
+    buckets: CALL_BUCKETS,
+    registers: [registry],
+  });
+
+  // The store's counts, read once per cacheMs for the four gauges of one scrape (and of scrapes close together).
+  let cached: { at: number; stats: Promise<QueueStats> } | null = null;
+  const stats = (): Promise<QueueStats> => {
+    const now = clock.now();
+    if (!cached || now - cached.at >= cacheMs || now < cached.at) {
+      const read = store.queueStats();
+      cached = { at: now, stats: read };
+      // A failed read fails this scrape (Prometheus records it as down) and is not reused.
+      read.catch(() => {
+        if (cached?.stats === read) cached = null;
+      });
+    }
+    return cached.stats;
+  };
+  const storeGauge = (name: string, help: string, value: (s: QueueStats) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        this.set(value(await stats()));
+      },
+    });
+  storeGauge('serpq_queue_depth', 'Tasks queued and not yet executing, over every account.', (s) => s.queued);
+  storeGauge('serpq_tasks_running', 'Tasks claimed and executing (or with the upstream), over every account.', (s) => s.running);
+  storeGauge('serpq_queue_oldest_age_seconds', 'Age of the oldest queued task (0 when none is queued).', (s) =>
+    s.oldestQueuedAt === null ? 0 : Math.max(0, (clock.now() - s.oldestQueuedAt) / 1000),
+  );
+  storeGauge('serpq_tasks_ready', 'Completed tasks listed on tasks_ready and not yet collected, over every account.', (s) => s.ready);
+
+  return {
+    registry,
+    request(method, route, statusCode, seconds) {
+      const labels = { method, route, status_code: String(statusCode) };
+      httpRequests.inc(labels);
+      httpDuration.observe(labels, seconds);
+    },
+    tasksPosted(se, seType, count) {
+      if (count > 0) posted.inc({ se, se_type: seType }, count);
+    },
+    tasksFinished(tasks) {
+      for (const t of tasks) {
+        if (t.statusCode === 20000) completed.inc({ se: t.se, se_type: t.seType });
+        else failed.inc({ se: t.se, se_type: t.seType, status_code: String(t.statusCode) });
+      }
+    },
+    webhookAttempt(a) {
+      const labels = { kind: a.kind, outcome: a.ok ? 'delivered' : a.httpCode === null ? 'network_error' : 'http_error' };
+      webhookAttempts.inc(labels);
+      webhookDuration.observe(labels, a.durationMs / 1000);
+    },
+    upstreamCall(c) {
+      const labels = { kind: c.kind, outcome: c.outcome };
+      upstreamCalls.inc(labels);
+      upstreamDuration.observe(labels, c.durationMs / 1000);
+    },
+  };
+}

@@ -31,8 +31,8 @@ export interface WorkerOptions {
   readonly owner?: string;
   readonly onError?: (err: unknown) => void;
   /**
-   * Called after tasks complete, with the ids of those that have webhooks to send (the delivery loop
-   * of the process takes them over at once).
+   * Called after tasks complete, with those that have webhooks to send (id and webhook URLs: the
+   * delivery loop of the process takes them over at once).
    */
   readonly onCompleted?: (count: number, withWebhooks: readonly Pick<TaskRow, 'id' | 'postbackUrl' | 'pingbackUrl'>[]) => void;
   /** Called with the tasks this worker completed, by engine, type and status code (metrics). */

@@ -62,7 +62,7 @@ function sample(ctx: BenchContext, script: string): Sample {
 }
 
 export async function runEmulatorStartBench(ctx: BenchContext): Promise<void> {
-  const main = ctx.serpqCmd.prefix.find((p) => p.endsWith(join('cli', 'main.js')));
+  const main = ctx.serpqCmd.prefix.find((p) => p.endsWith(join('cli', 'main.js')) || p.endsWith(join('bin', 'main.js')));
   if (!main) {
     ctx.log('  emulator start: no compiled build, skipped');
     return;

@@ -141,6 +141,17 @@ function build(): { command: string; prefix: string[]; how: string } {
     // tsc emits despite type errors (a work tree may be mid-edit); only a missing file is fatal.
     log(`  tsc reported errors (building anyway): ${String((err as { stdout?: Buffer }).stdout ?? err).slice(0, 500)}`);
   }
+  // The command line as the package runs it (dist/bin: scripts/build-cli.mjs), except for the parts
+  // that print CPU profiles (--profile, --relay), whose function names read better per file.
+  const bundled = join(BUILD, 'bin', 'main.js');
+  if (!flag('--profile') && !flag('--relay') && existsSync(main)) {
+    try {
+      execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-cli.mjs'), '--out', join(BUILD, 'bin')], { cwd: ROOT, stdio: 'pipe' });
+      return { command: process.execPath, prefix: [bundled], how: `node ${bundled}` };
+    } catch (err) {
+      log(`  bundling failed (running the per-file build): ${String((err as { stderr?: Buffer }).stderr ?? err).slice(0, 500)}`);
+    }
+  }
   if (existsSync(main)) return { command: process.execPath, prefix: [main], how: `node ${main}` };
   log('  no compiled build: running src/cli/main.ts through tsx');
   return {

@@ -11,10 +11,10 @@ import { fmtInt, markdownTable, median, round, table } from './stats.js';
  * `npm run bench -- --startup`: start-up time and resident memory of `serpq serve --db :memory:`,
  * against a bare node:http process started the same way, in one run.
  *
- * serpq runs as users run the package: `node <build>/cli/main.js serve --db :memory: --host
+ * serpq runs as users run the package: `node <build>/bin/main.js serve --db :memory: --host
  * 127.0.0.1 --port <free> --log-level silent --admin-token <t>` (the build is the runner's own
- * `tsc -p tsconfig.build.json` into bench/.data/build, the same compilation as `npm run build`,
- * kept apart from dist/). Workers, the sandbox executor and the webhook threads are at their
+ * `tsc -p tsconfig.build.json` into bench/.data/build and scripts/build-cli.mjs into its bin/, the
+ * same steps as `npm run build`, kept apart from dist/). Workers, the sandbox executor and the webhook threads are at their
  * defaults. The baseline is `node bench/bare-readyz.mjs <port>`: node:http answering 200 to
  * everything. Both run on all cores (not pinned: start-up uses several threads, as it does for a
  * user).

@@ -128,7 +128,10 @@ describe('tasks_ready page cache across processes sharing one SQLite file', () =
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Calls made per server and path (the metrics must count each once). */
+  const calls = new Map<string, number>();
   const get = async (base: string, path: string) => {
+    calls.set(base + path, (calls.get(base + path) ?? 0) + 1);
     const res = await fetch(base + path, { headers: { authorization: AUTH } });
     const text = await res.text();
     expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(text));
@@ -191,7 +194,9 @@ describe('tasks_ready page cache across processes sharing one SQLite file', () =
           `serpq_http_requests_total\\{method="GET",route="${route.replace(/[/:]/g, (c) => `\\${c}`)}",status_code="200"\\} (\\d+)`,
         ).exec(scraped)?.[1] ?? 0,
       );
-    expect(count('/v3/serp/:se/:seType/tasks_ready')).toBeGreaterThanOrEqual(6);
+    // Every call counted once: the two while empty, the polls, the cached page, the one after the collection.
+    expect(count('/v3/serp/:se/:seType/tasks_ready')).toBe(calls.get(api.base + READY));
+    expect(calls.get(api.base + READY)).toBeGreaterThanOrEqual(5);
     expect(count('/v3/serp/tasks_ready')).toBe(1);
     expect(scraped).toMatch(
       /serpq_http_request_duration_seconds_count\{method="GET",route="\/v3\/serp\/tasks_ready",status_code="200"\} 1/,

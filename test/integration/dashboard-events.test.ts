@@ -107,9 +107,6 @@ it('sends soon after a poke, skips ticks while a read is running, reports failed
     tickMs: 60_000,
     pokeMs: 0,
   });
-  // The last pokes have fired once a timer queued after them fires (timers of equal delay run in order).
-  let pokedOut = false;
-  const afterPokes = () => setTimeout(() => (pokedOut = true), 0);
   const url = await serve(hub);
   const a = await connect(url);
   await a.until(() => a.events.length === 1);
@@ -118,10 +115,12 @@ it('sends soon after a poke, skips ticks while a read is running, reports failed
   expect(errors).toEqual([new Error('store down')]);
   hub.poke(); // read 3 hangs until released; pokes meanwhile start no second read
   await until(() => reads === 3);
+  const timers = vi.getTimerCount();
   hub.poke();
   hub.poke();
-  afterPokes();
-  await until(() => pokedOut);
+  // The pokes' timers (pokeMs 0) are due now: fired by the fake clock without moving it.
+  await vi.advanceTimersByTimeAsync(0);
+  expect(vi.getTimerCount()).toBe(timers); // no poke left waiting
   expect(reads).toBe(3);
   release();
   await a.until(() => a.events.length === 2);

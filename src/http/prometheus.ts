@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { QueueStats } from '../store/store.js';
-import type { LiveMetrics, MetricsOptions } from './metrics.js';
+import { type LiveMetrics, METRICS_CACHE_MS, type MetricsOptions } from './metrics.js';
 
 /**
  * The metrics on prom-client, on a registry of their own (several apps share a test process, and the
@@ -15,67 +15,54 @@ const CALL_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 3
 
 export function createLiveMetrics(options: MetricsOptions): LiveMetrics {
   const { store, clock } = options;
-  const cacheMs = options.cacheMs ?? 2000;
+  const cacheMs = options.cacheMs ?? METRICS_CACHE_MS;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
-  const httpRequests = new Counter({
-    name: 'serpq_http_requests_total',
-    help: 'HTTP requests answered, by method, route pattern and status code.',
-    labelNames: ['method', 'route', 'status_code'] as const,
-    registers: [registry],
-  });
-  const httpDuration = new Histogram({
-    name: 'serpq_http_request_duration_seconds',
-    help: 'Time to answer an HTTP request, by method, route pattern and status code.',
-    labelNames: ['method', 'route', 'status_code'] as const,
-    buckets: HTTP_BUCKETS,
-    registers: [registry],
-  });
-  const posted = new Counter({
-    name: 'serpq_tasks_posted_total',
-    help: 'Tasks accepted by task_post (status 20100), by engine and type.',
-    labelNames: ['se', 'se_type'] as const,
-    registers: [registry],
-  });
-  const completed = new Counter({
-    name: 'serpq_tasks_completed_total',
-    help: "Tasks this process's workers completed with 20000, by engine and type.",
-    labelNames: ['se', 'se_type'] as const,
-    registers: [registry],
-  });
-  const failed = new Counter({
-    name: 'serpq_tasks_failed_total',
-    help: "Tasks this process's workers completed with another status code, by engine, type and code.",
-    labelNames: ['se', 'se_type', 'status_code'] as const,
-    registers: [registry],
-  });
-  const webhookAttempts = new Counter({
-    name: 'serpq_webhook_attempts_total',
-    help: 'Webhook calls made, by kind (postback, pingback) and outcome (delivered, http_error, network_error).',
-    labelNames: ['kind', 'outcome'] as const,
-    registers: [registry],
-  });
-  const webhookDuration = new Histogram({
-    name: 'serpq_webhook_attempt_duration_seconds',
-    help: 'Time a webhook receiver took to answer (or to fail), by kind and outcome.',
-    labelNames: ['kind', 'outcome'] as const,
-    buckets: CALL_BUCKETS,
-    registers: [registry],
-  });
-  const upstreamCalls = new Counter({
-    name: 'serpq_upstream_calls_total',
-    help: "The relay's calls to its upstream, by kind (request, tasks_ready) and outcome (ok, rejected, limited, unavailable).",
-    labelNames: ['kind', 'outcome'] as const,
-    registers: [registry],
-  });
-  const upstreamDuration = new Histogram({
-    name: 'serpq_upstream_call_duration_seconds',
-    help: "Time the relay's upstream took to answer, by kind and outcome.",
-    labelNames: ['kind', 'outcome'] as const,
-    buckets: CALL_BUCKETS,
-    registers: [registry],
-  });
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Counter<L>({ name, help, labelNames, registers: [registry] });
+  const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>
+    new Histogram<L>({ name, help, labelNames, buckets, registers: [registry] });
+  const HTTP = ['method', 'route', 'status_code'] as const;
+  const TYPE = ['se', 'se_type'] as const;
+  const CALL = ['kind', 'outcome'] as const;
+
+  const httpRequests = counter('serpq_http_requests_total', 'HTTP requests answered, by method, route pattern and status code.', HTTP);
+  const httpDuration = histogram(
+    'serpq_http_request_duration_seconds',
+    'Time to answer an HTTP request, by method, route pattern and status code.',
+    HTTP,
+    HTTP_BUCKETS,
+  );
+  const posted = counter('serpq_tasks_posted_total', 'Tasks accepted by task_post (status 20100), by engine and type.', TYPE);
+  const completed = counter('serpq_tasks_completed_total', "Tasks this process's workers completed with 20000, by engine and type.", TYPE);
+  const failed = counter(
+    'serpq_tasks_failed_total',
+    "Tasks this process's workers completed with another status code, by engine, type and code.",
+    [...TYPE, 'status_code'],
+  );
+  const webhookAttempts = counter(
+    'serpq_webhook_attempts_total',
+    'Webhook calls made, by kind (postback, pingback) and outcome (delivered, http_error, network_error).',
+    CALL,
+  );
+  const webhookDuration = histogram(
+    'serpq_webhook_attempt_duration_seconds',
+    'Time a webhook receiver took to answer (or to fail), by kind and outcome.',
+    CALL,
+    CALL_BUCKETS,
+  );
+  const upstreamCalls = counter(
+    'serpq_upstream_calls_total',
+    "The relay's calls to its upstream, by kind (request, tasks_ready) and outcome (ok, rejected, limited, unavailable).",
+    CALL,
+  );
+  const upstreamDuration = histogram(
+    'serpq_upstream_call_duration_seconds',
+    "Time the relay's upstream took to answer, by kind and outcome.",
+    CALL,
+    CALL_BUCKETS,
+  );
 
   // The store's counts, read once per cacheMs for the four gauges of one scrape (and of scrapes close together).
   let cached: { at: number; stats: Promise<QueueStats> } | null = null;

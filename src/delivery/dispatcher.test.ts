@@ -4,7 +4,8 @@ import { createManualClock } from '../domain/clock.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { DEFAULT_LIMITS, type NewTask } from '../store/store.js';
 import type { Courier, WebhookCall } from './courier.js';
-import { createDispatcher, groupCommit } from './dispatcher.js';
+import { groupCommit } from '../services/group-commit.js';
+import { createDispatcher } from './dispatcher.js';
 import type { SendResult } from './send.js';
 
 describe('groupCommit', () => {
@@ -42,6 +43,32 @@ describe('groupCommit', () => {
     expect(flushes).toEqual([[1, 2], [3, 4], [5]]);
     expect(out.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected', 'fulfilled']);
     expect((out[2] as PromiseRejectedResult).reason).toEqual(new Error('disk full'));
+  });
+});
+
+describe('groupCommit with overlap', () => {
+  it('flushes each turn’s items at once, beside a flush still running', async () => {
+    const flushes: number[][] = [];
+    let release: () => void = () => {};
+    const record = groupCommit(
+      async (batch: number[]) => {
+        flushes.push(batch);
+        if (flushes.length === 1) await new Promise<void>((r) => (release = r));
+        return batch.map((n) => n + 1);
+      },
+      256,
+      0,
+      true,
+    );
+    const first = [1, 2].map(record);
+    await new Promise((r) => setImmediate(r));
+    const second = [3].map(record);
+    await new Promise((r) => setImmediate(r));
+    // The first flush still hangs; the second went anyway.
+    expect(flushes).toEqual([[1, 2], [3]]);
+    expect(await Promise.all(second)).toEqual([4]);
+    release();
+    expect(await Promise.all(first)).toEqual([2, 3]);
   });
 });
 

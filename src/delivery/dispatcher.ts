@@ -4,6 +4,7 @@ import type { Clock } from '../domain/clock.js';
 import { isWebhookSuccess, nextAttemptAt, webhookHost, webhookUrl } from '../domain/webhooks.js';
 import type { AccountRow, AttemptRecord, DeliveryJob, Store, TaskRow } from '../store/store.js';
 import type { Courier } from './courier.js';
+import { groupCommit } from '../services/group-commit.js';
 import { createSleeper } from '../worker/sleeper.js';
 
 /**
@@ -363,45 +364,4 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       await Promise.allSettled([...active]);
     },
   };
-}
-
-/**
- * Group commit: items submitted while a flush is being written, or within the same turn of the event
- * loop (within `lingerMs` of the first, when given), are written together by the next flush (at most
- * `maxBatch` at a time). Each caller gets its own item's answer, or the flush's error.
- */
-export function groupCommit<T, R>(flush: (batch: T[]) => Promise<R[]>, maxBatch = 256, lingerMs = 0): (item: T) => Promise<R> {
-  let queue: { item: T; resolve(r: R): void; reject(err: unknown): void }[] = [];
-  let flushing = false;
-  let scheduled = false;
-
-  async function drain(): Promise<void> {
-    scheduled = false;
-    if (flushing) return;
-    flushing = true;
-    try {
-      while (queue.length > 0) {
-        const batch = queue.slice(0, maxBatch);
-        queue = queue.slice(batch.length);
-        try {
-          const out = await flush(batch.map((b) => b.item));
-          batch.forEach((b, i) => b.resolve(out[i] as R));
-        } catch (err) {
-          for (const b of batch) b.reject(err);
-        }
-      }
-    } finally {
-      flushing = false;
-    }
-  }
-
-  return (item) =>
-    new Promise<R>((resolve, reject) => {
-      queue.push({ item, resolve, reject });
-      if (!scheduled && !flushing) {
-        scheduled = true;
-        if (lingerMs > 0) setTimeout(() => void drain(), lingerMs);
-        else setImmediate(() => void drain());
-      }
-    });
 }

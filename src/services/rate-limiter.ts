@@ -1,5 +1,6 @@
 import type { Clock } from '../domain/clock.js';
 import type { CounterHit } from '../store/store.js';
+import { groupCommit } from './group-commit.js';
 
 /**
  * Per-account request limits, in process. Per-minute limits are exact sliding windows: each key keeps
@@ -95,26 +96,14 @@ export function createRateLimiter(clock: Clock): LocalRateLimiter {
 /**
  * Per-minute limits shared by every API node of a store (PostgreSQL): fixed windows aligned to the
  * shared clock's minutes, counted in the store. Hits taken in the same turn of the event loop (the
- * request and tasks_ready limits of one call; the calls arriving together under load) are counted
- * in one statement, one round trip. Concurrency slots stay per process (a crashed node must not
- * leak slots that no one returns); each node enforces the full limit.
+ * request and tasks_ready limits of one call; the calls arriving together under load), or while the
+ * previous statement runs, are counted in one statement, one round trip (a group commit).
+ * Concurrency slots stay per process (a crashed node must not leak slots that no one returns); each
+ * node enforces the full limit.
  */
 export function createSharedRateLimiter(countHits: (hits: readonly CounterHit[]) => Promise<number[]>, clock: Clock): RateLimiter {
   const local = createRateLimiter(clock);
-  let batch: { hit: CounterHit; resolve(n: number): void; reject(err: unknown): void }[] = [];
-  const flush = () => {
-    const taken = batch;
-    batch = [];
-    countHits(taken.map((b) => b.hit)).then(
-      (counts) => taken.forEach((b, i) => b.resolve(counts[i] as number)),
-      (err: unknown) => taken.forEach((b) => b.reject(err)),
-    );
-  };
-  const count = (hit: CounterHit) =>
-    new Promise<number>((resolve, reject) => {
-      batch.push({ hit, resolve, reject });
-      if (batch.length === 1) setImmediate(flush);
-    });
+  const count = groupCommit((hits: CounterHit[]) => countHits(hits), 256, 0, true);
   return {
     shared: true,
     async hit(key, limit, windowMs = 60_000) {

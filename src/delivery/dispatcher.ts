@@ -169,6 +169,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   let exhausted: { readonly skip: ReadonlySet<string>; readonly at: number } | null = null;
   let news = true;
 
+  /** Hosts whose queue holds a round of calls: the claim passes over them until it runs low. */
+  function fullHosts(): string[] {
+    const full: string[] = [];
+    for (const [host, list] of queued) if (list.length >= refillBelow) full.push(host);
+    return full;
+  }
+
   function claimWanted(full: readonly string[]): boolean {
     if (news || exhausted === null || clock.now() - exhausted.at >= pollMs) return true;
     const stillFull = new Set(full);
@@ -210,8 +217,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     // Calls in flight and claimed deliveries waiting are each bounded.
     const room = Math.min(maxPerHost * 2, maxInFlight - inFlight, maxQueued - queuedTotal);
     if (room <= 0) return { started, claimed: 0 };
-    const full: string[] = [];
-    for (const [host, list] of queued) if (list.length >= refillBelow) full.push(host);
+    const full = fullHosts();
     if (!claimWanted(full)) return { started, claimed: 0 };
     news = false;
     const at = clock.now();
@@ -262,8 +268,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
    * claim takes it when the host runs low. When the bounds have no room, the loop's claim takes all.
    */
   async function handOff(tasks: readonly HandedOff[]): Promise<void> {
-    const busy = new Set<string>();
-    for (const [host, list] of queued) if (list.length >= refillBelow) busy.add(host);
+    const busy = new Set(fullHosts());
     const take: string[] = [];
     const left = new Set<string>();
     for (const t of tasks) {

@@ -62,18 +62,20 @@ export function createReadyAnswer(services: ServiceDeps, limiter: RateLimiter) {
   };
   const answer = async (account: AccountRow, url: string, startedAt: number, se?: string, seType?: string): Promise<Answer> =>
     now(account, url, startedAt, se, seType) ?? page(account, url, startedAt, se, seType);
-  /** The gate counts tasks_ready's limit with the request limit when counters are shared (one round trip). */
-  const gateLimit = (se?: string, seType?: string) => (limiter.shared && !unknownScope(se, seType) ? readyLimit : undefined);
-  /** With shared counters the page is read while the gate counts (its round trip overlaps theirs). */
-  const gateRead = (url: string, startedAt: number, se?: string, seType?: string) =>
+  /**
+   * With shared counters the gate counts tasks_ready's own limit with the request limit (one round
+   * trip) and reads the page meanwhile (its round trip overlapping theirs); nothing for a local
+   * limiter, or a scope that answers 404 (neither counted nor read).
+   */
+  const viaGate = (url: string, startedAt: number, se?: string, seType?: string) =>
     limiter.shared && !unknownScope(se, seType)
-      ? (account: AccountRow) => listReady(services, { account, url, startedAt }, { se, seType })
+      ? { also: readyLimit, alongside: (account: AccountRow) => listReady(services, { account, url, startedAt }, { se, seType }) }
       : undefined;
-  return Object.assign(answer, { now, page, gateLimit, gateRead });
+  return Object.assign(answer, { now, page, viaGate });
 }
 
 /** tasks_ready's own per-minute limit, as the gate counts it. */
-export const readyLimit = (account: AccountRow) => ({ key: `ready:${account.id}`, limit: account.limits.tasksReadyPerMinute });
+const readyLimit = (account: AccountRow) => ({ key: `ready:${account.id}`, limit: account.limits.tasksReadyPerMinute });
 
 const READY_PATH = /^\/v3\/serp(?:\/([^/?]+))?(?:\/([^/?]+))?\/tasks_ready\/?(?:\?.*)?$/;
 
@@ -134,8 +136,10 @@ export function createFastReady(
     try {
       const known = gate.sync(req.headers.authorization, req.socket);
       if (known) finish(known);
-      // Shared counters: the tasks_ready limit is counted with the request limit, in one round trip.
-      else gate(req.headers.authorization, answer.gateLimit(m[1], m[2]), answer.gateRead(url, startedAt, m[1], m[2])).then(finish, fail);
+      else {
+        const extra = answer.viaGate(url, startedAt, m[1], m[2]);
+        gate(req.headers.authorization, extra?.also, extra?.alongside).then(finish, fail);
+      }
     } catch {
       fail();
     }

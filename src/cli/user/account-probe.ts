@@ -3,7 +3,7 @@ import { MINUTE_MS } from './pacing.js';
 
 /**
  * What the user commands learn from one GET /v3/appendix/user_data before they start: that the
- * credentials work, the account's per-minute limits (task_post and tasks_ready), and how far the
+ * credentials work, the account's per-minute limits (all calls, task_post and tasks_ready), and how far the
  * server's clock is from ours (serpq with time travel runs days ahead; id_list windows are in the
  * server's time). The skew is read from the current-minute statistics key, so it is known to the
  * minute; a difference of a minute or less counts as none.
@@ -11,6 +11,8 @@ import { MINUTE_MS } from './pacing.js';
 export interface AccountProbe {
   readonly login: string;
   readonly balance: number | null;
+  /** Calls a minute over every function (`rates.limits.minute.total`): task_get, tasks_ready, user_data... */
+  readonly requestsPerMinute: number;
   readonly postsPerMinute: number;
   readonly readyPerMinute: number;
   /** Server time minus local time, ms (0 unless more than a minute apart). */
@@ -25,7 +27,7 @@ export async function probeAccount(client: SerpqClient, now: () => number = Date
     login?: string;
     money?: { balance?: number };
     rates?: {
-      limits?: { minute?: { serp?: { task_post?: unknown; tasks_ready?: unknown } } };
+      limits?: { minute?: { total?: unknown; serp?: { task_post?: unknown; tasks_ready?: unknown } } };
       statistics?: { minute?: { value?: unknown } };
     };
   };
@@ -39,11 +41,14 @@ export async function probeAccount(client: SerpqClient, now: () => number = Date
       if (Math.abs(server - local) > MINUTE_MS) skewMs = server - local;
     }
   }
+  const minute = info.rates?.limits?.minute;
+  const postsPerMinute = num(minute?.serp?.task_post, 2000);
   return {
     login: info.login ?? '',
     balance: typeof info.money?.balance === 'number' ? info.money.balance : null,
-    postsPerMinute: num(info.rates?.limits?.minute?.serp?.task_post, 2000),
-    readyPerMinute: num(info.rates?.limits?.minute?.serp?.tasks_ready, 20),
+    requestsPerMinute: num(minute?.total, postsPerMinute),
+    postsPerMinute,
+    readyPerMinute: num(minute?.serp?.tasks_ready, 20),
     skewMs,
   };
 }

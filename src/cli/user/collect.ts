@@ -3,7 +3,7 @@ import type { ReadyRow, ResultFunction, WireEnvelope } from '../../client/index.
 import { type AccountProbe, probeAccount } from './account-probe.js';
 import { type Connection, UserError, describeFailure, refused, statusOf } from './connection.js';
 import { Journal } from './journal.js';
-import { Pacer, delay } from './pacing.js';
+import { Pacer, Sleeper } from './pacing.js';
 import { createProgress } from './progress.js';
 
 /**
@@ -27,6 +27,8 @@ export interface CollectOptions {
 
 type Pending = readonly [id: string, se: string, seType: string, fn: ResultFunction];
 
+/** The most rows one tasks_ready call lists. */
+const READY_PAGE = 1000;
 const ID_AT_START = /^\{"id":"([^"]+)"/;
 const FALLBACK: readonly ResultFunction[] = ['advanced', 'regular', 'html'];
 
@@ -64,9 +66,36 @@ export async function runCollect(o: CollectOptions): Promise<{ exitCode: number;
     for (const p of (JSON.parse(line) as { fetching?: Pending[] }).fetching ?? []) if (!written.has(p[0])) pending.set(p[0], p);
   });
   const writtenBefore = written.size;
-  const readyPacer = new Pacer(probe.readyPerMinute, 1);
-  const getPacer = new Pacer(probe.postsPerMinute, o.concurrency);
-  const progress = createProgress({ label: 'collect', unit: 'tasks', total: written.size + pending.size, done: written.size, stream: err });
+  const sleeper = new Sleeper(o.signal);
+  const perMinute = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'call' : 'calls'}/min`;
+  const readyPacer = new Pacer({
+    perMinute: probe.readyPerMinute,
+    concurrent: 1,
+    limit: `${perMinute(probe.readyPerMinute)} to tasks_ready`,
+    sleeper,
+  });
+  // Every call counts against the account's requests a minute, tasks_ready's too: task_get gets
+  // what tasks_ready and this run's user_data call leave of it.
+  const getsPerMinute = Math.max(1, probe.requestsPerMinute - probe.readyPerMinute - 1);
+  const getPacer = new Pacer({
+    perMinute: getsPerMinute,
+    concurrent: o.concurrency,
+    limit: perMinute(probe.requestsPerMinute),
+    sleeper,
+  });
+  /** Whether tasks_ready may list more than it did: its last answer was a full page. */
+  let moreMayBeReady = pending.size > 0;
+  let waitingForPage = false;
+  const progress = createProgress({
+    label: 'collect',
+    unit: 'tasks',
+    total: written.size + pending.size,
+    exact: !moreMayBeReady,
+    stream: err,
+    // Between pages only tasks_ready's limit holds the run; while a page is fetched, task_get's.
+    hold: () => (waitingForPage ? readyPacer.hold() : getPacer.hold()),
+  });
+  progress.skip(written.size);
   const syncTimer = setInterval(() => results.sync(), 2000);
   let failedTasks = 0;
   let stopReason: string | null = null;
@@ -75,7 +104,9 @@ export async function runCollect(o: CollectOptions): Promise<{ exitCode: number;
   async function fetchOne(p: Pending): Promise<void> {
     const [id, se, seType, fn] = p;
     for (let attempt = 0; attempt < 8 && stopReason === null; attempt++) {
-      const release = await getPacer.take(o.signal);
+      // Ctrl-C ends the wait: the task stays pending (journaled) for the next run.
+      const release = await getPacer.take().catch(() => null);
+      if (!release) return;
       let env: WireEnvelope | null = null;
       let failure: unknown = null;
       try {
@@ -101,7 +132,7 @@ export async function runCollect(o: CollectOptions): Promise<{ exitCode: number;
         progress.add(1);
         return;
       }
-      const wait = getPacer.backOff();
+      const wait = getPacer.backOff(top);
       if (top === 40202 || top === 40209) continue;
       progress.note(
         `task_get ${id}: ${describeFailure(failure ?? new Error(`${top} ${env?.status_message ?? ''}`), baseUrl)}; again in ${Math.round(wait / 1000)}s`,
@@ -134,21 +165,25 @@ export async function runCollect(o: CollectOptions): Promise<{ exitCode: number;
     }
     while (!o.signal.aborted && stopReason === null) {
       let rows: ReadyRow[];
-      const release = await readyPacer.take(o.signal).catch(() => null);
+      waitingForPage = true;
+      const release = await readyPacer.take().catch(() => null);
+      waitingForPage = false;
       if (!release) break;
       try {
         rows = await client.readyRows(o.scope);
         readyPacer.succeeded();
       } catch (e) {
         if (refused(e)) throw new UserError(describeFailure(e, baseUrl));
-        const wait = readyPacer.backOff();
         const code = statusOf(e);
+        const wait = readyPacer.backOff(code);
         if (code !== 40202 && code !== 40209)
           progress.note(`tasks_ready: ${describeFailure(e, baseUrl)}; again in ${Math.round(wait / 1000)}s`);
         continue;
       } finally {
         release();
       }
+      // A full page (the most one call lists) may hide more: the total is a lower bound until a page is not full.
+      moreMayBeReady = rows.length >= READY_PAGE;
       const fresh: Pending[] = [];
       for (const row of rows) {
         if (written.has(row.id) || pending.has(row.id)) continue;
@@ -160,12 +195,15 @@ export async function runCollect(o: CollectOptions): Promise<{ exitCode: number;
         // On disk before the first task_get collects them out of tasks_ready.
         journal.append({ fetching: fresh }, true);
         for (const p of fresh) pending.set(p[0], p);
-        progress.setTotal(written.size + pending.size);
+        progress.setTotal(written.size + pending.size, !moreMayBeReady);
         await fetchAll(fresh);
         continue;
       }
+      progress.setTotal(written.size + pending.size, !moreMayBeReady);
       if (!o.follow) break;
-      await delay(Math.ceil(60_000 / probe.readyPerMinute), o.signal).catch(() => undefined);
+      waitingForPage = true;
+      await sleeper.sleep(Math.ceil(60_000 / probe.readyPerMinute)).catch(() => undefined);
+      waitingForPage = false;
     }
   } finally {
     clearInterval(syncTimer);
@@ -174,17 +212,25 @@ export async function runCollect(o: CollectOptions): Promise<{ exitCode: number;
     journal.close();
   }
   if (pending.size === 0) truncateSync(pendingPath, 0);
+  const left = pending.size;
   const lines = [
-    `collected ${written.size - writtenBefore} tasks this run (${written.size} in ${o.outFile}), ${failedTasks} of them with a status other than 20000` +
-      (pending.size > 0 ? `; ${pending.size} still to fetch` : ''),
+    `collected ${tasks(written.size - writtenBefore)} this run (${written.size} in ${o.outFile}), ${failedTasks} of them with a status other than 20000`,
   ];
+  // What is left: the listed tasks not fetched yet, and, when tasks_ready's last answer was full,
+  // more it had no room to list (it shows at most 1,000 at a time, oldest first).
+  if (left > 0 && moreMayBeReady) lines.push(`left: at least ${tasks(left)} (${left} listed and not fetched; tasks_ready may hold more)`);
+  else if (left > 0) lines.push(`left: ${tasks(left)} listed by tasks_ready and not fetched`);
+  else if (moreMayBeReady && (o.signal.aborted || stopReason))
+    lines.push('left: more tasks may be ready (tasks_ready lists at most 1,000 at a time)');
   if (stopReason) lines.push(`stopped: ${stopReason}`);
-  if (pending.size > 0) lines.push('run the same command again to fetch the rest');
+  if (left > 0 || (moreMayBeReady && o.signal.aborted)) lines.push('run the same command again to fetch the rest');
   else if (o.signal.aborted && !o.follow) lines.push('interrupted: run the same command again to go on');
   out.write(lines.join('\n') + '\n');
   const exitCode = pending.size > 0 ? (o.signal.aborted ? 130 : 1) : stopReason ? 1 : o.signal.aborted && !o.follow ? 130 : 0;
   return { exitCode, written: written.size };
 }
+
+const tasks = (n: number) => `${n} ${n === 1 ? 'task' : 'tasks'}`;
 
 function idOf(line: string): string | null {
   try {

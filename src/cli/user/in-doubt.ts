@@ -2,7 +2,7 @@ import type { SerpqClient } from '../../client/index.js';
 import { stableJson } from '../../domain/serp-request.js';
 import { formatDateTime } from '../../domain/time-format.js';
 import { UserError } from './connection.js';
-import { delay } from './pacing.js';
+import type { Sleeper } from './pacing.js';
 
 /**
  * A task_post call whose answer never arrived (the connection broke, the server answered 5xx, or
@@ -41,7 +41,8 @@ export interface CheckOptions {
   /** Ids already known to be ours (never matched again). */
   readonly known: ReadonlySet<string>;
   readonly note: (line: string) => void;
-  readonly signal?: AbortSignal;
+  /** The run's waits (ended by its Ctrl-C). */
+  readonly sleeper: Sleeper;
   readonly now?: () => number;
 }
 
@@ -74,7 +75,7 @@ export async function checkInDoubt(calls: readonly InDoubtCall[], o: CheckOption
       if (!waitedNote)
         o.note(`waiting for the server's clock to pass ${formatDateTime(to)} to check ${pending.length} tasks of an unanswered call`);
       waitedNote = true;
-      await delay(2000, o.signal);
+      await o.sleeper.sleep(2000);
       continue;
     }
     if (env.status_code !== 20000 || listed?.status_code !== 20000) {

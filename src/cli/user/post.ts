@@ -4,7 +4,7 @@ import type { SeTypeDef } from '../../domain/catalog.js';
 import { type AccountProbe, probeAccount } from './account-probe.js';
 import { type Connection, UserError, describeFailure, refused, statusOf } from './connection.js';
 import { checkInDoubt } from './in-doubt.js';
-import { Pacer, delay } from './pacing.js';
+import { Pacer, Sleeper } from './pacing.js';
 import { PostState, taskKeys } from './post-state.js';
 import { createProgress } from './progress.js';
 import { type TaskDefaults, readTaskFile } from './task-file.js';
@@ -62,7 +62,24 @@ export async function runPost(o: PostOptions): Promise<PostSummary> {
   const startedAt = Date.now();
   let calls = 0;
   let stopReason: string | null = null;
-  const progress = createProgress({ label: 'post', unit: 'tasks', total: keys.length, done: 0, stream: err });
+  const sleeper = new Sleeper(o.signal);
+  // task_post within its own limit and what the account's requests a minute leave after this run's
+  // user_data and id_list calls.
+  const postsPerMinute = Math.max(1, Math.min(probe.postsPerMinute, probe.requestsPerMinute - 2));
+  const pacer = new Pacer({
+    perMinute: postsPerMinute,
+    concurrent: o.concurrency,
+    limit: `${postsPerMinute.toLocaleString('en-US')} task_post calls/min`,
+    sleeper,
+  });
+  const progress = createProgress({
+    label: 'post',
+    unit: 'tasks',
+    doneWord: 'posted',
+    total: keys.length,
+    stream: err,
+    hold: () => pacer.hold(),
+  });
   const where = (key: string) => `${basename(o.file)}:${lineOf.get(key) ?? '?'}`;
 
   try {
@@ -70,15 +87,15 @@ export async function runPost(o: PostOptions): Promise<PostSummary> {
     if (state.inDoubt.size > 0) await resolveInDoubt([...state.inDoubt.keys()]);
 
     const done = (k: string) => state.posted.has(k) || state.rejected.has(k);
-    const earlier = keys.filter(done).length;
     const postedBefore = keys.filter((k) => state.posted.has(k)).length;
-    progress.add(earlier);
+    // Answered in earlier runs: on the bar, not in this run's rate; the rejected ones apart.
+    progress.skip(postedBefore, keys.filter((k) => state.rejected.has(k)).length);
     const queue = keys.filter((k) => !done(k));
     const taskOf = new Map(keys.map((k, i) => [k, fileTasks[i]?.task ?? {}]));
     const attempts = new Map<string, number>();
-    const pacer = new Pacer(probe.postsPerMinute, o.concurrency);
 
-    async function resolveInDoubt(callIds: number[]): Promise<void> {
+    /** Looks the calls' tasks up on the server; resolves to how many it had accepted. */
+    async function resolveInDoubt(callIds: number[]): Promise<number> {
       const calls = callIds.map((c) => state.inDoubt.get(c)).filter((c) => c !== undefined);
       const found = await checkInDoubt(calls, {
         client,
@@ -87,7 +104,7 @@ export async function runPost(o: PostOptions): Promise<PostSummary> {
         skewMs: probe.skewMs,
         known: new Set(state.posted.values()),
         note: (l) => progress.note(l),
-        signal: o.signal,
+        sleeper,
       });
       for (const c of callIds) {
         const call = state.inDoubt.get(c);
@@ -97,6 +114,7 @@ export async function runPost(o: PostOptions): Promise<PostSummary> {
           call.tasks.filter(([k]) => found.has(k)).map(([k]) => [k, found.get(k) as string]),
         );
       }
+      return found.size;
     }
 
     const requeue = (batch: string[]) => {
@@ -108,7 +126,7 @@ export async function runPost(o: PostOptions): Promise<PostSummary> {
     };
 
     async function send(batch: string[]): Promise<void> {
-      const release = await pacer.take(o.signal);
+      const release = await pacer.take();
       const tasks: Array<[string, Record<string, unknown>]> = batch.map((k) => [k, taskOf.get(k) ?? {}]);
       const call = state.sending(Date.now(), tasks);
       calls++;
@@ -133,8 +151,7 @@ export async function runPost(o: PostOptions): Promise<PostSummary> {
       }
       if (top === 40202 || top === 40209) {
         state.answered(call, [], []);
-        const wait = pacer.backOff();
-        progress.note(`the server refused for its limits (${top}): waiting ${Math.round(wait / 1000)}s`);
+        pacer.backOff(top);
         queue.unshift(...batch);
         return;
       }
@@ -148,8 +165,8 @@ export async function runPost(o: PostOptions): Promise<PostSummary> {
         progress.note(
           `no answer for ${batch.length} tasks (${describeFailure(failure ?? new Error(String(top)), baseUrl)}): checking what the server kept`,
         );
-        await delay(1000, o.signal).catch(() => undefined);
-        await resolveInDoubt([call]);
+        await sleeper.sleep(1000).catch(() => undefined);
+        progress.add(await resolveInDoubt([call]));
         requeue(batch.filter((k) => !state.posted.has(k)));
         return;
       }
@@ -168,9 +185,10 @@ export async function runPost(o: PostOptions): Promise<PostSummary> {
       });
       state.answered(call, posted, rejected);
       for (const [k, code, message] of rejected) progress.note(`${where(k)}: ${code} ${message}`);
-      progress.add(posted.length + rejected.length);
+      progress.add(posted.length);
+      progress.reject(rejected.length);
       if (retry.length > 0) {
-        pacer.backOff();
+        pacer.backOff(env.tasks?.find((t) => RETRY_TASK.has(t.status_code))?.status_code);
         requeue(retry);
       }
     }

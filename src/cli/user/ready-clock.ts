@@ -45,10 +45,11 @@ export async function runClock(flags: ClockFlags, advance: string | undefined, o
     }
     body = JSON.stringify({ advance_seconds: ms / 1000 });
   }
+  const method = body === undefined ? 'GET' : 'POST';
   let res: Response;
   try {
     res = await fetch(`${flags.baseUrl}/admin/clock`, {
-      method: body === undefined ? 'GET' : 'POST',
+      method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body,
     });
@@ -62,10 +63,14 @@ export async function runClock(flags: ClockFlags, advance: string | undefined, o
   } catch {
     // not serpq's admin API
   }
-  if (res.status === 401) throw new UserError(`${flags.baseUrl} refused the admin token`);
-  if (res.status === 404 || !answer.now)
-    throw new UserError(`${flags.baseUrl} has no serpq clock (GET /admin/clock answered ${res.status})`);
-  if (res.status !== 200) throw new UserError(`${flags.baseUrl}: ${answer.error ?? `HTTP ${res.status}`}`);
+  const call = `${method} /admin/clock answered ${res.status}`;
+  // The server's own words first (e.g. "time travel is off: start the server with --time-travel").
+  if (res.status !== 200 && typeof answer.error === 'string') {
+    throw new UserError(`${flags.baseUrl}: ${answer.error} (${call})`);
+  }
+  if (res.status === 401)
+    throw new UserError(`${flags.baseUrl} refused the admin token (${call}): check --admin-token or SERPQ_ADMIN_TOKEN`);
+  if (res.status !== 200 || !answer.now) throw new UserError(`${flags.baseUrl} has no serpq clock (${call})`);
   const offset = answer.offset_seconds ?? 0;
   out.write(`${answer.now}  (time travel ${answer.time_travel ? 'on' : 'off'}, ${formatOffset(offset)} ahead of real time)\n`);
   return 0;

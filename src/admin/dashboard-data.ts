@@ -3,7 +3,8 @@ import { microToUsd } from '../domain/pricing.js';
 import { DAY, MINUTE } from '../domain/time-format.js';
 import { publicAccount } from '../services/accounts.js';
 import { ERRORS_WINDOW_MS } from '../services/webhooks.js';
-import type { MinuteCompletions, QueueStats, Store } from '../store/store.js';
+import type { MinuteCompletions, QueueStats, RelayUsage, Store } from '../store/store.js';
+import type { UpstreamReport } from './routes.js';
 
 /**
  * What the operator dashboard shows, read from the store (so it is right across every node sharing
@@ -15,6 +16,8 @@ export interface DashboardDataDeps {
   readonly clock: Clock;
   /** Whether this process's executor takes injected faults (POST /admin/faults). */
   readonly faultInjection: boolean;
+  /** The relay's upstream (what GET /admin/upstream answers); absent with other executors. */
+  readonly upstream?: () => Promise<UpstreamReport>;
   readonly cacheMs?: number;
 }
 
@@ -65,10 +68,15 @@ export interface Failures {
   }>;
 }
 
+/** A relay's upstream, with what the relay did for the accounts: tasks sent upstream and served from its cache. */
+export type UpstreamView = UpstreamReport & { readonly tasks_relayed: number; readonly cache_hits: number };
+
 export interface Snapshot {
   readonly overview: Overview;
   readonly accounts: readonly AccountView[];
   readonly failures: Failures;
+  /** null when this server does not relay. */
+  readonly upstream: UpstreamView | null;
 }
 
 export interface DashboardData {
@@ -90,13 +98,14 @@ export function createDashboardData(deps: DashboardDataDeps): DashboardData {
 
   async function read(now: number): Promise<Snapshot> {
     const dayStart = Math.floor(now / DAY) * DAY;
-    const [stats, minutes, accounts, usage, failedTasks, failedHooks] = await Promise.all([
+    const [stats, minutes, accounts, usage, failedTasks, failedHooks, upstream] = await Promise.all([
       store.queueStats(),
       perMinute.read(now),
       store.listAccounts(),
       store.relayUsage(),
       store.latestFailedTasks(now - ERRORS_WINDOW_MS, FAILURE_ROWS),
       store.latestFailedWebhooks(now - ERRORS_WINDOW_MS, FAILURE_ROWS),
+      deps.upstream?.() ?? null,
     ]);
     const usageOf = new Map(usage.map((u) => [u.accountId, u]));
     const spent = await Promise.all(accounts.map((a) => store.spentSince(a.id, dayStart)));
@@ -126,6 +135,7 @@ export function createDashboardData(deps: DashboardDataDeps): DashboardData {
           attempts: w.attempts,
         })),
       },
+      upstream: upstream && upstreamView(upstream, usage),
     };
   }
 
@@ -167,6 +177,14 @@ function overviewOf(clock: Clock, now: number, s: QueueStats, minutes: MinuteCom
       oldest_queued_age_seconds: s.oldestQueuedAt === null ? 0 : Math.max(0, Math.round((now - s.oldestQueuedAt) / 100) / 10),
     },
     completed_per_minute: minutes.map((m) => ({ minute: iso(m.minute), done: m.done, failed: m.failed })),
+  };
+}
+
+function upstreamView(report: UpstreamReport, usage: readonly RelayUsage[]): UpstreamView {
+  return {
+    ...report,
+    tasks_relayed: usage.reduce((n, u) => n + u.relayed, 0),
+    cache_hits: usage.reduce((n, u) => n + u.cacheHits, 0),
   };
 }
 

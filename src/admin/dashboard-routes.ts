@@ -5,7 +5,7 @@ import { resendWebhooks } from '../services/webhooks.js';
 import { type DashboardData, createDashboardData } from './dashboard-data.js';
 import { registerDashboardPage } from './dashboard-page.js';
 import { type EventHub, createEventHub } from './events.js';
-import { type AdminDeps, tokenMatches } from './routes.js';
+import { type AdminDeps, adminTokenError, tokenMatches } from './routes.js';
 
 /**
  * The operator dashboard's routes: the page itself (public, see dashboard-page.ts) and the admin
@@ -14,7 +14,8 @@ import { type AdminDeps, tokenMatches } from './routes.js';
  * - `GET /admin/overview`: clock, queue (queued, running, ready, oldest queued age) and tasks
  *   completed per minute over the last 30 minutes, over every account and node.
  * - `GET /admin/failures`: the latest failed tasks and failed webhooks, over every account.
- * - `GET /admin/dashboard`: overview, accounts (with `spent_today`) and failures in one answer.
+ * - `GET /admin/dashboard`: overview, accounts (with `spent_today`), failures and, on a relay, the
+ *   upstream (GET /admin/upstream with the tasks relayed and cache hits of every account) in one answer.
  * - `GET /admin/events`: the same snapshot as server-sent events, every 2 s and soon after a change.
  * - `POST /admin/tasks/:id/resend`: the task's webhooks again (webhook_resend for the task's account).
  */
@@ -25,7 +26,12 @@ export interface DashboardDeps {
 
 export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): { data: DashboardData; events: EventHub } {
   const { admin: adminDeps, services } = deps;
-  const data = createDashboardData({ store: adminDeps.store, clock: adminDeps.clock, faultInjection: !!adminDeps.injectFaults });
+  const data = createDashboardData({
+    store: adminDeps.store,
+    clock: adminDeps.clock,
+    faultInjection: !!adminDeps.injectFaults,
+    upstream: adminDeps.upstream,
+  });
   const events = createEventHub({ read: () => data.refresh(), onError: (err) => app.log.error({ err }, 'dashboard snapshot failed') });
 
   registerDashboardPage(app);
@@ -47,7 +53,7 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): { 
     admin.addHook('onRequest', async (req, reply) => {
       if (!tokenMatches(req.headers.authorization, adminDeps.token)) {
         reply.header('WWW-Authenticate', 'Bearer');
-        return reply.code(401).send({ error: 'admin token required: Authorization: Bearer <token>' });
+        return reply.code(401).send({ error: adminTokenError(req.headers.authorization) });
       }
     });
 

@@ -3,10 +3,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Clock, isTravelClock } from '../domain/clock.js';
 import { AccountInputError, type AccountInput, createAccount, publicAccount, updateAccount } from '../services/accounts.js';
 import type { Store } from '../store/store.js';
+import { deliveryLog, taskView } from './task-view.js';
 
 /**
  * The admin API: plain JSON (not the vendor envelope), `Authorization: Bearer <admin token>`.
- * GET/POST /admin/clock, GET/POST /admin/accounts, PATCH /admin/accounts/:login, POST /admin/settle.
+ * GET/POST /admin/clock, GET/POST /admin/accounts, PATCH /admin/accounts/:login, POST /admin/settle,
+ * GET /admin/tasks/:id (one task, see task-view.ts) and GET /admin/tasks/:id/deliveries.
  *
  * Accounts take (and show) `login`, `password`, `balance` (USD), `limits`, `webhook_retries`,
  * `webhook_secret`, and the vendor's dashboard controls: `daily_cost_limit` (USD per UTC day, 40203
@@ -26,11 +28,32 @@ export interface AdminDeps {
   /** Called after an account was created or changed (caches drop their copies). */
   readonly onAccountsChanged?: () => void;
   /** The relay's upstream (GET /admin/upstream); absent with other executors. */
-  readonly upstream?: () => Promise<Record<string, unknown>>;
+  readonly upstream?: () => Promise<UpstreamReport>;
   /** Wipes the store and the clock and creates the demo account again; absent unless allowed (--time-travel or --allow-reset). */
   readonly reset?: () => Promise<void>;
   /** Runs this process's workers and webhooks until nothing is due now; absent without workers. */
   readonly settle?: () => Promise<{ readonly executed: number; readonly delivered: number }>;
+}
+
+/** GET /admin/upstream: the relay's upstream account as this process last saw it, and the calls of every process. */
+export interface UpstreamReport {
+  readonly url: string;
+  /** null until the first call (the start-up check makes one). */
+  readonly reachable: boolean | null;
+  /** USD, from the upstream's user_data at start; null when it did not answer. */
+  readonly balance: number | null;
+  /** Tasks with the upstream: forwarded, their results not yet collected. */
+  readonly in_flight: number;
+  /** Calls under way now, against `limits.concurrent_requests`. */
+  readonly calls_in_flight: number;
+  /** Calls in the last minute, against `limits.requests_per_minute`. */
+  readonly calls_last_minute: number;
+  readonly limits: {
+    readonly requests_per_minute: number;
+    readonly concurrent_requests: number;
+    readonly tasks_ready_per_minute: number;
+  };
+  readonly last_error: string | null;
 }
 
 /** Whether an Authorization header carries the admin token (compared in constant time). */
@@ -39,6 +62,16 @@ export function tokenMatches(header: string | undefined, token: string): boolean
   const given = Buffer.from(header.slice(7).trim());
   const expected = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * The 401 answer's `error` line: a request without a Bearer token is told one is required; one
+ * whose token is wrong is told it was refused (saying "required" to someone who sent one misleads).
+ */
+export function adminTokenError(header: string | undefined, extra = ''): string {
+  return header?.startsWith('Bearer ') && header.slice(7).trim() !== ''
+    ? `admin token refused: the Bearer token is not this server's admin token (--admin-token / SERPQ_ADMIN_TOKEN)${extra}`
+    : `admin token required: Authorization: Bearer <token>${extra}`;
 }
 
 function parseJson(req: FastifyRequest): Record<string, unknown> | null {
@@ -60,7 +93,7 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
     admin.addHook('onRequest', async (req, reply) => {
       if (!tokenMatches(req.headers.authorization, deps.token)) {
         reply.header('WWW-Authenticate', 'Bearer');
-        return fail(reply, 401, 'admin token required: Authorization: Bearer <token>');
+        return fail(reply, 401, adminTokenError(req.headers.authorization));
       }
     });
 
@@ -139,33 +172,17 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
         throw err;
       }
     });
+    // One task by id for the operator (an extension): state, account, times, cost and its webhook log.
+    admin.get('/admin/tasks/:id', async (req: FastifyRequest<{ Params: { id: string } }>, reply) => {
+      const task = await store.taskById(req.params.id.trim().toLowerCase());
+      if (!task) return fail(reply, 404, `no task '${req.params.id}'`);
+      return taskView(store, task, clock.now());
+    });
     // The delivery log of a task's webhooks (an extension; the vendor has only serp/errors).
     admin.get('/admin/tasks/:id/deliveries', async (req: FastifyRequest<{ Params: { id: string } }>, reply) => {
       const task = await store.taskById(req.params.id);
       if (!task) return fail(reply, 404, `no task '${req.params.id}'`);
-      const log = await store.deliveriesOf(task.id);
-      return {
-        task_id: task.id,
-        webhook_state: task.webhookState,
-        listed: task.listed,
-        deliveries: log.deliveries.map((d) => ({
-          kind: d.kind,
-          state: d.state,
-          attempts: d.attempts,
-          next_attempt_at: new Date(d.nextAttemptAt).toISOString(),
-        })),
-        attempts: log.attempts.map((a) => ({
-          kind: a.kind,
-          url: a.url,
-          method: a.method,
-          attempted_at: new Date(a.attemptedAt).toISOString(),
-          ok: a.ok,
-          http_code: a.httpCode,
-          duration_ms: Math.round(a.durationMs * 10) / 10,
-          response: a.response,
-          error: a.error,
-        })),
-      };
+      return { task_id: task.id, webhook_state: task.webhookState, listed: task.listed, ...(await deliveryLog(store, task.id)) };
     });
 
     admin.patch('/admin/accounts/:login', async (req: FastifyRequest<{ Params: { login: string } }>, reply) => {

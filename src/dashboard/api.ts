@@ -15,8 +15,14 @@ export const forgetToken = (): void => sessionStorage.removeItem(TOKEN_KEY);
 /** The admin API refused the token (401): the page signs out. */
 export class RefusedToken extends Error {}
 
-/** An answer other than 2xx, with the admin API's `error` line. */
-export class AdminError extends Error {}
+/** An answer other than 2xx, with the admin API's `error` line and the HTTP status (404: no such task...). */
+export class AdminError extends Error {
+  readonly status: number;
+  constructor(message: string, status: number) {
+    super(message);
+    this.status = status;
+  }
+}
 
 export async function admin<T>(token: string, method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
@@ -35,7 +41,7 @@ export async function admin<T>(token: string, method: 'GET' | 'POST' | 'PATCH', 
   }
   if (!res.ok) {
     const error = json && typeof json === 'object' && 'error' in json ? String((json as { error: unknown }).error) : `HTTP ${res.status}`;
-    throw new AdminError(error);
+    throw new AdminError(error, res.status);
   }
   return json as T;
 }

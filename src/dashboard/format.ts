@@ -23,3 +23,20 @@ export function duration(seconds: number): string {
   if (s < 86_400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
   return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
 }
+
+const WHOLE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const SHORT = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
+
+/** A count with thousands separators: 12,345. */
+export function count(n: number): string {
+  return WHOLE.format(n);
+}
+
+/** A count short enough for a chart's axis: 950, 9,500, 12.5k, 250k, 1.25M. */
+export function compact(n: number): string {
+  const a = Math.abs(n);
+  if (a < 10_000) return WHOLE.format(n);
+  // 999,500 and up round to 1,000k: written 1M instead.
+  if (a < 999_500) return `${SHORT.format(n / 1000)}k`;
+  return `${SHORT.format(n / 1_000_000)}M`;
+}

@@ -31,6 +31,9 @@ export interface Account {
   readonly spent_today: number;
   readonly daily_cost_limit: number | null;
   readonly limits: Limits;
+  /** On a relay: tasks sent upstream, and tasks served from the cache or a shared call. */
+  readonly tasks_relayed: number;
+  readonly cache_hits: number;
 }
 
 export interface FailedTask {
@@ -56,8 +59,68 @@ export interface FailedWebhook {
   readonly attempts: number;
 }
 
+/** A relay's upstream (GET /admin/upstream) with the tasks relayed and cache hits of every account. */
+export interface Upstream {
+  readonly url: string;
+  readonly reachable: boolean | null;
+  readonly balance: number | null;
+  /** Tasks with the upstream, their results not collected yet. */
+  readonly in_flight: number;
+  readonly calls_in_flight: number;
+  readonly calls_last_minute: number;
+  readonly limits: { readonly requests_per_minute: number; readonly concurrent_requests: number; readonly tasks_ready_per_minute: number };
+  readonly last_error: string | null;
+  readonly tasks_relayed: number;
+  readonly cache_hits: number;
+}
+
 export interface Snapshot {
   readonly overview: Overview;
   readonly accounts: readonly Account[];
   readonly failures: { readonly tasks: readonly FailedTask[]; readonly webhooks: readonly FailedWebhook[] };
+  /** null when the server does not relay. */
+  readonly upstream: Upstream | null;
+}
+
+/** GET /admin/tasks/:id (see src/admin/task-view.ts). */
+export interface TaskDetails {
+  readonly id: string;
+  readonly login: string | null;
+  readonly se: string;
+  readonly se_type: string;
+  readonly function: string;
+  readonly state: 'queued' | 'running' | 'completed' | 'failed';
+  readonly status_code: number | null;
+  readonly status_message: string | null;
+  readonly priority: number;
+  readonly tag: string | null;
+  readonly cost: number;
+  readonly posted_at: string;
+  readonly due_at: string;
+  readonly lease_expires_at: string | null;
+  readonly executions: number;
+  readonly completed_at: string | null;
+  readonly collected: boolean;
+  readonly collected_at: string | null;
+  readonly on_tasks_ready: boolean;
+  readonly postback_url: string | null;
+  readonly pingback_url: string | null;
+  readonly webhook_state: 'none' | 'pending' | 'delivered' | 'failed';
+  readonly deliveries: ReadonlyArray<{
+    readonly kind: string;
+    readonly state: 'pending' | 'delivered' | 'failed';
+    readonly attempts: number;
+    readonly next_attempt_at: string;
+  }>;
+  readonly attempts: ReadonlyArray<{
+    readonly kind: string;
+    readonly url: string;
+    readonly method: string;
+    readonly attempted_at: string;
+    readonly ok: boolean;
+    readonly http_code: number | null;
+    readonly duration_ms: number;
+    readonly response: string | null;
+    readonly error: string | null;
+  }>;
 }

@@ -4,7 +4,7 @@ import type { AttemptOutcome } from '../delivery/dispatcher.js';
 import type { UpstreamCall } from '../executors/relay/upstream.js';
 import type { QueueStats, Store } from '../store/store.js';
 import type { FinishedTask } from '../worker/worker.js';
-import { tokenMatches } from '../admin/routes.js';
+import { adminTokenError, tokenMatches } from '../admin/routes.js';
 
 /**
  * Prometheus metrics of one app. Counters are told by the parts that know: the HTTP layer (requests,
@@ -111,7 +111,7 @@ export function registerMetrics(app: FastifyInstance, metrics: Metrics, access: 
   app.get('/metrics', async (req, reply) => {
     if (!access.isPublic && !tokenMatches(req.headers.authorization, access.token)) {
       reply.header('WWW-Authenticate', 'Bearer');
-      return reply.code(401).send({ error: 'admin token required: Authorization: Bearer <token> (or start with --metrics-public)' });
+      return reply.code(401).send({ error: adminTokenError(req.headers.authorization, ' (or start with --metrics-public)') });
     }
     const out = await metrics.exposition();
     return reply.type(out.contentType).send(out.text);

@@ -153,9 +153,13 @@ eachDialect('admin API', (dialect) => {
       payload: body === undefined ? undefined : JSON.stringify(body),
     });
 
-  it('requires the bearer token', async () => {
-    expect((await admin('GET', '/admin/clock', undefined, 'wrong-token')).statusCode).toBe(401);
-    expect((await t.app.http.inject({ method: 'GET', url: '/admin/accounts' })).statusCode).toBe(401);
+  it('requires the bearer token, and says a wrong one was refused rather than missing', async () => {
+    const wrong = await admin('GET', '/admin/clock', undefined, 'wrong-token');
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json().error).toMatch(/^admin token refused: .*--admin-token \/ SERPQ_ADMIN_TOKEN/);
+    const missing = await t.app.http.inject({ method: 'GET', url: '/admin/accounts' });
+    expect(missing.statusCode).toBe(401);
+    expect(missing.json().error).toMatch(/^admin token required: Authorization: Bearer <token>/);
   });
 
   it('creates, lists and updates accounts with balance and limits', async () => {

@@ -34,13 +34,17 @@ eachDialect('dashboard admin API', (dialect) => {
       ['GET', '/admin/dashboard'],
       ['GET', '/admin/events'],
       ['POST', '/admin/tasks/01151200-1535-0066-0000-000000000001/resend'],
+      ['GET', '/admin/tasks/01151200-1535-0066-0000-000000000001'],
     ] as const;
     for (const [method, url] of calls) {
       for (const auth of [undefined, 'Bearer wrong-token', `Basic ${Buffer.from('demo:demo').toString('base64')}`]) {
         const res = await t.app.http.inject({ method, url, headers: auth ? { authorization: auth } : {} });
         expect(res.statusCode, `${method} ${url}`).toBe(401);
         expect(res.headers['www-authenticate']).toBe('Bearer');
-        expect(res.json()).toEqual({ error: expect.stringContaining('admin token required') });
+        // A token that was sent and is wrong is refused, not "required".
+        expect(res.json()).toEqual({
+          error: expect.stringContaining(auth === 'Bearer wrong-token' ? 'admin token refused' : 'admin token required'),
+        });
       }
     }
   });
@@ -128,10 +132,89 @@ eachDialect('dashboard admin API', (dialect) => {
     expect(f.webhooks).toEqual([expect.objectContaining({ task_id: hooked, http_code: 500, state: 'delivered', attempts: 2 })]);
   });
 
+  it('looks a task up by id: state, account, times, cost, tasks_ready and its webhooks; 404 for an unknown id', async () => {
+    sink = await startSink();
+    const unknown = await t.app.http.inject({ method: 'GET', url: '/admin/tasks/01151200-1535-0066-0000-00000000abcd', headers: BEARER });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toEqual({ error: "no task '01151200-1535-0066-0000-00000000abcd'" });
+
+    const other = await t.addAccount('other');
+    const postedAt = new Date(t.clock.now()).toISOString();
+    const hook = { postback_url: `${sink.base}/s500/$id`, postback_data: 'advanced' };
+    const [id] = await postImages(t, [imagesTask('looked up', { tag: 'mine', priority: 2, ...hook })], other);
+    let task = await get(`/admin/tasks/${id}`);
+    expect(task).toEqual({
+      id,
+      login: 'other',
+      se: 'google',
+      se_type: 'images',
+      function: 'task_post',
+      state: 'queued',
+      status_code: null,
+      status_message: null,
+      priority: 2,
+      tag: 'mine',
+      cost: expect.any(Number),
+      posted_at: postedAt,
+      due_at: postedAt,
+      lease_expires_at: null,
+      executions: 0,
+      completed_at: null,
+      collected: false,
+      collected_at: null,
+      on_tasks_ready: false,
+      postback_url: `${sink.base}/s500/$id`,
+      pingback_url: null,
+      // Owed once it completes.
+      webhook_state: 'pending',
+      deliveries: [],
+      attempts: [],
+    });
+    // The cost is what the account paid for it.
+    const account = await get('/admin/accounts/other');
+    expect(task.cost).toBeGreaterThan(0);
+    expect(task.cost).toBeCloseTo(100 - account.balance, 6);
+
+    // Executed; its postback is refused, which lists it on tasks_ready (the vendor's rule).
+    t.advance(5);
+    await t.runWorkers();
+    await t.runDeliveries();
+    const completedAt = new Date(t.clock.now()).toISOString();
+    task = await get(`/admin/tasks/${id.toUpperCase()}`);
+    expect(task).toMatchObject({
+      state: 'completed',
+      status_code: 20000,
+      executions: 1,
+      completed_at: completedAt,
+      collected: false,
+      on_tasks_ready: true,
+      webhook_state: 'failed',
+      deliveries: [{ kind: 'postback', state: 'failed', attempts: 1 }],
+      attempts: [
+        { kind: 'postback', url: `${sink.base}/s500/${id}`, method: 'POST', attempted_at: completedAt, ok: false, http_code: 500 },
+      ],
+    });
+
+    // Collected by task_get: off tasks_ready.
+    t.advance(5);
+    const got = await t.request('GET', `/v3/serp/google/images/task_get/advanced/${id}`, { auth: other });
+    expect(got.body.tasks?.[0]?.status_code).toBe(20000);
+    task = await get(`/admin/tasks/${id}`);
+    expect(task).toMatchObject({ collected: true, collected_at: new Date(t.clock.now()).toISOString(), on_tasks_ready: false });
+
+    // An execution that failed with a vendor code is `failed`, with that code.
+    await t.injectFaults(40102, 1);
+    const [failed] = await postImages(t, [imagesTask('fails')]);
+    await t.runWorkers();
+    expect(await get(`/admin/tasks/${failed}`)).toMatchObject({ login: 'demo', state: 'failed', status_code: 40102, on_tasks_ready: true });
+  });
+
   it('shows accounts with balance, spend today (UTC day) and limits in one snapshot', async () => {
     await postImages(t, [imagesTask('a'), imagesTask('b')]);
     const snap = await get('/admin/dashboard');
-    expect(Object.keys(snap).sort()).toEqual(['accounts', 'failures', 'overview']);
+    expect(Object.keys(snap).sort()).toEqual(['accounts', 'failures', 'overview', 'upstream']);
+    // Only a relay has an upstream (test/e2e/dashboard.test.ts shows one).
+    expect(snap.upstream).toBeNull();
     const demo = snap.accounts.find((a: { login: string }) => a.login === 'demo');
     expect(demo.spent_today).toBeGreaterThan(0);
     expect(demo.spent_today).toBeCloseTo(100 - demo.balance, 6);
@@ -173,7 +256,7 @@ eachDialect('dashboard admin API', (dialect) => {
 
     await next(() => true);
     expect(events[0].event).toBe('snapshot');
-    expect(Object.keys(JSON.parse(events[0].data)).sort()).toEqual(['accounts', 'failures', 'overview']);
+    expect(Object.keys(JSON.parse(events[0].data)).sort()).toEqual(['accounts', 'failures', 'overview', 'upstream']);
     // task_post through this process sends a snapshot soon; the listening app's workers may already
     // have run it, so the task is queued, running or ready.
     await postImages(t, [imagesTask('streamed')]);

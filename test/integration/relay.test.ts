@@ -106,7 +106,14 @@ describe('relay to an upstream DataForSEO-compatible API (a second serpq process
       }
     }
     const status = await admin(relay, RELAY_TOKEN, 'GET', '/admin/upstream');
-    expect(status).toMatchObject({ url: up.base, reachable: true, in_flight: 0, last_error: null });
+    expect(status).toMatchObject({
+      url: up.base,
+      reachable: true,
+      in_flight: 0,
+      calls_in_flight: 0,
+      limits: { requests_per_minute: 2000, concurrent_requests: 30, tasks_ready_per_minute: 20 },
+      last_error: null,
+    });
   });
 
   it('combines 1,000 tasks of three accounts into upstream calls of up to 100; the upstream gets each exactly once', async () => {

@@ -10,36 +10,38 @@ export function Accounts(props: { accounts: readonly Account[]; act: Act }) {
   return html`
     <section>
       <h2>Accounts</h2>
-      <table data-testid="accounts">
-        <thead>
-          <tr>
-            <th>login</th>
-            <th class="num">balance</th>
-            <th class="num">spent today</th>
-            <th class="num">daily cost limit</th>
-            <th class="num">requests/min</th>
-            <th class="num">tasks_ready/min</th>
-            <th class="num">concurrent</th>
-            <th></th>
-          </tr>
-        </thead>
-        <tbody>
-          ${props.accounts.map((a) =>
-            editing === a.login
-              ? html`<${EditRow} key=${a.login} account=${a} act=${props.act} onDone=${() => setEditing(null)} />`
-              : html`<tr key=${a.login} data-login=${a.login}>
-                  <td>${a.login}</td>
-                  <td class="num">${usd(a.balance)}</td>
-                  <td class="num" data-testid="spent-today">${usd(a.spent_today)}</td>
-                  <td class="num">${a.daily_cost_limit === null ? 'none' : usd(a.daily_cost_limit)}</td>
-                  <td class="num">${a.limits.requests_per_minute}</td>
-                  <td class="num">${a.limits.tasks_ready_per_minute}</td>
-                  <td class="num">${a.limits.concurrent_requests}</td>
-                  <td><button class="quiet" onClick=${() => setEditing(a.login)}>Edit</button></td>
-                </tr>`,
-          )}
-        </tbody>
-      </table>
+      <div class="scroll">
+        <table data-testid="accounts">
+          <thead>
+            <tr>
+              <th>login</th>
+              <th class="num">balance</th>
+              <th class="num">spent today</th>
+              <th class="num">daily cost limit</th>
+              <th class="num">requests/min</th>
+              <th class="num">tasks_ready/min</th>
+              <th class="num">concurrent</th>
+              <th></th>
+            </tr>
+          </thead>
+          <tbody>
+            ${props.accounts.map((a) =>
+              editing === a.login
+                ? html`<${EditRow} key=${a.login} account=${a} act=${props.act} onDone=${() => setEditing(null)} />`
+                : html`<tr key=${a.login} data-login=${a.login}>
+                    <td>${a.login}</td>
+                    <td class="num">${usd(a.balance)}</td>
+                    <td class="num" data-testid="spent-today">${usd(a.spent_today)}</td>
+                    <td class="num">${a.daily_cost_limit === null ? 'none' : usd(a.daily_cost_limit)}</td>
+                    <td class="num">${a.limits.requests_per_minute}</td>
+                    <td class="num">${a.limits.tasks_ready_per_minute}</td>
+                    <td class="num">${a.limits.concurrent_requests}</td>
+                    <td><button class="quiet" onClick=${() => setEditing(a.login)}>Edit</button></td>
+                  </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
     </section>
   `;
 }

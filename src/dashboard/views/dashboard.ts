@@ -7,6 +7,8 @@ import { Clock } from './clock.js';
 import { Faults } from './faults.js';
 import { FailedTasks, FailedWebhooks } from './failures.js';
 import { Queue } from './queue.js';
+import { type Read, TaskLookup } from './task-lookup.js';
+import { Upstream } from './upstream.js';
 
 /** What an action of the operator needs: a call to the admin API whose outcome is shown in the notice line. */
 export type Act = (done: string, call: (token: string) => Promise<unknown>) => Promise<boolean>;
@@ -17,6 +19,9 @@ export function Dashboard(props: { token: string; onSignOut: (why: string | null
   const [receivedAt, setReceivedAt] = useState(0);
   const [live, setLive] = useState(false);
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
+  // A task id clicked in a table: the lookup shows it (a new object each click, so the same id looks again).
+  const [wanted, setWanted] = useState<{ id: string } | null>(null);
+  const find = (id: string) => setWanted({ id });
 
   useEffect(() => {
     const stream = follow(token, {
@@ -42,6 +47,15 @@ export function Dashboard(props: { token: string; onSignOut: (why: string | null
     }
   };
 
+  const read: Read = async <T>(path: string) => {
+    try {
+      return await admin<T>(token, 'GET', path);
+    } catch (err) {
+      if (err instanceof RefusedToken) onSignOut('The admin token was refused: sign in again.');
+      throw err;
+    }
+  };
+
   return html`
     <header>
       <h1>serpq</h1>
@@ -54,9 +68,11 @@ export function Dashboard(props: { token: string; onSignOut: (why: string | null
       snapshot
         ? html`
             <${Queue} overview=${snapshot.overview} />
+            ${snapshot.upstream && html`<${Upstream} upstream=${snapshot.upstream} accounts=${snapshot.accounts} />`}
+            <${TaskLookup} read=${read} wanted=${wanted} />
             <${Accounts} accounts=${snapshot.accounts} act=${act} />
-            <${FailedWebhooks} rows=${snapshot.failures.webhooks} act=${act} />
-            <${FailedTasks} rows=${snapshot.failures.tasks} />
+            <${FailedWebhooks} rows=${snapshot.failures.webhooks} act=${act} find=${find} />
+            <${FailedTasks} rows=${snapshot.failures.tasks} find=${find} />
             <${Faults} enabled=${snapshot.overview.fault_injection} act=${act} />
           `
         : html`<p class="loading">Waiting for the first snapshot…</p>`

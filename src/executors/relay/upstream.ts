@@ -78,6 +78,9 @@ export interface UpstreamStatus {
   readonly reachable: boolean | null;
   readonly balance: number | null;
   readonly callsLastMinute: number;
+  /** Calls under way now from every process (the shared concurrency slots held). */
+  readonly callsInFlight: number;
+  readonly limits: UpstreamLimits;
   readonly lastError: string | null;
 }
 
@@ -87,7 +90,7 @@ export interface Upstream {
   call(kind: 'request' | 'tasks_ready', fn: (c: SerpqClient) => Promise<WireEnvelope>): Promise<WireEnvelope>;
   /** Checks the credentials (user_data): 'ok', 'refused' (401/40100) or 'unreachable'. */
   check(): Promise<{ result: 'ok' | 'refused' | 'unreachable'; message: string }>;
-  /** Reachability and balance as last seen; calls in the last minute from every process. */
+  /** Reachability and balance as last seen; calls in the last minute and under way from every process. */
   status(): Promise<UpstreamStatus>;
   /** Records an error seen by a caller (for GET /admin/upstream). */
   noteError(message: string): void;
@@ -263,9 +266,10 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     },
     async status() {
       const now = clock.now();
-      // Every process's calls: the shared window.
-      const callsLastMinute = await shared.upstreamCallCount('requests', now, 60_000);
-      return { url: options.url, reachable, balance, callsLastMinute, lastError };
+      // Every process's calls: the shared window and the shared slots (a slot of a process killed
+      // mid-call counts until it lapses or is freed).
+      const [callsLastMinute, slots] = await Promise.all([shared.upstreamCallCount('requests', now, 60_000), shared.upstreamSlotIds()]);
+      return { url: options.url, reachable, balance, callsLastMinute, callsInFlight: slots.length, limits, lastError };
     },
     noteError(message) {
       lastError = message;

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { type Config, ConfigError, isLoopbackHost } from './config.js';
+import { type Config, ConfigError, dbConfigError, isLoopbackHost } from './config.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import type { Executor } from './executors/executor.js';
 import { createSandboxExecutor } from './executors/sandbox/sandbox-executor.js';
@@ -12,6 +12,7 @@ import { createUsage } from './services/usage.js';
 import { createAccount } from './services/accounts.js';
 import type { ServiceDeps } from './services/deps.js';
 import { createRateLimiter, createSharedRateLimiter } from './services/rate-limiter.js';
+import { sqlitePathProblem } from './store/sqlite/check-path.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { TASK_LEASE_MS, type Worker, createWorker } from './worker/worker.js';
@@ -43,6 +44,8 @@ export interface App {
   readonly adminToken: string;
   /** Set when the demo account was created on this start. */
   readonly demoCreated: boolean;
+  /** Lines of the start banner about the executor (the relay's upstream, replay's cassettes); none for the sandbox. */
+  describeExecutor(): Promise<string[]>;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -217,14 +220,33 @@ export const DEMO_PASSWORD = 'demo';
 export const DEMO_PASSWORD_HASH = 'scrypt$1024$8$1$c2VycHEgZGVtbyBhY2NudA$-iH0KHlJspY2uzz5iS9srS0tOhe4paEeFFXJtYiIx98';
 export const DEMO_BALANCE_USD = 100;
 
-/** A store from a --db value: a postgres:// URL (optionally `?schema=name`), else a SQLite path or `:memory:`. */
+/**
+ * A store from a --db value: a postgres:// URL (optionally `?schema=name`), else a SQLite path or
+ * `:memory:`. Opens it after checking, before anything is created, that it can be: a missing
+ * folder, a folder or a non-SQLite file where the database should be, or a PostgreSQL server that
+ * cannot be reached stop the command with one line naming the setting and its value.
+ */
 export async function openStore(db: string): Promise<Store> {
-  if (/^postgres(ql)?:\/\//.test(db)) {
-    const { PostgresStore } = await import('./store/postgres/postgres-store.js');
+  if (/^postgres(ql)?:\/\//i.test(db)) {
+    const [{ PostgresStore }, { postgresProblem }] = await Promise.all([
+      import('./store/postgres/postgres-store.js'),
+      import('./store/postgres/probe.js'),
+    ]);
+    const problem = await postgresProblem(db);
+    if (problem) throw dbConfigError(db, problem);
     return new PostgresStore({ url: db });
   }
-  return new SqliteStore({ path: db });
+  const problem = sqlitePathProblem(db);
+  if (problem) throw dbConfigError(db, problem);
+  try {
+    return new SqliteStore({ path: db });
+  } catch (err) {
+    throw dbConfigError(db, `cannot be opened as a SQLite database (${(err as Error).message})`);
+  }
 }
+
+/** The store setting that keeps the relay's upstream URL (the source `cassettes export` names). */
+export const UPSTREAM_URL_SETTING = 'relay_upstream_url';
 
 /** The configured executor, and the upstream when it is the relay. */
 export interface ExecutorSetup {
@@ -232,6 +254,8 @@ export interface ExecutorSetup {
   readonly upstream: Upstream | null;
   /** Releases what the executor holds open (the upstream's connections). */
   readonly close?: () => Promise<void>;
+  /** What the start banner says of it: the relay's upstream and balance, the cassettes replay loaded. */
+  readonly describe?: () => Promise<string[]>;
 }
 
 /**
@@ -258,7 +282,15 @@ export async function createExecutor(config: Config, store: Store, clock: Clock,
       sandbox,
       recorder: relay?.executor,
     });
-    return { executor, upstream: relay?.upstream ?? null, close: async () => (await relay?.close?.(), library.close()) };
+    return {
+      executor,
+      upstream: relay?.upstream ?? null,
+      close: async () => (await relay?.close?.(), library.close()),
+      describe: async () => [
+        `cassettes: ${library.size()} loaded from ${library.dir} (a miss gets: ${config.replayMiss})`,
+        ...((await relay?.describe?.()) ?? []),
+      ],
+    };
   }
   // Anything else names a module of the user's: a path or a package.
   const { ModuleLoadError, loadModuleExecutor } = await import('./executors/module/module-executor.js');
@@ -307,6 +339,8 @@ async function createRelay(
     followRedirects: false,
   });
   const upstream = createUpstream({ url, client, limits: config.upstreamLimits, budget: store, clock, realClock, callTimeoutMs });
+  // Where the stored results come from, for `cassettes export` to name as their source.
+  await store.setSetting(UPSTREAM_URL_SETTING, url.replace(/\/+$/, ''));
   const check = await upstream.check();
   if (check.result === 'refused') {
     await transport.close();
@@ -344,6 +378,13 @@ async function createRelay(
     close: async () => {
       await transport.close();
       if (config.executor === 'relay') record?.close();
+    },
+    describe: async () => {
+      const status = await upstream.status();
+      const balance = status.balance === null ? 'balance unknown' : `balance ${status.balance} USD`;
+      const lines = [`upstream: ${url} (${status.reachable ? 'reachable' : 'unreachable'}, ${balance})`];
+      if (config.executor === 'relay' && record) lines.push(`recording: ${record.size()} cassettes in ${record.dir}`);
+      return lines;
     },
   };
 }
@@ -435,6 +476,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
               balance: st.balance,
               in_flight: await store.relayInFlight(),
               calls_last_minute: st.callsLastMinute,
+              calls_in_flight: st.callsInFlight,
+              limits: {
+                requests_per_minute: st.limits.requests,
+                concurrent_requests: st.limits.concurrent,
+                tasks_ready_per_minute: st.limits.tasksReady,
+              },
               last_error: st.lastError,
             };
           }
@@ -456,6 +503,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     retention: background?.retention ?? null,
     adminToken,
     demoCreated,
+    describeExecutor: async () => (await setup.describe?.()) ?? [],
     async listen() {
       const address = await http.listen({ host: config.host, port: config.port });
       await background?.start();

@@ -163,7 +163,17 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const schema: { readonly [K in keyof Config]: Parse<Config[K]> } = {
   host: string(1),
   port: int(0, 65535),
-  db: string(1),
+  db: (v) => {
+    const t = string(1)(v);
+    // A typo such as postgress:// would otherwise be taken for a SQLite file path.
+    const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(t)?.[1];
+    if (scheme && !/^postgres(ql)?$/i.test(scheme)) {
+      throw new Invalid(
+        `'${maskDbUrl(t)}': unknown URL scheme '${scheme}://': use a SQLite file path, :memory:, or postgres://user:password@host:5432/database`,
+      );
+    }
+    return t;
+  },
   executor: string(1),
   executorTimeoutMs: duration('a duration from 1ms to 1h, e.g. 60s', 1, 3_600_000),
   sandboxLatency: parsed(parseLatency),
@@ -231,6 +241,13 @@ const ENV: Record<keyof Config, string> = {
   logLevel: 'SERPQ_LOG_LEVEL',
 };
 
+/** The command-line flag of a setting (`--` and its name in kebab case), where it has one. */
+function flagOf(key: keyof Config): string | null {
+  if (key === 'webhookTimeoutMs') return null;
+  if (key === 'workers') return '--no-workers';
+  return '--' + key.replace(/[A-Z]/g, (ch) => '-' + ch.toLowerCase()).replace(/-ms$/, '');
+}
+
 const DEFAULTS: Record<keyof Config, unknown> = {
   host: '127.0.0.1',
   port: 8080,
@@ -280,12 +297,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       values[key] = schema[key](raw[key]);
     } catch (err) {
       if (!(err instanceof Invalid)) throw err;
-      problems.push(`${key} (${ENV[key]}): ${err.message}`);
+      const flag = flagOf(key);
+      problems.push(`${key} (${ENV[key]}${flag ? ` / ${flag}` : ''}): ${err.message}`);
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const c = values as unknown as Config;
-  const setting = (k: keyof Config) => `${ENV[k]} (--${k.replace(/[A-Z]/g, (ch) => '-' + ch.toLowerCase()).replace(/-ms$/, '')})`;
+  const setting = (k: keyof Config) => `${ENV[k]} (${flagOf(k)})`;
   const upstreamFor =
     c.executor === 'relay' ? 'executor relay' : c.executor === 'replay' && c.replayMiss === 'record' ? 'replay miss record' : null;
   const missing = (['upstreamUrl', 'upstreamLogin', 'upstreamPassword'] as const).filter((k) => c[k] === null);
@@ -299,6 +317,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sandboxLatency: Object.freeze(c.sandboxLatency),
     replayMatch: Object.freeze(c.replayMatch),
   });
+}
+
+/** A database setting as it may be shown: a URL's password replaced by ***. */
+export function maskDbUrl(db: string): string {
+  return db.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+}
+
+/** A problem found with the database setting once it is looked at (the file, the server), as config errors are told. */
+export function dbConfigError(db: string, problem: string): ConfigError {
+  return new ConfigError([`db (SERPQ_DB / --db): '${maskDbUrl(db)}': ${problem}`]);
 }
 
 /** True when the address only accepts local connections (demo credentials are allowed there). */

@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import type { Command } from 'commander';
-import { openStore } from '../app.js';
+import { UPSTREAM_URL_SETTING, openStore } from '../app.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { parseDateTime } from '../domain/time-format.js';
 import type { Cassette } from '../executors/replay/cassette.js';
@@ -18,7 +18,8 @@ export function addCassetteCommands(program: Command, fail: (err: unknown) => ne
     .option('--db <db>', 'database (SERPQ_DB)')
     .option('--since <date>', 'only results completed at or after this date (e.g. 2026-11-01 or 2026-11-01T12:00:00Z)')
     .option('--account <login>', "only this account's tasks")
-    .action(async (flags: { out: string; db?: string; since?: string; account?: string }) => {
+    .option('--source <text>', "the cassettes' source (default: the relay's upstream URL, as recorded with --record)")
+    .action(async (flags: { out: string; db?: string; since?: string; account?: string; source?: string }) => {
       try {
         const config = loadConfig(process.env, { db: flags.db });
         const since = flags.since === undefined ? 0 : parseSince(flags.since);
@@ -31,6 +32,8 @@ export function addCassetteCommands(program: Command, fail: (err: unknown) => ne
             if (!account) throw new ConfigError([`--account: no account '${flags.account}'`]);
             accountId = account.id;
           }
+          // The stored results are the relay's upstream's: the cassettes name it, as a recording does.
+          const source = flags.source ?? (await store.getSetting(UPSTREAM_URL_SETTING)) ?? 'export';
           const found: Cassette[] = [];
           let after: { completedAt: number; id: string } | undefined;
           for (;;) {
@@ -38,7 +41,7 @@ export function addCassetteCommands(program: Command, fail: (err: unknown) => ne
             for (const row of page) {
               const results: Record<string, unknown> = {};
               for (const r of row.results) results[r.fn] = JSON.parse(gunzipSync(r.body).toString('utf8'));
-              const c = cassetteOf(row, results, row.completedAt, 'export');
+              const c = cassetteOf(row, results, row.completedAt, source);
               if (c) found.push(c);
             }
             if (page.length < 500) break;

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import { DEMO_LOGIN, DEMO_PASSWORD, createApp, createBackground, createExecutor, openClock, openStore } from '../app.js';
-import { ConfigError, type ConfigOverrides, isLoopbackHost, loadConfig } from '../config.js';
+import { readFileSync } from 'node:fs';
+import { ConfigError, type ConfigOverrides, isLoopbackHost, loadConfig, maskDbUrl } from '../config.js';
 import { AccountInputError, createAccount, publicAccount } from '../services/accounts.js';
 import { CassetteError } from '../executors/replay/library.js';
 import { addCassetteCommands } from './cassettes.js';
 import { addUserCommands } from './user-commands.js';
+import { checkListen, listenError } from './listen-check.js';
 
 /** The `serpq` command: serve, worker, migrate, accounts, cassettes. */
 
@@ -126,22 +128,42 @@ function fail(err: unknown): never {
   process.exit(1);
 }
 
-function onSignals(stop: () => Promise<void>): void {
+/** Ctrl-C or SIGTERM: stops in order, says so in one line; a second signal quits at once. */
+function onSignals(stop: () => Promise<void>, stoppedLine?: string): void {
   let stopping = false;
   const handler = () => {
     if (stopping) process.exit(1);
     stopping = true;
     stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        // After the terminal's echoed ^C, on a line of its own.
+        if (stoppedLine) console.log(`${process.stdout.isTTY ? '\n' : ''}${stoppedLine}`);
+        process.exit(0);
+      },
+      (err: unknown) => {
+        console.error('serpq: stopped with an error:', err instanceof Error ? err.message : err);
+        process.exit(1);
+      },
     );
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
 }
 
+/** The package's version: package.json sits two folders up from src/cli, dist/cli and dist/bin alike. */
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
 const program = new Command();
-program.name('serpq').description('Self-hosted, wire-compatible DataForSEO v3 SERP task service');
+program
+  .name('serpq')
+  .description('Self-hosted, wire-compatible DataForSEO v3 SERP task service')
+  .version(version(), '-V, --version', 'print the version of serpq');
 
 withServerOptions(program.command('serve').description('serve the API (and run workers unless --no-workers)'))
   .option('--no-workers', 'serve HTTP only; run `serpq worker` elsewhere')
@@ -149,17 +171,26 @@ withServerOptions(program.command('serve').description('serve the API (and run w
   .action(async (flags: ServeFlags) => {
     try {
       const config = loadConfig(process.env, overridesFrom(flags));
+      // A port in use must stop the start before a database is opened (or created).
+      await checkListen(config.host, config.port);
       const app = await createApp(config);
-      await app.listen();
-      onSignals(() => app.close());
+      try {
+        await app.listen();
+      } catch (err) {
+        await app.close().catch(() => undefined);
+        throw listenError(err, config.host, config.port) ?? err;
+      }
+      onSignals(() => app.close(), `serpq stopped (${maskDbUrl(config.db)} keeps the queue and results)`);
       const address = app.http.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;
       const base = `http://${host}:${port}`;
       const demo = isLoopbackHost(config.host) && (await app.store.accountByLogin(DEMO_LOGIN));
       const lines = [
-        `serpq serving the DataForSEO v3 SERP API at ${base}`,
-        `  database: ${config.db.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@')}   executor: ${config.executor}   time travel: ${config.timeTravel ? 'on' : 'off'}`,
+        `serpq serving the DataForSEO v3 SERP API at ${base}  (serpq ${version()})`,
+        `  database: ${maskDbUrl(config.db)}   executor: ${config.executor}   time travel: ${config.timeTravel ? 'on' : 'off'}`,
+        ...(await app.describeExecutor()).map((l) => `  ${l}`),
+        `  dashboard: ${base}/dashboard   metrics: ${base}/metrics${config.metricsPublic ? '' : ' (both with the admin token)'}`,
       ];
       if (demo) {
         lines.push(
@@ -173,7 +204,11 @@ withServerOptions(program.command('serve').description('serve the API (and run w
       } else {
         lines.push('  credentials: create an account with `serpq accounts add <login> --password <p> --balance <usd>`');
       }
-      lines.push('', `Admin API: Authorization: Bearer ${config.adminToken ? '<your --admin-token>' : app.adminToken}`);
+      lines.push(
+        '',
+        `Admin API and dashboard: Authorization: Bearer ${config.adminToken ? '<your --admin-token>' : app.adminToken}`,
+        'Ctrl-C stops the server.',
+      );
       console.log(lines.join('\n'));
     } catch (err) {
       fail(err);
@@ -196,8 +231,8 @@ withServerOptions(program.command('worker').description('run workers (and delive
       await background.stop();
       await setup.close?.();
       await store.close();
-    });
-    console.log(`serpq worker ${background.owner.id} running on ${config.db}`);
+    }, `serpq worker ${background.owner.id} stopped`);
+    console.log(`serpq worker ${background.owner.id} running on ${maskDbUrl(config.db)}`);
   } catch (err) {
     fail(err);
   }
@@ -213,7 +248,7 @@ program
       const store = await openStore(config.db);
       await store.migrate();
       await store.close();
-      console.log(`migrated ${config.db}`);
+      console.log(`migrated ${maskDbUrl(config.db)}`);
     } catch (err) {
       fail(err);
     }
@@ -225,7 +260,7 @@ accounts
   .description('create an account')
   .option('--db <db>', 'database (SERPQ_DB)')
   .option('--password <password>', 'API password (generated and printed when absent)')
-  .option('--balance <usd>', 'starting balance in USD', '0')
+  .option('--balance <usd>', 'starting balance in USD (default 0: top it up with PATCH /admin/accounts/:login)')
   .option('--tasks-ready-per-minute <n>', 'tasks_ready calls per minute (default 20)')
   .option('--requests-per-minute <n>', 'API calls per minute (default 2000)')
   .option('--concurrent-requests <n>', 'simultaneous requests (default 30)')
@@ -243,9 +278,12 @@ accounts
       if (flags.tasksReadyPerMinute) limits.tasks_ready_per_minute = asInt(flags.tasksReadyPerMinute, '--tasks-ready-per-minute');
       if (flags.requestsPerMinute) limits.requests_per_minute = asInt(flags.requestsPerMinute, '--requests-per-minute');
       if (flags.concurrentRequests) limits.concurrent_requests = asInt(flags.concurrentRequests, '--concurrent-requests');
-      const account = await createAccount(store, Date.now(), { login, password, balance: flags.balance, limits });
+      const account = await createAccount(store, Date.now(), { login, password, balance: flags.balance ?? '0', limits });
       await store.close();
       console.log(JSON.stringify({ ...publicAccount(account), password: flags.password ? undefined : password }, null, 2));
+      // With nothing to spend every paid call answers 40200: say so where the account is made.
+      if (flags.balance === undefined)
+        console.error(`serpq: account '${login}' starts at 0 USD (no --balance): paid calls answer 40200 until it is topped up`);
     } catch (err) {
       fail(err);
     }

@@ -148,7 +148,7 @@ export async function startServer(opts: ServeOptions): Promise<ServerProcess> {
     const started = await startOnce(opts, await freePort());
     if (!('failed' in started)) return started;
     last = started.failed;
-    if (!/EADDRINUSE/.test(last)) break;
+    if (!/EADDRINUSE|already in use/.test(last)) break;
   }
   throw new Error(last);
 }

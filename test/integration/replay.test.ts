@@ -196,8 +196,15 @@ describe('record and replay', () => {
     expect(ex.status, ex.out).toBe(0);
     // Two tasks and the live call.
     expect(ex.out).toContain('exported 3 results');
-    const exportedImages = JSON.parse(readFileSync(join(exported, 'google.images.jsonl'), 'utf8')) as { results: Record<string, unknown> };
+    const exportedImages = JSON.parse(readFileSync(join(exported, 'google.images.jsonl'), 'utf8')) as {
+      results: Record<string, unknown>;
+      source: string;
+    };
     expect(Object.keys(exportedImages.results).sort()).toEqual(['advanced', 'html']);
+    // Exported results keep where they came from, as recorded ones do.
+    const recordedImages = JSON.parse(readFileSync(join(recordDir, 'google.images.jsonl'), 'utf8').split('\n')[0]!) as { source: string };
+    expect(exportedImages.source).toBe(up.base);
+    expect(recordedImages.source).toBe(up.base);
 
     for (const folder of [recordDir, exported]) {
       cassettes = folder;

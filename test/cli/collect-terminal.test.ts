@@ -1,10 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCRIPT, serpqCommand } from '../helpers/cli-process.js';
 import { type ServerProcess, killAllServers, startServer } from '../helpers/server-process.js';
 
 /**
@@ -14,46 +12,11 @@ import { type ServerProcess, killAllServers, startServer } from '../helpers/serv
  * that is never below what is ready ("at least N" while tasks_ready may list more), what holds
  * the run back and when it resumes, and Ctrl-C (typed into the terminal) ending with an honest count.
  */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const TOKEN = 'cli-terminal-admin-token';
-const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-const SCRIPT = '/usr/bin/script';
 const READY = 2500;
 
-interface TerminalRun {
-  readonly child: ChildProcess;
-  /** Everything the terminal showed so far, escape sequences and all. */
-  screen(): string;
-  /** Resolves once the screen shows `what`. */
-  shows(what: RegExp): Promise<void>;
-  readonly done: Promise<number | null>;
-}
-
-/** `serpq ARGS` on a pseudo-terminal 200 columns wide (so the bar is not cut), env from the test only. */
-function onTerminal(args: string[], cwd: string, env: Record<string, string>): TerminalRun {
-  const clean: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(SERPQ|DATAFORSEO)_/.test(k)) clean[k] = v;
-  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const command = ['stty cols 200 rows 40;', 'exec', process.execPath, '--import', TSX, join(ROOT, 'src/cli/main.ts'), ...args]
-    .map((s, i) => (i < 2 ? s : quote(s)))
-    .join(' ');
-  const child = spawn(SCRIPT, ['-qfec', command, '/dev/null'], { cwd, env: { ...clean, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  const waiters: Array<{ what: RegExp; resolve: () => void }> = [];
-  const onData = (d: Buffer) => {
-    out += d.toString();
-    for (const w of [...waiters]) if (w.what.test(out)) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
-  };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
-  const done = once(child, 'exit').then(([code]) => code as number | null);
-  return {
-    child,
-    screen: () => out,
-    shows: (what) => (what.test(out) ? Promise.resolve() : new Promise((r) => waiters.push({ what, resolve: r }))),
-    done,
-  };
-}
+/** `serpq ARGS` on a pseudo-terminal, env from the test only. */
+const onTerminal = (args: string[], cwd: string, env: Record<string, string>) => serpqCommand(args, cwd, env, { tty: true });
 
 /** Every "done/total" the bar drew: [done, total, exact]. */
 function totalsDrawn(screen: string): Array<[number, number, boolean]> {
@@ -115,8 +78,8 @@ describe.skipIf(!existsSync(SCRIPT))('serpq collect on a terminal', () => {
       SERPQ_LOGIN: 'bulk',
       SERPQ_PASSWORD: 'bulk-password',
     });
-    const code = await run.done;
-    const screen = run.screen();
+    const { code } = await run.done;
+    const screen = run.out();
     expect(code, screen).toBe(0);
     expect(screen).not.toMatch(/Warning|MaxListeners/);
     const drawn = totalsDrawn(screen);
@@ -141,9 +104,9 @@ describe.skipIf(!existsSync(SCRIPT))('serpq collect on a terminal', () => {
     });
     await run.shows(/waiting for the account's limit of 12 calls\/min \(resumes in \d+s\)/);
     // Ctrl-C typed into the terminal: the line discipline sends SIGINT to the command.
-    run.child.stdin?.write('\x03');
-    const code = await run.done;
-    const screen = run.screen();
+    run.type('\x03');
+    const { code } = await run.done;
+    const screen = run.out();
     expect(code, screen).toBe(130);
     if (process.env.SERPQ_TEST_OUTPUT) writeFileSync(join(process.env.SERPQ_TEST_OUTPUT, 'collect-terminal.txt'), screen);
     const written = readFileSync(join(dir, 'slow.jsonl'), 'utf8').trim().split('\n').filter(Boolean).length;

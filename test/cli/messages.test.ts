@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Ran, serpqCommand } from '../helpers/cli-process.js';
 import { type ServerProcess, killAllServers, startServer } from '../helpers/server-process.js';
 
 /**
@@ -13,41 +12,9 @@ import { type ServerProcess, killAllServers, startServer } from '../helpers/serv
  * exit, and nothing created on the way (no database file, no folder). Plus the small things the
  * command line owes its user: --version, the start banner's pointers, the line Ctrl-C leaves.
  */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const PACKAGE_VERSION = (await import('../../package.json', { with: { type: 'json' } })).default.version;
 
-interface Ran {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** `serpq ARGS` from the sources, in `cwd`, with only the given SERPQ_* variables. */
-function serpq(
-  args: string[],
-  cwd: string,
-  env: Record<string, string> = {},
-): { done: Promise<Ran>; kill: (s: NodeJS.Signals) => void; out: () => string; shows: (what: RegExp) => Promise<void> } {
-  const clean: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(SERPQ|DATAFORSEO)_/.test(k)) clean[k] = v;
-  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/main.ts'), ...args], {
-    cwd,
-    env: { ...clean, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = once(child, 'exit').then(([code]) => ({ code: code as number | null, stdout, stderr }));
-  const waiters: Array<{ what: RegExp; resolve: () => void }> = [];
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
-    for (const w of [...waiters]) if (w.what.test(stdout)) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
-  });
-  const shows = (what: RegExp) => (what.test(stdout) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ what, resolve })));
-  return { done, kill: (s) => child.kill(s), out: () => stdout, shows };
-}
+const serpq = serpqCommand;
 
 /** The one line a failed command printed. */
 function oneLine(r: Ran): string {
@@ -172,7 +139,7 @@ describe('the command line’s small courtesies', () => {
     const base = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(banner)?.[1];
     expect(banner).toContain(`dashboard: ${base}/dashboard   metrics: ${base}/metrics`);
     expect(banner).toContain(`(serpq ${PACKAGE_VERSION})`);
-    run.kill('SIGINT');
+    run.child.kill('SIGINT');
     const r = await run.done;
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n').at(-1)).toBe('serpq stopped (serve.db keeps the queue and results)');

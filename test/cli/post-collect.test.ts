@@ -1,10 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serpqCommand } from '../helpers/cli-process.js';
 import { type IdListRow, type UpstreamProxy, client, idListRows, startUpstreamProxy } from '../helpers/relay.js';
 import { type ServerProcess, killAllServers, startServer } from '../helpers/server-process.js';
 
@@ -14,37 +12,9 @@ import { type ServerProcess, killAllServers, startServer } from '../helpers/serv
  * answered a call, the answer never reached the command), then run again. Every keyword is posted
  * exactly once and every task is written exactly once.
  */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const TOKEN = 'cli-test-admin-token';
 const KEYWORDS = 5000;
-// The commands run from the test's folder, as a user runs them: tsx is found by its path.
-const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-
-interface Run {
-  readonly child: ChildProcess;
-  readonly done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
-}
-
-function serpq(args: string[], cwd: string, env: Record<string, string> = {}): Run {
-  const clean: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(SERPQ|DATAFORSEO)_/.test(k)) clean[k] = v;
-  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/main.ts'), ...args], {
-    cwd,
-    env: { ...clean, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = once(child, 'exit').then(([code, signal]) => ({
-    code: code as number | null,
-    signal: signal as NodeJS.Signals | null,
-    stdout,
-    stderr,
-  }));
-  return { child, done };
-}
+const serpq = serpqCommand;
 
 describe('serpq post and collect (5,000 keywords, kill -9 in the middle of each)', () => {
   let srv: ServerProcess;

@@ -3,7 +3,7 @@ import { microToUsd } from '../domain/pricing.js';
 import { DAY, MINUTE } from '../domain/time-format.js';
 import { publicAccount } from '../services/accounts.js';
 import { ERRORS_WINDOW_MS } from '../services/webhooks.js';
-import type { MinuteCompletions, QueueStats, RelayUsage, Store } from '../store/store.js';
+import type { Accounts, DashboardReads, MinuteCompletions, QueueStats, RelayLedger, RelayUsage, TaskHistory } from '../store/store.js';
 import type { UpstreamReport } from './routes.js';
 
 /**
@@ -12,7 +12,7 @@ import type { UpstreamReport } from './routes.js';
  * the process clock however many dashboards are open; the SSE stream and the GET endpoints share it.
  */
 export interface DashboardDataDeps {
-  readonly store: Store;
+  readonly store: DashboardReads & Pick<Accounts, 'listAccounts'> & Pick<TaskHistory, 'spentSince'> & Pick<RelayLedger, 'relayUsage'>;
   readonly clock: Clock;
   /** Whether this process's executor takes injected faults (POST /admin/faults). */
   readonly faultInjection: boolean;
@@ -195,7 +195,7 @@ function upstreamView(report: UpstreamReport, usage: readonly RelayUsage[]): Ups
  * nodes whose clocks lag a little). A busy store then costs two minutes of index entries per read,
  * not thirty.
  */
-export function createMinuteCounts(store: Pick<Store, 'completionsByMinute'>) {
+export function createMinuteCounts(store: Pick<DashboardReads, 'completionsByMinute'>) {
   const counts = new Map<number, MinuteCompletions>();
   let finalBefore = -Infinity;
   let lastNow = -Infinity;

@@ -27,7 +27,7 @@ export interface DashboardDeps {
 export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): { data: DashboardData; events: EventHub } {
   const { admin: adminDeps, services } = deps;
   const data = createDashboardData({
-    store: adminDeps.store,
+    store: services.store,
     clock: adminDeps.clock,
     faultInjection: !!adminDeps.injectFaults,
     upstream: adminDeps.upstream,

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Clock, isTravelClock } from '../domain/clock.js';
 import { AccountInputError, type AccountInput, createAccount, publicAccount, updateAccount } from '../services/accounts.js';
-import type { Store } from '../store/store.js';
+import type { Accounts, Outbox, RelayLedger, TaskReads } from '../store/store.js';
 import { deliveryLog, taskView } from './task-view.js';
 
 /**
@@ -16,7 +16,7 @@ import { deliveryLog, taskView } from './task-view.js';
  * per hour / per day: 10, 20, ... 100; 40205 / 40206 past them; null = off).
  */
 export interface AdminDeps {
-  readonly store: Store;
+  readonly store: Accounts & TaskReads & Pick<Outbox, 'deliveriesOf'> & Pick<RelayLedger, 'relayUsage'>;
   readonly clock: Clock;
   readonly token: string;
   /** Moves the shared clock forward (an atomic increment in the store); resolves once stored. */

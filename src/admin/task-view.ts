@@ -1,7 +1,7 @@
 import { microToUsd } from '../domain/pricing.js';
 import { READY_WINDOW_MS } from '../domain/task.js';
 import { STATUS } from '../domain/status-codes.js';
-import type { Store, TaskRow } from '../store/store.js';
+import type { Accounts, Outbox, TaskRow } from '../store/store.js';
 
 /**
  * One task as the operator looks it up (GET /admin/tasks/:id, the dashboard's "Find a task"), and
@@ -20,7 +20,7 @@ export function lookupState(t: Pick<TaskRow, 'state' | 'statusCode'>): TaskLooku
 }
 
 /** The webhooks of a task: each delivery's state now, and every attempt made, oldest first. */
-export async function deliveryLog(store: Pick<Store, 'deliveriesOf'>, taskId: string) {
+export async function deliveryLog(store: Pick<Outbox, 'deliveriesOf'>, taskId: string) {
   const log = await store.deliveriesOf(taskId);
   return {
     deliveries: log.deliveries.map((d) => ({
@@ -50,7 +50,7 @@ export type TaskView = Awaited<ReturnType<typeof taskView>>;
  * time is stored: `due_at` is when it could start (posted plus the sandbox latency), and a running
  * task's `lease_expires_at` says until when its worker holds it.
  */
-export async function taskView(store: Pick<Store, 'accountById' | 'deliveriesOf'>, task: TaskRow, now: number) {
+export async function taskView(store: Pick<Accounts, 'accountById'> & Pick<Outbox, 'deliveriesOf'>, task: TaskRow, now: number) {
   const [account, log] = await Promise.all([store.accountById(task.accountId), deliveryLog(store, task.id)]);
   const done = task.state === 'done';
   return {

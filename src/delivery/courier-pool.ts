@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Executor } from '../executors/executor.js';
-import type { Store } from '../store/store.js';
+import type { Results } from '../store/store.js';
 import { type Courier, type WebhookCall, createInlineCourier } from './courier.js';
 import type { ThreadData, ThreadJob, ThreadReply } from './courier-thread.js';
 import { type SendOptions, type SendResult, createSender } from './send.js';
@@ -14,7 +14,7 @@ import { type SendOptions, type SendResult, createSender } from './send.js';
  * webhooks down but never loses one (a receiver may then get a call twice, as after any crash).
  */
 export interface CourierPoolOptions {
-  readonly store: Store;
+  readonly store: Pick<Results, 'resultOf'>;
   /** The executor of this process; its results are rendered in the threads when `renderer` names it. */
   readonly executor: Executor;
   /** 'sandbox' when the threads can render results themselves; null to pass them the stored results. */

@@ -1,7 +1,7 @@
 import type { ResultFunction } from '../domain/catalog.js';
 import { signatureHeaders } from '../domain/webhooks.js';
 import type { Executor } from '../executors/executor.js';
-import type { Store, TaskRow } from '../store/store.js';
+import type { Results, TaskRow } from '../store/store.js';
 import { type PostbackBody, type SignSpec, buildPostback } from './payload.js';
 import type { SendResult, Sender } from './send.js';
 
@@ -37,7 +37,7 @@ export function sendCall(sender: Sender, call: WebhookCall, postback: PostbackBo
 }
 
 /** Builds and sends on the main thread (postback compression still runs on libuv's pool). */
-export function createInlineCourier(store: Store, executor: Executor, sender: Sender): Courier {
+export function createInlineCourier(store: Pick<Results, 'resultOf'>, executor: Executor, sender: Sender): Courier {
   return {
     async deliver(call) {
       const postback = call.kind === 'postback' ? await buildPostback(store, executor, call) : null;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ResultFunction } from '../domain/catalog.js';
 import type { Clock } from '../domain/clock.js';
 import { isWebhookSuccess, nextAttemptAt, webhookHost, webhookUrl } from '../domain/webhooks.js';
-import type { AccountRow, AttemptRecord, DeliveryJob, Store, TaskRow } from '../store/store.js';
+import type { AccountRow, Accounts, AttemptRecord, DeliveryJob, Outbox, TaskReads, TaskRow } from '../store/store.js';
 import type { Courier } from './courier.js';
 import { groupCommit } from '../services/group-commit.js';
 import { createSleeper } from '../worker/sleeper.js';
@@ -15,7 +15,7 @@ import { createSleeper } from '../worker/sleeper.js';
  * holds at most its own share of connections; the rest of its deliveries wait their turn in the outbox.
  */
 export interface DispatcherOptions {
-  readonly store: Store;
+  readonly store: Outbox & Pick<Accounts, 'accountById'> & Pick<TaskReads, 'tasksByIds'>;
   readonly clock: Clock;
   /** Makes the calls: builds postback bodies and sends. */
   readonly courier: Courier;

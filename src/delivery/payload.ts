@@ -5,7 +5,7 @@ import { type ResultFunction, findSeType } from '../domain/catalog.js';
 import { signatureHeaders } from '../domain/webhooks.js';
 import type { Executor } from '../executors/executor.js';
 import { renderedResult, storedResult, taskEnvelope } from '../services/get-task.js';
-import type { Store, TaskRow } from '../store/store.js';
+import type { Results, TaskRow } from '../store/store.js';
 
 /**
  * Postback bodies: the task_get/{postback_data} envelope of a task as JSON, gzip-compressed, with its
@@ -92,7 +92,7 @@ export async function buildPostbackSync(
 const gzipAsync = promisify(gzip);
 
 /** A postback body built on the main thread, compressed on libuv's thread pool. */
-export async function buildPostback(store: Store, executor: Executor, req: PostbackRequest): Promise<PostbackBody> {
+export async function buildPostback(store: Pick<Results, 'resultOf'>, executor: Executor, req: PostbackRequest): Promise<PostbackBody> {
   const json = await postbackJson(
     req.task,
     req.fn,

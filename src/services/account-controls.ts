@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { STATUS, type StatusDef } from '../domain/status-codes.js';
 import { DAY, HOUR } from '../domain/time-format.js';
-import type { AccountRow, Store } from '../store/store.js';
+import type { AccountRow, TaskHistory } from '../store/store.js';
 
 /**
  * The account controls of the vendor's dashboard (SPEC 1.7, Help Center "limit my payments" and
@@ -73,7 +73,7 @@ export function hasTaskControls(account: AccountRow): boolean {
  * account's controls let it through.
  */
 export async function checkTaskControls(
-  store: Store,
+  store: TaskHistory,
   clock: Clock,
   account: AccountRow,
   candidates: readonly ControlCandidate[],

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { microToUsd, usdToMicro } from '../domain/pricing.js';
 import { newWebhookSecret } from '../domain/webhooks.js';
-import { type AccountLimits, type AccountRow, DEFAULT_LIMITS, type RelayUsage, type Store } from '../store/store.js';
+import { type AccountLimits, type AccountRow, DEFAULT_LIMITS, type Accounts, type RelayUsage } from '../store/store.js';
 import { hashPassword } from './passwords.js';
 
 /** Account management shared by the admin API and the CLI. Inputs use the admin API's snake_case. */
@@ -102,7 +102,12 @@ function parseControls(input: AccountInput) {
  * `hashed` is the scrypt hash of `input.password` when the caller has it already (the demo account's
  * is a constant: hashing costs ~40 ms of a start).
  */
-export async function createAccount(store: Store, now: number, input: AccountInput, hashed?: string): Promise<AccountRow> {
+export async function createAccount(
+  store: Pick<Accounts, 'createAccount' | 'accountByLogin' | 'updateAccount'>,
+  now: number,
+  input: AccountInput,
+  hashed?: string,
+): Promise<AccountRow> {
   if (typeof input.login !== 'string' || !LOGIN_RE.test(input.login)) {
     throw new AccountInputError('login must be 1-128 characters of letters, digits and ._@+-');
   }
@@ -128,7 +133,11 @@ export async function createAccount(store: Store, now: number, input: AccountInp
     });
 }
 
-export async function updateAccount(store: Store, login: string, input: AccountInput): Promise<AccountRow | null> {
+export async function updateAccount(
+  store: Pick<Accounts, 'updateAccount'>,
+  login: string,
+  input: AccountInput,
+): Promise<AccountRow | null> {
   const password = parsePassword(input.password);
   return store.updateAccount(login, {
     passwordHash: password === undefined ? undefined : await hashPassword(password),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AccountRow, Store } from '../store/store.js';
+import type { AccountRow, Accounts } from '../store/store.js';
 import { verifyPassword } from './passwords.js';
 
 /**
@@ -38,7 +38,10 @@ export interface AuthenticatorOptions {
   readonly rowTtlMs?: number;
 }
 
-export function createAuthenticator(store: Store, options: AuthenticatorOptions = {}): Authenticator {
+export function createAuthenticator(
+  store: Pick<Accounts, 'accountById' | 'accountByLogin'>,
+  options: AuthenticatorOptions = {},
+): Authenticator {
   const verify = options.verify ?? verifyPassword;
   const ttl = options.ttlMs ?? 10 * 60_000;
   const failureTtl = options.failureTtlMs ?? 5_000;

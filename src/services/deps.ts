@@ -2,9 +2,12 @@ import type { Clock } from '../domain/clock.js';
 import type { Executor } from '../executors/executor.js';
 import type { AccountRow, Store } from '../store/store.js';
 
-/** What the use cases need, passed explicitly (no container). */
-export interface ServiceDeps {
-  readonly store: Store;
+/**
+ * What the use cases need, passed explicitly (no container). Each use case names the store roles it
+ * uses (`ServiceDeps<Outbox>`); the composition root passes the whole store, which has them all.
+ */
+export interface ServiceDeps<S = Store> {
+  readonly store: S;
   readonly clock: Clock;
   readonly executor: Executor;
   /** Tells local workers that new tasks are queued (a hint; polling stays the truth). */

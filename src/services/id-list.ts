@@ -3,7 +3,7 @@ import { ID_FAMILY, newId } from '../domain/ids.js';
 import { microToUsd } from '../domain/pricing.js';
 import { STATUS, invalidFieldMessage } from '../domain/status-codes.js';
 import { formatDateTime, parseDateTime } from '../domain/time-format.js';
-import type { TaskIdRow } from '../store/store.js';
+import type { TaskIdRow, TaskReads } from '../store/store.js';
 import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
 import type { ServiceResult } from './webhooks.js';
 
@@ -54,7 +54,11 @@ function parseMetadata(text: string): Record<string, unknown> | null {
  * field answers a task-level 40501 naming it. `metadata` is the task's `data` echo with
  * `include_metadata: true`, else null.
  */
-export async function idList(deps: Pick<ServiceDeps, 'store' | 'clock'>, ctx: CallContext, body: unknown): Promise<ServiceResult> {
+export async function idList(
+  deps: Pick<ServiceDeps<Pick<TaskReads, 'listTaskIds'>>, 'store' | 'clock'>,
+  ctx: CallContext,
+  body: unknown,
+): Promise<ServiceResult> {
   const topLevel = (status: (typeof STATUS)[keyof typeof STATUS]): ServiceResult => ({
     httpStatus: status.http,
     body: envelope(status, { timeMs: elapsedMs(ctx), tasks: null }),

@@ -2,7 +2,7 @@ import { API_VERSION, pathSegments } from '../contracts/envelope.js';
 import { ID_FAMILY, newId } from '../domain/ids.js';
 import { READY_PAGE_SIZE, READY_WINDOW_MS } from '../domain/task.js';
 import { formatDuration } from '../domain/time-format.js';
-import type { ReadyScope } from '../store/store.js';
+import type { ReadyReads, ReadyScope } from '../store/store.js';
 import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
 
 /**
@@ -13,7 +13,7 @@ import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
  * row is parsed or serialised per request. Only the small envelope around them is built here.
  */
 export async function listReady(
-  deps: ServiceDeps,
+  deps: ServiceDeps<ReadyReads>,
   ctx: CallContext,
   scope: ReadyScope,
   fn: 'tasks_ready' | 'tasks_fixed' = 'tasks_ready',
@@ -37,7 +37,7 @@ export type ReadyBody = string | { readonly head: string; readonly tail: Buffer 
  * completion, a collection, a failed postback, retention) or by the window moving past them, so a
  * page kept under those three conditions is the page a fresh read would return.
  */
-export function listReadySync(deps: ServiceDeps, ctx: CallContext, scope: ReadyScope): ReadyBody | null {
+export function listReadySync(deps: ServiceDeps<ReadyReads>, ctx: CallContext, scope: ReadyScope): ReadyBody | null {
   const store = deps.store;
   if (!store.listReadySync) return null;
   const now = deps.clock.now();

@@ -6,7 +6,7 @@ import { MAX_TASKS_PER_POST } from '../domain/task.js';
 import { parseTaskRequest } from '../domain/task-request.js';
 import { formatDateTime } from '../domain/time-format.js';
 import { type WireEnvelope, type WireTask, envelope, pathSegments, wireTask } from '../contracts/envelope.js';
-import type { NewTask } from '../store/store.js';
+import type { NewTask, TaskIntake, TaskHistory } from '../store/store.js';
 import { checkTaskControls, hasTaskControls, payloadHash } from './account-controls.js';
 import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
 
@@ -34,7 +34,12 @@ export interface PostResult {
  * debit in one transaction; the answer is built after the commit. Rejected tasks cost nothing and are
  * never queued. Per-task outcomes are values in `tasks[]`, in the order posted.
  */
-export async function postTasks(deps: ServiceDeps, ctx: CallContext, def: SeTypeDef, body: unknown): Promise<PostResult> {
+export async function postTasks(
+  deps: ServiceDeps<Pick<TaskIntake, 'postTasks'> & TaskHistory>,
+  ctx: CallContext,
+  def: SeTypeDef,
+  body: unknown,
+): Promise<PostResult> {
   const topError = (s: (typeof STATUS)[keyof typeof STATUS]): PostResult => ({
     httpStatus: s.http,
     body: envelope(s, { timeMs: elapsedMs(ctx), tasks: null }),

@@ -3,7 +3,7 @@ import { ID_FAMILY, newId } from '../domain/ids.js';
 import { PRICE_MICRO, microToUsd } from '../domain/pricing.js';
 import { STATUS } from '../domain/status-codes.js';
 import { DAY, MINUTE } from '../domain/time-format.js';
-import type { AccountRow } from '../store/store.js';
+import type { AccountRow, Accounts, RelayLedger, TaskHistory } from '../store/store.js';
 import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
 import type { Usage, UsageWindow } from './usage.js';
 import type { ServiceResult } from './webhooks.js';
@@ -26,7 +26,10 @@ import { relayView } from './accounts.js';
  *   task up to the type's billing unit), live per function (0.002), free functions 0.
  * Only the serp and appendix APIs exist in serpq: the other APIs of the vendor's document are absent.
  */
-export interface UserDataDeps extends Pick<ServiceDeps, 'store' | 'clock'> {
+export interface UserDataDeps extends Pick<
+  ServiceDeps<Pick<Accounts, 'accountById'> & Pick<TaskHistory, 'spentSince'> & Pick<RelayLedger, 'relayUsage'>>,
+  'store' | 'clock'
+> {
   readonly usage: Usage;
 }
 

@@ -3,6 +3,7 @@ import { ID_FAMILY, isTaskId, newId } from '../domain/ids.js';
 import { STATUS, invalidFieldMessage } from '../domain/status-codes.js';
 import { MAX_TASKS_PER_POST } from '../domain/task.js';
 import { DAY, formatDateTime, parseDateTime } from '../domain/time-format.js';
+import type { Outbox } from '../store/store.js';
 import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
 
 /** How far back POST /v3/serp/errors reaches (the vendor's docs say 24 hours or 7 days; serpq keeps 7). */
@@ -23,7 +24,7 @@ function topLevel(ctx: CallContext, status: (typeof STATUS)[keyof typeof STATUS]
  * the failing URL as the message, the receiver's code, time and answer) and tasks whose execution
  * failed (function `serp/{se}/{se_type}/task_post`, the task's code and message), newest first. Free.
  */
-export async function listErrors(deps: ServiceDeps, ctx: CallContext, body: unknown): Promise<ServiceResult> {
+export async function listErrors(deps: ServiceDeps<Pick<Outbox, 'listErrors'>>, ctx: CallContext, body: unknown): Promise<ServiceResult> {
   if (body !== undefined && !Array.isArray(body)) return topLevel(ctx, STATUS.POST_DATA_INVALID);
   const q = (Array.isArray(body) && body.length > 0 ? body[0] : {}) as Record<string, unknown>;
   const now = deps.clock.now();
@@ -86,7 +87,11 @@ export async function listErrors(deps: ServiceDeps, ctx: CallContext, body: unkn
  * completed tasks again, free. Each task answers 20000 with a null result, or 40401 when the caller
  * has no such completed task with a webhook.
  */
-export async function resendWebhooks(deps: ServiceDeps, ctx: CallContext, body: unknown): Promise<ServiceResult> {
+export async function resendWebhooks(
+  deps: ServiceDeps<Pick<Outbox, 'resendWebhooks'>>,
+  ctx: CallContext,
+  body: unknown,
+): Promise<ServiceResult> {
   if (body === undefined || (Array.isArray(body) && body.length === 0)) return topLevel(ctx, STATUS.POST_DATA_EMPTY);
   if (!Array.isArray(body)) return topLevel(ctx, STATUS.POST_DATA_INVALID);
   const now = deps.clock.now();

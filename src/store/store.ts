@@ -423,26 +423,41 @@ export interface StoreListeners {
   readonly onSetting?: (key: string, value: string) => void;
 }
 
-export interface Store {
+/*
+ * The store port, by role. Each consumer declares the roles it uses (a worker gets the TaskQueue
+ * and TaskReads, not the whole store), as graphile-worker hands its worker getJob/completeJob/
+ * failJob only; `Store`, the intersection of every role, is for the composition root and the
+ * dialects that implement it.
+ */
+
+/** Opening, migrating and closing a store, its health, and the admin reset (the composition root's). */
+export interface StoreLifecycle {
   readonly kind: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   close(): Promise<void>;
   ping(): Promise<boolean>;
+  /** Wipes accounts, tasks, results, deliveries, relay records, counters and settings (POST /admin/reset); keeps the schema and the registered processes. */
+  reset(): Promise<void>;
+}
 
+/** Accounts with their balances and limits. */
+export interface Accounts {
   createAccount(a: NewAccount): Promise<AccountRow>;
   updateAccount(login: string, patch: AccountPatch): Promise<AccountRow | null>;
   accountByLogin(login: string): Promise<AccountRow | null>;
   accountById(id: number): Promise<AccountRow | null>;
   listAccounts(): Promise<AccountRow[]>;
   countAccounts(): Promise<number>;
+}
 
+/** task_post and live calls: tasks stored together with the debit of their cost. */
+export interface TaskIntake {
   /**
    * Stores the tasks of one task_post call atomically with the balance debit. Candidates are taken
    * in order while the balance covers them; the rest are not stored (the caller answers 40210).
    * Nothing is visible to other readers before the commit, and the call returns after it.
    */
   postTasks(accountId: number, tasks: readonly NewTask[]): Promise<PostOutcome>;
-
   /**
    * Stores the already-completed task of a live call (state done, not listed on tasks_ready,
    * collected at completion, no webhooks) with its results, atomically with the debit of its cost
@@ -450,35 +465,54 @@ export interface Store {
    * balance does not cover the cost.
    */
   insertLiveTask(accountId: number, task: NewTask, outcome: LiveOutcome): Promise<boolean>;
+}
 
-  /** id_list rows: the account's tasks (any state, standard and live) posted in the window. */
-  listTaskIds(accountId: number, q: TaskIdQuery): Promise<TaskIdRow[]>;
-
+/** What an account spent and posted: the daily cost cap and the duplicate-task limits read it. */
+export interface TaskHistory {
   /** Micro-USD charged for the account's tasks posted at or after `since` (the daily cost cap). */
   spentSince(accountId: number, since: number): Promise<number>;
-
   /** How many of the account's tasks with this payload hash were posted at or after `since`. */
   countDuplicates(accountId: number, payloadHash: string, since: number): Promise<number>;
+}
 
+/** The queue the workers run: claim due tasks, complete them, give them back. */
+export interface TaskQueue {
   /** Claims up to `limit` due tasks (queued and run_after <= now, or running with an expired lease). */
   claimTasks(owner: string, now: number, leaseMs: number, limit: number): Promise<TaskRow[]>;
   /** Completes tasks whose lease `owner` still holds; returns how many completed. */
   completeTasks(completions: readonly Completion[], now: number): Promise<number>;
+  /** Gives claimed tasks back to the queue, due at `runAfter` (a retry after an upstream failure). */
+  deferTasks(ids: readonly string[], owner: string, runAfter: number): Promise<void>;
   /** Earliest time a queued task becomes due, or a running lease expires (null when idle). */
   nextDueAt(): Promise<number | null>;
-  /** Counts over every account for the metrics gauges (one round trip; read at most every few seconds). */
-  queueStats(): Promise<QueueStats>;
+}
 
-  /** Completions per minute of the clock in [since, until), over every account; minutes without any are left out. */
-  completionsByMinute(since: number, until: number): Promise<MinuteCompletions[]>;
-  /** Failed tasks completed at or after `since`, over every account, newest first (a partial index on failures). */
-  latestFailedTasks(since: number, limit: number): Promise<FailedTaskRow[]>;
+/** Tasks read by id (task_get, webhooks, the admin API) and id_list; collection. */
+export interface TaskReads {
+  taskById(id: string): Promise<TaskRow | null>;
+  /** The tasks of these ids that exist, in any order (one round trip for a batch of deliveries). */
+  tasksByIds(ids: readonly string[]): Promise<TaskRow[]>;
+  /** id_list rows: the account's tasks (any state, standard and live) posted in the window. */
+  listTaskIds(accountId: number, q: TaskIdQuery): Promise<TaskIdRow[]>;
+  /** Sets collected_at on the first collection; no-op afterwards. */
+  markCollected(id: string, now: number): Promise<void>;
+}
+
+/** The stored results of completed tasks, per function. */
+export interface Results {
+  resultOf(id: string, fn: string): Promise<Buffer | null>;
+  /** Stores a completed task's result for one more function (fetched after completion), if none is stored. */
+  addResult(id: string, fn: string, body: Buffer): Promise<void>;
   /**
-   * Deliveries with a failed attempt at or after `since`, over every account, newest failure first,
-   * each once (its latest failure), with the delivery's state now.
+   * Completed tasks (20000) with stored results, in completion order after a cursor: what
+   * `serpq cassettes export` writes. Tasks the relay served from its cache or a shared call are
+   * left out (their results are their leader's).
    */
-  latestFailedWebhooks(since: number, limit: number): Promise<FailedWebhookRow[]>;
+  storedResults(q: StoredResultsQuery): Promise<StoredResultsRow[]>;
+}
 
+/** tasks_ready: an account's completed, uncollected tasks, and the synchronous capabilities of its fast path. */
+export interface ReadyReads {
   /** tasks_ready rows (JSON text) for an account and scope, completed at or after `since`, oldest first. */
   listReady(accountId: number, scope: ReadyScope, since: number, limit: number): Promise<string[]>;
   /**
@@ -497,24 +531,10 @@ export interface Store {
    * file). Equal stamps mean every read gives the same rows: cached tasks_ready pages are keyed by it.
    */
   readonly changeStampSync?: () => number;
+}
 
-  taskById(id: string): Promise<TaskRow | null>;
-  /** The tasks of these ids that exist, in any order (one round trip for a batch of deliveries). */
-  tasksByIds(ids: readonly string[]): Promise<TaskRow[]>;
-  /** Sets collected_at on the first collection; no-op afterwards. */
-  markCollected(id: string, now: number): Promise<void>;
-  resultOf(id: string, fn: string): Promise<Buffer | null>;
-  /** Stores a completed task's result for one more function (fetched after completion), if none is stored. */
-  addResult(id: string, fn: string, body: Buffer): Promise<void>;
-  /**
-   * Completed tasks (20000) with stored results, in completion order after a cursor: what
-   * `serpq cassettes export` writes. Tasks the relay served from its cache or a shared call are
-   * left out (their results are their leader's).
-   */
-  storedResults(q: StoredResultsQuery): Promise<StoredResultsRow[]>;
-  /** Wipes accounts, tasks, results, deliveries, relay records, counters and settings (POST /admin/reset); keeps the schema and the registered processes. */
-  reset(): Promise<void>;
-
+/** The webhook outbox: deliveries claimed, attempted and recorded; resends and the errors list. */
+export interface Outbox {
   /**
    * Claims due webhook deliveries (pending and due, not leased or lease expired), oldest due first,
    * passing over those addressed to `skipHosts`.
@@ -541,30 +561,10 @@ export interface Store {
   resendWebhooks(accountId: number, taskIds: readonly string[], now: number): Promise<boolean[]>;
   listErrors(accountId: number, q: ErrorQuery): Promise<ErrorRow[]>;
   deliveriesOf(taskId: string): Promise<{ deliveries: DeliveryRow[]; attempts: AttemptRow[] }>;
+}
 
-  /**
-   * Capability: wake-ups from other processes sharing the store (PostgreSQL LISTEN/NOTIFY). A hint
-   * only: workers and delivery loops keep polling. Returns a function that stops listening.
-   */
-  listen?(handlers: StoreListeners): Promise<() => Promise<void>>;
-
-  /**
-   * Capability of stores shared by several API nodes (PostgreSQL): counts one hit per entry of `hits`
-   * (its key in the fixed window starting at its windowStart) in one statement, and returns each
-   * window's count including that hit (hits of one window in a batch count in their order). Stores
-   * used by one process leave it undefined, and limits are counted in process (exact sliding windows).
-   */
-  countHits?(hits: readonly CounterHit[]): Promise<number[]>;
-
-  /**
-   * Deletes what retention no longer keeps, at most `batch` rows per table per call (so no lock is
-   * held long): stored results of tasks completed before `resultsBefore`, webhook attempts before
-   * `attemptsBefore`, tasks (with their outbox rows) posted before `tasksBefore`, expired counters;
-   * and takes uncollected tasks completed before `readyBefore` off the ready indexes.
-   * Returns how many rows went.
-   */
-  purgeExpired(cut: RetentionCut, batch: number): Promise<number>;
-
+/** The processes that hold claims, their heartbeats, and freeing the claims of dead ones. */
+export interface Owners {
   /** Registers (or registers again) a process that holds claims, with its first heartbeat. */
   registerOwner(owner: OwnerRow): Promise<void>;
   /**
@@ -582,9 +582,66 @@ export interface Store {
    * another process claimed meanwhile. Returns the claims freed.
    */
   releaseOwners(ids: readonly string[]): Promise<number>;
+}
 
-  // ---- relay (the relay executor's forwarding records) ----------------------------------------
+/** Small shared settings (the time-travel offset). */
+export interface Settings {
+  /** Small shared settings, e.g. the time-travel offset. */
+  getSetting(key: string): Promise<string | null>;
+  setSetting(key: string, value: string): Promise<void>;
+  /**
+   * Adds `by` to a numeric setting atomically (a missing one counts as 0) and returns the new value,
+   * so concurrent moves through several processes add up. Stores shared by several processes
+   * announce the new value to their listeners (`listen`'s `onSetting`).
+   */
+  addToSetting(key: string, by: number): Promise<number>;
+}
 
+/** Counts over every account for the dashboard and the metrics gauges. */
+export interface DashboardReads {
+  /** Counts over every account for the metrics gauges (one round trip; read at most every few seconds). */
+  queueStats(): Promise<QueueStats>;
+  /** Completions per minute of the clock in [since, until), over every account; minutes without any are left out. */
+  completionsByMinute(since: number, until: number): Promise<MinuteCompletions[]>;
+  /** Failed tasks completed at or after `since`, over every account, newest first (a partial index on failures). */
+  latestFailedTasks(since: number, limit: number): Promise<FailedTaskRow[]>;
+  /**
+   * Deliveries with a failed attempt at or after `since`, over every account, newest failure first,
+   * each once (its latest failure), with the delivery's state now.
+   */
+  latestFailedWebhooks(since: number, limit: number): Promise<FailedWebhookRow[]>;
+}
+
+/** Retention's deletions. */
+export interface Purge {
+  /**
+   * Deletes what retention no longer keeps, at most `batch` rows per table per call (so no lock is
+   * held long): stored results of tasks completed before `resultsBefore`, webhook attempts before
+   * `attemptsBefore`, tasks (with their outbox rows) posted before `tasksBefore`, expired counters;
+   * and takes uncollected tasks completed before `readyBefore` off the ready indexes.
+   * Returns how many rows went.
+   */
+  purgeExpired(cut: RetentionCut, batch: number): Promise<number>;
+}
+
+/** Capabilities of a store shared by several processes (PostgreSQL): wake-ups and shared limit counters. */
+export interface SharedStore {
+  /**
+   * Capability: wake-ups from other processes sharing the store (PostgreSQL LISTEN/NOTIFY). A hint
+   * only: workers and delivery loops keep polling. Returns a function that stops listening.
+   */
+  listen?(handlers: StoreListeners): Promise<() => Promise<void>>;
+  /**
+   * Capability of stores shared by several API nodes (PostgreSQL): counts one hit per entry of `hits`
+   * (its key in the fixed window starting at its windowStart) in one statement, and returns each
+   * window's count including that hit (hits of one window in a batch count in their order). Stores
+   * used by one process leave it undefined, and limits are counted in process (exact sliding windows).
+   */
+  countHits?(hits: readonly CounterHit[]): Promise<number[]>;
+}
+
+/** The relay executor's forwarding records, usage and upstream budget. */
+export interface RelayLedger {
   relayRows(taskIds: readonly string[]): Promise<RelayRow[]>;
   /** Records that these tasks are about to be posted upstream (before the call), at `at` (real clock). */
   relayForwarding(tasks: readonly RelayForwarding[], at: number): Promise<void>;
@@ -644,19 +701,24 @@ export interface Store {
   upstreamLeave(slot: string): Promise<void>;
   /** The slots held now (their names), for freeing those of processes known dead. */
   upstreamSlotIds(): Promise<string[]>;
-  /** Gives claimed tasks back to the queue, due at `runAfter` (a retry after an upstream failure). */
-  deferTasks(ids: readonly string[], owner: string, runAfter: number): Promise<void>;
-
-  /** Small shared settings, e.g. the time-travel offset. */
-  getSetting(key: string): Promise<string | null>;
-  setSetting(key: string, value: string): Promise<void>;
-  /**
-   * Adds `by` to a numeric setting atomically (a missing one counts as 0) and returns the new value,
-   * so concurrent moves through several processes add up. Stores shared by several processes
-   * announce the new value to their listeners (`listen`'s `onSetting`).
-   */
-  addToSetting(key: string, by: number): Promise<number>;
 }
+
+/** Every role: what each dialect implements and the composition root hands out, role by role. */
+export type Store = StoreLifecycle &
+  Accounts &
+  TaskIntake &
+  TaskHistory &
+  TaskQueue &
+  TaskReads &
+  Results &
+  ReadyReads &
+  Outbox &
+  Owners &
+  Settings &
+  DashboardReads &
+  Purge &
+  SharedStore &
+  RelayLedger;
 
 /**
  * The seconds of the clock an upstream budget window ending at `now` counts: from the second that

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { machineKey, pidRuns } from '../runtime/process-identity.js';
-import type { OwnerRow, Store } from '../store/store.js';
+import type { OwnerRow, Owners } from '../store/store.js';
 
 /**
  * The claim owner of one process. Its worker and its webhook dispatcher claim under this id; the
@@ -19,7 +19,7 @@ import type { OwnerRow, Store } from '../store/store.js';
  * again.
  */
 export interface OwnerRegistryOptions {
-  readonly store: Store;
+  readonly store: Owners;
   /** The process clock (time travel included): leases are renewed against it. */
   readonly clock: Clock;
   /** The real clock of heartbeats. */

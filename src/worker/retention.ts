@@ -1,7 +1,7 @@
 import type { Clock } from '../domain/clock.js';
 import { DAY } from '../domain/time-format.js';
 import { READY_WINDOW_MS, RESULT_RETENTION_MS } from '../domain/task.js';
-import type { Store } from '../store/store.js';
+import type { Purge } from '../store/store.js';
 
 /**
  * Retention: stored results go 30 days after completion (task_get answers 40403 from then on
@@ -20,7 +20,7 @@ export interface Retention {
 }
 
 export function createRetention(options: {
-  store: Store;
+  store: Purge;
   clock: Clock;
   batch?: number;
   intervalMs?: number;

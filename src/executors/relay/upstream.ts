@@ -1,7 +1,7 @@
 import { type SerpqClient, SerpqHttpError, type WireEnvelope } from '../../client/index.js';
 import type { Clock } from '../../domain/clock.js';
 import { randomUUID } from 'node:crypto';
-import type { Store } from '../../store/store.js';
+import type { RelayLedger } from '../../store/store.js';
 import { machineKey, pidRuns } from '../../runtime/process-identity.js';
 
 /**
@@ -114,7 +114,7 @@ export interface UpstreamOptions {
   readonly client: SerpqClient;
   readonly limits: UpstreamLimits;
   /** Where the budget and the slots are counted (shared by every process on the store). */
-  readonly budget: Pick<Store, 'upstreamHit' | 'upstreamCallCount' | 'upstreamEnter' | 'upstreamLeave' | 'upstreamSlotIds'>;
+  readonly budget: Pick<RelayLedger, 'upstreamHit' | 'upstreamCallCount' | 'upstreamEnter' | 'upstreamLeave' | 'upstreamSlotIds'>;
   /** The budget's minutes are the process clock's (time travel moves them); slots lapse on the real one. */
   readonly clock: Clock;
   readonly realClock: Clock;

@@ -2,8 +2,7 @@ import { availableParallelism } from 'node:os';
 import { parseLatency } from './executors/executor.js';
 import { parseDuration } from './domain/duration.js';
 import { type UpstreamLimits, parseUpstreamLimits } from './executors/relay/upstream.js';
-import { DEFAULT_MATCH, type MatchField, parseReplayMatch } from './executors/replay/cassette.js';
-import { REPLAY_MISSES, type ReplayMiss } from './executors/replay/replay-executor.js';
+import { DEFAULT_MATCH, type MatchField, REPLAY_MISSES, type ReplayMiss, parseReplayMatch } from './executors/replay/cassette.js';
 
 /**
  * The only reader of process.env. Precedence: CLI flag (overrides) > environment (SERPQ_*) > default.

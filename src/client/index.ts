@@ -21,17 +21,8 @@ export interface ReadyRow {
   endpoint_html: string | null;
 }
 
-/** What the client needs of a fetch: the global one, or `createPoolFetch` (src/client/pool-fetch.ts). */
-export type FetchLike = (
-  url: string,
-  init: {
-    method: 'GET' | 'POST';
-    headers: Record<string, string>;
-    body?: string;
-    signal?: AbortSignal;
-    redirect?: 'follow' | 'manual';
-  },
-) => Promise<{ status: number; text(): Promise<string> }>;
+import type { FetchLike } from './fetch-like.js';
+export type { FetchLike } from './fetch-like.js';
 
 export interface ClientOptions {
   /** e.g. http://127.0.0.1:8080 (no trailing /v3). */

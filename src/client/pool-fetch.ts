@@ -1,5 +1,5 @@
 import type { Pool } from 'undici';
-import type { FetchLike } from './index.js';
+import type { FetchLike } from './fetch-like.js';
 
 /**
  * A `fetch` for the client on a pool of keep-alive connections to one origin (undici's `request`,

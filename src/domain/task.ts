@@ -29,3 +29,15 @@ export const HTML_RETENTION_MS = 7 * 24 * 3600_000;
 export const READY_PAGE_SIZE = 1000;
 /** Tasks per task_post call. */
 export const MAX_TASKS_PER_POST = 100;
+
+/** Counts over every account (the metrics gauges and the dashboard's queue). */
+export interface QueueStats {
+  /** Tasks waiting to be executed (state queued, due or not yet). */
+  readonly queued: number;
+  /** Tasks claimed and executing (including those the relay handed to its upstream). */
+  readonly running: number;
+  /** posted_at of the oldest queued task; null when none is queued. */
+  readonly oldestQueuedAt: number | null;
+  /** Completed tasks listed on tasks_ready and not yet collected. */
+  readonly ready: number;
+}

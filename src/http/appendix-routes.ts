@@ -1,13 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preParsingHookHandler } from 'fastify';
 import type { Clock } from '../domain/clock.js';
 import { STATUS, type StatusDef } from '../domain/status-codes.js';
-import type { CallContext } from '../services/deps.js';
+import type { CallContext, ServiceDeps } from '../services/deps.js';
 import { idList } from '../services/id-list.js';
 import { type ReferenceKind, referenceList } from '../services/reference-lists.js';
 import { type Usage, usageFnOf } from '../services/usage.js';
 import { userData } from '../services/user-data.js';
 import type { ServiceResult } from '../services/webhooks.js';
-import type { Store } from '../store/store.js';
 
 /**
  * The appendix-style endpoints: POST /v3/serp/id_list, the reference lists (GET
@@ -23,7 +22,7 @@ import type { Store } from '../store/store.js';
  * path) never reach it: count those where they are answered.
  */
 export interface AppendixRouteDeps {
-  readonly store: Store;
+  readonly store: ServiceDeps['store'];
   readonly clock: Clock;
   readonly usage: Usage;
   /** server.ts `ctxOf`. */

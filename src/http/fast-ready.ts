@@ -3,9 +3,9 @@ import { envelope } from '../contracts/envelope.js';
 import { findSeType, isKnownEngine } from '../domain/catalog.js';
 import { STATUS, type StatusDef } from '../domain/status-codes.js';
 import type { ServiceDeps } from '../services/deps.js';
-import { type ReadyBody, listReady, listReadySync } from '../services/list-ready.js';
+import { type ReadyBody, listReady, listReadySync, readsReadySync } from '../services/list-ready.js';
 import type { RateDecision, RateLimiter } from '../services/rate-limiter.js';
-import type { AccountRow } from '../store/store.js';
+import type { AccountRow } from '../domain/account.js';
 import type { Gate, GateOutcome } from './gate.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -35,7 +35,7 @@ export function createReadyAnswer(services: ServiceDeps, limiter: RateLimiter) {
   const now = (account: AccountRow, url: string, startedAt: number, se?: string, seType?: string): Answer | null => {
     if (unknownScope(se, seType)) return { status: STATUS.NOT_FOUND.http, body: errorBody(STATUS.NOT_FOUND, startedAt) };
     // With shared (store) counters the limit is checked on the async path, once.
-    if (limiter.shared || !services.store.listReadySync) return null;
+    if (limiter.shared || !readsReadySync(services)) return null;
     if (!(limiter.hit(`ready:${account.id}`, account.limits.tasksReadyPerMinute) as RateDecision).allowed) {
       return { status: 200, body: errorBody(STATUS.RATE_LIMIT, startedAt) };
     }

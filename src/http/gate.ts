@@ -1,7 +1,7 @@
 import { STATUS, type StatusDef } from '../domain/status-codes.js';
 import type { Authenticator } from '../services/auth.js';
 import type { RateDecision, RateLimiter } from '../services/rate-limiter.js';
-import type { AccountRow } from '../store/store.js';
+import type { AccountRow } from '../domain/account.js';
 
 /**
  * The gate every vendor API call passes: Basic auth, the per-minute request limit and the

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../domain/clock.js';
 import type { AttemptOutcome } from '../delivery/dispatcher.js';
 import type { UpstreamCall } from '../executors/relay/upstream.js';
-import type { QueueStats, Store } from '../store/store.js';
+import type { QueueStats } from '../domain/task.js';
 import type { FinishedTask } from '../worker/worker.js';
 import { adminTokenError, tokenMatches } from '../admin/routes.js';
 
@@ -25,7 +25,8 @@ export interface Metrics {
 }
 
 export interface MetricsOptions {
-  readonly store: Pick<Store, 'queueStats'>;
+  /** The store's counts over every account (its DashboardReads role). */
+  readonly store: { queueStats(): Promise<QueueStats> };
   /**
    * The process clock: the age of the oldest queued task is measured on it (time travel moves it),
    * and the store's counts are cached on it for `cacheMs`.

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { QueueStats } from '../store/store.js';
+import type { QueueStats } from '../domain/task.js';
 import { type LiveMetrics, METRICS_CACHE_MS, type MetricsOptions } from './metrics.js';
 
 /**

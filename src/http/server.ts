@@ -8,6 +8,7 @@ import { envelope, stringifyEnvelope } from '../contracts/envelope.js';
 import type { Authenticator } from '../services/auth.js';
 import type { CallContext, ServiceDeps } from '../services/deps.js';
 import { getTask } from '../services/get-task.js';
+import { storeReachable } from '../services/health.js';
 import { listReady } from '../services/list-ready.js';
 import { postTasks } from '../services/post-tasks.js';
 import { listErrors, resendWebhooks } from '../services/webhooks.js';
@@ -16,7 +17,7 @@ import type { Usage } from '../services/usage.js';
 import { registerAppendixRoutes } from './appendix-routes.js';
 import { registerRelayRoutes } from './relay-routes.js';
 import type { RateLimiter } from '../services/rate-limiter.js';
-import type { AccountRow } from '../store/store.js';
+import type { AccountRow } from '../domain/account.js';
 import { registerAdmin, type AdminDeps } from '../admin/routes.js';
 import { registerDashboard } from '../admin/dashboard-routes.js';
 import { createReadyAnswer, createFastReady, flatBody } from './fast-ready.js';
@@ -153,7 +154,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
-    const ok = await services.store.ping().catch(() => false);
+    const ok = await storeReachable(services);
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable' });
   });
 

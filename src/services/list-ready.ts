@@ -23,6 +23,11 @@ export async function listReady(
   return readyPage(ctx, scope, fn, rows, now);
 }
 
+/** Whether the store reads tasks_ready pages synchronously (embedded SQLite): the fast path's precondition. */
+export function readsReadySync(deps: ServiceDeps<ReadyReads>): boolean {
+  return deps.store.listReadySync !== undefined;
+}
+
 /** A page as text, or as a small per-call head followed by the cached bytes of its rows. */
 export type ReadyBody = string | { readonly head: string; readonly tail: Buffer };
 

@@ -1,4 +1,4 @@
-import type { WebhookState } from '../domain/task.js';
+import type { QueueStats, WebhookState } from '../domain/task.js';
 import type { WebhookKind } from '../domain/webhooks.js';
 
 /**
@@ -13,40 +13,10 @@ import type { WebhookKind } from '../domain/webhooks.js';
  * Differences between engines are capabilities (optional members below), never branches in features.
  */
 
-export interface AccountLimits {
-  /** tasks_ready (and tasks_fixed) calls per minute; the vendor's default is 20. */
-  readonly tasksReadyPerMinute: number;
-  /** All API calls per minute; the vendor's documented default is 2000. */
-  readonly requestsPerMinute: number;
-  /** Requests in flight at once; the vendor's default is 30. */
-  readonly concurrentRequests: number;
-}
-
-export const DEFAULT_LIMITS: AccountLimits = Object.freeze({
-  tasksReadyPerMinute: 20,
-  requestsPerMinute: 2000,
-  concurrentRequests: 30,
-});
-
-export interface AccountRow {
-  readonly id: number;
-  readonly login: string;
-  readonly passwordHash: string;
-  readonly balanceMicro: number;
-  readonly totalDepositsMicro: number;
-  readonly limits: AccountLimits;
-  /** Opt-in: retry failed webhooks on the published schedule. */
-  readonly webhookRetries: boolean;
-  /** Opt-in: sign webhooks (Standard Webhooks) with this secret. */
-  readonly webhookSecret: string | null;
-  /** Daily cost cap in micro-USD (UTC day; past it task_post answers 40203); null = none. */
-  readonly dailyCostLimitMicro: number | null;
-  /** Identical tasks allowed per hour (vendor: 10..100 in steps of 10; past it 40205); null = off. */
-  readonly duplicateLimitHour: number | null;
-  /** Identical tasks allowed per day (vendor: 10..100 in steps of 10; past it 40206); null = off. */
-  readonly duplicateLimitDay: number | null;
-  readonly createdAt: number;
-}
+// The account as the domain knows it (the authenticated caller of every request), kept in the domain
+// so that every layer may name it; re-exported here for the store's adapters.
+export { type AccountLimits, type AccountRow, DEFAULT_LIMITS } from '../domain/account.js';
+import type { AccountLimits, AccountRow } from '../domain/account.js';
 
 export interface NewAccount {
   readonly login: string;
@@ -236,16 +206,7 @@ export interface RetentionCut {
 }
 
 /** The queue as the metrics gauges show it, over every account. */
-export interface QueueStats {
-  /** Tasks waiting to be executed (state queued, due or not yet). */
-  readonly queued: number;
-  /** Tasks claimed and executing (including those the relay handed to its upstream). */
-  readonly running: number;
-  /** posted_at of the oldest queued task; null when none is queued. */
-  readonly oldestQueuedAt: number | null;
-  /** Completed tasks listed on tasks_ready and not yet collected. */
-  readonly ready: number;
-}
+export type { QueueStats } from '../domain/task.js';
 
 /** Tasks completed in one minute of the clock, over every account (the dashboard's chart). */
 export interface MinuteCompletions {

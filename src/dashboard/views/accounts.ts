@@ -2,7 +2,7 @@ import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { usd } from '../format.js';
 import type { Account } from '../types.js';
-import { type Act, patch } from './dashboard.js';
+import { type Act, patch } from './actions.js';
 
 /** Accounts with balance, today's spend (UTC day) and limits; a row's Edit saves through PATCH /admin/accounts/:login. */
 export function Accounts(props: { accounts: readonly Account[]; act: Act }) {

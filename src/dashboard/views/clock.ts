@@ -2,7 +2,7 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { duration, utc } from '../format.js';
 import type { Overview } from '../types.js';
-import { type Act, post } from './dashboard.js';
+import { type Act, post } from './actions.js';
 
 const ADVANCES = [
   { label: '+1 hour', seconds: 3600 },

@@ -1,6 +1,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { AdminError, RefusedToken, admin, follow } from '../api.js';
+import type { Act } from './actions.js';
 import type { Snapshot } from '../types.js';
 import { Accounts } from './accounts.js';
 import { Clock } from './clock.js';
@@ -9,9 +10,6 @@ import { FailedTasks, FailedWebhooks } from './failures.js';
 import { Queue } from './queue.js';
 import { type Read, TaskLookup } from './task-lookup.js';
 import { Upstream } from './upstream.js';
-
-/** What an action of the operator needs: a call to the admin API whose outcome is shown in the notice line. */
-export type Act = (done: string, call: (token: string) => Promise<unknown>) => Promise<boolean>;
 
 export function Dashboard(props: { token: string; onSignOut: (why: string | null) => void }) {
   const { token, onSignOut } = props;
@@ -79,7 +77,3 @@ export function Dashboard(props: { token: string; onSignOut: (why: string | null
     }
   `;
 }
-
-/** POST/PATCH helpers of the actions. */
-export const post = (token: string, path: string, body?: unknown) => admin(token, 'POST', path, body ?? {});
-export const patch = (token: string, path: string, body: unknown) => admin(token, 'PATCH', path, body);

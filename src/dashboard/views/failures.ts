@@ -1,7 +1,7 @@
 import { html } from 'htm/preact';
 import { utc } from '../format.js';
 import type { FailedTask, FailedWebhook } from '../types.js';
-import { type Act, post } from './dashboard.js';
+import { type Act, post } from './actions.js';
 
 /** The latest failed webhooks over every account, each with its state now and a Resend button. */
 export function FailedWebhooks(props: { rows: readonly FailedWebhook[]; act: Act; find: (id: string) => void }) {

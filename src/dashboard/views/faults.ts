@@ -1,6 +1,6 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
-import { type Act, post } from './dashboard.js';
+import { type Act, post } from './actions.js';
 
 const CODES = [
   { code: 40101, text: '40101 Task Handed' },

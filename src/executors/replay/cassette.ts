@@ -65,6 +65,10 @@ export function cassetteLine(c: Cassette): string {
 /** The inputs `--replay-match` can name. The subject (keyword, video_id, …) is `keyword`. */
 export const MATCH_FIELDS = ['keyword', 'location', 'language', 'device', 'os', 'depth', 'se_domain', 'fields'] as const;
 export type MatchField = (typeof MATCH_FIELDS)[number];
+/** What a task without a cassette gets: the sandbox's result, 40102, or the upstream's, recorded. */
+export type ReplayMiss = 'sandbox' | 'error' | 'record';
+export const REPLAY_MISSES: readonly ReplayMiss[] = ['sandbox', 'error', 'record'];
+
 export const DEFAULT_MATCH: readonly MatchField[] = ['keyword', 'location', 'language', 'device', 'depth'];
 
 /** Parses `--replay-match keyword,location,…`; throws naming an unknown input. */

@@ -1,6 +1,6 @@
 import { STATUS } from '../../domain/status-codes.js';
 import type { ExecutionDeferral, ExecutionInput, ExecutionOutcome, Executor } from '../executor.js';
-import { type Cassette, type MatchField, cassetteRequest, matchKey } from './cassette.js';
+import { type Cassette, type MatchField, type ReplayMiss, cassetteRequest, matchKey } from './cassette.js';
 import type { CassetteLibrary } from './library.js';
 
 /**
@@ -10,8 +10,7 @@ import type { CassetteLibrary } from './library.js';
  * webhooks, time travel, faults. A miss is answered by the sandbox (`sandbox`), fails with 40102
  * (`error`), or is fetched once through the relay and recorded (`record`).
  */
-export type ReplayMiss = 'sandbox' | 'error' | 'record';
-export const REPLAY_MISSES: readonly ReplayMiss[] = ['sandbox', 'error', 'record'];
+export { REPLAY_MISSES, type ReplayMiss } from './cassette.js';
 
 export interface ReplayOptions {
   readonly library: CassetteLibrary;

@@ -83,8 +83,8 @@ export async function runCollect(o: CollectOptions): Promise<{ exitCode: number;
     limit: perMinute(probe.requestsPerMinute),
     sleeper,
   });
-  /** Whether tasks_ready may list more than it did: its last answer was a full page. */
-  let moreMayBeReady = pending.size > 0;
+  /** Whether tasks_ready may list more than it did: before its first answer, or after a full page. */
+  let moreMayBeReady = true;
   let waitingForPage = false;
   const progress = createProgress({
     label: 'collect',

@@ -24,7 +24,9 @@ describe('progress lines', () => {
   it('says "at least" while the total is only a lower bound', () => {
     let now = 0;
     const { lines, stream } = sink();
-    const p = createProgress({ label: 'collect', unit: 'tasks', total: 0, stream, now: () => now, everyMs: 0 });
+    const p = createProgress({ label: 'collect', unit: 'tasks', total: 0, exact: false, stream, now: () => now, everyMs: 0 });
+    p.add(0);
+    expect(lines.at(-1)).toMatch(/^collect: 0\/\? tasks \| /);
     p.setTotal(1000, false);
     now += 2000;
     p.add(500);

@@ -68,7 +68,8 @@ function createTally(o: ProgressOptions) {
     answered,
     /** "1,200/at least 2,000 tasks (posted 1,190, rejected 10) | 33/s | ETA 24s | at the account's limit of ..." */
     text(): string {
-      const total = t.exact ? fmt(t.total) : `at least ${fmt(t.total)}`;
+      // Nothing known yet (collect before tasks_ready's first answer): no number at all.
+      const total = t.exact ? fmt(t.total) : t.total === 0 ? '?' : `at least ${fmt(t.total)}`;
       const rejected = t.skippedRejected + t.rejected;
       const split = rejected > 0 ? ` (${o.doneWord ?? 'done'} ${fmt(t.skipped + t.done)}, rejected ${fmt(rejected)})` : '';
       const rate = t.done / elapsed();

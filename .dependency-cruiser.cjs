@@ -4,7 +4,7 @@
  *   domain ← store ← executors ← services ← http / worker / delivery / admin
  *
  * Imports run one way only, toward the domain; only the composition root (src/app.ts) and the
- * command line (src/cli) know the concrete implementations (the SQLite and PostgreSQL stores, the
+ * command line (src/cli) and the process composition (src/process) know the concrete implementations (the SQLite and PostgreSQL stores, the
  * executors). Type-only imports count: a layer that names another's types depends on it.
  */
 const layer = (name) => `^src/${name}/`;
@@ -46,14 +46,17 @@ module.exports = {
       comment: 'Executors, services, workers and delivery never import the layers above them (http, admin, cli, the composition root).',
       severity: 'error',
       from: { path: ['^src/(domain|store|executors|services|worker|delivery|contracts|runtime)/'] },
-      to: { path: ['^src/(http|admin|cli|dashboard)/', '^src/app\\.ts$', '^src/config\\.ts$'] },
+      to: { path: ['^src/(http|admin|cli|dashboard|process)/', '^src/app\\.ts$', '^src/config\\.ts$'] },
     },
     {
       name: 'implementations-known-to-the-root-only',
-      comment: 'Only src/app.ts and src/cli (and the implementations themselves) import a concrete store or executor.',
+      comment: 'Only src/app.ts, src/process and src/cli (and the implementations themselves) import a concrete store or executor.',
       severity: 'error',
       // A courier thread is the entry point of its own thread: it builds the renderer it uses there.
-      from: { path: '^src/', pathNot: ['^src/app\\.ts$', '^src/cli/', '^src/delivery/courier-thread\\.ts$', ...IMPLEMENTATIONS] },
+      from: {
+        path: '^src/',
+        pathNot: ['^src/app\\.ts$', '^src/process/', '^src/cli/', '^src/delivery/courier-thread\\.ts$', ...IMPLEMENTATIONS],
+      },
       to: { path: IMPLEMENTATIONS },
     },
     {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
-import { DEMO_LOGIN, DEMO_PASSWORD, createApp, createBackground, createExecutor, openClock, openStore } from '../app.js';
+import { DEMO_LOGIN, DEMO_PASSWORD, createApp, openStore } from '../app.js';
+import { openProcess } from '../process/compose.js';
 import { readFileSync } from 'node:fs';
 import { ConfigError, type ConfigOverrides, isLoopbackHost, loadConfig, maskDbUrl } from '../config.js';
 import { AccountInputError, createAccount, publicAccount } from '../services/accounts.js';
@@ -217,20 +218,14 @@ withServerOptions(program.command('serve').description('serve the API (and run w
 
 withServerOptions(program.command('worker').description('run workers (and deliveries) without HTTP')).action(async (flags: ServeFlags) => {
   try {
-    const config = loadConfig(process.env, overridesFrom(flags));
-    const store = await openStore(config.db);
-    await store.migrate();
-    const time = await openClock(config.timeTravel, store);
-    const setup = await createExecutor(config, store, time.clock);
-    const executor = setup.executor;
-    const background = createBackground(config, store, time.clock, executor, {}, (err) => console.error('serpq worker:', err));
-    time.onMoved(() => background.wake());
+    // The same composition as serve's, without HTTP: workers always run here.
+    const config = { ...loadConfig(process.env, overridesFrom(flags)), workers: true };
+    const parts = await openProcess(config, { seedDemo: false, onError: (err) => console.error('serpq worker:', err) });
+    const background = parts.background!;
     await background.start();
     onSignals(async () => {
-      await time.stop();
-      await background.stop();
-      await setup.close?.();
-      await store.close();
+      await parts.stopBackground();
+      await parts.release();
     }, `serpq worker ${background.owner.id} stopped`);
     console.log(`serpq worker ${background.owner.id} running on ${maskDbUrl(config.db)}`);
   } catch (err) {

@@ -92,25 +92,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
               if (isLoopbackHost(config.host)) await seedDemoAccount(store, clock, false);
             }
           : undefined,
-      upstream: setup.upstream
-        ? async () => {
-            const st = await setup.upstream!.status();
-            return {
-              url: st.url,
-              reachable: st.reachable,
-              balance: st.balance,
-              in_flight: await store.relayInFlight(),
-              calls_last_minute: st.callsLastMinute,
-              calls_in_flight: st.callsInFlight,
-              limits: {
-                requests_per_minute: st.limits.requests,
-                concurrent_requests: st.limits.concurrent,
-                tasks_ready_per_minute: st.limits.tasksReady,
-              },
-              last_error: st.lastError,
-            };
-          }
-        : undefined,
+      upstream: setup.report,
     },
     usage,
     logLevel: config.logLevel,

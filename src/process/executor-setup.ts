@@ -5,6 +5,7 @@ import type { Executor } from '../executors/executor.js';
 import type { Upstream } from '../executors/relay/upstream.js';
 import type { CassetteLibrary } from '../executors/replay/library.js';
 import { createSandboxExecutor } from '../executors/sandbox/sandbox-executor.js';
+import type { UpstreamReport } from '../admin/routes.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -12,6 +13,12 @@ import type { Store } from '../store/store.js';
  * upstream client, budget and recorder; replay with its cassettes (and the relay for `record`
  * misses); or a module of the user's. What only some of them use is imported when asked for.
  */
+
+/**
+ * How long one upstream call may take before it counts as failed; it also bounds how long the
+ * upstream concurrency slot of a process that crashed mid-call stays taken (the slot expires then).
+ */
+export const UPSTREAM_CALL_TIMEOUT_MS = 60_000;
 
 /** The store setting that keeps the relay's upstream URL (the source `cassettes export` names). */
 export const UPSTREAM_URL_SETTING = 'relay_upstream_url';
@@ -24,6 +31,8 @@ export interface ExecutorSetup {
   readonly close?: () => Promise<void>;
   /** What the start banner says of it: the relay's upstream and balance, the cassettes replay loaded. */
   readonly describe?: () => Promise<string[]>;
+  /** GET /admin/upstream and the dashboard's upstream card: present when the executor relays. */
+  readonly report?: () => Promise<UpstreamReport>;
 }
 
 /**
@@ -54,6 +63,7 @@ export async function createExecutor(config: Config, store: Store, clock: Clock,
       executor,
       upstream: relay?.upstream ?? null,
       close: async () => (await relay?.close?.(), library.close()),
+      report: relay?.report,
       describe: async () => [
         `cassettes: ${library.size()} loaded from ${library.dir} (a miss gets: ${config.replayMiss})`,
         ...((await relay?.describe?.()) ?? []),
@@ -94,7 +104,7 @@ async function createRelay(
     import('../executors/replay/recorder.js'),
   ]);
   const url = config.upstreamUrl ?? '';
-  const callTimeoutMs = 60_000;
+  const callTimeoutMs = UPSTREAM_CALL_TIMEOUT_MS;
   // Keep-alive connections, as many as the upstream takes at once.
   const transport = createPoolFetch(url, { connections: config.upstreamLimits.concurrent });
   const client = createClient({
@@ -146,6 +156,23 @@ async function createRelay(
     close: async () => {
       await transport.close();
       if (config.executor === 'relay') record?.close();
+    },
+    report: async () => {
+      const st = await upstream.status();
+      return {
+        url: st.url,
+        reachable: st.reachable,
+        balance: st.balance,
+        in_flight: await store.relayInFlight(),
+        calls_last_minute: st.callsLastMinute,
+        calls_in_flight: st.callsInFlight,
+        limits: {
+          requests_per_minute: st.limits.requests,
+          concurrent_requests: st.limits.concurrent,
+          tasks_ready_per_minute: st.limits.tasksReady,
+        },
+        last_error: st.lastError,
+      };
     },
     describe: async () => {
       const status = await upstream.status();

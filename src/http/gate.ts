@@ -14,24 +14,24 @@ export type GateOutcome =
       readonly account: AccountRow;
       readonly headers: Record<string, string>;
       readonly release: () => void;
-      /** The decision of the `also` limit, when one was given. */
-      readonly also?: RateDecision;
-      /** What `alongside` started, when given. */
-      readonly early?: Promise<unknown>;
+      /** The decision of the call's own limit (`ownLimit`), when one was given. */
+      readonly ownDecision?: RateDecision;
+      /** The read started while the limits were counted (`readMeanwhile`), when one was given. */
+      readonly read?: Promise<unknown>;
     }
   | { readonly ok: false; readonly status: StatusDef; readonly headers: Record<string, string> };
 
 /** A second per-minute limit of the call (tasks_ready's own), counted with the request limit. */
-export type AlsoLimit = (account: AccountRow) => { readonly key: string; readonly limit: number };
+export type OwnLimit = (account: AccountRow) => { readonly key: string; readonly limit: number };
 
 export interface Gate {
   /**
-   * With `also`, that limit is counted together with the request limit (one round trip to shared
-   * counters), even when the request limit refuses the call. `alongside` is started for the
+   * With `ownLimit`, that limit is counted together with the request limit (one round trip to shared
+   * counters), even when the request limit refuses the call. `readMeanwhile` is started for the
    * authenticated account while the limits are counted (a read the call makes when admitted, so its
    * round trip overlaps theirs); a refused call drops it.
    */
-  (authorization: string | undefined, also?: AlsoLimit, alongside?: (account: AccountRow) => Promise<unknown>): Promise<GateOutcome>;
+  (authorization: string | undefined, ownLimit?: OwnLimit, readMeanwhile?: (account: AccountRow) => Promise<unknown>): Promise<GateOutcome>;
   /** The same decision without I/O when the credentials were verified recently; undefined otherwise. */
   sync(authorization: string | undefined, connection?: object): GateOutcome | undefined;
 }
@@ -51,29 +51,30 @@ export function createGate(auth: Authenticator, limiter: RateLimiter): Gate {
     };
     return { ok: true, account, headers, release };
   };
-  const count = (account: AccountRow) => limiter.hit(`req:${account.id}`, account.limits.requestsPerMinute);
+  const requestKey = (account: AccountRow) => `req:${account.id}`;
+  const count = async (account: AccountRow) => limiter.hit(requestKey(account), account.limits.requestsPerMinute);
   const gate = async (
     authorization: string | undefined,
-    also?: AlsoLimit,
-    alongside?: (account: AccountRow) => Promise<unknown>,
+    ownLimit?: OwnLimit,
+    readMeanwhile?: (account: AccountRow) => Promise<unknown>,
   ): Promise<GateOutcome> => {
     const account = await auth.authenticate(authorization);
     if (!account) return { ok: false, status: STATUS.UNAUTHORIZED, headers: CHALLENGE };
-    if (!also && !alongside) return admit(account, await count(account));
-    const second = also?.(account);
-    const early = alongside?.(account);
+    if (!ownLimit && !readMeanwhile) return admit(account, await count(account));
+    const own = ownLimit?.(account);
+    const read = readMeanwhile?.(account);
     // A refused call never looks at it: its failure must not go unhandled.
-    early?.catch(() => {});
-    const [rate, extra] = await Promise.all([count(account), second && limiter.hit(second.key, second.limit)]);
+    read?.catch(() => {});
+    const [rate, ownDecision] = await Promise.all([count(account), own && limiter.hit(own.key, own.limit)]);
     const out = admit(account, rate);
-    return out.ok ? { ...out, also: extra, early } : out;
+    return out.ok ? { ...out, ownDecision, read } : out;
   };
   return Object.assign(gate, {
     sync(authorization: string | undefined, connection?: object): GateOutcome | undefined {
       // Shared counters (several API nodes) are counted in the store: only the async path does that.
       if (limiter.shared) return undefined;
       const account = auth.cached(authorization, connection);
-      return account ? admit(account, count(account) as RateDecision) : undefined;
+      return account ? admit(account, limiter.hit(requestKey(account), account.limits.requestsPerMinute)) : undefined;
     },
   });
 }

@@ -14,11 +14,7 @@ export interface RateDecision {
   readonly remaining: number;
 }
 
-export interface RateLimiter {
-  /** True when counts live in a shared store (answers are promises). */
-  readonly shared: boolean;
-  /** Counts a hit; synchronous in process, a promise when the counters live in a shared store. */
-  hit(key: string, limit: number, windowMs?: number): RateDecision | Promise<RateDecision>;
+interface Limits {
   /** Remaining hits without taking one. */
   peek(key: string, limit: number, windowMs?: number): number;
   /** Takes a concurrency slot; false when `max` are in flight. */
@@ -28,15 +24,25 @@ export interface RateLimiter {
   clearWindows(): void;
 }
 
+/** The in-process limiter: counts a hit and answers at once. */
+export interface LocalRateLimiter extends Limits {
+  readonly shared: false;
+  hit(key: string, limit: number, windowMs?: number): RateDecision;
+}
+
+/** Limits counted in a store shared by several API nodes: a hit is a round trip. */
+export interface SharedRateLimiter extends Limits {
+  readonly shared: true;
+  hit(key: string, limit: number, windowMs?: number): Promise<RateDecision>;
+}
+
+/** Either; `shared` tells which, so a caller that needs an answer without I/O checks it first. */
+export type RateLimiter = LocalRateLimiter | SharedRateLimiter;
+
 interface Ring {
   times: Float64Array;
   start: number;
   count: number;
-}
-
-/** The in-process limiter: answers at once. */
-export interface LocalRateLimiter extends RateLimiter {
-  hit(key: string, limit: number, windowMs?: number): RateDecision;
 }
 
 export function createRateLimiter(clock: Clock): LocalRateLimiter {
@@ -101,7 +107,7 @@ export function createRateLimiter(clock: Clock): LocalRateLimiter {
  * Concurrency slots stay per process (a crashed node must not leak slots that no one returns); each
  * node enforces the full limit.
  */
-export function createSharedRateLimiter(countHits: (hits: readonly CounterHit[]) => Promise<number[]>, clock: Clock): RateLimiter {
+export function createSharedRateLimiter(countHits: (hits: readonly CounterHit[]) => Promise<number[]>, clock: Clock): SharedRateLimiter {
   const local = createRateLimiter(clock);
   const count = groupCommit((hits: CounterHit[]) => countHits(hits), 256, 0, true);
   return {

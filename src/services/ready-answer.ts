@@ -1,0 +1,80 @@
+import { envelope } from '../contracts/envelope.js';
+import type { AccountRow } from '../domain/account.js';
+import { findSeType, isKnownEngine } from '../domain/catalog.js';
+import { STATUS, type StatusDef } from '../domain/status-codes.js';
+import type { ReadyReads } from '../store/store.js';
+import type { ServiceDeps } from './deps.js';
+import { type ReadyBody, listReady, listReadySync, readsReadySync } from './list-ready.js';
+import type { RateDecision, RateLimiter } from './rate-limiter.js';
+
+/**
+ * The tasks_ready answer, built here once for both ways a call arrives: the raw fast path
+ * (src/http/fast-ready.ts, before the router) and the Fastify route. An answer is a status and a
+ * body (text, or a per-call head and the cached bytes of the page's rows).
+ */
+export interface Answer {
+  readonly status: number;
+  readonly body: ReadyBody;
+}
+
+/** The body as one Buffer or string (for senders that take a single payload). */
+export function flatBody(body: ReadyBody): string | Buffer {
+  return typeof body === 'string' ? body : Buffer.concat([Buffer.from(body.head), body.tail]);
+}
+
+export function errorBody(status: StatusDef, startedAt: number): string {
+  return JSON.stringify(envelope(status, { timeMs: performance.now() - startedAt, tasks: null }));
+}
+
+/**
+ * tasks_ready for an authenticated account at any scope: 404/40400 for an unknown engine or type,
+ * 40202 past the account's tasks_ready limit per minute, else the page.
+ */
+export function createReadyAnswer(services: ServiceDeps<ReadyReads>, limiter: RateLimiter) {
+  /** The answer when it needs no I/O (an error, or a store that reads synchronously); else null. */
+  const unknownScope = (se?: string, seType?: string) =>
+    (se !== undefined && !isKnownEngine(se)) || (seType !== undefined && !findSeType(se ?? '', seType));
+  const answerNow = (account: AccountRow, url: string, startedAt: number, se?: string, seType?: string): Answer | null => {
+    if (unknownScope(se, seType)) return { status: STATUS.NOT_FOUND.http, body: errorBody(STATUS.NOT_FOUND, startedAt) };
+    // With shared (store) counters the limit is checked on the async path, once.
+    if (limiter.shared || !readsReadySync(services)) return null;
+    if (!limiter.hit(`ready:${account.id}`, account.limits.tasksReadyPerMinute).allowed) {
+      return { status: 200, body: errorBody(STATUS.RATE_LIMIT, startedAt) };
+    }
+    const page = listReadySync(services, { account, url, startedAt }, { se, seType });
+    return page === null ? null : { status: 200, body: page };
+  };
+  /**
+   * The answer read asynchronously, after `answerNow` returned null (its checks not yet counted,
+   * unless the gate counted the tasks_ready limit already: `counted`, and read the page: `read`).
+   */
+  const answerLater = async (
+    account: AccountRow,
+    url: string,
+    startedAt: number,
+    se?: string,
+    seType?: string,
+    counted?: RateDecision,
+    read?: Promise<string>,
+  ): Promise<Answer> => {
+    if (!(counted ?? (await limiter.hit(`ready:${account.id}`, account.limits.tasksReadyPerMinute))).allowed) {
+      return { status: 200, body: errorBody(STATUS.RATE_LIMIT, startedAt) };
+    }
+    return { status: 200, body: await (read ?? listReady(services, { account, url, startedAt }, { se, seType })) };
+  };
+  const answer = async (account: AccountRow, url: string, startedAt: number, se?: string, seType?: string): Promise<Answer> =>
+    answerNow(account, url, startedAt, se, seType) ?? answerLater(account, url, startedAt, se, seType);
+  /**
+   * With shared counters the gate counts tasks_ready's own limit with the request limit (one round
+   * trip) and reads the page meanwhile (its round trip overlapping theirs); nothing for a local
+   * limiter, or a scope that answers 404 (neither counted nor read).
+   */
+  const throughGate = (url: string, startedAt: number, se?: string, seType?: string) =>
+    limiter.shared && !unknownScope(se, seType)
+      ? { ownLimit: readyLimit, readMeanwhile: (account: AccountRow) => listReady(services, { account, url, startedAt }, { se, seType }) }
+      : undefined;
+  return Object.assign(answer, { answerNow, answerLater, throughGate });
+}
+
+/** tasks_ready's own per-minute limit (and tasks_fixed's), as the gate counts it. */
+const readyLimit = (account: AccountRow) => ({ key: `ready:${account.id}`, limit: account.limits.tasksReadyPerMinute });

@@ -52,50 +52,71 @@ export interface ExecutorHooks {
   onError(err: unknown): void;
 }
 
-export interface Executor {
+/** What every executor does: turn a claimed task into its outcome. The worker sees only this. */
+export interface TaskExecutor {
   readonly name: string;
   /** Delay between posting and completion for a priority (the sandbox's emulated latency). */
   latencyMs(priority: number): number;
   /** `owner` is the claim owner of the worker that runs it (an executor that hands claims over needs it). */
   execute(input: ExecutionInput, signal: AbortSignal, owner?: string): Promise<ExecutionOutcome | ExecutionDeferral>;
+}
+
+/** Capability: live calls run differently from task_post (the relay calls the upstream's live endpoint). */
+export interface LiveExecution {
+  /** A live call (one task, the caller waits); without this capability, live calls use `execute`. */
+  executeLive(input: ExecutionInput, fn: ResultFunction, signal: AbortSignal): Promise<ExecutionOutcome>;
+}
+
+/** Capability: results of other functions fetched after completion (the relay stores one function's). */
+export interface LateResults {
   /**
-   * A live call (one task, the caller waits) for executors that run it differently from task_post
-   * (the relay calls the upstream's live endpoint); without it, live calls use `execute`.
+   * Fetches another function's result of a completed task on its first task_get (the relay reads it
+   * from the upstream), storing it; null when there is none.
    */
-  executeLive?(input: ExecutionInput, fn: ResultFunction, signal: AbortSignal): Promise<ExecutionOutcome>;
+  fetchResult(taskId: string, def: SeTypeDef, fn: ResultFunction): Promise<unknown | null>;
+}
+
+/** Capability: an upstream reports finished tasks by postback (the relay's postback route). */
+export interface UpstreamPostbacks {
   /**
-   * For executors that store one function's result at completion: fetches another function's result
-   * of a completed task on its first task_get (the relay reads it from the upstream), storing it;
-   * null when there is none.
+   * An upstream's postback for a task it ran: `done` when completed here (or already), `later` when it
+   * cannot be taken yet (the upstream lists it for collection), `unknown` when it is not one of ours.
    */
-  fetchResult?(taskId: string, def: SeTypeDef, fn: ResultFunction): Promise<unknown | null>;
-  /**
-   * An upstream's postback for a task it ran (the relay's postback route): `done` when completed here
-   * (or already), `later` when it cannot be taken yet (the upstream lists it for collection),
-   * `unknown` when it is not one of ours.
-   */
-  receivePostback?(query: Readonly<Record<string, string | undefined>>, body: unknown): Promise<PostbackReceipt>;
+  receivePostback(query: Readonly<Record<string, string | undefined>>, body: unknown): Promise<PostbackReceipt>;
   /** The secret the upstream's postback URL carries (checked by the postback route). */
-  readonly postbackKey?: string;
-  /** Starts and stops background work of the executor (the relay's collector); optional. */
-  start?(hooks: ExecutorHooks): void;
-  stop?(): Promise<void>;
+  readonly postbackKey: string;
+}
+
+/** Capability: background work of the executor's own (the relay's collector). */
+export interface BackgroundWork {
+  start(hooks: ExecutorHooks): void;
+  stop(): Promise<void>;
   /** One round of that background work now (the relay's collection), for /admin/settle and tests. */
-  collectOnce?(): Promise<number>;
+  collectOnce(): Promise<number>;
+}
+
+/** Capability of deterministic executors: results rendered on read from the request alone, nothing stored. */
+export interface RenderOnRead {
   /**
-   * For deterministic executors: renders a result on read from the request alone, so nothing needs
-   * storing. `datetime` is the completion time in the vendor's format. Returns null when the
+   * Renders a result; `datetime` is the completion time in the vendor's format. Returns null when the
    * executor stores its results instead.
    */
-  render?(input: ExecutionInput, fn: ResultFunction, datetime: string): unknown | null;
+  render(input: ExecutionInput, fn: ResultFunction, datetime: string): unknown | null;
   /** The example result for the vendor's magic id 00000000-0000-0000-0000-000000000000. */
-  example?(def: SeTypeDef, fn: ResultFunction, datetime: string): unknown | null;
-  /**
-   * Fault injection (an emulator extension): the next `count` executions in this process end with the
-   * vendor code `statusCode` (40101, 40102, 40103) instead of a result.
-   */
-  injectFaults?(statusCode: number, count: number): void;
+  example(def: SeTypeDef, fn: ResultFunction, datetime: string): unknown | null;
 }
+
+/** Capability (an emulator extension): the next `count` executions end with a vendor code (40101, 40102, 40103). */
+export interface FaultInjection {
+  injectFaults(statusCode: number, count: number): void;
+}
+
+/**
+ * An executor: the task port and whichever capabilities it has. The composition root and the
+ * services detect a capability by its presence; the worker is handed the TaskExecutor part only.
+ */
+export type Executor = TaskExecutor &
+  Partial<LiveExecution & LateResults & UpstreamPostbacks & BackgroundWork & RenderOnRead & FaultInjection>;
 
 /** Parses a latency spec: `0`, `2s`, or `normal=2s,high=500ms` (units ms, s, m, h; bare numbers are ms). */
 export function parseLatency(spec: string): { normal: number; high: number } {

@@ -1,6 +1,6 @@
-// Reference facts: the vendor's SERP location and language codes (every country, plus regions
-// and large cities of the main markets). Rows: [location_code, location_name, location_code_parent,
-// country_iso_code, location_type]. Data only; lookups live in reference.ts.
+// DATA TABLE (no logic): reference facts, the vendor's SERP location and language codes (every
+// country, plus regions and large cities of the main markets). Rows: [location_code, location_name,
+// location_code_parent, country_iso_code, location_type]. Lookups live in reference.ts.
 
 export type LocationTuple = readonly [number, string, number | null, string, string];
 

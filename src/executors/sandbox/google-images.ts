@@ -4,7 +4,7 @@
 // which keeps depth=50 a prefix of depth=100 and lets rows be generated independently.
 
 import { escapeHtml } from './html.js';
-import { encode, slugify } from './serp-vocab.js';
+import { encode, slugify } from './serp-text.js';
 import { createRng, deriveSeed, hashString } from './prng.js';
 import {
   ALT_TEMPLATES,

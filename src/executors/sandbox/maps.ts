@@ -5,27 +5,11 @@
 
 import { FastRng, deriveSeed, hashString, type Rng } from './prng.js';
 import type { SerpRenderInput } from './render-input.js';
-import {
-  ADJECTIVES,
-  B64URL,
-  FIRST_NAMES,
-  SURNAMES,
-  compactName,
-  detectIntent,
-  encode,
-  escapeHtml,
-  formatCount,
-  parseDatetime,
-  phoneNumber,
-  plusForm,
-  resolvePlace,
-  streetAddress,
-  titleCase,
-  type Category,
-  type Intent,
-  type Place,
-  type StreetAddress,
-} from './serp-vocab.js';
+import { escapeHtml } from './html.js';
+import { detectIntent, type Category, type Intent } from './intent.js';
+import { phoneNumber, resolvePlace, streetAddress, type Place, type StreetAddress } from './place.js';
+import { B64URL, compactName, encode, formatCount, parseDatetime, plusForm, titleCase } from './serp-text.js';
+import { ADJECTIVES, FIRST_NAMES, SURNAMES } from './serp-vocab.js';
 
 /* ------------------------------------------------------------------------------------------- */
 /* Business generator (shared with the organic local pack)                                      */

@@ -2,29 +2,16 @@
 // publishers plus local outlets of the task's city; ages are relative to the SERP's datetime, so
 // "3 hours ago" stays stable while the absolute timestamp follows the crawl time.
 
-import type { TopStoriesElement } from './organic.js';
+import type { TopStoriesElement } from './organic-types.js';
 import { FastRng, deriveSeed, hashString, type Rng } from './prng.js';
 import type { SerpRenderInput } from './render-input.js';
-import {
-  B64URL,
-  NEWS_HEADLINES,
-  NEWS_SECTION_NAMES,
-  NEWS_SNIPPETS,
-  compactName,
-  detectIntent,
-  emptyCtx,
-  encode,
-  escapeHtml,
-  formatTimestamp,
-  headline,
-  parseDatetime,
-  relativeAge,
-  resolvePlace,
-  slugify,
-  type NewsSource,
-  type Place,
-  type SerpCtx,
-} from './serp-vocab.js';
+import { escapeHtml } from './html.js';
+import { detectIntent } from './intent.js';
+import type { NewsSource } from './markets.js';
+import { resolvePlace, type Place } from './place.js';
+import { emptyCtx, type SerpCtx } from './serp-template.js';
+import { B64URL, compactName, encode, formatTimestamp, headline, parseDatetime, relativeAge, slugify } from './serp-text.js';
+import { NEWS_HEADLINES, NEWS_SECTION_NAMES, NEWS_SNIPPETS } from './serp-vocab.js';
 import { correctSpelling } from './vocab.js';
 
 export interface NewsSearchItem {

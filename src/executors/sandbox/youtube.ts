@@ -4,25 +4,10 @@
 
 import { FastRng, deriveSeed, hashString, type Rng } from './prng.js';
 import type { SerpRenderInput } from './render-input.js';
-import {
-  B64URL,
-  DAY_MS,
-  FIRST_NAMES,
-  SURNAMES,
-  compactName,
-  detectIntent,
-  emptyCtx,
-  encode,
-  formatTimestamp,
-  headline,
-  parseDatetime,
-  plusForm,
-  relativeAge,
-  tpls,
-  type Intent,
-  type SerpCtx,
-  type Tpl,
-} from './serp-vocab.js';
+import { detectIntent, type Intent } from './intent.js';
+import { emptyCtx, tpls, type SerpCtx, type Tpl } from './serp-template.js';
+import { B64URL, DAY_MS, compactName, encode, formatTimestamp, headline, parseDatetime, plusForm, relativeAge } from './serp-text.js';
+import { FIRST_NAMES, SURNAMES } from './serp-vocab.js';
 import { correctSpelling } from './vocab.js';
 
 interface YtBase {

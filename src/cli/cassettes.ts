@@ -1,4 +1,3 @@
-import { gunzipSync } from 'node:zlib';
 import type { Command } from 'commander';
 import { UPSTREAM_URL_SETTING, openStore } from '../app.js';
 import { ConfigError, loadConfig } from '../config.js';
@@ -6,6 +5,7 @@ import { parseDateTime } from '../domain/time-format.js';
 import type { Cassette } from '../executors/replay/cassette.js';
 import { readImportFile, writeCassettes } from '../executors/replay/cassette-files.js';
 import { cassetteOf } from '../executors/replay/recorder.js';
+import { decodeResult } from '../store/stored-result.js';
 
 /** `serpq cassettes export` and `serpq cassettes import`: real results as cassette files. */
 export function addCassetteCommands(program: Command, fail: (err: unknown) => never): void {
@@ -40,7 +40,7 @@ export function addCassetteCommands(program: Command, fail: (err: unknown) => ne
             const page = await store.storedResults({ since, accountId, after, limit: 500 });
             for (const row of page) {
               const results: Record<string, unknown> = {};
-              for (const r of row.results) results[r.fn] = JSON.parse(gunzipSync(r.body).toString('utf8'));
+              for (const r of row.results) results[r.fn] = decodeResult(r.body);
               const c = cassetteOf(row, results, row.completedAt, source);
               if (c) found.push(c);
             }

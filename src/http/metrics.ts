@@ -8,9 +8,10 @@ import { adminTokenError, tokenMatches } from '../admin/routes.js';
 
 /**
  * Prometheus metrics of one app. Counters are told by the parts that know: the HTTP layer (requests,
- * task_post), the worker (completions), the dispatcher (webhook calls) and the relay's upstream
- * (calls); the queue gauges are read from the store at scrape time. prom-client (prometheus.ts) is
- * loaded at the first scrape, or once MAX_HELD observations wait for it: until then they are held
+ * task_post), the worker (completions), the dispatcher (webhook calls), the relay's upstream
+ * (calls) and the process composition (store failures outside calls, failed clock resyncs); the
+ * queue gauges are read from the store at scrape time. prom-client (prometheus.ts) is loaded at
+ * the first scrape, or once MAX_HELD observations wait for it: until then they are held
  * in order and handed over when it loads, so start-up and idle processes do without it.
  */
 export interface Metrics {
@@ -22,6 +23,10 @@ export interface Metrics {
   tasksFinished(tasks: readonly FinishedTask[]): void;
   webhookAttempt(a: AttemptOutcome): void;
   upstreamCall(c: UpstreamCall): void;
+  /** A store failure no caller saw (an idle pooled connection that broke), by dialect and kind. */
+  storeError(dialect: string, kind: string): void;
+  /** A periodic re-read of the shared time-travel offset that failed. */
+  clockResyncFailed(): void;
 }
 
 export interface MetricsOptions {
@@ -94,6 +99,14 @@ export function createMetrics(options: MetricsOptions): Metrics {
     upstreamCall(c) {
       if (live) live.upstreamCall(c);
       else hold((m) => m.upstreamCall(c));
+    },
+    storeError(dialect, kind) {
+      if (live) live.storeError(dialect, kind);
+      else hold((m) => m.storeError(dialect, kind));
+    },
+    clockResyncFailed() {
+      if (live) live.clockResyncFailed();
+      else hold((m) => m.clockResyncFailed());
     },
   };
 }

@@ -63,6 +63,16 @@ export function createLiveMetrics(options: MetricsOptions): LiveMetrics {
     CALL,
     CALL_BUCKETS,
   );
+  const storeErrors = counter(
+    'serpq_store_errors_total',
+    'Store failures no call saw, by dialect and kind (pool: an idle pooled connection broke; the pool opens another).',
+    ['dialect', 'kind'],
+  );
+  const resyncFailures = counter(
+    'serpq_clock_resync_failures_total',
+    'Periodic re-reads of the shared time-travel offset that failed (the clock keeps its last offset until one succeeds).',
+    [],
+  );
 
   // The store's counts, read once per cacheMs for the four gauges of one scrape (and of scrapes close together).
   let cached: { at: number; stats: Promise<QueueStats> } | null = null;
@@ -119,6 +129,12 @@ export function createLiveMetrics(options: MetricsOptions): LiveMetrics {
       const labels = { kind: c.kind, outcome: c.outcome };
       upstreamCalls.inc(labels);
       upstreamDuration.observe(labels, c.durationMs / 1000);
+    },
+    storeError(dialect, kind) {
+      storeErrors.inc({ dialect, kind });
+    },
+    clockResyncFailed() {
+      resyncFailures.inc();
     },
   };
 }

@@ -1,9 +1,11 @@
 import type { Config } from '../config.js';
 import { type Clock, systemClock } from '../domain/clock.js';
+import { createLogThrottle, heldNote } from '../domain/log-throttle.js';
 import type { Executor } from '../executors/executor.js';
 import { type Metrics, createMetrics } from '../http/metrics.js';
 import { type ProcessClock, openClock } from '../services/clock-sync.js';
 import type { Store } from '../store/store.js';
+import { describeStoreFailure, errorSummary, reportsStoreFailures, storeFailureKey } from '../store/store-failures.js';
 import { type Background, createBackground } from './background.js';
 import { seedDemoAccount } from './demo-account.js';
 import { type ExecutorSetup, createExecutor } from './executor-setup.js';
@@ -66,6 +68,21 @@ export async function openProcess(config: Config, options: ProcessOptions, overr
   const executor = setup.executor;
   const metrics = createMetrics({ store, clock });
   setup.upstream?.observe((call) => metrics.upstreamCall(call));
+  // Failures no call sees: each one counted, and logged through onError at most once a minute per
+  // distinct failure (a flapping database must not flood the log).
+  const logThrottled = throttledLog(options.onError, realClock);
+  if (reportsStoreFailures(store)) {
+    store.observeFailures((f) => {
+      metrics.storeError(f.dialect, f.kind);
+      logThrottled(storeFailureKey(f), describeStoreFailure(f));
+    });
+  }
+  time.onSyncFailed((err) => {
+    metrics.clockResyncFailed();
+    const summary = errorSummary(err);
+    const line = `time travel: re-reading the shared clock offset from the store failed (${summary}); the clock keeps its last offset and tries again every second`;
+    logThrottled(`clock-resync/${summary}`, line);
+  });
   const background = config.workers
     ? createBackground({
         config,
@@ -98,5 +115,22 @@ export async function openProcess(config: Config, options: ProcessOptions, overr
       await setup.close?.();
       await store.close();
     },
+  };
+}
+
+/**
+ * Hands `message` to `onError` as an Error, unless a report of the same key was logged within the
+ * last minute. The message says where and what (with the driver's code); it goes without a stack,
+ * which would show only this function, and without the driver's error (pg's carries its whole
+ * connection object), so that it is one line in any log.
+ */
+function throttledLog(onError: (err: unknown) => void, clock: Clock): (key: string, message: string) => void {
+  const throttle = createLogThrottle();
+  return (key, message) => {
+    const admitted = throttle.admit(key, clock.now());
+    if (!admitted) return;
+    const failure = new Error(message + heldNote(admitted.held));
+    failure.stack = `Error: ${failure.message}`;
+    onError(failure);
   };
 }

@@ -11,7 +11,8 @@ export const CLOCK_OFFSET_KEY = 'clock_offset_ms';
  *   process's idea of it, so moves made through several processes at once all add up;
  * - the store announces each move (PostgreSQL NOTIFY) and every process applies it on arrival,
  *   within milliseconds; the stored offset is also re-read every second, which covers a lost
- *   notification;
+ *   notification; a re-read that fails leaves the clock at its last offset until one succeeds, and
+ *   is told to `onSyncFailed` listeners (the process logs and counts it);
  * - the offset only grows, so a late or repeated announcement never moves a clock backwards.
  */
 export interface ProcessClock {
@@ -24,6 +25,8 @@ export interface ProcessClock {
   reset(): void;
   /** Calls `fn` after the clock moved through any process (the workers re-check what became due). */
   onMoved(fn: () => void): void;
+  /** Calls `fn` with the error of every failed periodic re-read of the stored offset. */
+  onSyncFailed(fn: (err: unknown) => void): void;
   stop(): Promise<void>;
 }
 
@@ -35,11 +38,13 @@ export async function openClock(timeTravel: boolean, store: Store, base: Clock =
       sync: async () => {},
       reset() {},
       onMoved() {},
+      onSyncFailed() {},
       stop: async () => {},
     };
   }
   const clock: TravelClock = createTravelClock(base);
   const movedHandlers: (() => void)[] = [];
+  const failedHandlers: ((err: unknown) => void)[] = [];
   const apply = (offset: number) => {
     if (!Number.isFinite(offset) || offset <= clock.offsetMs()) return;
     clock.setOffset(offset);
@@ -56,7 +61,13 @@ export async function openClock(timeTravel: boolean, store: Store, base: Clock =
       },
     })
     .catch(() => null);
-  const timer = setInterval(() => void sync().catch(() => {}), resyncMs);
+  const timer = setInterval(
+    () =>
+      void sync().catch((err: unknown) => {
+        for (const fn of failedHandlers) fn(err);
+      }),
+    resyncMs,
+  );
   timer.unref();
   return {
     clock,
@@ -73,6 +84,9 @@ export async function openClock(timeTravel: boolean, store: Store, base: Clock =
     },
     onMoved(fn) {
       movedHandlers.push(fn);
+    },
+    onSyncFailed(fn) {
+      failedHandlers.push(fn);
     },
     async stop() {
       clearInterval(timer);

@@ -1,4 +1,3 @@
-import { gunzipSync } from 'node:zlib';
 import type { ResultFunction, SeTypeDef } from '../domain/catalog.js';
 import { EXAMPLE_TASK_ID, isTaskId } from '../domain/ids.js';
 import { STATUS, type StatusDef } from '../domain/status-codes.js';
@@ -8,6 +7,7 @@ import { formatDateTime } from '../domain/time-format.js';
 import { RawJson, type WireEnvelope, envelope, pathSegments, wireTask } from '../contracts/envelope.js';
 import type { Executor } from '../executors/executor.js';
 import type { TaskRow } from '../store/store.js';
+import { decodeResultText } from '../store/stored-result.js';
 import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
 
 /**
@@ -140,8 +140,8 @@ export function renderedResult(
   );
 }
 
-/** A stored result (gzip of its JSON), or null when none was stored. */
+/** A stored result (stored-result.ts), or null when none was stored. */
 export function storedResult(gz: Uint8Array | null): unknown | null {
   // Spliced into the answer as stored text: never parsed only to be serialised again.
-  return gz ? new RawJson(gunzipSync(gz).toString('utf8')) : null;
+  return gz ? new RawJson(decodeResultText(gz)) : null;
 }

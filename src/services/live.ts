@@ -1,4 +1,3 @@
-import { gzipSync } from 'node:zlib';
 import type { ResultFunction, SeTypeDef } from '../domain/catalog.js';
 import { ID_FAMILY, newId } from '../domain/ids.js';
 import { livePriceMicro } from '../domain/pricing.js';
@@ -11,6 +10,7 @@ import type { PostResult } from './post-tasks.js';
 import { readyRowJson } from './post-tasks.js';
 import { checkTaskControls, hasTaskControls, payloadHash } from './account-controls.js';
 import { type ExecutionOutcome, isDeferral } from '../executors/executor.js';
+import { encodeResult } from '../store/stored-result.js';
 
 /** A live task that has not finished within this time answers 50401 (the vendor's limit). */
 export const LIVE_TIMEOUT_MS = 120_000;
@@ -90,7 +90,7 @@ export async function runLive(
     const status = outcome
       ? { code: outcome.statusCode, message: outcome.statusMessage }
       : { code: STATUS.TIMEOUT.code, message: STATUS.TIMEOUT.message };
-    const stored = outcome?.results?.map((r) => ({ fn: r.fn, body: gzipSync(JSON.stringify(r.value)) }));
+    const stored = outcome?.results?.map((r) => ({ fn: r.fn, body: encodeResult(r.value) }));
     // An executor that knows the call's final cost (the relay: what the upstream charged) sets the
     // charge, as a relayed task_post task's charge becomes the upstream's cost; else serpq's price.
     // The charge is taken once, after the call, so the difference is never taken in the first place.

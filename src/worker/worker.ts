@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
 import type { Clock } from '../domain/clock.js';
 import { findSeType } from '../domain/catalog.js';
 import { STATUS } from '../domain/status-codes.js';
 import { parseTaskRequest } from '../domain/task-request.js';
-import { type Executor, isDeferral } from '../executors/executor.js';
-import type { Completion, Store, TaskRow } from '../store/store.js';
+import { type TaskExecutor, isDeferral } from '../executors/executor.js';
+import type { Completion, TaskQueue, TaskReads, TaskRow } from '../store/store.js';
+import { encodeResult } from '../store/stored-result.js';
 import { createSleeper } from './sleeper.js';
 
 /**
@@ -18,9 +18,11 @@ import { createSleeper } from './sleeper.js';
  * sees what it completed.
  */
 export interface WorkerOptions {
-  readonly store: Store;
+  /** The queue, and the tasks it completes read back (for metrics by engine and type). */
+  readonly store: TaskQueue & Pick<TaskReads, 'tasksByIds'>;
   readonly clock: Clock;
-  readonly executor: Executor;
+  /** execute only: the worker knows nothing of an executor's capabilities. */
+  readonly executor: TaskExecutor;
   /** How long a claim holds before another worker may take the task over. */
   readonly leaseMs?: number;
   /** Tasks claimed per round. */
@@ -97,7 +99,7 @@ export function createWorker(options: WorkerOptions): Worker {
         statusCode: out.statusCode,
         statusMessage: out.statusMessage,
         costMicro: out.costMicro,
-        results: out.results?.map((r) => ({ fn: r.fn, body: gzipSync(JSON.stringify(r.value)) })),
+        results: out.results?.map((r) => ({ fn: r.fn, body: encodeResult(r.value) })),
       };
     } catch (err) {
       options.onError?.(err);

@@ -1,4 +1,3 @@
-import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import type { Clock } from '../../domain/clock.js';
 import type { ResultFunction, SeTypeDef } from '../../domain/catalog.js';
 import type { Store } from '../../store/store.js';
@@ -49,8 +48,5 @@ export function collectedFunction(def: SeTypeDef, postbackData: string | null | 
 export const micro = (usd: unknown): number | undefined =>
   typeof usd === 'number' && Number.isFinite(usd) ? Math.round(usd * 1_000_000) : undefined;
 
-/** A stored result body (gzip of JSON) as its value. */
-export const unzipResult = (body: Buffer): unknown => JSON.parse(gunzipSync(body).toString('utf8')) as unknown;
-
-/** A result value as stored: gzip of its JSON, at the fastest level (results are written once per task, at volume). */
-export const zipResult = (value: unknown): Buffer => gzipSync(JSON.stringify(value), { level: constants.Z_BEST_SPEED });
+// The relay's names for the stored-result encoding (store/stored-result.ts, shared by every writer and reader).
+export { decodeResult as unzipResult, encodeResult as zipResult } from '../../store/stored-result.js';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { CustomTypesConfig, PoolClient, QueryResult, QueryResultRow } from 'pg';
+import { retryDelayMs } from '../map-db-error.js';
 import { quoteIdent } from './listener.js';
 
 /** Connection settings of the PostgreSQL store: URL parsing, schema and channel names, type parsers, retries. */
@@ -55,7 +56,7 @@ export function channelName(base: string, schema: string | null): string {
 
 /** The pause before the next attempt of a retried statement or transaction. */
 export function backoff(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 10 * attempt));
+  return new Promise((resolve) => setTimeout(resolve, retryDelayMs(attempt)));
 }
 
 /** A query of the store's pool (named statements are prepared once per connection). */

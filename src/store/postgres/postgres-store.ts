@@ -35,6 +35,7 @@ import type {
   MinuteCompletions,
 } from '../store.js';
 import { isRetryableDbError } from '../map-db-error.js';
+import { type StoreFailureListener, createStoreFailures } from '../store-failures.js';
 import { type Channels, listenTo } from './listener.js';
 import { MAX_ATTEMPTS, SCHEMA_NAME, TYPES, backoff, channelName, parsePostgresUrl, quoteIdent } from './connection.js';
 import * as deliveries from './deliveries.js';
@@ -81,6 +82,7 @@ export class PostgresStore implements Store {
   readonly #schema: string | null;
   readonly #channels: Channels;
   readonly #listeners = new Set<() => Promise<void>>();
+  readonly #failures = createStoreFailures('postgres');
 
   constructor(options: PostgresStoreOptions) {
     const parsed = parsePostgresUrl(options.url);
@@ -97,8 +99,8 @@ export class PostgresStore implements Store {
     };
     this.#pool = new pg.Pool({ ...this.#clientConfig, max: options.poolSize ?? 10 });
     // An idle connection that breaks (server restart) is dropped by the pool; without a listener the
-    // 'error' event would crash the process.
-    this.#pool.on('error', () => {});
+    // 'error' event would crash the process. No caller sees it: it is reported (store-failures.ts).
+    this.#pool.on('error', (err) => this.#failures.report('pool', 'main', err));
     // Rate-limit counters do not need to reach disk before the answer: a crash loses at most the
     // last moments of counts. A small pool of its own commits them asynchronously.
     this.#counterPool = new pg.Pool({
@@ -106,7 +108,7 @@ export class PostgresStore implements Store {
       options: [pgOptions, '-c synchronous_commit=off'].filter(Boolean).join(' '),
       max: 2,
     });
-    this.#counterPool.on('error', () => {});
+    this.#counterPool.on('error', (err) => this.#failures.report('pool', 'counters', err));
     this.#channels = {
       tasks: channelName('serpq_tasks', schema),
       deliveries: channelName('serpq_deliveries', schema),
@@ -118,6 +120,11 @@ export class PostgresStore implements Store {
   /** The schema every connection uses (null: the server's default search_path). */
   get schema(): string | null {
     return this.#schema;
+  }
+
+  /** Capability (store-failures.ts): failures no caller sees, such as an idle connection that broke. */
+  observeFailures(listener: StoreFailureListener): void {
+    this.#failures.observeFailures(listener);
   }
 
   /** The underlying pool, for tests and benchmarks that seed data in bulk. */

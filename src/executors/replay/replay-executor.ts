@@ -2,6 +2,7 @@ import { STATUS } from '../../domain/status-codes.js';
 import type { ExecutionDeferral, ExecutionInput, ExecutionOutcome, Executor } from '../executor.js';
 import { type Cassette, type MatchField, type ReplayMiss, cassetteRequest, matchKey } from './cassette.js';
 import type { CassetteLibrary } from './library.js';
+import { encode } from '../sandbox/serp-text.js';
 
 /**
  * The replay executor: tasks whose request matches a cassette complete with its recorded result,
@@ -53,7 +54,7 @@ function withQuery(url: string, recorded: string, keyword: string): string {
   } catch {
     // Not a URL: replace the spelling where it appears.
   }
-  return url.split(encodeURIComponent(recorded)).join(encodeURIComponent(keyword));
+  return url.split(encode(recorded)).join(encode(keyword));
 }
 
 export function createReplayExecutor(options: ReplayOptions): Executor {

@@ -1,6 +1,7 @@
 import { escapeHtml } from './google-images.js';
 import { createRng } from './prng.js';
 import type { SerpRenderInput } from './render-input.js';
+import { encode } from './serp-text.js';
 
 /**
  * Bing local pack (regular and html). The vendor documents this type but its OpenAPI file has no
@@ -68,7 +69,7 @@ export function renderBingLocalPackRegular(input: SerpRenderInput) {
   const list = items(input);
   return {
     ...base(input),
-    check_url: `https://www.bing.com/search?q=${encodeURIComponent(input.keyword ?? '')}&count=50`,
+    check_url: `https://www.bing.com/search?q=${encode(input.keyword ?? '')}&count=50`,
     spell: null,
     item_types: ['local_pack'],
     se_results_count: list.length,

@@ -20,7 +20,7 @@ import {
   VIDEO_T,
 } from './schema-faker-words.js';
 import type { Rng } from './prng.js';
-import { pad2 } from './serp-text.js';
+import { encode, pad2 } from './serp-text.js';
 import { MODIFIERS, NEWS_SECTIONS, makeBlogDomain } from './vocab.js';
 
 /** Constant host strings (their hashes are cached, which keeps siteName's memo lookups cheap). Index 0 is Wikipedia. */
@@ -119,7 +119,7 @@ export function imageUrl(c: Ctx): string {
 /** The engine's own URL for a query of this SERP type (check_url and other search links). */
 export function searchUrl(c: Ctx, q: string): string {
   const { se, seType } = c.input;
-  const plus = encodeURIComponent(q).replace(/%20/g, '+');
+  const plus = encode(q).replace(/%20/g, '+');
   const host = hostOf(c.input.seDomain);
   const hl = `hl=${c.lang}` + (c.cc ? `&gl=${c.cc}` : '');
   switch (se) {
@@ -164,7 +164,7 @@ export function searchUrl(c: Ctx, q: string): string {
     case 'ads_search':
       return `https://adstransparency.google.com/?region=${c.cc || 'anywhere'}&q=${plus}`;
     case 'search_by_image':
-      return `https://${host}/searchbyimage?image_url=${encodeURIComponent(String(c.input.params.image_url ?? ''))}&${hl}`;
+      return `https://${host}/searchbyimage?image_url=${encode(String(c.input.params.image_url ?? ''))}&${hl}`;
     default:
       if (seType.startsWith('finance'))
         return `https://${host}/finance/${seType === 'finance_quote' ? `quote/${c.ticker}:NASDAQ` : `?q=${plus}`}&${hl}`;

@@ -14,6 +14,7 @@ import { PLANS } from './schema-faker-plans.js';
 import { coreOf, imageUrl, pageUrl, parseDatetime, round, sentence, slugify, title, titleCase, videoIdOf } from './schema-faker-values.js';
 import { compileValue, named, tagForName } from './schema-faker-walk.js';
 import { GEO, TOPICS } from './schema-faker-words.js';
+import { encode, encodePath } from './serp-text.js';
 
 interface CompiledResult {
   readonly gen: (input: SerpRenderInput) => Record<string, unknown>;
@@ -217,13 +218,13 @@ function makeCtx(input: SerpRenderInput): Ctx {
     Kw: titleCase(kw),
     slug: slugify(kw),
     core: coreOf(kw),
-    plus: encodeURIComponent(kw).replace(/%20/g, '+'),
+    plus: encode(kw).replace(/%20/g, '+'),
     lang: input.languageCode ?? 'en',
     cc,
     nowMs: parseDatetime(input.datetime),
     year: new Date(parseDatetime(input.datetime)).getUTCFullYear(),
     wikiHost: `${input.languageCode ?? 'en'}.wikipedia.org`,
-    wslug: encodeURI(titleCase(kw).replace(/ /g, '_')),
+    wslug: encodePath(titleCase(kw).replace(/ /g, '_')),
     lat: round(geo[0] + jitter, 4),
     lng: round(geo[1] - jitter, 4),
     city: cc && GEO[cc] ? `${geo[2]}, ${geo[3]}` : (input.locationName ?? `${geo[2]}, ${geo[3]}`),

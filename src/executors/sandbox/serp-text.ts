@@ -4,17 +4,31 @@
 import type { Rng } from './prng.js';
 import { BLOG_PARTS, BLOG_TLDS } from './serp-vocab.js';
 
+/** The text with lone UTF-16 surrogates (valid in JSON, not in Unicode) replaced by U+FFFD. */
+function wellFormed(text: string): string {
+  let fixed = '';
+  for (const ch of text) {
+    const code = ch.charCodeAt(0);
+    fixed += ch.length === 1 && code >= 0xd800 && code <= 0xdfff ? '\ufffd' : ch;
+  }
+  return fixed;
+}
+
 /** encodeURIComponent that never throws on lone surrogates (they become U+FFFD). */
 export function encode(text: string): string {
   try {
     return encodeURIComponent(text);
   } catch {
-    let fixed = '';
-    for (const ch of text) {
-      const code = ch.charCodeAt(0);
-      fixed += ch.length === 1 && code >= 0xd800 && code <= 0xdfff ? '\ufffd' : ch;
-    }
-    return encodeURIComponent(fixed);
+    return encodeURIComponent(wellFormed(text));
+  }
+}
+
+/** encodeURI that never throws on lone surrogates (they become U+FFFD). */
+export function encodePath(text: string): string {
+  try {
+    return encodeURI(text);
+  } catch {
+    return encodeURI(wellFormed(text));
   }
 }
 

@@ -1,3 +1,4 @@
+import { TASK_STATE } from '../../domain/task.js';
 import type { FailedTaskRow, FailedWebhookRow, MinuteCompletions } from '../store.js';
 import { FAILED_ATTEMPTS_PER_ROW, type RawFailedTask, type RawFailedWebhook, latestPerDelivery, toFailedTask } from '../dashboard-rows.js';
 import type { Query } from './connection.js';
@@ -14,7 +15,7 @@ export async function completionsByMinute(query: Query, since: number, until: nu
     `SELECT (completed_at / 60000) * 60000 AS minute,
             count(*) FILTER (WHERE status_code = 20000)::int AS done,
             count(*) FILTER (WHERE status_code <> 20000)::int AS failed
-     FROM tasks WHERE state = 2 AND completed_at >= $1 AND completed_at < $2
+     FROM tasks WHERE state = ${TASK_STATE.done} AND completed_at >= $1 AND completed_at < $2
      GROUP BY 1 ORDER BY 1`,
     [since, until],
   );
@@ -26,7 +27,7 @@ export async function latestFailedTasks(query: Query, since: number, limit: numb
     'serpq_latest_failed_tasks',
     `SELECT t.id, t.account_id, a.login, t.se, t.se_type, t.method, t.status_code, t.status_message, t.completed_at
      FROM tasks t LEFT JOIN accounts a ON a.id = t.account_id
-     WHERE t.state = 2 AND t.status_code <> 20000 AND t.completed_at >= $1
+     WHERE t.state = ${TASK_STATE.done} AND t.status_code <> 20000 AND t.completed_at >= $1
      ORDER BY t.completed_at DESC, t.id COLLATE "C" LIMIT $2`,
     [since, limit],
   );

@@ -1,3 +1,4 @@
+import { TASK_STATE } from '../../domain/task.js';
 import type { Query, Tx } from './connection.js';
 import type { WebhookKind } from '../../domain/webhooks.js';
 import type { AttemptRecord, AttemptRow, DeliveryJob, DeliveryRow, ErrorQuery, ErrorRow } from '../store.js';
@@ -110,7 +111,7 @@ export async function resendWebhooks(
     'serpq_resend_webhooks',
     `WITH t AS (
        SELECT id, postback_url, pingback_url FROM tasks
-       WHERE id = ANY($2::text[]) AND account_id = $1::bigint AND state = 2
+       WHERE id = ANY($2::text[]) AND account_id = $1::bigint AND state = ${TASK_STATE.done}
          AND (coalesce(postback_url, '') <> '' OR coalesce(pingback_url, '') <> '')
      ), up AS (
        INSERT INTO webhook_deliveries (task_id, account_id, kind, url, host, next_attempt_at, created_at)
@@ -140,7 +141,7 @@ export async function listErrors(query: Query, accountId: number, q: ErrorQuery)
        UNION ALL
        SELECT id, completed_at, 'serp/' || se || '/' || se_type || '/' || method, status_code, status_message,
               NULL::text, NULL::text, NULL::int, NULL::float8, NULL::text
-       FROM tasks WHERE account_id = $1 AND state = 2 AND status_code <> 20000 AND completed_at >= $2 AND completed_at <= $3
+       FROM tasks WHERE account_id = $1 AND state = ${TASK_STATE.done} AND status_code <> 20000 AND completed_at >= $2 AND completed_at <= $3
      ) e WHERE $4::text IS NULL OR "function" = $4::text
      ORDER BY at DESC, id COLLATE "C" LIMIT $5 OFFSET $6`,
     [accountId, q.from, q.to, q.fn, q.limit, q.offset],

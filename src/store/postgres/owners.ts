@@ -1,3 +1,4 @@
+import { TASK_STATE } from '../../domain/task.js';
 import type { Query, Tx } from './connection.js';
 import type { OwnerRow } from '../store.js';
 import { type RawOwner, toOwnerRow } from '../row-mappers.js';
@@ -28,7 +29,7 @@ export async function heartbeat(
   const r = await query<{ alive: boolean }>(
     'serpq_heartbeat',
     `WITH o AS (UPDATE owners SET heartbeat_at = $2 WHERE id = $1 RETURNING id),
-          t AS (UPDATE tasks SET lease_expires_at = $3 WHERE lease_owner = $1 AND state = 1 AND EXISTS (SELECT 1 FROM o)),
+          t AS (UPDATE tasks SET lease_expires_at = $3 WHERE lease_owner = $1 AND state = ${TASK_STATE.running} AND EXISTS (SELECT 1 FROM o)),
           d AS (UPDATE webhook_deliveries SET lease_expires_at = $4 WHERE lease_owner = $1 AND state = 'pending' AND EXISTS (SELECT 1 FROM o))
      SELECT EXISTS (SELECT 1 FROM o) AS alive`,
     [owner, at, taskLeaseUntil, deliveryLeaseUntil],
@@ -48,7 +49,9 @@ export async function releaseOwners(tx: Tx, ids: readonly string[]): Promise<num
     // reassigned: the lease owner stays on the task (its completion cannot match another's claim) and
     // the lease expires now, which the expired-lease claim takes.
     await c.query('DELETE FROM owners WHERE id = ANY($1::text[])', [ids]);
-    const t = await c.query('UPDATE tasks SET lease_expires_at = 0 WHERE lease_owner = ANY($1::text[]) AND state = 1', [ids]);
+    const t = await c.query(`UPDATE tasks SET lease_expires_at = 0 WHERE lease_owner = ANY($1::text[]) AND state = ${TASK_STATE.running}`, [
+      ids,
+    ]);
     const d = await c.query(
       "UPDATE webhook_deliveries SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = ANY($1::text[]) AND state = 'pending'",
       [ids],

@@ -1,3 +1,4 @@
+import { TASK_STATE } from '../../domain/task.js';
 import pg from 'pg';
 import type { ClientConfig, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import type {
@@ -392,9 +393,9 @@ export class PostgresStore implements Store {
       await this.#query<RawTask>(
         'serpq_claim_queued',
         `WITH c AS MATERIALIZED (
-           SELECT id FROM tasks WHERE state = 0 AND run_after <= $2 ORDER BY run_after LIMIT $4 FOR UPDATE SKIP LOCKED
+           SELECT id FROM tasks WHERE state = ${TASK_STATE.queued} AND run_after <= $2 ORDER BY run_after LIMIT $4 FOR UPDATE SKIP LOCKED
          )
-         UPDATE tasks t SET state = 1, lease_owner = $1, lease_expires_at = $3, attempts = t.attempts + 1
+         UPDATE tasks t SET state = ${TASK_STATE.running}, lease_owner = $1, lease_expires_at = $3, attempts = t.attempts + 1
          FROM c WHERE t.id = c.id
          RETURNING t.*`,
         params,
@@ -405,7 +406,7 @@ export class PostgresStore implements Store {
       const expired = await this.#query<RawTask>(
         'serpq_claim_expired',
         `WITH c AS MATERIALIZED (
-           SELECT id FROM tasks WHERE state = 1 AND lease_expires_at < $2 ORDER BY lease_expires_at LIMIT $4 FOR UPDATE SKIP LOCKED
+           SELECT id FROM tasks WHERE state = ${TASK_STATE.running} AND lease_expires_at < $2 ORDER BY lease_expires_at LIMIT $4 FOR UPDATE SKIP LOCKED
          )
          UPDATE tasks t SET lease_owner = $1, lease_expires_at = $3, attempts = t.attempts + 1
          FROM c WHERE t.id = c.id
@@ -437,14 +438,14 @@ export class PostgresStore implements Store {
          SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::bigint[]) AS c(id, owner, code, message, cost)
        ), prev AS MATERIALIZED (
          SELECT t.id, t.cost_micro FROM tasks t JOIN c ON c.id = t.id
-         WHERE t.lease_owner = c.owner AND t.state <> 2
+         WHERE t.lease_owner = c.owner AND t.state <> ${TASK_STATE.done}
          ORDER BY t.id FOR UPDATE OF t
        ), done AS (
-         UPDATE tasks t SET state = 2, status_code = c.code, status_message = c.message, completed_at = $6::bigint,
+         UPDATE tasks t SET state = ${TASK_STATE.done}, status_code = c.code, status_message = c.message, completed_at = $6::bigint,
            lease_owner = NULL, lease_expires_at = NULL, cost_micro = coalesce(c.cost, t.cost_micro),
            listed = t.postback_url IS NULL
          FROM c, prev
-         WHERE t.id = c.id AND prev.id = t.id AND t.lease_owner = c.owner AND t.state <> 2
+         WHERE t.id = c.id AND prev.id = t.id AND t.lease_owner = c.owner AND t.state <> ${TASK_STATE.done}
          RETURNING t.id, t.account_id, prev.cost_micro AS before, t.cost_micro AS after, t.postback_url, t.pingback_url
        ), outbox AS (
          INSERT INTO webhook_deliveries (task_id, account_id, kind, url, host, next_attempt_at, created_at)
@@ -488,7 +489,7 @@ export class PostgresStore implements Store {
   async nextDueAt(): Promise<number | null> {
     const r = await this.#query<{ q: number | null; l: number | null }>(
       'serpq_next_due',
-      'SELECT (SELECT min(run_after) FROM tasks WHERE state = 0) AS q, (SELECT min(lease_expires_at) FROM tasks WHERE state = 1) AS l',
+      `SELECT (SELECT min(run_after) FROM tasks WHERE state = ${TASK_STATE.queued}) AS q, (SELECT min(lease_expires_at) FROM tasks WHERE state = ${TASK_STATE.running}) AS l`,
     );
     const { q, l } = r.rows[0];
     if (q === null) return l;
@@ -500,9 +501,9 @@ export class PostgresStore implements Store {
     // Each part reads a partial index (the queue, the leases, the ready set), never the whole table.
     const r = await this.#query<{ queued: number; oldest: number | null; running: number; ready: number }>(
       'serpq_queue_stats',
-      `SELECT (SELECT count(*)::int FROM tasks WHERE state = 0) AS queued,
-              (SELECT min(posted_at) FROM tasks WHERE state = 0) AS oldest,
-              (SELECT count(*)::int FROM tasks WHERE state = 1) AS running,
+      `SELECT (SELECT count(*)::int FROM tasks WHERE state = ${TASK_STATE.queued}) AS queued,
+              (SELECT min(posted_at) FROM tasks WHERE state = ${TASK_STATE.queued}) AS oldest,
+              (SELECT count(*)::int FROM tasks WHERE state = ${TASK_STATE.running}) AS running,
               (SELECT count(*)::int FROM tasks WHERE listed AND collected_at IS NULL) AS ready`,
     );
     const row = r.rows[0];

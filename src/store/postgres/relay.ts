@@ -1,3 +1,4 @@
+import { TASK_STATE } from '../../domain/task.js';
 import type { PoolClient } from 'pg';
 import type { Query, Tx } from './connection.js';
 import {
@@ -76,7 +77,7 @@ export async function relayForwarded(
       first.rows.map((r) => r.account_id),
     );
     const t = await c.query(
-      'UPDATE tasks SET lease_owner = $1, lease_expires_at = $2 WHERE id = ANY($3::text[]) AND state = 1 AND lease_owner = $4',
+      `UPDATE tasks SET lease_owner = $1, lease_expires_at = $2 WHERE id = ANY($3::text[]) AND state = ${TASK_STATE.running} AND lease_owner = $4`,
       [RELAY_OWNER, leaseUntil, ids, owner],
     );
     return t.rowCount ?? 0;
@@ -90,19 +91,19 @@ export async function relayDue(tx: Tx, before: number, at: number, limit: number
        WHERE r.state = 'forwarded' AND r.checked_at < $1 ORDER BY r.checked_at LIMIT $2 FOR UPDATE OF r SKIP LOCKED`,
       [before, limit],
     );
-    const finished = r.rows.filter((x) => x.task_state === null || x.task_state === 2).map((x) => x.task_id);
-    const open = r.rows.filter((x) => x.task_state !== null && x.task_state !== 2);
+    const finished = r.rows.filter((x) => x.task_state === null || x.task_state === TASK_STATE.done).map((x) => x.task_id);
+    const open = r.rows.filter((x) => x.task_state !== null && x.task_state !== TASK_STATE.done);
     if (finished.length) await c.query("UPDATE relay_tasks SET state = 'done' WHERE task_id = ANY($1::text[])", [finished]);
     if (open.length)
       await c.query('UPDATE relay_tasks SET checked_at = $1 WHERE task_id = ANY($2::text[])', [at, open.map((x) => x.task_id)]);
-    return open.filter((x) => x.task_state === 1 && x.lease_owner === RELAY_OWNER).map(toRelayRow);
+    return open.filter((x) => x.task_state === TASK_STATE.running && x.lease_owner === RELAY_OWNER).map(toRelayRow);
   });
 }
 
 export async function relayInFlight(query: Query): Promise<number> {
   const r = await query<{ n: number }>(
     'serpq_relay_in_flight',
-    'SELECT count(*)::int AS n FROM tasks WHERE state = 1 AND lease_owner = $1',
+    `SELECT count(*)::int AS n FROM tasks WHERE state = ${TASK_STATE.running} AND lease_owner = $1`,
     [RELAY_OWNER],
   );
   return r.rows[0]?.n ?? 0;
@@ -112,7 +113,7 @@ export async function deferTasks(query: Query, ids: readonly string[], owner: st
   if (ids.length === 0) return;
   await query(
     'serpq_defer_tasks',
-    'UPDATE tasks SET state = 0, lease_owner = NULL, lease_expires_at = NULL, run_after = $1 WHERE id = ANY($2::text[]) AND state = 1 AND lease_owner = $3',
+    `UPDATE tasks SET state = ${TASK_STATE.queued}, lease_owner = NULL, lease_expires_at = NULL, run_after = $1 WHERE id = ANY($2::text[]) AND state = ${TASK_STATE.running} AND lease_owner = $3`,
     [runAfter, ids, owner],
   );
 }
@@ -121,7 +122,7 @@ export async function relayCached(query: Query, requestKey: string, since: numbe
   const r = await query<RawRelay>(
     'serpq_relay_cached',
     `SELECT r.* FROM relay_tasks r JOIN tasks t ON t.id = r.task_id
-     WHERE r.request_key = $1 AND r.source = 'upstream' AND r.state = 'done' AND t.state = 2 AND t.status_code = 20000 AND t.completed_at >= $2
+     WHERE r.request_key = $1 AND r.source = 'upstream' AND r.state = 'done' AND t.state = ${TASK_STATE.done} AND t.status_code = 20000 AND t.completed_at >= $2
      ORDER BY t.completed_at DESC LIMIT 1`,
     [requestKey, since],
   );
@@ -154,19 +155,18 @@ export async function relayFollow(
       [leaderId],
     );
     const l = leader.rows[0];
-    if (!l || (l.state !== 'forwarding' && l.state !== 'forwarded') || l.task_state === null || l.task_state === 2) return false;
+    if (!l || (l.state !== 'forwarding' && l.state !== 'forwarded') || l.task_state === null || l.task_state === TASK_STATE.done)
+      return false;
     await c.query(
       `INSERT INTO relay_tasks (task_id, state, forwarded_at, attempts, account_id, request_key, leader_id, source)
        VALUES ($1, 'following', $2, 0, $3, $4, $5, 'shared')
        ON CONFLICT (task_id) DO UPDATE SET state = 'following', leader_id = excluded.leader_id, source = 'shared', upstream_id = NULL`,
       [task.taskId, at, task.accountId, task.requestKey, leaderId],
     );
-    await c.query('UPDATE tasks SET lease_owner = $1, lease_expires_at = $2 WHERE id = $3 AND state = 1 AND lease_owner = $4', [
-      RELAY_OWNER,
-      leaseUntil,
-      task.taskId,
-      owner,
-    ]);
+    await c.query(
+      `UPDATE tasks SET lease_owner = $1, lease_expires_at = $2 WHERE id = $3 AND state = ${TASK_STATE.running} AND lease_owner = $4`,
+      [RELAY_OWNER, leaseUntil, task.taskId, owner],
+    );
     return true;
   });
 }

@@ -1,3 +1,4 @@
+import { TASK_STATE } from '../../domain/task.js';
 import type Database from 'better-sqlite3';
 import type { FailedTaskRow, FailedWebhookRow, MinuteCompletions } from '../store.js';
 import { FAILED_ATTEMPTS_PER_ROW, type RawFailedTask, type RawFailedWebhook, latestPerDelivery, toFailedTask } from '../dashboard-rows.js';
@@ -19,13 +20,13 @@ export function prepareDashboard(db: Database.Database): SqliteDashboard {
       `SELECT CAST(completed_at / 60000 AS INTEGER) * 60000 AS minute,
               sum(status_code = 20000) AS done, sum(status_code <> 20000) AS failed
        FROM tasks INDEXED BY tasks_completed
-       WHERE state = 2 AND completed_at >= ? AND completed_at < ?
+       WHERE state = ${TASK_STATE.done} AND completed_at >= ? AND completed_at < ?
        GROUP BY 1 ORDER BY 1`,
     ),
     failedTasks: db.prepare(
       `SELECT t.id, t.account_id, a.login, t.se, t.se_type, t.method, t.status_code, t.status_message, t.completed_at
        FROM tasks t INDEXED BY tasks_failed_at LEFT JOIN accounts a ON a.id = t.account_id
-       WHERE t.state = 2 AND t.status_code <> 20000 AND t.completed_at >= ?
+       WHERE t.state = ${TASK_STATE.done} AND t.status_code <> 20000 AND t.completed_at >= ?
        ORDER BY t.completed_at DESC, t.id LIMIT ?`,
     ),
     failedAttempts: db.prepare(

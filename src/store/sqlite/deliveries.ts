@@ -1,3 +1,4 @@
+import { TASK_STATE } from '../../domain/task.js';
 import type Database from 'better-sqlite3';
 import type { WebhookKind } from '../../domain/webhooks.js';
 import type { AttemptRecord, AttemptRow, DeliveryJob, DeliveryRow, ErrorQuery, ErrorRow } from '../store.js';
@@ -74,7 +75,7 @@ export function prepareDeliveries(db: Database.Database, immediate: <T>(fn: () =
          UNION ALL
          SELECT id, completed_at, 'serp/' || se || '/' || se_type || '/' || method, status_code, status_message,
                 NULL, NULL, NULL, NULL, NULL
-         FROM tasks WHERE account_id = @account AND state = 2 AND status_code <> 20000 AND completed_at >= @from AND completed_at <= @to
+         FROM tasks WHERE account_id = @account AND state = ${TASK_STATE.done} AND status_code <> 20000 AND completed_at >= @from AND completed_at <= @to
        ) WHERE @fn IS NULL OR function = @fn
        ORDER BY at DESC, id LIMIT @limit OFFSET @offset`,
     ),
@@ -124,7 +125,7 @@ export function prepareDeliveries(db: Database.Database, immediate: <T>(fn: () =
           taskIds.map((taskId) => {
             const t = s.taskForResend.get(taskId) as
               { id: string; account_id: number; state: number; postback_url: string | null; pingback_url: string | null } | undefined;
-            if (!t || t.account_id !== accountId || t.state !== 2 || (!t.postback_url && !t.pingback_url)) return false;
+            if (!t || t.account_id !== accountId || t.state !== TASK_STATE.done || (!t.postback_url && !t.pingback_url)) return false;
             if (t.postback_url) s.resend.run({ taskId, accountId, kind: 'postback', url: t.postback_url, now });
             if (t.pingback_url) s.resend.run({ taskId, accountId, kind: 'pingback', url: t.pingback_url, now });
             return true;

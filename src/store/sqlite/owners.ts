@@ -1,3 +1,4 @@
+import { TASK_STATE } from '../../domain/task.js';
 import type Database from 'better-sqlite3';
 import type { OwnerRow } from '../store.js';
 import { withBusyRetry } from '../map-db-error.js';
@@ -22,12 +23,12 @@ export function prepareOwners(db: Database.Database, immediate: <T>(fn: () => T)
        ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at`,
     ),
     beat: db.prepare('UPDATE owners SET heartbeat_at = ? WHERE id = ?'),
-    renewTasks: db.prepare('UPDATE tasks SET lease_expires_at = ? WHERE lease_owner = ? AND state = 1'),
+    renewTasks: db.prepare(`UPDATE tasks SET lease_expires_at = ? WHERE lease_owner = ? AND state = ${TASK_STATE.running}`),
     renewDeliveries: db.prepare("UPDATE webhook_deliveries SET lease_expires_at = ? WHERE lease_owner = ? AND state = 'pending'"),
     list: db.prepare('SELECT * FROM owners ORDER BY started_at'),
     // Freed, not reassigned: the lease owner stays (so the dead owner's completion cannot match a claim
     // another process took meanwhile) and the lease expires now, which the expired-lease claim takes.
-    freeTasks: db.prepare('UPDATE tasks SET lease_expires_at = 0 WHERE lease_owner = ? AND state = 1'),
+    freeTasks: db.prepare(`UPDATE tasks SET lease_expires_at = 0 WHERE lease_owner = ? AND state = ${TASK_STATE.running}`),
     freeDeliveries: db.prepare(
       "UPDATE webhook_deliveries SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = ? AND state = 'pending'",
     ),

@@ -1,3 +1,4 @@
+import { TASK_STATE } from '../../domain/task.js';
 import type Database from 'better-sqlite3';
 import {
   RELAY_OWNER,
@@ -52,18 +53,20 @@ export function prepareRelay(db: Database.Database, immediate: <T>(fn: () => T) 
       )
       .pluck(),
     wasForwarding: db.prepare("SELECT 1 FROM relay_tasks WHERE task_id = ? AND state = 'forwarding'").pluck(),
-    handOver: db.prepare('UPDATE tasks SET lease_owner = ?, lease_expires_at = ? WHERE id = ? AND state = 1 AND lease_owner = ?'),
+    handOver: db.prepare(
+      `UPDATE tasks SET lease_owner = ?, lease_expires_at = ? WHERE id = ? AND state = ${TASK_STATE.running} AND lease_owner = ?`,
+    ),
     candidates: db.prepare("SELECT * FROM relay_tasks WHERE state = 'forwarded' AND checked_at < ? ORDER BY checked_at LIMIT ?"),
     taskState: db.prepare('SELECT state, lease_owner FROM tasks WHERE id = ?'),
     touch: db.prepare('UPDATE relay_tasks SET checked_at = ? WHERE task_id = ?'),
     finishRow: db.prepare("UPDATE relay_tasks SET state = 'done' WHERE task_id = ?"),
-    inFlight: db.prepare('SELECT count(*) FROM tasks WHERE state = 1 AND lease_owner = ?').pluck(),
+    inFlight: db.prepare(`SELECT count(*) FROM tasks WHERE state = ${TASK_STATE.running} AND lease_owner = ?`).pluck(),
     defer: db.prepare(
-      'UPDATE tasks SET state = 0, lease_owner = NULL, lease_expires_at = NULL, run_after = ? WHERE id = ? AND state = 1 AND lease_owner = ?',
+      `UPDATE tasks SET state = ${TASK_STATE.queued}, lease_owner = NULL, lease_expires_at = NULL, run_after = ? WHERE id = ? AND state = ${TASK_STATE.running} AND lease_owner = ?`,
     ),
     cached: db.prepare(
       `SELECT r.* FROM relay_tasks r JOIN tasks t ON t.id = r.task_id
-       WHERE r.request_key = ? AND r.source = 'upstream' AND r.state = 'done' AND t.state = 2 AND t.status_code = 20000 AND t.completed_at >= ?
+       WHERE r.request_key = ? AND r.source = 'upstream' AND r.state = 'done' AND t.state = ${TASK_STATE.done} AND t.status_code = 20000 AND t.completed_at >= ?
        ORDER BY t.completed_at DESC LIMIT 1`,
     ),
     leaderOf: db
@@ -144,12 +147,12 @@ export function prepareRelay(db: Database.Database, immediate: <T>(fn: () => T) 
         const out: RelayRow[] = [];
         for (const raw of s.candidates.all(before, limit) as RawRelay[]) {
           const task = s.taskState.get(raw.task_id) as { state: number; lease_owner: string | null } | undefined;
-          if (!task || task.state === 2) {
+          if (!task || task.state === TASK_STATE.done) {
             s.finishRow.run(raw.task_id);
             continue;
           }
           s.touch.run(at, raw.task_id);
-          if (task.state === 1 && task.lease_owner === RELAY_OWNER) out.push(toRelayRow(raw));
+          if (task.state === TASK_STATE.running && task.lease_owner === RELAY_OWNER) out.push(toRelayRow(raw));
         }
         return out;
       });
@@ -171,7 +174,12 @@ export function prepareRelay(db: Database.Database, immediate: <T>(fn: () => T) 
       return write(() => {
         const leader = rowOf(leaderId);
         const leaderTask = s.taskState.get(leaderId) as { state: number } | undefined;
-        if (!leader || (leader.state !== 'forwarding' && leader.state !== 'forwarded') || !leaderTask || leaderTask.state === 2) {
+        if (
+          !leader ||
+          (leader.state !== 'forwarding' && leader.state !== 'forwarded') ||
+          !leaderTask ||
+          leaderTask.state === TASK_STATE.done
+        ) {
           return false;
         }
         s.follow.run({ ...task, leaderId, at });

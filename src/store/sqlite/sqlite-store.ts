@@ -1,3 +1,4 @@
+import { TASK_STATE } from '../../domain/task.js';
 import Database from 'better-sqlite3';
 import type {
   AccountLimits,
@@ -150,23 +151,23 @@ export class SqliteStore implements Store {
         .pluck(),
       // Claim: due queued tasks in run_after order, then expired leases (a crashed worker's tasks).
       claimQueued: db.prepare(
-        `UPDATE tasks SET state = 1, lease_owner = @owner, lease_expires_at = @expires, attempts = attempts + 1
-         WHERE id IN (SELECT id FROM tasks WHERE state = 0 AND run_after <= @now ORDER BY run_after LIMIT @limit)
+        `UPDATE tasks SET state = ${TASK_STATE.running}, lease_owner = @owner, lease_expires_at = @expires, attempts = attempts + 1
+         WHERE id IN (SELECT id FROM tasks WHERE state = ${TASK_STATE.queued} AND run_after <= @now ORDER BY run_after LIMIT @limit)
          RETURNING *`,
       ),
       claimExpired: db.prepare(
         `UPDATE tasks SET lease_owner = @owner, lease_expires_at = @expires, attempts = attempts + 1
-         WHERE id IN (SELECT id FROM tasks WHERE state = 1 AND lease_expires_at < @now ORDER BY lease_expires_at LIMIT @limit)
+         WHERE id IN (SELECT id FROM tasks WHERE state = ${TASK_STATE.running} AND lease_expires_at < @now ORDER BY lease_expires_at LIMIT @limit)
          RETURNING *`,
       ),
       // Completion is a compare-and-set on the lease: a worker whose lease expired and was taken over
       // cannot complete the task a second time.
       complete: db.prepare(
-        `UPDATE tasks SET state = 2, status_code = @code, status_message = @message, completed_at = @now,
+        `UPDATE tasks SET state = ${TASK_STATE.done}, status_code = @code, status_message = @message, completed_at = @now,
            lease_owner = NULL, lease_expires_at = NULL,
            cost_micro = coalesce(@cost, cost_micro),
            listed = CASE WHEN postback_url IS NULL THEN 1 ELSE 0 END
-         WHERE id = @id AND state = 1 AND lease_owner = @owner
+         WHERE id = @id AND state = ${TASK_STATE.running} AND lease_owner = @owner
          RETURNING account_id, cost_micro, postback_url, pingback_url`,
       ),
       // The outbox rows are written in the completion transaction: a crash can never leave a
@@ -196,13 +197,13 @@ export class SqliteStore implements Store {
       costOf: db.prepare('SELECT cost_micro FROM tasks WHERE id = ?').pluck(),
       insertResult: db.prepare('INSERT OR REPLACE INTO task_results (task_id, fn, body) VALUES (?, ?, ?)'),
       addResult: db.prepare('INSERT OR IGNORE INTO task_results (task_id, fn, body) VALUES (?, ?, ?)'),
-      nextQueued: db.prepare('SELECT min(run_after) FROM tasks WHERE state = 0').pluck(),
-      nextLease: db.prepare('SELECT min(lease_expires_at) FROM tasks WHERE state = 1').pluck(),
+      nextQueued: db.prepare(`SELECT min(run_after) FROM tasks WHERE state = ${TASK_STATE.queued}`).pluck(),
+      nextLease: db.prepare(`SELECT min(lease_expires_at) FROM tasks WHERE state = ${TASK_STATE.running}`).pluck(),
       // Each part reads a partial index (the queue, the leases, the ready set), never the whole table.
       queueStats: db.prepare(
-        `SELECT (SELECT count(*) FROM tasks WHERE state = 0) AS queued,
-                (SELECT min(posted_at) FROM tasks WHERE state = 0) AS oldest,
-                (SELECT count(*) FROM tasks WHERE state = 1) AS running,
+        `SELECT (SELECT count(*) FROM tasks WHERE state = ${TASK_STATE.queued}) AS queued,
+                (SELECT min(posted_at) FROM tasks WHERE state = ${TASK_STATE.queued}) AS oldest,
+                (SELECT count(*) FROM tasks WHERE state = ${TASK_STATE.running}) AS running,
                 (SELECT count(*) FROM tasks INDEXED BY tasks_ready_all WHERE listed = 1 AND collected_at IS NULL) AS ready`,
       ),
       readyAll: db

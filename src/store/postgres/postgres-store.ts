@@ -44,6 +44,7 @@ import * as owners from './owners.js';
 import * as relay from './relay.js';
 import * as accounts from './accounts.js';
 import * as results from './results.js';
+import { countHits } from './counters.js';
 import * as dashboard from './dashboard.js';
 import { MIGRATION_LOCK_KEY, PG_MIGRATIONS, PG_SCHEMA_MIGRATIONS_DDL } from './migrations.js';
 import { fundInOrder } from '../../domain/pricing.js';
@@ -632,30 +633,8 @@ export class PostgresStore implements Store {
 
   // ---- shared counters and retention (results.ts) ---------------------------------------------------------
 
-  async countHits(hits: readonly CounterHit[]): Promise<number[]> {
-    // A statement may upsert a row once: hits of the same window are added up first.
-    const windows = new Map<string, { key: string; start: number; expires: number; n: number; total: number }>();
-    const of = hits.map((h) => {
-      const id = `${h.windowStart}\u0000${h.key}`;
-      let w = windows.get(id);
-      if (!w) windows.set(id, (w = { key: h.key, start: h.windowStart, expires: h.windowStart + 2 * h.windowMs, n: 0, total: 0 }));
-      w.n++;
-      return { w, nth: w.n };
-    });
-    const list = [...windows.values()];
-    const r = await this.#counterPool.query<{ key: string; window_start: string; n: number }>({
-      name: 'serpq_count_hits',
-      text: `INSERT INTO rate_counters AS c (key, window_start, n, expires_at)
-             SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::bigint[])
-             ON CONFLICT (key, window_start) DO UPDATE SET n = c.n + excluded.n
-             RETURNING key, window_start, n`,
-      values: [list.map((w) => w.key), list.map((w) => w.start), list.map((w) => w.n), list.map((w) => w.expires)],
-    });
-    for (const row of r.rows) {
-      const w = windows.get(`${row.window_start}\u0000${row.key}`);
-      if (w) w.total = row.n;
-    }
-    return of.map(({ w, nth }) => w.total - w.n + nth);
+  countHits(hits: readonly CounterHit[]): Promise<number[]> {
+    return countHits(this.#counterPool, hits);
   }
 
   purgeExpired(cut: RetentionCut, batch: number): Promise<number> {

@@ -14,12 +14,31 @@ import { parsePrometheusText, sampleValue } from '../helpers/prometheus-text.js'
  * are logged through the process's onError, once per distinct failure within a minute, and every
  * one is counted in /metrics.
  */
+
+/**
+ * Two connections of the store's main pool, checked out together (so they are two backends) and
+ * given back: both idle in the pool, with their backend pids. No sleep holds them open.
+ */
+async function twoIdleBackends(store: PostgresStore): Promise<number[]> {
+  const clients = [await store.pool.connect(), await store.pool.connect()];
+  try {
+    const pids = await Promise.all(
+      clients.map(async (c) => (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid),
+    );
+    expect(new Set(pids).size).toBe(2);
+    return pids;
+  } finally {
+    for (const c of clients) c.release();
+  }
+}
+
 eachDialect('background failures', (dialect) => {
   let ts: TestStore | null = null;
   let parts: ProcessParts | null = null;
   const logged: Error[] = [];
 
   afterEach(async () => {
+    vi.useRealTimers();
     await parts?.stopBackground();
     await parts?.release();
     await ts?.cleanup();
@@ -66,6 +85,9 @@ eachDialect('background failures', (dialect) => {
   }
 
   it('logs a failed clock resync once and counts every one; the clock keeps its offset', async () => {
+    // The clock re-reads the store on an interval: that interval is driven here, not waited for
+    // (database I/O stays real).
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const p = await open('resync-failure', { SERPQ_TIME_TRAVEL: '1' });
     await p.time.advance(60_000);
     expect(await counted(p, 'serpq_clock_resync_failures_total')).toBe(0);
@@ -78,8 +100,13 @@ eachDialect('background failures', (dialect) => {
     // The settings table goes away under the store: every re-read (once a second) fails.
     await sideQuery('ALTER TABLE settings RENAME TO settings_away');
     try {
+      vi.advanceTimersByTime(1000);
+      // The first failure is on its way (a real round trip) before the second re-read is due.
+      await new Promise<void>((resolve) => p.time.onSyncFailed(() => resolve()));
+      vi.advanceTimersByTime(1000);
       await twice;
     } finally {
+      vi.useRealTimers();
       await sideQuery('ALTER TABLE settings_away RENAME TO settings');
     }
     expect(await counted(p, 'serpq_clock_resync_failures_total')).toBeGreaterThanOrEqual(2);
@@ -94,10 +121,7 @@ eachDialect('background failures', (dialect) => {
 
   /** Ends two idle connections of the store's main pool from another connection; resolves once the store told both. */
   async function breakTwoIdleConnections(store: PostgresStore): Promise<void> {
-    // Two connections of the pool at once (each query holds one), then idle in the pool.
-    const rows = await Promise.all([0, 1].map(() => store.pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid, pg_sleep(0.05)')));
-    const pids = rows.map((r) => r.rows[0]!.pid);
-    expect(new Set(pids).size).toBe(2);
+    const pids = await twoIdleBackends(store);
     let failures = 0;
     const both = new Promise<void>((resolve) =>
       store.observeFailures(() => {
@@ -130,9 +154,7 @@ eachDialect('background failures', (dialect) => {
       const lines: unknown[][] = [];
       const stderr = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void lines.push(args));
       try {
-        const rows = await Promise.all(
-          [0, 1].map(() => store.pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid, pg_sleep(0.05)')),
-        );
+        const pids = await twoIdleBackends(store);
         // Told after the store's own listener (added first), so both failures have been reported by then.
         const gone = new Promise<void>((resolve) => {
           let n = 0;
@@ -140,7 +162,7 @@ eachDialect('background failures', (dialect) => {
             if (++n === 2) resolve();
           });
         });
-        await sideQuery('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [rows.map((r) => r.rows[0]!.pid)]);
+        await sideQuery('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids]);
         await gone;
         expect(lines).toEqual([
           [

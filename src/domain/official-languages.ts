@@ -4,7 +4,7 @@ import { type Language, languageByCode } from './reference.js';
  * The official language of each country and territory of the reference list, for the types whose
  * language defaults to "one of the local official languages of the specified location" (Google
  * Events). The vendor publishes no such table, so this one is serpq's: the main official language
- * among the vendor's SERP languages (reference-data.ts); English where English is official and is
+ * among the vendor's SERP languages (reference-languages.ts); English where English is official and is
  * what the country's web mostly uses, and where no official language is a SERP language (Bhutan,
  * Maldives, Samoa…). Countries not listed here default to English.
  *

@@ -1,4 +1,5 @@
-import { LANGUAGE_ROWS, LOCATION_ROWS } from './reference-data.js';
+import { LANGUAGE_ROWS } from './reference-languages.js';
+import { LOCATION_ROWS } from './reference-locations.js';
 
 /** A location of the vendor's reference list (`/v3/serp/google/locations`). */
 export interface Location {

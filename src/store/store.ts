@@ -1,3 +1,4 @@
+import type { AccountLimits, AccountRow } from '../domain/account.js';
 import type { QueueStats, WebhookState } from '../domain/task.js';
 import type { WebhookKind } from '../domain/webhooks.js';
 
@@ -16,7 +17,6 @@ import type { WebhookKind } from '../domain/webhooks.js';
 // The account as the domain knows it (the authenticated caller of every request), kept in the domain
 // so that every layer may name it; re-exported here for the store's adapters.
 export { type AccountLimits, type AccountRow, DEFAULT_LIMITS } from '../domain/account.js';
-import type { AccountLimits, AccountRow } from '../domain/account.js';
 
 export interface NewAccount {
   readonly login: string;

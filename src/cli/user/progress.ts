@@ -85,56 +85,78 @@ function createTally(o: ProgressOptions) {
   };
 }
 
+/** How the counts are shown: redrawn (a bar) or written as lines. */
+interface View {
+  /** The counts changed; `answered` when items were answered (worth a line), not only the total or earlier work. */
+  update(answered: boolean): void;
+  note(line: string): void;
+  stop(): void;
+}
+
 export function createProgress(o: ProgressOptions): Progress {
   const stream = o.stream ?? process.stderr;
   const tally = createTally(o);
   const { t } = tally;
+  const view = stream.isTTY ? barView(o, stream, tally) : lineView(o, stream, tally);
+  return {
+    skip(done, rejected = 0) {
+      t.skipped += done;
+      t.skippedRejected += rejected;
+      view.update(false);
+    },
+    add(n) {
+      t.done += n;
+      view.update(true);
+    },
+    reject(n) {
+      t.rejected += n;
+      view.update(true);
+    },
+    setTotal(total, exact = true) {
+      t.total = total;
+      t.exact = exact;
+      view.update(false);
+    },
+    note: (line) => view.note(line),
+    stop: () => view.stop(),
+  };
+}
 
-  if (stream.isTTY) {
-    const multi = new cliProgress.MultiBar(
-      {
-        stream,
-        format: (options, params) => `${o.label} [${cliProgress.Format.BarFormat(params.progress, options)}] ${tally.text()}`,
-        hideCursor: true,
-        barsize: 24,
-        fps: 5,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    const bar = multi.create(Math.max(1, t.total), tally.answered());
-    const draw = () => {
-      bar.setTotal(Math.max(1, t.total, tally.answered()));
-      bar.update(tally.answered());
-    };
-    return {
-      skip(done, rejected = 0) {
-        t.skipped += done;
-        t.skippedRejected += rejected;
-        draw();
-      },
-      add(n) {
-        t.done += n;
-        draw();
-      },
-      reject(n) {
-        t.rejected += n;
-        draw();
-      },
-      setTotal(total, exact = true) {
-        t.total = total;
-        t.exact = exact;
-        draw();
-      },
-      note(line) {
-        multi.log(line + '\n');
-      },
-      stop() {
-        draw();
-        multi.stop();
-      },
-    };
-  }
+type Tally = ReturnType<typeof createTally>;
 
+/** On a terminal: a cli-progress bar, redrawn at every change and a few times a second (the countdown). */
+function barView(o: ProgressOptions, stream: NodeJS.WriteStream, tally: Tally): View {
+  const { t } = tally;
+  const multi = new cliProgress.MultiBar(
+    {
+      stream,
+      format: (options, params) => `${o.label} [${cliProgress.Format.BarFormat(params.progress, options)}] ${tally.text()}`,
+      hideCursor: true,
+      barsize: 24,
+      fps: 5,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const bar = multi.create(Math.max(1, t.total), tally.answered());
+  const draw = () => {
+    bar.setTotal(Math.max(1, t.total, tally.answered()));
+    bar.update(tally.answered());
+  };
+  return {
+    update: draw,
+    note: (line) => multi.log(line + '\n'),
+    stop() {
+      draw();
+      multi.stop();
+    },
+  };
+}
+
+/**
+ * To a file or a pipe: a line at most every `everyMs` as items are answered, one at once when what
+ * holds the run back changes (checked every second while a hold is possible), and one at the end.
+ */
+function lineView(o: ProgressOptions, stream: NodeJS.WriteStream, tally: Tally): View {
   const everyMs = o.everyMs ?? 2000;
   const now = o.now ?? Date.now;
   let lastAt = 0;
@@ -157,25 +179,10 @@ export function createProgress(o: ProgressOptions): Progress {
   const ticker = o.hold ? setInterval(maybe, 1000) : null;
   ticker?.unref();
   return {
-    skip(done, rejected = 0) {
-      t.skipped += done;
-      t.skippedRejected += rejected;
+    update(answered) {
+      if (answered) maybe();
     },
-    add(n) {
-      t.done += n;
-      maybe();
-    },
-    reject(n) {
-      t.rejected += n;
-      maybe();
-    },
-    setTotal(total, exact = true) {
-      t.total = total;
-      t.exact = exact;
-    },
-    note(text) {
-      stream.write(text + '\n');
-    },
+    note: (text) => void stream.write(text + '\n'),
     stop() {
       if (ticker) clearInterval(ticker);
       line();

@@ -1,6 +1,6 @@
 import type { WebhookState } from '../domain/task.js';
 import type { WebhookKind } from '../domain/webhooks.js';
-import type { AccountRow, DeliveryJob, ErrorRow, OwnerRow, RelayRow, RelayUsage, TaskRow } from './store.js';
+import type { AccountRow, AttemptRecord, DeliveryJob, DeliveryRow, ErrorRow, OwnerRow, RelayRow, RelayUsage, TaskIdRow, TaskRow } from './store.js';
 
 /**
  * Row mappers shared by the adapters: the snake_case columns as the drivers return them, to the
@@ -198,4 +198,39 @@ export interface RawOwner {
 
 export function toOwnerRow(r: RawOwner): OwnerRow {
   return { id: r.id, machine: r.machine, pid: r.pid, startedAt: Number(r.started_at), heartbeatAt: Number(r.heartbeat_at) };
+}
+
+/** A `tasks` row as `listTaskIds` selects it (id_list), in both dialects. */
+export interface RawTaskId {
+  id: string;
+  se: string;
+  se_type: string;
+  method: string;
+  posted_at: number;
+  completed_at: number | null;
+  status_code: number | null;
+  cost_micro: number;
+  data: string;
+}
+
+export function toTaskIdRow(r: RawTaskId): TaskIdRow {
+  return {
+    id: r.id,
+    se: r.se,
+    seType: r.se_type,
+    fn: r.method,
+    postedAt: r.posted_at,
+    completedAt: r.completed_at,
+    statusCode: r.status_code,
+    costMicro: r.cost_micro,
+    data: r.data,
+  };
+}
+
+/**
+ * What one webhook attempt leaves its delivery in: delivered when it succeeded, pending while a
+ * retry is scheduled, failed when none is.
+ */
+export function deliveryStateAfter(a: Pick<AttemptRecord, 'ok' | 'nextAttemptAt'>): DeliveryRow['state'] {
+  return a.ok ? 'delivered' : a.nextAttemptAt !== null ? 'pending' : 'failed';
 }

@@ -65,7 +65,7 @@ export function createLiveMetrics(options: MetricsOptions): LiveMetrics {
   );
   const storeErrors = counter(
     'serpq_store_errors_total',
-    'Store failures no call saw, by dialect and kind (pool: an idle pooled connection broke; the pool opens another).',
+    "Store failures no call saw, by dialect and kind (pool: an idle pooled connection broke; the pool opens another. listen: LISTEN for other processes' clock moves could not start).",
     ['dialect', 'kind'],
   );
   const resyncFailures = counter(

@@ -1,5 +1,5 @@
 import { type Clock, type TravelClock, createTravelClock, systemClock } from '../domain/clock.js';
-import type { Store } from '../store/store.js';
+import type { SharedStore, Settings } from '../store/store.js';
 
 /** Settings key of the persisted time-travel offset (ms). */
 export const CLOCK_OFFSET_KEY = 'clock_offset_ms';
@@ -12,7 +12,8 @@ export const CLOCK_OFFSET_KEY = 'clock_offset_ms';
  * - the store announces each move (PostgreSQL NOTIFY) and every process applies it on arrival,
  *   within milliseconds; the stored offset is also re-read every second, which covers a lost
  *   notification; a re-read that fails leaves the clock at its last offset until one succeeds, and
- *   is told to `onSyncFailed` listeners (the process logs and counts it);
+ *   is told to `onSyncFailed` listeners (the process logs and counts it); so is a LISTEN that could
+ *   not start, after which moves made elsewhere arrive with the re-read only;
  * - the offset only grows, so a late or repeated announcement never moves a clock backwards.
  */
 export interface ProcessClock {
@@ -25,12 +26,24 @@ export interface ProcessClock {
   reset(): void;
   /** Calls `fn` after the clock moved through any process (the workers re-check what became due). */
   onMoved(fn: () => void): void;
-  /** Calls `fn` with the error of every failed periodic re-read of the stored offset. */
-  onSyncFailed(fn: (err: unknown) => void): void;
+  /**
+   * Calls `fn` with the error of every failed periodic re-read of the stored offset (`resync`), and
+   * with the error of a LISTEN for other processes' moves that failed when the clock opened
+   * (`listen`: told to each listener as it registers, since it happened before any could).
+   */
+  onSyncFailed(fn: (err: unknown, what: ClockSyncFailure) => void): void;
   stop(): Promise<void>;
 }
 
-export async function openClock(timeTravel: boolean, store: Store, base: Clock = systemClock, resyncMs = 1000): Promise<ProcessClock> {
+/** What failed to keep the clock in step with other processes. */
+export type ClockSyncFailure = 'resync' | 'listen';
+
+export async function openClock(
+  timeTravel: boolean,
+  store: Settings & Pick<SharedStore, 'listen'>,
+  base: Clock = systemClock,
+  resyncMs = 1000,
+): Promise<ProcessClock> {
   if (!timeTravel) {
     return {
       clock: base,
@@ -44,7 +57,8 @@ export async function openClock(timeTravel: boolean, store: Store, base: Clock =
   }
   const clock: TravelClock = createTravelClock(base);
   const movedHandlers: (() => void)[] = [];
-  const failedHandlers: ((err: unknown) => void)[] = [];
+  const failedHandlers: ((err: unknown, what: ClockSyncFailure) => void)[] = [];
+  let listenFailure: { err: unknown } | null = null;
   const apply = (offset: number) => {
     if (!Number.isFinite(offset) || offset <= clock.offsetMs()) return;
     clock.setOffset(offset);
@@ -60,11 +74,14 @@ export async function openClock(timeTravel: boolean, store: Store, base: Clock =
         if (key === CLOCK_OFFSET_KEY) apply(Number(value));
       },
     })
-    .catch(() => null);
+    .catch((err: unknown) => {
+      listenFailure = { err };
+      return null;
+    });
   const timer = setInterval(
     () =>
       void sync().catch((err: unknown) => {
-        for (const fn of failedHandlers) fn(err);
+        for (const fn of failedHandlers) fn(err, 'resync');
       }),
     resyncMs,
   );
@@ -87,6 +104,7 @@ export async function openClock(timeTravel: boolean, store: Store, base: Clock =
     },
     onSyncFailed(fn) {
       failedHandlers.push(fn);
+      if (listenFailure) fn(listenFailure.err, 'listen');
     },
     async stop() {
       clearInterval(timer);

@@ -119,6 +119,28 @@ eachDialect('background failures', (dialect) => {
     expect((p.clock as TravelClock).offsetMs()).toBe(60_000);
   });
 
+  it('logs and counts a LISTEN for clock moves that could not start; the clock still follows the store', async () => {
+    ts = await createTestStore(dialect, 'listen-failure');
+    // The store's wake-up channel refuses (a LISTEN connection that cannot be made); the rest of the
+    // store is the real one.
+    Object.assign(ts.store, { listen: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5999')) });
+    const config = loadConfig({ SERPQ_DB: ts.url, SERPQ_WORKERS: '0', SERPQ_LOG_LEVEL: 'silent', SERPQ_TIME_TRAVEL: '1' }, {});
+    parts = await openProcess(
+      config,
+      { seedDemo: false, onError: (err) => logged.push(err as Error) },
+      { store: ts.store, clock: createManualClock() },
+    );
+    expect(logged.map((e) => e.message)).toEqual([
+      'time travel: listening for clock moves made through other processes failed (connect ECONNREFUSED 127.0.0.1:5999); their moves arrive with the once-a-second re-read instead',
+    ]);
+    expect(await counted(parts, 'serpq_store_errors_total', { dialect, kind: 'listen' })).toBe(1);
+    expect(await counted(parts, 'serpq_clock_resync_failures_total')).toBe(0);
+    // A move written by another process is picked up by the re-read.
+    await ts.store.addToSetting('clock_offset_ms', 5_000);
+    await parts.time.sync();
+    expect((parts.clock as TravelClock).offsetMs()).toBe(5_000);
+  });
+
   /** Ends two idle connections of the store's main pool from another connection; resolves once the store told both. */
   async function breakTwoIdleConnections(store: PostgresStore): Promise<void> {
     const pids = await twoIdleBackends(store);

@@ -8,7 +8,7 @@ import { createAuthenticator } from './services/auth.js';
 import { createUsage } from './services/usage.js';
 import type { ServiceDeps } from './services/deps.js';
 import { createRateLimiter, createSharedRateLimiter } from './services/rate-limiter.js';
-import type { Store } from './store/store.js';
+import type { ProcessStore } from './process/open-store.js';
 import type { Retention } from './worker/retention.js';
 import type { Worker } from './worker/worker.js';
 import { type ProcessOverrides, openProcess } from './process/compose.js';
@@ -32,7 +32,7 @@ export { CLOCK_OFFSET_KEY, openClock } from './services/clock-sync.js';
 
 export interface App {
   readonly config: Config;
-  readonly store: Store;
+  readonly store: ProcessStore;
   readonly clock: Clock;
   readonly http: FastifyInstance;
   readonly worker: Worker | null;

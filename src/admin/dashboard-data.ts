@@ -3,7 +3,9 @@ import { microToUsd } from '../domain/pricing.js';
 import { DAY, MINUTE } from '../domain/time-format.js';
 import { publicAccount } from '../services/accounts.js';
 import { ERRORS_WINDOW_MS } from '../services/webhooks.js';
-import type { Accounts, DashboardReads, MinuteCompletions, QueueStats, RelayLedger, RelayUsage, TaskHistory } from '../store/store.js';
+import type { RelayUsage } from '../domain/relay-records.js';
+import type { RelayLedger } from '../executors/relay/ledger.js';
+import type { Accounts, DashboardReads, MinuteCompletions, QueueStats, TaskHistory } from '../store/store.js';
 import type { UpstreamReport } from './routes.js';
 
 /**

@@ -2,7 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Clock, isTravelClock } from '../domain/clock.js';
 import { AccountInputError, type AccountInput, createAccount, publicAccount, updateAccount } from '../services/accounts.js';
-import type { Accounts, Outbox, RelayLedger, TaskReads } from '../store/store.js';
+import type { RelayLedger } from '../executors/relay/ledger.js';
+import type { Accounts, Outbox, TaskReads } from '../store/store.js';
 import { deliveryLog, taskView } from './task-view.js';
 
 /**

@@ -4,12 +4,11 @@ import { createLogThrottle, heldNote } from '../domain/log-throttle.js';
 import type { Executor } from '../executors/executor.js';
 import { type Metrics, createMetrics } from '../http/metrics.js';
 import { type ProcessClock, openClock } from '../services/clock-sync.js';
-import type { Store } from '../store/store.js';
+import { type ProcessStore, openStore } from './open-store.js';
 import { describeStoreFailure, errorSummary, reportsStoreFailures, storeFailureKey } from '../store/store-failures.js';
 import { type Background, createBackground } from './background.js';
 import { seedDemoAccount } from './demo-account.js';
 import { type ExecutorSetup, createExecutor } from './executor-setup.js';
-import { openStore } from './open-store.js';
 
 /**
  * One composition for every serpq process: `serpq serve` (with HTTP on top, src/app.ts),
@@ -21,7 +20,7 @@ import { openStore } from './open-store.js';
  * (HTTP), then release the executor's connections and the store (`release`).
  */
 export interface ProcessParts {
-  readonly store: Store;
+  readonly store: ProcessStore;
   readonly time: ProcessClock;
   readonly clock: Clock;
   readonly setup: ExecutorSetup;
@@ -39,7 +38,7 @@ export interface ProcessOverrides {
   /** A clock for tests; with time travel it is wrapped so the admin API can move it. */
   readonly clock?: Clock;
   readonly executor?: Executor;
-  readonly store?: Store;
+  readonly store?: ProcessStore;
   /** Worker tuning for tests. */
   readonly worker?: { readonly leaseMs?: number; readonly pollMs?: number };
   /** The real clock of heartbeats (tests); defaults to the given clock, else system time. */
@@ -77,9 +76,15 @@ export async function openProcess(config: Config, options: ProcessOptions, overr
       logThrottled(storeFailureKey(f), describeStoreFailure(f));
     });
   }
-  time.onSyncFailed((err) => {
-    metrics.clockResyncFailed();
+  time.onSyncFailed((err, what) => {
     const summary = errorSummary(err);
+    if (what === 'listen') {
+      metrics.storeError(store.kind, 'listen');
+      const line = `time travel: listening for clock moves made through other processes failed (${summary}); their moves arrive with the once-a-second re-read instead`;
+      logThrottled(`clock-listen/${summary}`, line);
+      return;
+    }
+    metrics.clockResyncFailed();
     const line = `time travel: re-reading the shared clock offset from the store failed (${summary}); the clock keeps its last offset and tries again every second`;
     logThrottled(`clock-resync/${summary}`, line);
   });

@@ -6,7 +6,7 @@ import type { Upstream } from '../executors/relay/upstream.js';
 import type { CassetteLibrary } from '../executors/replay/library.js';
 import { createSandboxExecutor } from '../executors/sandbox/sandbox-executor.js';
 import type { UpstreamReport } from '../admin/routes.js';
-import type { Store } from '../store/store.js';
+import type { ProcessStore } from './open-store.js';
 
 /**
  * The executor a config names, built with what it holds open: the sandbox; the relay with its
@@ -41,7 +41,12 @@ export interface ExecutorSetup {
  * only warns (tasks queue until it answers). Replay opens (and indexes) its cassette folder first:
  * a missing folder or a malformed line stops the start naming the file and line.
  */
-export async function createExecutor(config: Config, store: Store, clock: Clock, realClock: Clock = systemClock): Promise<ExecutorSetup> {
+export async function createExecutor(
+  config: Config,
+  store: ProcessStore,
+  clock: Clock,
+  realClock: Clock = systemClock,
+): Promise<ExecutorSetup> {
   const sandbox = createSandboxExecutor({ latency: config.sandboxLatency });
   if (config.executor === 'sandbox') return { executor: sandbox, upstream: null };
   if (config.executor === 'relay') {
@@ -92,7 +97,7 @@ async function cassettesOf(dir: string, match: Config['replayMatch'], create: bo
 
 async function createRelay(
   config: Config,
-  store: Store,
+  store: ProcessStore,
   clock: Clock,
   realClock: Clock,
   record: CassetteLibrary | null,

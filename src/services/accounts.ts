@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { microToUsd, usdToMicro } from '../domain/pricing.js';
 import { newWebhookSecret } from '../domain/webhooks.js';
-import { type AccountLimits, type AccountRow, DEFAULT_LIMITS, type Accounts, type RelayUsage } from '../store/store.js';
+import type { RelayUsage } from '../domain/relay-records.js';
+import { type AccountLimits, type AccountRow, DEFAULT_LIMITS, type Accounts } from '../store/store.js';
 import { hashPassword } from './passwords.js';
 
 /** Account management shared by the admin API and the CLI. Inputs use the admin API's snake_case. */

@@ -1,12 +1,16 @@
 import type { Clock } from '../domain/clock.js';
 import type { Executor } from '../executors/executor.js';
+import type { RelayLedger } from '../executors/relay/ledger.js';
 import type { AccountRow, Store } from '../store/store.js';
+
+/** Every store role a service may use: the Store port, and the relay's usage counts (user_data, accounts). */
+export type ServiceStore = Store & Pick<RelayLedger, 'relayUsage'>;
 
 /**
  * What the use cases need, passed explicitly (no container). Each use case names the store roles it
  * uses (`ServiceDeps<Outbox>`); the composition root passes the whole store, which has them all.
  */
-export interface ServiceDeps<S = Store> {
+export interface ServiceDeps<S = ServiceStore> {
   readonly store: S;
   readonly clock: Clock;
   readonly executor: Executor;

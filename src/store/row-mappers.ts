@@ -1,6 +1,7 @@
 import type { WebhookState } from '../domain/task.js';
 import type { WebhookKind } from '../domain/webhooks.js';
-import type { AccountRow, AttemptRecord, DeliveryJob, DeliveryRow, ErrorRow, OwnerRow, RelayRow, RelayUsage, TaskIdRow, TaskRow } from './store.js';
+import type { RelayRow, RelayUsage } from '../domain/relay-records.js';
+import type { AccountRow, AttemptRecord, DeliveryJob, DeliveryRow, ErrorRow, OwnerRow, TaskIdRow, TaskRow } from './store.js';
 
 /**
  * Row mappers shared by the adapters: the snake_case columns as the drivers return them, to the

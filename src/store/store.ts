@@ -321,59 +321,6 @@ export interface StoredResultsRow {
   readonly results: ReadonlyArray<{ readonly fn: string; readonly body: Buffer }>;
 }
 
-/** The lease owner of relayed tasks while the upstream works on them (no process holds them). */
-export const RELAY_OWNER = 'relay';
-
-/**
- * A task's forwarding record (the relay executor). Written as `forwarding` before the upstream
- * task_post and `forwarded` with the upstream id after it: a record left `forwarding` by a crash is
- * resolved by looking the task up upstream by its tag before it is ever posted again. A task whose
- * request matches one already with the upstream is `following` it (it completes with the leader's
- * result); `done` once the task completed here.
- */
-export interface RelayRow {
-  readonly taskId: string;
-  readonly state: 'forwarding' | 'forwarded' | 'following' | 'done';
-  readonly upstreamId: string | null;
-  /** When the last upstream task_post for it was sent (real clock, epoch ms). */
-  readonly forwardedAt: number;
-  /** When the upstream id was recorded, or the sweep last looked at it (real clock). */
-  readonly checkedAt: number | null;
-  /** Upstream task_post calls made for it. */
-  readonly attempts: number;
-  readonly accountId: number | null;
-  /** What decides its SERP (engine, type, function inputs), for the cache; null when not cached. */
-  readonly requestKey: string | null;
-  /** The task whose upstream result it takes (following, or served from the cache). */
-  readonly leaderId: string | null;
-  /** Where its result came from: the upstream itself, the cache, or a leader in flight. */
-  readonly source: 'upstream' | 'cache' | 'shared';
-  /** What the upstream charged for it (its task_post answer), micro-USD; null until known. */
-  readonly upstreamCostMicro: number | null;
-}
-
-/** An upstream task_post's answer for one task. */
-export interface RelayAccepted {
-  readonly taskId: string;
-  readonly upstreamId: string;
-  /** The upstream's cost for it, when the answer gave one (micro-USD). */
-  readonly costMicro?: number;
-}
-
-/** A task about to be posted upstream. */
-export interface RelayForwarding {
-  readonly taskId: string;
-  readonly accountId: number;
-  readonly requestKey: string | null;
-}
-
-/** Per account: tasks the relay sent upstream, and tasks it served from the cache or a shared call. */
-export interface RelayUsage {
-  readonly accountId: number;
-  readonly relayed: number;
-  readonly cacheHits: number;
-}
-
 /** What `Store.listen` relays. */
 export interface StoreListeners {
   /** Tasks were posted. */
@@ -601,69 +548,6 @@ export interface SharedStore {
   countHits?(hits: readonly CounterHit[]): Promise<number[]>;
 }
 
-/** The relay executor's forwarding records, usage and upstream budget. */
-export interface RelayLedger {
-  relayRows(taskIds: readonly string[]): Promise<RelayRow[]>;
-  /** Records that these tasks are about to be posted upstream (before the call), at `at` (real clock). */
-  relayForwarding(tasks: readonly RelayForwarding[], at: number): Promise<void>;
-  /** Drops `forwarding` records of a call that provably never left (connection refused). */
-  relayForget(taskIds: readonly string[]): Promise<void>;
-  /**
-   * After the upstream accepted them: records the upstream ids and hands each task's claim from
-   * `owner` to RELAY_OWNER until `leaseUntil` (the give-up time), in one transaction, so no process
-   * holds the task while the upstream works. A task's first forwarding counts in its account's
-   * `relayed`. Returns how many were handed over.
-   */
-  relayForwarded(rows: readonly RelayAccepted[], owner: string, at: number, leaseUntil: number): Promise<number>;
-  /**
-   * Relayed tasks still with the upstream (running under RELAY_OWNER) whose record was last checked
-   * before `before`, oldest first; their check time becomes `at`, so the next call sees others.
-   */
-  relayDue(before: number, at: number, limit: number): Promise<RelayRow[]>;
-  /** Tasks running under RELAY_OWNER: the relay's in-flight count. */
-  relayInFlight(): Promise<number>;
-  /** The newest task completed from the upstream with 20000 for `requestKey` at or after `since`. */
-  relayCached(requestKey: string, since: number): Promise<RelayRow | null>;
-  /** A task of `requestKey` still with the upstream (forwarding or forwarded, not following). */
-  relayLeaderOf(requestKey: string): Promise<string | null>;
-  /**
-   * Makes `task` follow `leaderId` (its claim passes from `owner` to RELAY_OWNER until `leaseUntil`),
-   * in one transaction with the leader's record locked: false, and nothing written, when the leader
-   * is no longer with the upstream (it completed meanwhile).
-   */
-  relayFollow(task: RelayForwarding, leaderId: string, owner: string, at: number, leaseUntil: number): Promise<boolean>;
-  /** Records a task served from the cache (done, counted once in its account's cache hits). */
-  relayCacheHit(task: RelayForwarding, leader: RelayRow, at: number): Promise<void>;
-  /**
-   * The leader's record becomes `done` (with the leader's record locked, so no new follower joins)
-   * and its followers still running are returned.
-   */
-  relayClose(leaderId: string): Promise<RelayRow[]>;
-  /** Followers whose leader is done, still running under RELAY_OWNER (a crash between the two). */
-  relayOrphans(limit: number): Promise<RelayRow[]>;
-  /** Followers completed here: `done`, each counted once in its account's cache hits. */
-  relayFinish(taskIds: readonly string[]): Promise<void>;
-  relayUsage(accountId?: number): Promise<RelayUsage[]>;
-  /**
-   * One call of the upstream's per-minute budget `kind`, shared by every process on the store: a
-   * sliding window of `windowMs` ending at `now`, counted in whole seconds (`budgetWindow`: the
-   * oldest second counts whole, so the count never falls short). Returns 0 when taken, else when the
-   * oldest second leaves the window (the earliest time worth asking again).
-   */
-  upstreamHit(kind: string, limit: number, now: number, windowMs: number): Promise<number>;
-  /** Calls of `kind` made in the window of `windowMs` ending at `now`, by every process. */
-  upstreamCallCount(kind: string, now: number, windowMs: number): Promise<number>;
-  /**
-   * Takes one of `max` upstream concurrency slots (shared by every process on the store) as `slot`,
-   * held until `upstreamLeave` or `expiresAt` (real clock: a crashed process's slots lapse with the
-   * call timeout). Slots lapsed at `now` do not count.
-   */
-  upstreamEnter(slot: string, max: number, now: number, expiresAt: number): Promise<boolean>;
-  upstreamLeave(slot: string): Promise<void>;
-  /** The slots held now (their names), for freeing those of processes known dead. */
-  upstreamSlotIds(): Promise<string[]>;
-}
-
 /** Every role: what each dialect implements and the composition root hands out, role by role. */
 export type Store = StoreLifecycle &
   Accounts &
@@ -678,18 +562,4 @@ export type Store = StoreLifecycle &
   Settings &
   DashboardReads &
   Purge &
-  SharedStore &
-  RelayLedger;
-
-/**
- * The seconds of the clock an upstream budget window ending at `now` counts: from the second that
- * holds `now - windowMs` (counted whole, so no call of the window is missed) to `now`'s.
- */
-export function budgetWindow(now: number, windowMs: number): { from: number; second: number } {
-  return { from: Math.floor((now - windowMs) / 1000), second: Math.floor(now / 1000) };
-}
-
-/** When the budget's oldest counted second leaves the window. */
-export function budgetRetryAt(oldestSecond: number, windowMs: number): number {
-  return (oldestSecond + 1) * 1000 + windowMs;
-}
+  SharedStore;

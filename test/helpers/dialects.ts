@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import type { Store } from '../../src/store/store.js';
+import type { ProcessStore } from '../../src/process/open-store.js';
 
 /**
  * The store dialects the shared tests run against: SQLite always; PostgreSQL when
@@ -29,7 +29,7 @@ export function pgSkipNote(): void {
 
 export interface TestStore {
   /** Not migrated yet: call `store.migrate()`. */
-  readonly store: Store;
+  readonly store: ProcessStore;
   /** The same database as a SERPQ_DB / --db value (PostgreSQL: the URL with `?schema=`). */
   readonly url: string;
   /** Closes the store and deletes its database (temp folder, or DROP SCHEMA ... CASCADE). */

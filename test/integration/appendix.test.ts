@@ -15,7 +15,8 @@ import { idList, monthsBefore } from '../../src/services/id-list.js';
 import { languagesFor, locationsFor, referenceList } from '../../src/services/reference-lists.js';
 import { createUsage, type Usage } from '../../src/services/usage.js';
 import { userData } from '../../src/services/user-data.js';
-import type { NewTask, Store } from '../../src/store/store.js';
+import type { ProcessStore } from '../../src/process/open-store.js';
+import type { NewTask } from '../../src/store/store.js';
 import { ADMIN_TOKEN, type TestApp, basicAuth, eachDialect, imagesTask, makeTestApp, postImages } from '../helpers/app.js';
 import { type Dialect, createTestStore } from '../helpers/dialects.js';
 import { openapiAvailable, validateResponseForUrl } from '../helpers/openapi.js';
@@ -31,7 +32,7 @@ function schemaErrors(method: 'get' | 'post', url: string, body: unknown, strict
 type Row = Record<string, unknown>;
 const resultOf = (body: WireEnvelope): Row[] => (body.tasks?.[0]?.result ?? []) as Row[];
 
-async function ctxFor(store: Store, login: string, url: string): Promise<CallContext> {
+async function ctxFor(store: ProcessStore, login: string, url: string): Promise<CallContext> {
   const account = await store.accountByLogin(login);
   if (!account) throw new Error(`no account ${login}`);
   return { account, url, startedAt: performance.now() };
@@ -57,7 +58,7 @@ function liveTask(id: string, postedAt: number, data: Record<string, unknown>): 
 
 eachDialect('appendix services', (dialect) => {
   let t: TestApp;
-  let store: Store;
+  let store: ProcessStore;
   let usage: Usage;
 
   beforeAll(async () => {

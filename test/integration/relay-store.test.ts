@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, RELAY_OWNER, type NewTask, type Store } from '../../src/store/store.js';
+import { RELAY_OWNER } from '../../src/domain/relay-records.js';
+import type { ProcessStore } from '../../src/process/open-store.js';
+import { DEFAULT_LIMITS, type NewTask } from '../../src/store/store.js';
 import { DIALECTS, type TestStore, createTestStore, pgSkipNote } from '../helpers/dialects.js';
 
 /**
@@ -36,7 +38,7 @@ function newTask(): NewTask {
 for (const dialect of DIALECTS) {
   describe(`relay records in the store (${dialect})`, () => {
     let ts: TestStore;
-    let store: Store;
+    let store: ProcessStore;
     let acc: number;
 
     beforeEach(async () => {

@@ -1,7 +1,7 @@
 import type { WireTask } from '../../client/index.js';
 import { type ResultFunction, type SeTypeDef, findSeType } from '../../domain/catalog.js';
 import { STATUS } from '../../domain/status-codes.js';
-import { RELAY_OWNER, type RelayRow } from '../../store/store.js';
+import { RELAY_OWNER, type RelayRow } from '../../domain/relay-records.js';
 import { type RelayContext, collectedFunction, micro, zipResult } from './context.js';
 
 /**

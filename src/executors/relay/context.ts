@@ -1,12 +1,17 @@
 import type { Clock } from '../../domain/clock.js';
 import type { ResultFunction, SeTypeDef } from '../../domain/catalog.js';
-import type { Store } from '../../store/store.js';
+import type { Results, TaskQueue, TaskReads } from '../../store/store.js';
+import type { RelayLedger } from './ledger.js';
+
+/** The store roles the relay uses. */
+export type RelayStore = RelayLedger & Pick<TaskQueue, 'completeTasks' | 'deferTasks'> & Pick<TaskReads, 'tasksByIds'> & Results;
 import type { ExecutionDeferral, ExecutionInput, ExecutionOutcome, ExecutorHooks } from '../executor.js';
 import type { Upstream } from './upstream.js';
 
 /** What the relay's forwarding and collection share. */
 export interface RelayContext {
-  readonly store: Store;
+  /** What the relay reads and writes: its ledger, the queue's completions and deferrals, results. */
+  readonly store: RelayStore;
   readonly clock: Clock;
   /** Upstream windows (id_list) and forwarding records are on the real clock, whatever the process clock says. */
   readonly realClock: Clock;

@@ -1,7 +1,7 @@
 import type { WireEnvelope, WireTask } from '../../client/index.js';
 import { STATUS } from '../../domain/status-codes.js';
 import { formatDateTime } from '../../domain/time-format.js';
-import type { RelayAccepted, RelayForwarding, RelayRow } from '../../store/store.js';
+import type { RelayAccepted, RelayForwarding, RelayRow } from '../../domain/relay-records.js';
 import type { ExecutionDeferral, ExecutionInput, ExecutionOutcome } from '../executor.js';
 import { type Pending, type RelayContext, collectedFunction, micro, unzipResult } from './context.js';
 import { requestKey } from './request-key.js';

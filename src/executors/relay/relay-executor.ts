@@ -1,11 +1,18 @@
 import type { Clock } from '../../domain/clock.js';
 import { findSeType } from '../../domain/catalog.js';
 import { STATUS } from '../../domain/status-codes.js';
-import type { Store } from '../../store/store.js';
-import { RELAY_OWNER } from '../../store/store.js';
+import { RELAY_OWNER } from '../../domain/relay-records.js';
 import type { ExecutionOutcome, Executor } from '../executor.js';
 import { completeRelayed, completionOf, createCollector } from './collection.js';
-import { type Pending, type RelayContext, type UpstreamResultHook, collectedFunction, micro, zipResult } from './context.js';
+import {
+  type Pending,
+  type RelayContext,
+  type RelayStore,
+  type UpstreamResultHook,
+  collectedFunction,
+  micro,
+  zipResult,
+} from './context.js';
 import { createForwarder, upstreamTask } from './forwarding.js';
 import { type Upstream, UpstreamUnavailable } from './upstream.js';
 
@@ -17,7 +24,8 @@ import { type Upstream, UpstreamUnavailable } from './upstream.js';
  * collected (collection.ts), and the task completes here as any other.
  */
 export interface RelayOptions {
-  readonly store: Store;
+  /** What the relay reads and writes: its ledger, the queue's completions and deferrals, results. */
+  readonly store: RelayStore;
   readonly clock: Clock;
   readonly realClock: Clock;
   readonly upstream: Upstream;

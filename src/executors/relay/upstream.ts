@@ -1,7 +1,7 @@
 import { type SerpqClient, SerpqHttpError, type WireEnvelope } from '../../client/index.js';
 import type { Clock } from '../../domain/clock.js';
 import { randomUUID } from 'node:crypto';
-import type { RelayLedger } from '../../store/store.js';
+import type { RelayLedger } from './ledger.js';
 import { machineKey, pidRuns } from '../../runtime/process-identity.js';
 
 /**

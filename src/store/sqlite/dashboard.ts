@@ -1,21 +1,23 @@
+/** The operator dashboard's and the metrics gauges' reads of the SQLite store, over every account (the DashboardReads role). */
 import { TASK_STATE } from '../../domain/task.js';
-import type Database from 'better-sqlite3';
-import type { FailedTaskRow, FailedWebhookRow, MinuteCompletions } from '../store.js';
+import type { DashboardReads, MinuteCompletions } from '../store.js';
 import { FAILED_ATTEMPTS_PER_ROW, type RawFailedTask, type RawFailedWebhook, latestPerDelivery, toFailedTask } from '../dashboard-rows.js';
+import type { SqliteConnection } from './connection.js';
 
 /**
- * The operator dashboard's reads of the SQLite store (Store.completionsByMinute, latestFailedTasks,
- * latestFailedWebhooks), over every account. Each reads one index of migration 10, named with
- * INDEXED BY so the planner never falls back to a scan of the tasks table.
+ * The dashboard's reads each read one index of migration 10, named with INDEXED BY so the planner
+ * never falls back to a scan of the tasks table.
  */
-export interface SqliteDashboard {
-  completionsByMinute(since: number, until: number): MinuteCompletions[];
-  latestFailedTasks(since: number, limit: number): FailedTaskRow[];
-  latestFailedWebhooks(since: number, limit: number): FailedWebhookRow[];
-}
-
-export function prepareDashboard(db: Database.Database): SqliteDashboard {
+export function dashboard(conn: SqliteConnection): DashboardReads {
+  const { db } = conn;
   const s = {
+    // Each part reads a partial index (the queue, the leases, the ready set), never the whole table.
+    queueStats: db.prepare(
+      `SELECT (SELECT count(*) FROM tasks WHERE state = ${TASK_STATE.queued}) AS queued,
+                (SELECT min(posted_at) FROM tasks WHERE state = ${TASK_STATE.queued}) AS oldest,
+                (SELECT count(*) FROM tasks WHERE state = ${TASK_STATE.running}) AS running,
+                (SELECT count(*) FROM tasks INDEXED BY tasks_ready_all WHERE listed = 1 AND collected_at IS NULL) AS ready`,
+    ),
     byMinute: db.prepare(
       `SELECT CAST(completed_at / 60000 AS INTEGER) * 60000 AS minute,
               sum(status_code = 20000) AS done, sum(status_code <> 20000) AS failed
@@ -40,13 +42,20 @@ export function prepareDashboard(db: Database.Database): SqliteDashboard {
     ),
   };
   return {
-    completionsByMinute(since, until) {
+    async queueStats() {
+      const r = s.queueStats.get() as { queued: number; oldest: number | null; running: number; ready: number };
+      return { queued: r.queued, running: r.running, oldestQueuedAt: r.oldest, ready: r.ready };
+    },
+
+    async completionsByMinute(since, until) {
       return s.byMinute.all(since, until) as MinuteCompletions[];
     },
-    latestFailedTasks(since, limit) {
+
+    async latestFailedTasks(since, limit) {
       return (s.failedTasks.all(since, limit) as RawFailedTask[]).map(toFailedTask);
     },
-    latestFailedWebhooks(since, limit) {
+
+    async latestFailedWebhooks(since, limit) {
       return latestPerDelivery(s.failedAttempts.all(since, limit * FAILED_ATTEMPTS_PER_ROW) as RawFailedWebhook[], limit);
     },
   };

@@ -1,22 +1,12 @@
+/** The processes that hold claims in the SQLite store: registration, heartbeats, and freeing the claims of dead ones (the Owners role). */
 import { TASK_STATE } from '../../domain/task.js';
-import type Database from 'better-sqlite3';
-import type { OwnerRow } from '../store.js';
+import type { Owners } from '../store.js';
 import { withBusyRetry } from '../map-db-error.js';
 import { type RawOwner, toOwnerRow } from '../row-mappers.js';
+import type { SqliteConnection } from './connection.js';
 
-/**
- * The claim owners of the SQLite store (Store.registerOwner, heartbeat, listOwners, releaseOwners)
- * and the atomic setting increment, apart from the main adapter to keep it readable.
- */
-export interface SqliteOwners {
-  register(o: OwnerRow): void;
-  heartbeat(owner: string, at: number, taskLeaseUntil: number, deliveryLeaseUntil: number): boolean;
-  list(): OwnerRow[];
-  release(ids: readonly string[]): number;
-  addToSetting(key: string, by: number): number;
-}
-
-export function prepareOwners(db: Database.Database, immediate: <T>(fn: () => T) => T): SqliteOwners {
+export function owners(conn: SqliteConnection): Owners {
+  const { db, immediate } = conn;
   const s = {
     register: db.prepare(
       `INSERT INTO owners (id, machine, pid, started_at, heartbeat_at) VALUES (@id, @machine, @pid, @startedAt, @heartbeatAt)
@@ -33,18 +23,13 @@ export function prepareOwners(db: Database.Database, immediate: <T>(fn: () => T)
       "UPDATE webhook_deliveries SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = ? AND state = 'pending'",
     ),
     remove: db.prepare('DELETE FROM owners WHERE id = ?'),
-    add: db
-      .prepare(
-        `INSERT INTO settings (key, value) VALUES (@key, CAST(CAST(@by AS INTEGER) AS TEXT))
-         ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + CAST(@by AS INTEGER) AS TEXT) RETURNING value`,
-      )
-      .pluck(),
   };
   return {
-    register(o) {
+    async registerOwner(o) {
       withBusyRetry(() => s.register.run(o));
     },
-    heartbeat(owner, at, taskLeaseUntil, deliveryLeaseUntil) {
+
+    async heartbeat(owner, at, taskLeaseUntil, deliveryLeaseUntil) {
       return withBusyRetry(() =>
         immediate(() => {
           if (s.beat.run(at, owner).changes === 0) return false;
@@ -54,10 +39,12 @@ export function prepareOwners(db: Database.Database, immediate: <T>(fn: () => T)
         }),
       );
     },
-    list() {
+
+    async listOwners() {
       return (s.list.all() as RawOwner[]).map(toOwnerRow);
     },
-    release(ids) {
+
+    async releaseOwners(ids) {
       if (ids.length === 0) return 0;
       return withBusyRetry(() =>
         immediate(() => {
@@ -69,10 +56,6 @@ export function prepareOwners(db: Database.Database, immediate: <T>(fn: () => T)
           return freed;
         }),
       );
-    },
-    addToSetting(key, by) {
-      if (!Number.isSafeInteger(by)) throw new RangeError('a setting is moved by a whole number');
-      return Number(withBusyRetry(() => s.add.get({ key, by })));
     },
   };
 }

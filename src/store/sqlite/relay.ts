@@ -1,5 +1,5 @@
+/** The relay executor's forwarding records, usage and upstream budget in the SQLite store (its RelayLedger port, implemented structurally). */
 import { TASK_STATE } from '../../domain/task.js';
-import type Database from 'better-sqlite3';
 import {
   RELAY_OWNER,
   type RelayAccepted,
@@ -8,35 +8,19 @@ import {
   type RelayForwarding,
   type RelayRow,
   type RelayUsage,
-} from '../store.js';
+} from '../../domain/relay-records.js';
 import { withBusyRetry } from '../map-db-error.js';
 import { type RawRelay, type RawRelayUsage, toRelayRow, toRelayUsage } from '../row-mappers.js';
+import type { SqliteConnection } from './connection.js';
 
-/** The relay executor's forwarding records and the upstream budget in the SQLite store (see Store.relay*). */
-export interface SqliteRelay {
-  rows(taskIds: readonly string[]): RelayRow[];
-  forwarding(tasks: readonly RelayForwarding[], at: number): void;
-  forget(taskIds: readonly string[]): void;
-  forwarded(rows: readonly RelayAccepted[], owner: string, at: number, leaseUntil: number): number;
-  due(before: number, at: number, limit: number): RelayRow[];
-  inFlight(): number;
-  defer(ids: readonly string[], owner: string, runAfter: number): void;
-  cached(requestKey: string, since: number): RelayRow | null;
-  leaderOf(requestKey: string): string | null;
-  follow(task: RelayForwarding, leaderId: string, owner: string, at: number, leaseUntil: number): boolean;
-  cacheHit(task: RelayForwarding, leader: RelayRow, at: number): void;
-  close(leaderId: string): RelayRow[];
-  orphans(limit: number): RelayRow[];
-  finish(taskIds: readonly string[]): void;
-  usage(accountId?: number): RelayUsage[];
-  hit(kind: string, limit: number, now: number, windowMs: number): number;
-  callCount(kind: string, now: number, windowMs: number): number;
-  enter(slot: string, max: number, now: number, expiresAt: number): boolean;
-  leave(slot: string): void;
-  slotIds(): string[];
-}
+/**
+ * The relay ledger's members. Typed by what they return, not by the relay executor's RelayLedger port
+ * (executors/relay/ledger.ts): the store imports the domain only, and the port is met structurally.
+ */
+export type RelayMembers = ReturnType<typeof relay>;
 
-export function prepareRelay(db: Database.Database, immediate: <T>(fn: () => T) => T): SqliteRelay {
+export function relay(conn: SqliteConnection) {
+  const { db, immediate } = conn;
   const s = {
     row: db.prepare('SELECT * FROM relay_tasks WHERE task_id = ?'),
     forwarding: db.prepare(
@@ -61,9 +45,6 @@ export function prepareRelay(db: Database.Database, immediate: <T>(fn: () => T) 
     touch: db.prepare('UPDATE relay_tasks SET checked_at = ? WHERE task_id = ?'),
     finishRow: db.prepare("UPDATE relay_tasks SET state = 'done' WHERE task_id = ?"),
     inFlight: db.prepare(`SELECT count(*) FROM tasks WHERE state = ${TASK_STATE.running} AND lease_owner = ?`).pluck(),
-    defer: db.prepare(
-      `UPDATE tasks SET state = ${TASK_STATE.queued}, lease_owner = NULL, lease_expires_at = NULL, run_after = ? WHERE id = ? AND state = ${TASK_STATE.running} AND lease_owner = ?`,
-    ),
     cached: db.prepare(
       `SELECT r.* FROM relay_tasks r JOIN tasks t ON t.id = r.task_id
        WHERE r.request_key = ? AND r.source = 'upstream' AND r.state = 'done' AND t.state = ${TASK_STATE.done} AND t.status_code = 20000 AND t.completed_at >= ?
@@ -118,19 +99,19 @@ export function prepareRelay(db: Database.Database, immediate: <T>(fn: () => T) 
   const rowOf = (id: string) => s.row.get(id) as RawRelay | undefined;
 
   return {
-    rows(taskIds) {
+    async relayRows(taskIds: readonly string[]): Promise<RelayRow[]> {
       return taskIds
         .map(rowOf)
         .filter((r): r is RawRelay => r !== undefined)
         .map(toRelayRow);
     },
-    forwarding(tasks, at) {
+    async relayForwarding(tasks: readonly RelayForwarding[], at: number): Promise<void> {
       write(() => tasks.forEach((t) => s.forwarding.run(t.taskId, at, t.accountId, t.requestKey)));
     },
-    forget(taskIds) {
+    async relayForget(taskIds: readonly string[]): Promise<void> {
       write(() => taskIds.forEach((id) => s.forget.run(id)));
     },
-    forwarded(rows, owner, at, leaseUntil) {
+    async relayForwarded(rows: readonly RelayAccepted[], owner: string, at: number, leaseUntil: number): Promise<number> {
       return write(() => {
         let n = 0;
         for (const r of rows) {
@@ -142,7 +123,7 @@ export function prepareRelay(db: Database.Database, immediate: <T>(fn: () => T) 
         return n;
       });
     },
-    due(before, at, limit) {
+    async relayDue(before: number, at: number, limit: number): Promise<RelayRow[]> {
       return write(() => {
         const out: RelayRow[] = [];
         for (const raw of s.candidates.all(before, limit) as RawRelay[]) {
@@ -157,20 +138,17 @@ export function prepareRelay(db: Database.Database, immediate: <T>(fn: () => T) 
         return out;
       });
     },
-    inFlight() {
+    async relayInFlight(): Promise<number> {
       return s.inFlight.get(RELAY_OWNER) as number;
     },
-    defer(ids, owner, runAfter) {
-      write(() => ids.forEach((id) => s.defer.run(runAfter, id, owner)));
-    },
-    cached(requestKey, since) {
+    async relayCached(requestKey: string, since: number): Promise<RelayRow | null> {
       const r = s.cached.get(requestKey, since) as RawRelay | undefined;
       return r ? toRelayRow(r) : null;
     },
-    leaderOf(requestKey) {
+    async relayLeaderOf(requestKey: string): Promise<string | null> {
       return (s.leaderOf.get(requestKey) as string | undefined) ?? null;
     },
-    follow(task, leaderId, owner, at, leaseUntil) {
+    async relayFollow(task: RelayForwarding, leaderId: string, owner: string, at: number, leaseUntil: number): Promise<boolean> {
       return write(() => {
         const leader = rowOf(leaderId);
         const leaderTask = s.taskState.get(leaderId) as { state: number } | undefined;
@@ -187,13 +165,13 @@ export function prepareRelay(db: Database.Database, immediate: <T>(fn: () => T) 
         return true;
       });
     },
-    cacheHit(task, leader, at) {
+    async relayCacheHit(task: RelayForwarding, leader: RelayRow, at: number): Promise<void> {
       write(() => {
         const inserted = s.cacheHit.run({ ...task, leaderId: leader.taskId, upstreamId: leader.upstreamId, at }).changes;
         if (inserted > 0) s.countHit.run(task.accountId);
       });
     },
-    close(leaderId) {
+    async relayClose(leaderId: string): Promise<RelayRow[]> {
       return write(() => {
         const leader = rowOf(leaderId);
         s.finishRow.run(leaderId);
@@ -201,10 +179,10 @@ export function prepareRelay(db: Database.Database, immediate: <T>(fn: () => T) 
         return (s.followers.all(leaderId) as RawRelay[]).map(toRelayRow);
       });
     },
-    orphans(limit) {
+    async relayOrphans(limit: number): Promise<RelayRow[]> {
       return (s.orphans.all(limit) as RawRelay[]).map(toRelayRow);
     },
-    finish(taskIds) {
+    async relayFinish(taskIds: readonly string[]): Promise<void> {
       write(() => {
         for (const id of taskIds) {
           const account = s.finishFollower.get(id) as number | null | undefined;
@@ -212,11 +190,11 @@ export function prepareRelay(db: Database.Database, immediate: <T>(fn: () => T) 
         }
       });
     },
-    usage(accountId) {
+    async relayUsage(accountId?: number): Promise<RelayUsage[]> {
       const rows = (accountId === undefined ? s.usageAll.all() : s.usageOne.all(accountId)) as RawRelayUsage[];
       return rows.map(toRelayUsage);
     },
-    hit(kind, limit, now, windowMs) {
+    async upstreamHit(kind: string, limit: number, now: number, windowMs: number): Promise<number> {
       const w = budgetWindow(now, windowMs);
       return write(() => {
         s.expireCalls.run(kind, w.from);
@@ -226,10 +204,10 @@ export function prepareRelay(db: Database.Database, immediate: <T>(fn: () => T) 
         return 0;
       });
     },
-    callCount(kind, now, windowMs) {
+    async upstreamCallCount(kind: string, now: number, windowMs: number): Promise<number> {
       return s.callsSince.get(kind, budgetWindow(now, windowMs).from) as number;
     },
-    enter(slot, max, now, expiresAt) {
+    async upstreamEnter(slot: string, max: number, now: number, expiresAt: number): Promise<boolean> {
       return write(() => {
         s.expireSlots.run(now);
         if ((s.countSlots.get() as number) >= max) return false;
@@ -237,10 +215,10 @@ export function prepareRelay(db: Database.Database, immediate: <T>(fn: () => T) 
         return true;
       });
     },
-    leave(slot) {
+    async upstreamLeave(slot: string): Promise<void> {
       withBusyRetry(() => s.leave.run(slot));
     },
-    slotIds() {
+    async upstreamSlotIds(): Promise<string[]> {
       return s.slotIds.all() as string[];
     },
   };

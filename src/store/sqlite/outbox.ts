@@ -1,28 +1,13 @@
+/** The webhook outbox of the SQLite store: deliveries claimed, attempted and recorded, resends and the errors list (the Outbox role). The outbox rows themselves are written by the completion transaction (tasks.ts). */
 import { TASK_STATE } from '../../domain/task.js';
-import type Database from 'better-sqlite3';
 import type { WebhookKind } from '../../domain/webhooks.js';
-import type { AttemptRecord, AttemptRow, DeliveryJob, DeliveryRow, ErrorQuery, ErrorRow } from '../store.js';
+import type { AttemptRecord, DeliveryRow, Outbox } from '../store.js';
 import { withBusyRetry } from '../map-db-error.js';
-import { type RawDelivery, type RawErrorRow, toDeliveryJob, toErrorRow } from '../row-mappers.js';
+import { type RawDelivery, type RawErrorRow, deliveryStateAfter, toDeliveryJob, toErrorRow } from '../row-mappers.js';
+import type { SqliteConnection } from './connection.js';
 
-/**
- * The webhook outbox of the SQLite store (Store.claimDeliveries, releaseDeliveries,
- * recordAttempt(s), nextDeliveryAt, resendWebhooks, listErrors, deliveriesOf), apart from the main
- * adapter. The outbox rows themselves are written by the completion transaction (completeTasks).
- */
-export interface SqliteDeliveries {
-  claim(owner: string, now: number, leaseMs: number, limit: number, skipHosts: readonly string[]): DeliveryJob[];
-  claimOf(owner: string, taskIds: readonly string[], now: number, leaseMs: number): DeliveryJob[];
-  release(ids: readonly number[], owner: string, dueAt: number | null): void;
-  recordAttempt(a: AttemptRecord): boolean;
-  recordAttempts(batch: readonly AttemptRecord[]): boolean[];
-  nextAt(): number | null;
-  resend(accountId: number, taskIds: readonly string[], now: number): boolean[];
-  listErrors(accountId: number, q: ErrorQuery): ErrorRow[];
-  of(taskId: string): { deliveries: DeliveryRow[]; attempts: AttemptRow[] };
-}
-
-export function prepareDeliveries(db: Database.Database, immediate: <T>(fn: () => T) => T): SqliteDeliveries {
+export function outbox(conn: SqliteConnection): Outbox {
+  const { db, immediate } = conn;
   const s = {
     claimDeliveries: db.prepare(
       `UPDATE webhook_deliveries SET lease_owner = @owner, lease_expires_at = @expires
@@ -82,8 +67,7 @@ export function prepareDeliveries(db: Database.Database, immediate: <T>(fn: () =
   };
 
   const settle = (a: AttemptRecord): boolean => {
-    const state = a.ok ? 'delivered' : a.nextAttemptAt !== null ? 'pending' : 'failed';
-    const changed = s.settleDelivery.run({ id: a.deliveryId, owner: a.owner, state, next: a.nextAttemptAt }).changes;
+    const changed = s.settleDelivery.run({ id: a.deliveryId, owner: a.owner, state: deliveryStateAfter(a), next: a.nextAttemptAt }).changes;
     if (changed === 0) return false;
     s.insertAttempt.run({ ...a, ok: a.ok ? 1 : 0 });
     if (a.kind === 'postback') {
@@ -98,28 +82,36 @@ export function prepareDeliveries(db: Database.Database, immediate: <T>(fn: () =
   const recordAttempts = (batch: readonly AttemptRecord[]): boolean[] => withBusyRetry(() => immediate(() => batch.map(settle)));
 
   return {
-    claim(owner, now, leaseMs, limit, skipHosts) {
+    async claimDeliveries(owner, now, leaseMs, limit, skipHosts = []) {
       const skip = JSON.stringify(skipHosts);
       const rows = withBusyRetry(() => s.claimDeliveries.all({ owner, now, expires: now + leaseMs, limit, skip })) as RawDelivery[];
       return rows.map(toDeliveryJob);
     },
-    claimOf(owner, taskIds, now, leaseMs) {
+
+    async claimDeliveriesOf(owner, taskIds, now, leaseMs) {
       if (taskIds.length === 0) return [];
       const ids = JSON.stringify(taskIds);
       const rows = withBusyRetry(() => s.claimDeliveriesOf.all({ owner, now, expires: now + leaseMs, ids })) as RawDelivery[];
       return rows.map(toDeliveryJob).sort((a, b) => a.id - b.id);
     },
-    release(ids, owner, dueAt) {
+
+    async releaseDeliveries(ids, owner, dueAt) {
       withBusyRetry(() => immediate(() => ids.forEach((id) => s.releaseDelivery.run(dueAt, id, owner))));
     },
-    recordAttempt(a) {
+
+    async recordAttempt(a) {
       return recordAttempts([a])[0] as boolean;
     },
-    recordAttempts,
-    nextAt() {
+
+    async recordAttempts(batch) {
+      return recordAttempts(batch);
+    },
+
+    async nextDeliveryAt() {
       return s.nextDelivery.get() as number | null;
     },
-    resend(accountId, taskIds, now) {
+
+    async resendWebhooks(accountId, taskIds, now) {
       return withBusyRetry(() =>
         immediate(() =>
           taskIds.map((taskId) => {
@@ -133,7 +125,8 @@ export function prepareDeliveries(db: Database.Database, immediate: <T>(fn: () =
         ),
       );
     },
-    listErrors(accountId, q) {
+
+    async listErrors(accountId, q) {
       const rows = s.errors.all({
         account: accountId,
         from: q.from,
@@ -144,7 +137,8 @@ export function prepareDeliveries(db: Database.Database, immediate: <T>(fn: () =
       }) as RawErrorRow[];
       return rows.map(toErrorRow);
     },
-    of(taskId) {
+
+    async deliveriesOf(taskId) {
       const deliveries = (
         s.deliveriesOf.all(taskId) as Array<{
           kind: WebhookKind;

@@ -1,5 +1,39 @@
+/** The SQLite store's connection: the better-sqlite3 database with its pragmas, the BEGIN IMMEDIATE transaction runner, and the path check made before opening. */
 import { closeSync, constants, accessSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+
+export interface SqliteStoreOptions {
+  /** A file path or `:memory:`. */
+  readonly path: string;
+}
+
+/** What every part of the SQLite store works through: one per store, made by `connection()`. */
+export interface SqliteConnection {
+  readonly db: Database.Database;
+  /** `fn` in one BEGIN IMMEDIATE transaction (the write lock first: no upgrade deadlocks between processes). */
+  readonly immediate: <T>(fn: () => T) => T;
+}
+
+/**
+ * Opens the database in WAL mode. WAL with synchronous=NORMAL keeps every committed transaction
+ * across a crash of the process (kill -9); only a power loss may drop the last commits, which is the
+ * usual trade for an embedded default.
+ */
+export function connection(options: SqliteStoreOptions): SqliteConnection {
+  const db = new Database(options.path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536');
+  db.pragma('temp_store = MEMORY');
+  /** Runs a function in a transaction; made once (better-sqlite3 builds a wrapper per transaction() call). */
+  const inTx: Database.Transaction<(fn: () => unknown) => unknown> = db.transaction((fn: () => unknown) => fn());
+  return {
+    db,
+    immediate: <T>(fn: () => T): T => inTx.immediate(fn) as T,
+  };
+}
 
 /**
  * What is wrong with a SQLite path before anything is opened or created there, in words a user can

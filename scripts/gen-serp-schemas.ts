@@ -17,28 +17,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
-
-type Schema = {
-  $ref?: string;
-  type?: string;
-  nullable?: boolean;
-  description?: string;
-  properties?: Record<string, Schema>;
-  items?: Schema;
-  allOf?: Schema[];
-  oneOf?: Schema[];
-  anyOf?: Schema[];
-  additionalProperties?: boolean | Schema;
-  discriminator?: { propertyName: string; mapping?: Record<string, string> };
-};
-
-type Node =
-  | { t: 'string' | 'integer' | 'number' | 'boolean' | 'any' }
-  | { t: 'object'; p: Record<string, Node> }
-  | { t: 'array'; i: Node }
-  | { t: 'map'; v: Node }
-  | { t: 'ref'; n: string }
-  | { t: 'union'; d: string; m: Record<string, string> };
+import { emitNodes as emit, type Node, OpenApiNodes, type Schema, singleRef } from './lib/openapi-nodes.js';
 
 interface RequestField {
   name: string;
@@ -73,111 +52,15 @@ const doc = parse(readFileSync(input, 'utf8'), { maxAliasCount: -1 }) as {
   components: { schemas: Record<string, Schema> };
 };
 const SCHEMAS = doc.components.schemas;
-const REF_PREFIX = '#/components/schemas/';
-
-function refName(ref: string): string {
-  if (!ref.startsWith(REF_PREFIX)) throw new Error(`unsupported $ref ${ref}`);
-  return ref.slice(REF_PREFIX.length);
-}
-function named(name: string): Schema {
-  const s = SCHEMAS[name];
-  if (!s) throw new Error(`unknown schema ${name}`);
-  return s;
-}
-
-/** A single $ref behind `{$ref}` or `{oneOf|anyOf: [{$ref}]}`; undefined otherwise. */
-function singleRef(s: Schema): string | undefined {
-  if (s.$ref) return refName(s.$ref);
-  const alts = s.oneOf ?? s.anyOf;
-  if (alts && alts.length === 1 && alts[0]!.$ref && !s.properties) return refName(alts[0]!.$ref);
-  return undefined;
-}
+const nodes = new OpenApiNodes(SCHEMAS);
+const NAMED = nodes.named;
+const named = (name: string): Schema => nodes.schema(name);
+const refTo = (name: string): Node => nodes.refTo(name);
+const collectProps = (s: Schema): Record<string, Schema> => nodes.collectProps(s);
 
 /* ------------------------------------------------------------------------ */
 /* Result schemas                                                            */
 /* ------------------------------------------------------------------------ */
-
-const NAMED: Record<string, Node> = {};
-const inProgress = new Set<string>();
-
-/** Own properties of a schema (allOf members merged; refs inside allOf mean "the base's own properties"). */
-function ownProps(s: Schema, out: Record<string, Node>): void {
-  const r = singleRef(s);
-  if (r) {
-    ownProps(named(r), out);
-    return;
-  }
-  for (const m of s.allOf ?? []) ownProps(m, out);
-  const alts = s.oneOf ?? s.anyOf;
-  if (alts) {
-    if (alts.length !== 1) throw new Error('multi-member oneOf/anyOf is not supported');
-    ownProps(alts[0]!, out);
-  }
-  for (const [k, v] of Object.entries(s.properties ?? {})) out[k] = convert(v);
-}
-
-/** Registers a named schema (object or discriminated union) and returns a ref to it. */
-function refTo(name: string): Node {
-  if (!(name in NAMED) && !inProgress.has(name)) {
-    inProgress.add(name);
-    const s = named(name);
-    let node: Node;
-    if (s.discriminator) {
-      const m: Record<string, string> = {};
-      for (const [tag, target] of Object.entries(s.discriminator.mapping ?? {})) {
-        const t = refName(target);
-        if (t === name) throw new Error(`${name}: discriminator maps '${tag}' to itself (unsupported)`);
-        m[tag] = t;
-        refTo(t);
-      }
-      node = { t: 'union', d: s.discriminator.propertyName, m };
-    } else {
-      node = convertInline(s);
-    }
-    NAMED[name] = node;
-    inProgress.delete(name);
-  }
-  return { t: 'ref', n: name };
-}
-
-function convert(s: Schema): Node {
-  const r = singleRef(s);
-  if (r) return refTo(r);
-  return convertInline(s);
-}
-
-function convertInline(s: Schema): Node {
-  if (s.allOf || s.properties) {
-    const p: Record<string, Node> = {};
-    ownProps(s, p);
-    return { t: 'object', p };
-  }
-  const alts = s.oneOf ?? s.anyOf;
-  if (alts) {
-    if (alts.length !== 1) throw new Error('multi-member oneOf/anyOf is not supported');
-    return convert(alts[0]!);
-  }
-  switch (s.type) {
-    case 'string':
-    case 'integer':
-    case 'number':
-    case 'boolean':
-      return { t: s.type };
-    case 'array':
-      return { t: 'array', i: s.items ? convert(s.items) : { t: 'any' } };
-    case 'object':
-    case undefined: {
-      const ap = s.additionalProperties;
-      if (ap && typeof ap === 'object') {
-        const untyped = ap.type === 'object' && !ap.properties && !ap.$ref && !ap.allOf && !ap.oneOf && !ap.items;
-        return untyped ? { t: 'any' } : { t: 'map', v: convert(ap) };
-      }
-      return { t: 'any' };
-    }
-    default:
-      throw new Error(`unsupported type ${s.type}`);
-  }
-}
 
 function operationBodySchema(op: any): string {
   const s = op.requestBody.content['application/json'].schema;
@@ -195,15 +78,6 @@ function resultSchemaName(op: any): string {
   const res = singleRef(result.items!);
   if (!res) throw new Error('result items are not a single $ref');
   return res;
-}
-
-/** Raw (unconverted) merged properties of a schema through allOf/refs. */
-function collectProps(s: Schema): Record<string, Schema> {
-  const r = singleRef(s);
-  if (r) return collectProps(named(r));
-  let out: Record<string, Schema> = {};
-  for (const m of s.allOf ?? []) out = { ...out, ...collectProps(m) };
-  return { ...out, ...(s.properties ?? {}) };
 }
 
 /* ------------------------------------------------------------------------ */
@@ -348,14 +222,7 @@ const sortedNamed = Object.fromEntries(
     .map((k) => [k, NAMED[k]!]),
 );
 
-// Primitive nodes are shared constants (_s, _i, _n, _b, _ay) to keep the file (and memory) small.
-function emit(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /\{"t":"(string|integer|number|boolean|any)"\}/g,
-    (_m, t: string) => `_${t[0]}${t === 'any' ? 'y' : ''}`,
-  );
-}
-
+// Primitive nodes are shared constants (_s, _i, _n, _b, _ay) to keep the file (and memory) small: see emitNodes.
 const rel = relative(ROOT, input).split('\\').join('/');
 const out = `// Generated by scripts/gen-serp-schemas.ts from DataForSEO's openapi-serp.yaml — do not edit;
 // \`npx tsx scripts/gen-serp-schemas.ts --check\` verifies it. To change it, change the script or the

@@ -22,9 +22,13 @@ export function monthsBefore(ms: number, months: number): number {
   return d.getTime();
 }
 
-/** The task's URL as id_list writes it: no leading slash, e.g. `v3/serp/google/images/task_post`. */
-export function taskUrl(row: Pick<TaskIdRow, 'se' | 'seType' | 'fn'>): string {
-  return `v3/serp/${row.se}/${row.seType}/${row.fn}`;
+/**
+ * The task's URL as id_list writes it: no leading slash, e.g. `v3/serp/google/images/task_post` or
+ * `v3/dataforseo_labs/google/ranked_keywords/live` (a type without a second part, such as
+ * `backlinks/summary`, stores an empty `seType`).
+ */
+export function taskUrl(row: Pick<TaskIdRow, 'api' | 'se' | 'seType' | 'fn'>): string {
+  return row.seType === '' ? `v3/${row.api}/${row.se}/${row.fn}` : `v3/${row.api}/${row.se}/${row.seType}/${row.fn}`;
 }
 
 /**
@@ -45,7 +49,7 @@ function parseMetadata(text: string): Record<string, unknown> | null {
 }
 
 /**
- * POST /v3/serp/id_list (SPEC 6.4): ids and metadata of the caller's SERP tasks (standard and live,
+ * POST /v3/{api}/id_list (SPEC 6.4): ids and metadata of the caller's tasks of that API (standard and live,
  * finished or not) posted between `datetime_from` and `datetime_to`, by posting time (`sort`: asc by
  * default, or desc), paged with `limit` (1..1000, default 1000) and `offset`. Free.
  *
@@ -58,6 +62,7 @@ export async function idList(
   deps: Pick<ServiceDeps<Pick<TaskReads, 'listTaskIds'>>, 'store' | 'clock'>,
   ctx: CallContext,
   body: unknown,
+  api = 'serp',
 ): Promise<ServiceResult> {
   const topLevel = (status: (typeof STATUS)[keyof typeof STATUS]): ServiceResult => ({
     httpStatus: status.http,
@@ -69,7 +74,7 @@ export async function idList(
   const now = deps.clock.now();
   const path = pathSegments(ctx.url);
   const id = newId(now, ctx.account.id, ID_FAMILY.ID_LIST);
-  const data: Record<string, unknown> = { api: 'serp', function: 'id_list' };
+  const data: Record<string, unknown> = { api, function: 'id_list' };
   const answer = (status: { code: number; message: string }, result: unknown[] | null): ServiceResult => ({
     httpStatus: 200,
     body: envelope(STATUS.OK, { timeMs: elapsedMs(ctx), tasks: [wireTask(id, status, { timeMs: elapsedMs(ctx), path, data, result })] }),
@@ -100,7 +105,7 @@ export async function idList(
   // Times are written to the second (datetime_posted too): `datetime_to` covers its whole second, so a
   // task posted at 12:00:05.400 is listed up to "12:00:05", as its own datetime_posted reads.
   const toEnd = to % 1000 === 0 ? to + 999 : to;
-  const rows = await deps.store.listTaskIds(ctx.account.id, { from, to: toEnd, limit, offset, sort });
+  const rows = await deps.store.listTaskIds(ctx.account.id, { api, from, to: toEnd, limit, offset, sort });
   const result = rows.map((r) => ({
     id: r.id,
     url: taskUrl(r),

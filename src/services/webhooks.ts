@@ -24,12 +24,17 @@ function topLevel(ctx: CallContext, status: (typeof STATUS)[keyof typeof STATUS]
  * the failing URL as the message, the receiver's code, time and answer) and tasks whose execution
  * failed (function `serp/{se}/{se_type}/task_post`, the task's code and message), newest first. Free.
  */
-export async function listErrors(deps: ServiceDeps<Pick<Outbox, 'listErrors'>>, ctx: CallContext, body: unknown): Promise<ServiceResult> {
+export async function listErrors(
+  deps: ServiceDeps<Pick<Outbox, 'listErrors'>>,
+  ctx: CallContext,
+  body: unknown,
+  api = 'serp',
+): Promise<ServiceResult> {
   if (body !== undefined && !Array.isArray(body)) return topLevel(ctx, STATUS.POST_DATA_INVALID);
   const q = (Array.isArray(body) && body.length > 0 ? body[0] : {}) as Record<string, unknown>;
   const now = deps.clock.now();
   const path = pathSegments(ctx.url);
-  const data: Record<string, unknown> = { api: 'serp', function: 'errors' };
+  const data: Record<string, unknown> = { api, function: 'errors' };
   const id = newId(now, ctx.account.id, ID_FAMILY.ERRORS);
   const invalid = (field: string): ServiceResult => ({
     httpStatus: 200,
@@ -63,7 +68,7 @@ export async function listErrors(deps: ServiceDeps<Pick<Outbox, 'listErrors'>>, 
     to = Math.min(to, t);
   }
 
-  const rows = await deps.store.listErrors(ctx.account.id, { from, to, fn, limit, offset });
+  const rows = await deps.store.listErrors(ctx.account.id, { api, from, to, fn, limit, offset });
   const result = rows.map((r) => ({
     id: r.id,
     datetime: formatDateTime(r.at),

@@ -204,6 +204,7 @@ export function toOwnerRow(r: RawOwner): OwnerRow {
 /** A `tasks` row as `listTaskIds` selects it (id_list), in both dialects. */
 export interface RawTaskId {
   id: string;
+  api: string;
   se: string;
   se_type: string;
   method: string;
@@ -217,6 +218,7 @@ export interface RawTaskId {
 export function toTaskIdRow(r: RawTaskId): TaskIdRow {
   return {
     id: r.id,
+    api: r.api,
     se: r.se,
     seType: r.se_type,
     fn: r.method,

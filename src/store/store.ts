@@ -40,6 +40,8 @@ export interface AccountPatch {
 
 export interface NewTask {
   readonly id: string;
+  /** The API the task belongs to (the first segment of its path); 'serp' when omitted. */
+  readonly api?: string;
   readonly se: string;
   readonly seType: string;
   readonly priority: number;
@@ -189,6 +191,8 @@ export interface ErrorRow {
 }
 
 export interface ErrorQuery {
+  /** The API whose failed tasks and webhooks are listed (errors is per API). */
+  readonly api: string;
   readonly from: number;
   readonly to: number;
   readonly fn: string | null;
@@ -265,6 +269,8 @@ export interface LiveOutcome {
 
 /** A page of POST /v3/serp/id_list: the account's tasks posted in [from, to]. */
 export interface TaskIdQuery {
+  /** The API whose tasks are listed (id_list is per API). */
+  readonly api: string;
   readonly from: number;
   readonly to: number;
   readonly limit: number;
@@ -275,6 +281,7 @@ export interface TaskIdQuery {
 
 export interface TaskIdRow {
   readonly id: string;
+  readonly api: string;
   readonly se: string;
   readonly seType: string;
   /** The task's function: 'task_post' or e.g. 'live/advanced' (the `method` column). */

@@ -1009,7 +1009,7 @@ for (const dialect of DIALECTS) {
       const [pb2] = await store.claimDeliveries('d', T0 + 8000, 10_000, 10);
       await store.recordAttempt(attempt(pb2, 'd', T0 + 8000, true, null, { url: `https://hooks.example/pb/${hooked.id}` }));
 
-      const q = { from: T0, to: T0 + 100_000, fn: null, limit: 100, offset: 0 };
+      const q = { api: 'serp', from: T0, to: T0 + 100_000, fn: null, limit: 100, offset: 0 };
       const all = await store.listErrors(acc, q);
       expect(all).toEqual([
         {
@@ -1052,6 +1052,7 @@ for (const dialect of DIALECTS) {
       expect(await store.listErrors(acc, { ...q, fn: 'postback_url' })).toEqual([all[1]]);
       expect(await store.listErrors(acc, { ...q, fn: 'serp/google/organic/task_post' })).toEqual([all[2]]);
       expect(await store.listErrors(acc, { ...q, fn: 'serp/google/images/task_post' })).toEqual([]);
+      expect(await store.listErrors(acc, { ...q, api: 'merchant' })).toEqual([]);
       expect(await store.listErrors(acc, { ...q, limit: 1, offset: 1 })).toEqual([all[1]]);
       expect(await store.listErrors(acc, { ...q, limit: 2, offset: 2 })).toEqual([all[2]]);
       expect(await store.listErrors(acc, { ...q, from: T0 + 3000, to: T0 + 3999 })).toEqual([all[1]]);
@@ -1064,7 +1065,7 @@ for (const dialect of DIALECTS) {
       const acc = await account();
       const tasks = ['b', 'A', 'a', '-1', '0', 'B'].map((s) => newTask({ id: `0115-${s}` }));
       await completeAll(acc, tasks, T0 + 1000, 40501, 'Invalid Field.');
-      const ids = (await store.listErrors(acc, { from: T0, to: T0 + 2000, fn: null, limit: 10, offset: 0 })).map((e) => e.id);
+      const ids = (await store.listErrors(acc, { api: 'serp', from: T0, to: T0 + 2000, fn: null, limit: 10, offset: 0 })).map((e) => e.id);
       expect(ids).toEqual(tasks.map((t) => t.id).sort());
     });
 
@@ -1271,8 +1272,9 @@ for (const dialect of DIALECTS) {
           method: 'live/html',
         }),
       ).toBe(true);
-      const errors = await store.listErrors(acc, { from: T0, to: T0 + 10, fn: null, limit: 10, offset: 0 });
+      const errors = await store.listErrors(acc, { api: 'serp', from: T0, to: T0 + 10, fn: null, limit: 10, offset: 0 });
       expect(errors.map((e) => [e.id, e.function, e.errorCode])).toEqual([[failed.id, 'serp/google/images/live/html', 40102]]);
+      expect(await store.listErrors(acc, { api: 'backlinks', from: T0, to: T0 + 10, fn: null, limit: 10, offset: 0 })).toEqual([]);
     });
 
     it('lists task ids in a posting window, sorted and paged, standard and live', async () => {
@@ -1292,11 +1294,12 @@ for (const dialect of DIALECTS) {
       await store.completeTasks([{ id: a.id, leaseOwner: 'w', statusCode: 40102, statusMessage: 'No Search Results.' }], T0 + 3000);
 
       const page = (q: Partial<Parameters<Store['listTaskIds']>[1]> = {}) =>
-        store.listTaskIds(acc, { from: T0, to: T0 + 10_000, limit: 1000, offset: 0, sort: 'asc', ...q });
+        store.listTaskIds(acc, { api: 'serp', from: T0, to: T0 + 10_000, limit: 1000, offset: 0, sort: 'asc', ...q });
       const asc = await page();
       expect(asc.map((r) => r.id)).toEqual([a.id, b.id, live.id, c.id]);
       expect(asc[0]).toEqual({
         id: a.id,
+        api: 'serp',
         se: 'google',
         seType: 'images',
         fn: 'task_post',
@@ -1313,6 +1316,48 @@ for (const dialect of DIALECTS) {
       expect((await page({ limit: 2, offset: 1 })).map((r) => r.id)).toEqual([b.id, live.id]);
       expect((await page({ from: T0 + 1000, to: T0 + 1500 })).map((r) => r.id)).toEqual([b.id, live.id]);
       expect(await page({ from: T0 + 5000 })).toEqual([]);
+    });
+
+    it('keeps each API apart: id_list and errors list the tasks of one API', async () => {
+      await migrated();
+      const acc = await account('alice', 100_000);
+      const serpLive = newTask({ postedAt: T0, runAfter: T0, costMicro: 2000 });
+      await store.insertLiveTask(acc, serpLive, { statusCode: 20000, statusMessage: 'Ok.', completedAt: T0 + 10, method: 'live/advanced' });
+      const labs = newTask({
+        api: 'dataforseo_labs',
+        se: 'google',
+        seType: 'ranked_keywords',
+        postedAt: T0 + 1,
+        runAfter: T0 + 1,
+        costMicro: 12_000,
+      });
+      await store.insertLiveTask(acc, labs, { statusCode: 20000, statusMessage: 'Ok.', completedAt: T0 + 11, method: 'live' });
+      const summary = newTask({ api: 'backlinks', se: 'summary', seType: '', postedAt: T0 + 2, runAfter: T0 + 2, costMicro: 24_000 });
+      await store.insertLiveTask(acc, summary, {
+        statusCode: 40501,
+        statusMessage: "Invalid Field: 'target'.",
+        completedAt: T0 + 12,
+        method: 'live',
+      });
+      const ids = (api: string) => store.listTaskIds(acc, { api, from: T0, to: T0 + 100, limit: 100, offset: 0, sort: 'asc' });
+      expect((await ids('serp')).map((r) => r.id)).toEqual([serpLive.id]);
+      expect(await ids('dataforseo_labs')).toEqual([
+        expect.objectContaining({
+          id: labs.id,
+          api: 'dataforseo_labs',
+          se: 'google',
+          seType: 'ranked_keywords',
+          fn: 'live',
+          costMicro: 12_000,
+        }),
+      ]);
+      expect((await ids('keywords_data')).map((r) => r.id)).toEqual([]);
+      const errors = (api: string) => store.listErrors(acc, { api, from: T0, to: T0 + 100, fn: null, limit: 10, offset: 0 });
+      expect((await errors('backlinks')).map((e) => [e.id, e.function, e.errorCode])).toEqual([
+        [summary.id, 'backlinks/summary/live', 40501],
+      ]);
+      expect(await errors('serp')).toEqual([]);
+      expect(await errors('dataforseo_labs')).toEqual([]);
     });
 
     it('sums the spend since a time and counts duplicate payloads in a window', async () => {

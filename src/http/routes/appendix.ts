@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS } from '../../domain/status-codes.js';
 import { appendixErrors } from '../../services/appendix.js';
+import { hasEndpoint } from '../../services/catalog.js';
 import { idList } from '../../services/id-list.js';
 import { type ReferenceKind, referenceList } from '../../services/reference-lists.js';
 import { usageFnOf } from '../../services/usage.js';
@@ -9,7 +10,7 @@ import type { ServiceResult } from '../../services/webhooks.js';
 import { INVALID, JSON_TYPE, READ_METHODS, type RouteContext, ctxOf, gunzipBody, jsonBody, sendEnvelope } from '../route-context.js';
 
 /**
- * The appendix-style endpoints: POST /v3/serp/id_list, the reference lists (GET
+ * The appendix-style endpoints: POST /v3/{api}/id_list (every API whose catalog has it), the reference lists (GET
  * /v3/serp/{se}/locations[/{country}], /v3/serp/{se}/languages, /v3/serp/google/ai_mode/languages,
  * /v3/serp/google/ads_advertisers/locations, /v3/serp/google/ads_search/locations) and GET
  * /v3/appendix/user_data and /v3/appendix/errors. All free. GET endpoints also answer POST, as the other read endpoints do.
@@ -32,10 +33,12 @@ export function register(app: FastifyInstance, ctx: RouteContext): void {
     if (fn) usage.record(req.account.id, fn);
   });
 
-  app.post('/v3/serp/id_list', { preParsing: gunzipBody }, async (req, reply) => {
+  app.post('/v3/:api/id_list', { preParsing: gunzipBody }, async (req: FastifyRequest<{ Params: { api: string } }>, reply) => {
+    const { api } = req.params;
+    if (!(await hasEndpoint(api, 'POST', `${api}/id_list`))) return sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt);
     const body = jsonBody(req);
     if (body === INVALID) return sendEnvelope(reply, STATUS.POST_DATA_INVALID, req.startedAt);
-    return send(reply, await idList({ store, clock }, ctxOf(req), body));
+    return send(reply, await idList({ store, clock }, ctxOf(req), body, api));
   });
 
   const reference =

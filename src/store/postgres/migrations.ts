@@ -283,4 +283,13 @@ CREATE INDEX tasks_failed_at ON tasks (completed_at) WHERE state = 2 AND status_
 CREATE INDEX webhook_attempts_failed_at ON webhook_attempts (attempted_at) WHERE NOT ok;
 `,
   },
+  {
+    version: 11,
+    name: 'tasks of every API',
+    sql: `
+-- Every DataForSEO API on one task table: the API a task belongs to (its path's first segment).
+-- id_list and errors are per API; tasks posted before this migration are SERP tasks.
+ALTER TABLE tasks ADD COLUMN api TEXT NOT NULL DEFAULT 'serp';
+`,
+  },
 ];

@@ -126,13 +126,14 @@ export function outbox(conn: PostgresConnection): Outbox {
            SELECT task_id AS id, attempted_at AS at, kind || '_url' AS "function", NULL::int AS error_code, url AS error_message,
                   url AS http_url, method AS http_method, http_code, duration_ms AS http_time_ms, coalesce(response, error) AS http_response
            FROM webhook_attempts WHERE account_id = $1 AND NOT ok AND attempted_at >= $2 AND attempted_at <= $3
+             AND EXISTS (SELECT 1 FROM tasks t WHERE t.id = task_id AND t.api = $7)
            UNION ALL
-           SELECT id, completed_at, 'serp/' || se || '/' || se_type || '/' || method, status_code, status_message,
+           SELECT id, completed_at, api || '/' || se || CASE WHEN se_type = '' THEN '' ELSE '/' || se_type END || '/' || method, status_code, status_message,
                   NULL::text, NULL::text, NULL::int, NULL::float8, NULL::text
-           FROM tasks WHERE account_id = $1 AND state = ${TASK_STATE.done} AND status_code <> 20000 AND completed_at >= $2 AND completed_at <= $3
+           FROM tasks WHERE account_id = $1 AND api = $7 AND state = ${TASK_STATE.done} AND status_code <> 20000 AND completed_at >= $2 AND completed_at <= $3
          ) e WHERE $4::text IS NULL OR "function" = $4::text
          ORDER BY at DESC, id COLLATE "C" LIMIT $5 OFFSET $6`,
-        [accountId, q.from, q.to, q.fn, q.limit, q.offset],
+        [accountId, q.from, q.to, q.fn, q.limit, q.offset, q.api],
       );
       return r.rows.map(toErrorRow);
     },

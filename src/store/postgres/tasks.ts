@@ -37,14 +37,14 @@ export function tasks(conn: PostgresConnection): TaskIntake & TaskQueue & TaskRe
           await c.query({
             name: 'serpq_post_tasks',
             text: `WITH ins AS (
-                INSERT INTO tasks (id, account_id, se, se_type, priority, tag, data, postback_url, postback_data, pingback_url,
+                INSERT INTO tasks (id, account_id, api, se, se_type, priority, tag, data, postback_url, postback_data, pingback_url,
                                    cost_micro, posted_at, run_after, ready_json, webhook_state, payload_hash)
-                SELECT u.id, $15::bigint, u.se, u.se_type, u.priority, u.tag, u.data, u.postback_url, u.postback_data, u.pingback_url,
+                SELECT u.id, $15::bigint, u.api, u.se, u.se_type, u.priority, u.tag, u.data, u.postback_url, u.postback_data, u.pingback_url,
                        u.cost_micro, u.posted_at, u.run_after, u.ready_json, u.webhook_state, u.payload_hash
                 FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-                            $10::bigint[], $11::bigint[], $12::bigint[], $13::text[], $14::text[], $18::text[])
+                            $10::bigint[], $11::bigint[], $12::bigint[], $13::text[], $14::text[], $18::text[], $19::text[])
                   AS u(id, se, se_type, priority, tag, data, postback_url, postback_data, pingback_url,
-                       cost_micro, posted_at, run_after, ready_json, webhook_state, payload_hash)
+                       cost_micro, posted_at, run_after, ready_json, webhook_state, payload_hash, api)
                 RETURNING 1
               ), debit AS (
                 UPDATE accounts SET balance_micro = balance_micro - $16::bigint WHERE id = $15::bigint
@@ -69,6 +69,7 @@ export function tasks(conn: PostgresConnection): TaskIntake & TaskQueue & TaskRe
               spent,
               channels.tasks,
               picked.map((t) => t.payloadHash ?? null),
+              picked.map((t) => t.api ?? 'serp'),
             ],
           });
         }
@@ -88,9 +89,9 @@ export function tasks(conn: PostgresConnection): TaskIntake & TaskQueue & TaskRe
            WHERE id = $1::bigint AND balance_micro >= $11::bigint
            RETURNING id
          ), ins AS (
-           INSERT INTO tasks (id, account_id, se, se_type, state, status_code, status_message, priority, tag, data,
+           INSERT INTO tasks (id, account_id, api, se, se_type, state, status_code, status_message, priority, tag, data,
                               cost_micro, posted_at, run_after, completed_at, collected_at, ready_json, webhook_state, listed, method, payload_hash)
-           SELECT $2::text, $1::bigint, $3::text, $4::text, 2, $5::int, $6::text, $7::int, $8::text, $9::text,
+           SELECT $2::text, $1::bigint, $19::text, $3::text, $4::text, 2, $5::int, $6::text, $7::int, $8::text, $9::text,
                   $11::bigint, $12::bigint, $13::bigint, $14::bigint, $14::bigint, $10::text, 'none', false, $15::text, $16::text
            FROM debit
            RETURNING id
@@ -119,6 +120,7 @@ export function tasks(conn: PostgresConnection): TaskIntake & TaskQueue & TaskRe
           task.payloadHash ?? null,
           results.map((x) => x.fn),
           results.map((x) => x.body),
+          task.api ?? 'serp',
         ],
       );
       return r.rows[0].n > 0;
@@ -261,9 +263,9 @@ export function tasks(conn: PostgresConnection): TaskIntake & TaskQueue & TaskRe
       const order = q.sort === 'desc' ? 'posted_at DESC, id COLLATE "C" DESC' : 'posted_at, id COLLATE "C"';
       const r = await query<RawTaskId>(
         q.sort === 'desc' ? 'serpq_task_ids_desc' : 'serpq_task_ids_asc',
-        `SELECT id, se, se_type, method, posted_at, completed_at, status_code, cost_micro, data FROM tasks
-         WHERE account_id = $1 AND posted_at >= $2 AND posted_at <= $3 ORDER BY ${order} LIMIT $4 OFFSET $5`,
-        [accountId, q.from, q.to, q.limit, q.offset],
+        `SELECT id, api, se, se_type, method, posted_at, completed_at, status_code, cost_micro, data FROM tasks
+         WHERE account_id = $1 AND api = $6 AND posted_at >= $2 AND posted_at <= $3 ORDER BY ${order} LIMIT $4 OFFSET $5`,
+        [accountId, q.from, q.to, q.limit, q.offset, q.api],
       );
       return r.rows.map(toTaskIdRow);
     },

@@ -57,10 +57,11 @@ export function outbox(conn: SqliteConnection): Outbox {
          SELECT task_id AS id, attempted_at AS at, kind || '_url' AS function, NULL AS error_code, url AS error_message,
                 url AS http_url, method AS http_method, http_code, duration_ms AS http_time_ms, coalesce(response, error) AS http_response
          FROM webhook_attempts WHERE account_id = @account AND ok = 0 AND attempted_at >= @from AND attempted_at <= @to
+           AND EXISTS (SELECT 1 FROM tasks t WHERE t.id = task_id AND t.api = @api)
          UNION ALL
-         SELECT id, completed_at, 'serp/' || se || '/' || se_type || '/' || method, status_code, status_message,
+         SELECT id, completed_at, api || '/' || se || CASE WHEN se_type = '' THEN '' ELSE '/' || se_type END || '/' || method, status_code, status_message,
                 NULL, NULL, NULL, NULL, NULL
-         FROM tasks WHERE account_id = @account AND state = ${TASK_STATE.done} AND status_code <> 20000 AND completed_at >= @from AND completed_at <= @to
+         FROM tasks WHERE account_id = @account AND api = @api AND state = ${TASK_STATE.done} AND status_code <> 20000 AND completed_at >= @from AND completed_at <= @to
        ) WHERE @fn IS NULL OR function = @fn
        ORDER BY at DESC, id LIMIT @limit OFFSET @offset`,
     ),
@@ -129,6 +130,7 @@ export function outbox(conn: SqliteConnection): Outbox {
     async listErrors(accountId, q) {
       const rows = s.errors.all({
         account: accountId,
+        api: q.api,
         from: q.from,
         to: q.to,
         fn: q.fn,

@@ -12,25 +12,25 @@ export function tasks(conn: SqliteConnection): TaskIntake & TaskQueue & TaskRead
     balance: db.prepare('SELECT balance_micro FROM accounts WHERE id = ?').pluck(),
     debit: db.prepare('UPDATE accounts SET balance_micro = balance_micro - ? WHERE id = ?'),
     insertTask: db.prepare(
-      `INSERT INTO tasks (id, account_id, se, se_type, priority, tag, data, postback_url, postback_data, pingback_url, cost_micro, posted_at, run_after, ready_json, webhook_state, payload_hash)
-         VALUES (@id, @accountId, @se, @seType, @priority, @tag, @data, @postbackUrl, @postbackData, @pingbackUrl, @costMicro, @postedAt, @runAfter, @readyJson, @webhookState, @payloadHash)`,
+      `INSERT INTO tasks (id, account_id, api, se, se_type, priority, tag, data, postback_url, postback_data, pingback_url, cost_micro, posted_at, run_after, ready_json, webhook_state, payload_hash)
+         VALUES (@id, @accountId, @api, @se, @seType, @priority, @tag, @data, @postbackUrl, @postbackData, @pingbackUrl, @costMicro, @postedAt, @runAfter, @readyJson, @webhookState, @payloadHash)`,
     ),
     // A live task is stored completed: never listed on tasks_ready, collected by its own answer,
     // no webhooks.
     insertLive: db.prepare(
-      `INSERT INTO tasks (id, account_id, se, se_type, state, status_code, status_message, priority, tag, data, postback_url, postback_data, pingback_url,
+      `INSERT INTO tasks (id, account_id, api, se, se_type, state, status_code, status_message, priority, tag, data, postback_url, postback_data, pingback_url,
                             cost_micro, posted_at, run_after, completed_at, collected_at, ready_json, webhook_state, listed, method, payload_hash)
-         VALUES (@id, @accountId, @se, @seType, 2, @statusCode, @statusMessage, @priority, @tag, @data, NULL, NULL, NULL,
+         VALUES (@id, @accountId, @api, @se, @seType, 2, @statusCode, @statusMessage, @priority, @tag, @data, NULL, NULL, NULL,
                  @costMicro, @postedAt, @runAfter, @completedAt, @completedAt, @readyJson, 'none', 0, @method, @payloadHash)`,
     ),
     insertResult: db.prepare('INSERT OR REPLACE INTO task_results (task_id, fn, body) VALUES (?, ?, ?)'),
     taskIdsAsc: db.prepare(
-      `SELECT id, se, se_type, method, posted_at, completed_at, status_code, cost_micro, data FROM tasks
-         WHERE account_id = @account AND posted_at >= @from AND posted_at <= @to ORDER BY posted_at, id LIMIT @limit OFFSET @offset`,
+      `SELECT id, api, se, se_type, method, posted_at, completed_at, status_code, cost_micro, data FROM tasks
+         WHERE account_id = @account AND api = @api AND posted_at >= @from AND posted_at <= @to ORDER BY posted_at, id LIMIT @limit OFFSET @offset`,
     ),
     taskIdsDesc: db.prepare(
-      `SELECT id, se, se_type, method, posted_at, completed_at, status_code, cost_micro, data FROM tasks
-         WHERE account_id = @account AND posted_at >= @from AND posted_at <= @to ORDER BY posted_at DESC, id DESC LIMIT @limit OFFSET @offset`,
+      `SELECT id, api, se, se_type, method, posted_at, completed_at, status_code, cost_micro, data FROM tasks
+         WHERE account_id = @account AND api = @api AND posted_at >= @from AND posted_at <= @to ORDER BY posted_at DESC, id DESC LIMIT @limit OFFSET @offset`,
     ),
     // Claim: due queued tasks in run_after order, then expired leases (a crashed worker's tasks).
     claimQueued: db.prepare(
@@ -95,6 +95,7 @@ export function tasks(conn: SqliteConnection): TaskIntake & TaskQueue & TaskRead
           for (const t of pay.funded) {
             s.insertTask.run({
               ...t,
+              api: t.api ?? 'serp',
               payloadHash: t.payloadHash ?? null,
               accountId,
               webhookState: t.postbackUrl || t.pingbackUrl ? 'pending' : 'none',
@@ -114,6 +115,7 @@ export function tasks(conn: SqliteConnection): TaskIntake & TaskQueue & TaskRead
           s.insertLive.run({
             id: task.id,
             accountId,
+            api: task.api ?? 'serp',
             se: task.se,
             seType: task.seType,
             statusCode: outcome.statusCode,
@@ -207,7 +209,7 @@ export function tasks(conn: SqliteConnection): TaskIntake & TaskQueue & TaskRead
 
     async listTaskIds(accountId, q) {
       const stmt = q.sort === 'desc' ? s.taskIdsDesc : s.taskIdsAsc;
-      const rows = stmt.all({ account: accountId, from: q.from, to: q.to, limit: q.limit, offset: q.offset }) as RawTaskId[];
+      const rows = stmt.all({ account: accountId, api: q.api, from: q.from, to: q.to, limit: q.limit, offset: q.offset }) as RawTaskId[];
       return rows.map(toTaskIdRow);
     },
 

@@ -1,3 +1,4 @@
+import type { ApiCatalog, Endpoint } from '../domain/api-catalog/index.js';
 import type { ResultFunction, SeTypeDef } from '../domain/catalog.js';
 import type { NormalizedTask } from '../domain/task-request.js';
 import { parseDuration } from '../domain/duration.js';
@@ -111,12 +112,40 @@ export interface FaultInjection {
   injectFaults(statusCode: number, count: number): void;
 }
 
+/** One call of an endpoint of the catalog of every API: the endpoint, the checked task, the call's time. */
+export interface EndpointCall {
+  readonly api: ApiCatalog;
+  readonly endpoint: Endpoint;
+  /** The task's fields as checked against the endpoint's request rules (with documented defaults). */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** The time of the call in the vendor's format (`2026-12-06 03:12:00 +00:00`). */
+  readonly datetime: string;
+}
+
+/** What an endpoint call came to: the task's status and its `result` array. */
+export interface EndpointOutcome {
+  readonly statusCode: number;
+  readonly statusMessage: string;
+  readonly result: unknown[] | null;
+  /** The call's final cost, when the executor knows it (an upstream's charge); else serpq's price. */
+  readonly costMicro?: number;
+}
+
+/**
+ * Capability: answers calls of catalog endpoints outside the SERP engine (live calls of every API,
+ * reference lists it generates). An executor without it serves the SERP API only; the other APIs'
+ * paths then answer 404 as unknown paths do.
+ */
+export interface EndpointExecution {
+  executeEndpoint(call: EndpointCall, signal: AbortSignal): Promise<EndpointOutcome>;
+}
+
 /**
  * An executor: the task port and whichever capabilities it has. The composition root and the
  * services detect a capability by its presence; the worker is handed the TaskExecutor part only.
  */
 export type Executor = TaskExecutor &
-  Partial<LiveExecution & LateResults & UpstreamPostbacks & BackgroundWork & RenderOnRead & FaultInjection>;
+  Partial<LiveExecution & LateResults & UpstreamPostbacks & BackgroundWork & RenderOnRead & FaultInjection & EndpointExecution>;
 
 /** Parses a latency spec: `0`, `2s`, or `normal=2s,high=500ms` (units ms, s, m, h; bare numbers are ms). */
 export function parseLatency(spec: string): { normal: number; high: number } {

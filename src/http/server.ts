@@ -14,6 +14,7 @@ import { createGate } from './gate.js';
 import { type Metrics, countFastReady, registerMetrics } from './metrics.js';
 import { type RegisterRoutes, type RouteContext, sendEnvelope } from './route-context.js';
 import * as appendix from './routes/appendix.js';
+import * as catalog from './routes/catalog.js';
 import * as health from './routes/health.js';
 import * as live from './routes/live.js';
 import * as relayPostback from './routes/relay-postback.js';
@@ -33,6 +34,7 @@ const ROUTES: readonly RegisterRoutes[] = [
   taskGet.register,
   appendix.register,
   relayPostback.register,
+  catalog.register,
 ];
 
 /**

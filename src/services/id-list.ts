@@ -24,11 +24,14 @@ export function monthsBefore(ms: number, months: number): number {
 
 /**
  * The task's URL as id_list writes it: no leading slash, e.g. `v3/serp/google/images/task_post` or
- * `v3/dataforseo_labs/google/ranked_keywords/live` (a type without a second part, such as
- * `backlinks/summary`, stores an empty `seType`).
+ * `v3/dataforseo_labs/google/ranked_keywords/live`. Tasks of shorter paths leave `se` or `seType`
+ * empty (`backlinks/summary/live`: se `summary`; `on_page/instant_pages`: neither).
  */
 export function taskUrl(row: Pick<TaskIdRow, 'api' | 'se' | 'seType' | 'fn'>): string {
-  return row.seType === '' ? `v3/${row.api}/${row.se}/${row.fn}` : `v3/${row.api}/${row.se}/${row.seType}/${row.fn}`;
+  let url = `v3/${row.api}`;
+  if (row.se !== '') url += `/${row.se}`;
+  if (row.seType !== '') url += `/${row.seType}`;
+  return `${url}/${row.fn}`;
 }
 
 /**

@@ -217,6 +217,12 @@ export interface ValidateOptions {
    * keys may legitimately be absent, and `data` is an echo of the request.
    */
   requireAllProperties?: boolean;
+  /**
+   * A null where the schema is a bare `$ref` is accepted: OpenAPI 3.0 cannot mark a `$ref` nullable,
+   * and the vendor's answers carry null there for objects it did not compute (e.g. the clickstream
+   * and normalized keyword info of Labs without `include_clickstream_data`).
+   */
+  nullRefs?: boolean;
 }
 
 const ENVELOPE_KEYS = ['version', 'status_code', 'status_message', 'time', 'cost', 'tasks_count', 'tasks_error', 'tasks'] as const;
@@ -241,6 +247,7 @@ function resolveRef(ref: string): Schema {
 
 interface Ctx {
   strict: boolean;
+  nullRefs: boolean;
   /** Recursion guard: (value object, schema name) pairs currently being validated. */
   active: WeakMap<object, Set<string>>;
 }
@@ -308,6 +315,7 @@ function validate(schema: Schema, value: unknown, path: string, ctx: Ctx, dispat
   if (value === undefined) return;
 
   if (schema.$ref !== undefined) {
+    if (value === null && ctx.nullRefs) return;
     validateRef(schema.$ref, value, path, ctx, dispatch, errors);
     return;
   }
@@ -468,7 +476,7 @@ export function validateResponse(method: 'get' | 'post', pathTemplate: string, b
   if (typeof schema === 'string') return [schema];
   const errors = envelopeErrors(body);
   if (!isPlainObject(body)) return errors;
-  const ctx: Ctx = { strict: options.requireAllProperties === true, active: new WeakMap() };
+  const ctx: Ctx = { strict: options.requireAllProperties === true, nullRefs: options.nullRefs === true, active: new WeakMap() };
   // The root schema is `{type: object, nullable: true, oneOf: [$ref ...ResponseInfo]}`;
   // a null body is already rejected by the envelope check above.
   validate(schema, body, '', ctx, true, errors);

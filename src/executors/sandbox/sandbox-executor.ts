@@ -69,6 +69,16 @@ export function createSandboxExecutor(options: SandboxOptions): Executor {
       }
       return { statusCode: STATUS.OK.code, statusMessage: STATUS.OK.message };
     },
+    async executeEndpoint(call) {
+      const fault = faults.shift();
+      if (fault !== undefined) {
+        return { statusCode: fault, statusMessage: statusByCode(fault)?.message ?? STATUS.TASK_EXECUTION_FAILED.message, result: null };
+      }
+      // Loaded on the first call of an API outside SERP, so a SERP-only process never loads it.
+      const { renderEndpointResult } = await import('./catalog/render.js');
+      const result = renderEndpointResult(call.api, call.endpoint, { ...call.params }, { datetime: call.datetime });
+      return { statusCode: STATUS.OK.code, statusMessage: STATUS.OK.message, result };
+    },
     injectFaults(statusCode, count) {
       for (let i = 0; i < count; i++) faults.push(statusCode);
     },

@@ -128,7 +128,7 @@ export function outbox(conn: PostgresConnection): Outbox {
            FROM webhook_attempts WHERE account_id = $1 AND NOT ok AND attempted_at >= $2 AND attempted_at <= $3
              AND EXISTS (SELECT 1 FROM tasks t WHERE t.id = task_id AND t.api = $7)
            UNION ALL
-           SELECT id, completed_at, api || '/' || se || CASE WHEN se_type = '' THEN '' ELSE '/' || se_type END || '/' || method, status_code, status_message,
+           SELECT id, completed_at, api || CASE WHEN se = '' THEN '' ELSE '/' || se END || CASE WHEN se_type = '' THEN '' ELSE '/' || se_type END || '/' || method, status_code, status_message,
                   NULL::text, NULL::text, NULL::int, NULL::float8, NULL::text
            FROM tasks WHERE account_id = $1 AND api = $7 AND state = ${TASK_STATE.done} AND status_code <> 20000 AND completed_at >= $2 AND completed_at <= $3
          ) e WHERE $4::text IS NULL OR "function" = $4::text

@@ -59,7 +59,7 @@ export function outbox(conn: SqliteConnection): Outbox {
          FROM webhook_attempts WHERE account_id = @account AND ok = 0 AND attempted_at >= @from AND attempted_at <= @to
            AND EXISTS (SELECT 1 FROM tasks t WHERE t.id = task_id AND t.api = @api)
          UNION ALL
-         SELECT id, completed_at, api || '/' || se || CASE WHEN se_type = '' THEN '' ELSE '/' || se_type END || '/' || method, status_code, status_message,
+         SELECT id, completed_at, api || CASE WHEN se = '' THEN '' ELSE '/' || se END || CASE WHEN se_type = '' THEN '' ELSE '/' || se_type END || '/' || method, status_code, status_message,
                 NULL, NULL, NULL, NULL, NULL
          FROM tasks WHERE account_id = @account AND api = @api AND state = ${TASK_STATE.done} AND status_code <> 20000 AND completed_at >= @from AND completed_at <= @to
        ) WHERE @fn IS NULL OR function = @fn

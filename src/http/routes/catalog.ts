@@ -1,0 +1,37 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { STATUS } from '../../domain/status-codes.js';
+import { catalogOf } from '../../services/catalog.js';
+import { callEndpoint, servesEndpoint } from '../../services/endpoint-calls.js';
+import { matchEndpoint } from '../../domain/api-catalog/index.js';
+import { INVALID, JSON_TYPE, READ_METHODS, type RouteContext, ctxOf, gunzipBody, jsonBody, sendEnvelope } from '../route-context.js';
+
+/**
+ * Every other path under /v3/: resolved against the catalog of every API (its module loaded on the
+ * API's first call). Live endpoints and reference lists outside the SERP engine are answered by
+ * services/endpoint-calls.ts; a path the catalog does not know, or one this process does not serve,
+ * answers 404 in the vendor's envelope, as before.
+ */
+export function register(app: FastifyInstance, ctx: RouteContext): void {
+  app.route({
+    method: READ_METHODS,
+    url: '/v3/*',
+    preParsing: gunzipBody,
+    handler: async (req: FastifyRequest<{ Params: { '*': string } }>, reply) => {
+      const rest = req.params['*'].replace(/\/+$/, '');
+      const slash = rest.indexOf('/');
+      const api = await catalogOf(slash < 0 ? rest : rest.slice(0, slash));
+      const match = api ? matchEndpoint(api, req.method === 'GET' ? 'GET' : 'POST', rest) : null;
+      // Read endpoints answer POST as well, as the SERP ones do.
+      const found = match ?? (api && req.method === 'POST' ? matchEndpoint(api, 'GET', rest) : null);
+      if (!api || !found || !servesEndpoint(found.endpoint)) return sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt);
+      let body: unknown;
+      if (found.endpoint.method === 'POST') {
+        body = jsonBody(req);
+        if (body === INVALID) return sendEnvelope(reply, STATUS.POST_DATA_INVALID, req.startedAt);
+      }
+      const out = await callEndpoint(ctx.services, ctxOf(req), api, found, body);
+      if (!out) return sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt);
+      return reply.code(out.httpStatus).type(JSON_TYPE).send(JSON.stringify(out.body));
+    },
+  });
+}

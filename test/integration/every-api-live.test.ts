@@ -1,0 +1,165 @@
+/**
+ * The live endpoints and reference lists of every API outside the SERP engine, on the real HTTP
+ * stack: every such endpoint of the catalog answers a request built from its documented required
+ * fields with 20000 (and, where the vendor's OpenAPI file is present and lists the path, a body valid
+ * against its schema); answers are deterministic; calls are checked against the request rules,
+ * charged at the vendor's price and listed by their own API's id_list.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WireEnvelope } from '../../src/contracts/envelope.js';
+import { type Endpoint, API_NAMES, loadApi } from '../../src/domain/api-catalog/index.js';
+import { servesEndpoint } from '../../src/services/endpoint-calls.js';
+import { formatDateTime } from '../../src/domain/time-format.js';
+import { minimalRequest } from '../helpers/catalog-requests.js';
+import { type TestApp, makeTestApp } from '../helpers/app.js';
+import { validateResponseForUrl } from '../helpers/openapi.js';
+
+const FULL_OPENAPI = fileURLToPath(new URL('../../../shared/dataforseo/openapi-full.yaml', import.meta.url));
+const HAS_FULL = existsSync(FULL_OPENAPI);
+
+/**
+ * Where the vendor's two files disagree, serpq follows the newer official client (the catalog's
+ * source), and the May 2025 OpenAPI file's check fails there: path, the failing field, and why.
+ */
+const NEWER_CLIENT_WINS: ReadonlyArray<{ path: string; field: RegExp; why: string }> = [
+  {
+    path: '/v3/keywords_data/google_trends/explore/live',
+    field: /\.data\[\d+\]\.values\[\d+\]: expected string, got integer/,
+    why: "the client types a google_trends_map row's values as numbers",
+  },
+  {
+    path: '/v3/on_page/content_parsing/live',
+    field: /\.(ratings\[\d+\]|rating)\.(rating_value|rating_count|max_rating_value|relative_rating): expected string/,
+    why: "the client's rating model (ContententRatingInfo) has numbers",
+  },
+  {
+    path: '/v3/content_analysis/search/live',
+    field: /\.(ratings\[\d+\]|rating)\.(rating_value|rating_count|max_rating_value|relative_rating): expected string/,
+    why: "the client's rating model (ContententRatingInfo) has numbers",
+  },
+  {
+    path: '/v3/business_data/google/questions_and_answers/live',
+    field: /\.items_without_answers\[\d+\]\.items: expected object, got array/,
+    why: "the client types a question's items as an array of answers",
+  },
+];
+
+function unexplained(url: string, errors: readonly string[]): string[] {
+  return errors.filter((e) => !NEWER_CLIENT_WINS.some((k) => k.path === url && k.field.test(e)));
+}
+
+type Row = Record<string, unknown>;
+const firstTask = (b: WireEnvelope) => b.tasks![0]!;
+const resultOf = (b: WireEnvelope): Row[] => (firstTask(b).result ?? []) as Row[];
+
+/** A concrete URL for an endpoint template (path parameters filled). */
+function urlOf(e: Endpoint): string {
+  return `/v3/${e.path.replace('{country}', 'us').replace(/\{[^}]+\}/g, 'x')}`;
+}
+
+/** Endpoints answered here: every API but the SERP engine's own paths (they have their own tests). */
+async function servedEndpoints(): Promise<Endpoint[]> {
+  const out: Endpoint[] = [];
+  for (const name of API_NAMES) {
+    const api = await loadApi(name);
+    for (const e of api.endpoints) if (servesEndpoint(e) && !(e.api === 'serp' && /^serp\/[^/]+\/[^/]+\/live/.test(e.path))) out.push(e);
+  }
+  return out;
+}
+
+describe('every API: live endpoints and reference lists', () => {
+  let t: TestApp;
+  const previousOpenapi = process.env.SERPQ_OPENAPI_FILE;
+  beforeAll(async () => {
+    t = await makeTestApp();
+    await t.request('PATCH', '/admin/accounts/demo', { auth: `Bearer ${t.adminToken}`, body: { balance: 1_000_000 } });
+    if (HAS_FULL) process.env.SERPQ_OPENAPI_FILE = FULL_OPENAPI;
+  });
+  afterAll(async () => {
+    if (previousOpenapi === undefined) delete process.env.SERPQ_OPENAPI_FILE;
+    else process.env.SERPQ_OPENAPI_FILE = previousOpenapi;
+    await t.close();
+  });
+
+  it('answers every served endpoint of the catalog with 20000, schema-valid where the vendor file has it', async () => {
+    const endpoints = await servedEndpoints();
+    expect(endpoints.length).toBeGreaterThan(200);
+    const failures: string[] = [];
+    for (const e of endpoints) {
+      const url = urlOf(e);
+      const body = e.method === 'POST' ? [minimalRequest(e)] : undefined;
+      const res = await t.request(e.method, url, { body });
+      const task = res.body.tasks?.[0];
+      if (res.status !== 200 || res.body.status_code !== 20000 || task?.status_code !== 20000) {
+        failures.push(`${e.method} ${url}: ${res.status} ${res.body.status_code} ${task?.status_code} ${task?.status_message}`);
+        continue;
+      }
+      if (HAS_FULL && e.inOpenApi) {
+        const errors = unexplained(url, validateResponseForUrl(e.method === 'GET' ? 'get' : 'post', url, res.body, { nullRefs: true }));
+        if (errors.length > 0) failures.push(`${e.method} ${url}: ${errors.slice(0, 3).join('; ')}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 300_000);
+
+  it('answers the same request with the same result, and different inputs differently', async () => {
+    const call = async (target: string) =>
+      (
+        await t.request('POST', '/v3/dataforseo_labs/google/ranked_keywords/live', {
+          body: [{ target, location_code: 2840, language_code: 'en', limit: 20 }],
+        })
+      ).body;
+    const [a, b, c] = [await call('example.com'), await call('example.com'), await call('example.org')];
+    expect(JSON.stringify(resultOf(a))).toBe(JSON.stringify(resultOf(b)));
+    expect(JSON.stringify(resultOf(a))).not.toBe(JSON.stringify(resultOf(c)));
+    expect(firstTask(a).id).not.toBe(firstTask(b).id);
+  });
+
+  it('checks the request rules: a missing required field is 40501 naming it, extra tasks 40000, nothing charged for them', async () => {
+    const before = (await t.request('GET', '/admin/accounts/demo', { auth: `Bearer ${t.adminToken}` })).body as unknown as {
+      balance: number;
+    };
+    const res = await t.request('POST', '/v3/dataforseo_labs/google/ranked_keywords/live', {
+      body: [{ location_code: 2840 }, { target: 'example.com' }],
+    });
+    expect(res.body.status_code).toBe(20000);
+    expect(res.body.tasks!.map((x) => [x.status_code, x.status_message, x.cost])).toEqual([
+      [40501, "Invalid Field: 'target'.", 0],
+      [40000, 'You can set only one task at a time.', 0],
+    ]);
+    expect(res.body.cost).toBe(0);
+    const after = (await t.request('GET', '/admin/accounts/demo', { auth: `Bearer ${t.adminToken}` })).body as unknown as {
+      balance: number;
+    };
+    expect(after.balance).toBe(before.balance);
+  });
+
+  it('charges the vendor price (request plus rows returned) and lists the call in its own API id_list only', async () => {
+    const res = await t.request('POST', '/v3/dataforseo_labs/google/ranked_keywords/live', {
+      body: [{ target: 'example.net', location_code: 2840, language_code: 'en', limit: 10 }],
+    });
+    const task = firstTask(res.body);
+    expect(task.status_code).toBe(20000);
+    const rows = Number(resultOf(res.body)[0]!.items_count);
+    expect(rows).toBeGreaterThan(0);
+    expect(task.cost).toBeCloseTo(0.012 + 0.00012 * rows, 6);
+    expect(res.body.cost).toBe(task.cost);
+    const window = { datetime_from: formatDateTime(t.clock.now() - 60_000), datetime_to: formatDateTime(t.clock.now()) };
+    const labs = await t.request('POST', '/v3/dataforseo_labs/id_list', { body: [window] });
+    const listed = resultOf(labs.body).find((r) => r.id === task.id);
+    expect(listed).toMatchObject({ url: 'v3/dataforseo_labs/google/ranked_keywords/live', status: '20000', cost: task.cost });
+    const serp = await t.request('POST', '/v3/serp/id_list', { body: [window] });
+    expect(resultOf(serp.body).some((r) => r.id === task.id)).toBe(false);
+  });
+
+  it('lists locations and languages from the reference data, and answers 404 to a path no API has', async () => {
+    const locations = await t.request('GET', '/v3/keywords_data/google_ads/locations');
+    expect(resultOf(locations.body).find((r) => r.location_code === 2840)).toMatchObject({ location_name: 'United States' });
+    const languages = await t.request('GET', '/v3/keywords_data/google_ads/languages');
+    expect(resultOf(languages.body).find((r) => r.language_code === 'en')).toMatchObject({ language_name: 'English' });
+    const unknown = await t.request('POST', '/v3/dataforseo_labs/google/no_such_endpoint/live', { body: [{ target: 'example.com' }] });
+    expect([unknown.status, unknown.body.status_code]).toEqual([404, 40400]);
+  });
+});

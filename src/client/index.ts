@@ -57,10 +57,23 @@ export interface SerpqClient {
   taskGet(se: string, seType: string, fn: ResultFunction, id: string): Promise<WireEnvelope>;
   /** POST /v3/serp/{se}/{se_type}/live/{fn} (one task). */
   live(se: string, seType: string, fn: ResultFunction, task: Record<string, unknown>): Promise<WireEnvelope>;
-  /** POST /v3/serp/id_list. */
-  idList(query: Record<string, unknown>): Promise<WireEnvelope>;
-  /** POST /v3/serp/errors. */
-  errors(query?: Record<string, unknown>): Promise<WireEnvelope>;
+  /** POST /v3/{api}/id_list (`serp` unless given). */
+  idList(query: Record<string, unknown>, api?: string): Promise<WireEnvelope>;
+  /** POST /v3/{api}/errors (`serp` unless given). */
+  errors(query?: Record<string, unknown>, api?: string): Promise<WireEnvelope>;
+  /**
+   * Any API, by the vendor's paths (written after `/v3/`, without slashes at the ends):
+   * `request('GET', 'keywords_data/google_ads/locations')`.
+   */
+  request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<WireEnvelope>;
+  /** POST /v3/{type}/task_post, e.g. `taskPostOf('keywords_data/google_ads/search_volume', tasks)`. */
+  taskPostOf(type: string, tasks: Record<string, unknown>[]): Promise<WireEnvelope>;
+  /** GET /v3/{scope}/tasks_ready: an API (`keywords_data`) or one type (`merchant/google/products`). */
+  tasksReadyOf(scope: string): Promise<WireEnvelope>;
+  /** GET /v3/{type}/task_get[/{fn}]/{id}: `fn` where the type has functions (`advanced`, `html`). */
+  taskGetOf(type: string, id: string, fn?: string): Promise<WireEnvelope>;
+  /** POST a live endpoint: `liveOf('dataforseo_labs/google/ranked_keywords/live', [task])`. */
+  liveOf(path: string, tasks: Record<string, unknown>[]): Promise<WireEnvelope>;
   /** POST /v3/appendix/webhook_resend. */
   webhookResend(ids: string[]): Promise<WireEnvelope>;
   /** GET /v3/appendix/user_data. */
@@ -94,6 +107,14 @@ export function createClient(options: ClientOptions): SerpqClient {
   const readyPath = (scope: { se?: string; seType?: string } = {}) =>
     `/v3/serp/${scope.se ? `${scope.se}/` : ''}${scope.se && scope.seType ? `${scope.seType}/` : ''}tasks_ready`;
   const seg = encodeURIComponent;
+  /** A path after /v3/ with each segment encoded (slashes at the ends dropped). */
+  const v3 = (path: string) =>
+    '/v3/' +
+    path
+      .replace(/^\/+|\/+$/g, '')
+      .split('/')
+      .map(seg)
+      .join('/');
 
   return {
     taskPost: (se, seType, tasks) => call('POST', `/v3/serp/${seg(se)}/${seg(seType)}/task_post`, tasks),
@@ -104,8 +125,13 @@ export function createClient(options: ClientOptions): SerpqClient {
     },
     taskGet: (se, seType, fn, id) => call('GET', `/v3/serp/${seg(se)}/${seg(seType)}/task_get/${fn}/${seg(id)}`),
     live: (se, seType, fn, task) => call('POST', `/v3/serp/${seg(se)}/${seg(seType)}/live/${fn}`, [task]),
-    idList: (query) => call('POST', '/v3/serp/id_list', [query]),
-    errors: (query = {}) => call('POST', '/v3/serp/errors', [query]),
+    idList: (query, api = 'serp') => call('POST', v3(`${api}/id_list`), [query]),
+    errors: (query = {}, api = 'serp') => call('POST', v3(`${api}/errors`), [query]),
+    request: (method, path, body) => call(method, v3(path), body),
+    taskPostOf: (type, tasks) => call('POST', v3(`${type}/task_post`), tasks),
+    tasksReadyOf: (scope) => call('GET', v3(`${scope}/tasks_ready`)),
+    taskGetOf: (type, id, fn) => call('GET', v3(fn ? `${type}/task_get/${fn}/${id}` : `${type}/task_get/${id}`)),
+    liveOf: (path, tasks) => call('POST', v3(path), tasks),
     webhookResend: (ids) =>
       call(
         'POST',

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SerpqHttpError, createClient } from '../../src/client/index.js';
+import { formatDateTime } from '../../src/domain/time-format.js';
 import { type TestApp, imagesTask, makeTestApp } from '../helpers/app.js';
 
 describe('typed client (serpq/client)', () => {
@@ -30,6 +31,27 @@ describe('typed client (serpq/client)', () => {
     expect(live.tasks![0].status_code).toBe(20000);
     expect((await c.userData()).tasks![0].status_code).toBe(20000);
     expect((await c.errors()).tasks![0].result).toEqual([]);
+  });
+
+  it('calls any API by its path: live, lists, id_list and errors per API, and the SERP task calls by path', async () => {
+    const c = createClient({ baseUrl: base, login: 'demo', password: 'demo' });
+    const live = await c.liveOf('dataforseo_labs/google/ranked_keywords/live', [
+      { target: 'client.example', location_code: 2840, limit: 5 },
+    ]);
+    const labsId = live.tasks![0].id;
+    expect(live.tasks![0].status_code).toBe(20000);
+    expect((live.tasks![0].result as Array<{ items_count: number }>)[0]!.items_count).toBe(5);
+    const langs = await c.request('GET', 'keywords_data/google_ads/languages');
+    expect((langs.tasks![0].result as Array<{ language_code: string }>).some((l) => l.language_code === 'en')).toBe(true);
+    const window = { datetime_from: formatDateTime(t.clock.now() - 60_000), datetime_to: formatDateTime(t.clock.now()) };
+    expect(((await c.idList(window, 'dataforseo_labs')).tasks![0].result as Array<{ id: string }>).map((r) => r.id)).toEqual([labsId]);
+    expect((await c.errors({}, 'backlinks')).tasks![0].result).toEqual([]);
+    // The SERP task calls by path go where the engine-and-type calls go.
+    const posted = await c.taskPostOf('serp/google/images', [imagesTask('client by path')]);
+    const id = posted.tasks![0].id;
+    await t.runWorkers();
+    expect((await c.tasksReadyOf('serp/google/images')).tasks![0].result).toEqual([expect.objectContaining({ id })]);
+    expect((await c.taskGetOf('serp/google/images', id, 'advanced')).tasks![0].status_code).toBe(20000);
   });
 
   it('throws a typed error with the envelope on 401 and 404', async () => {

@@ -1,7 +1,7 @@
 import { envelope, pathSegments, wireTask, type WireTask } from '../contracts/envelope.js';
 import type { ApiCatalog, Endpoint, EndpointMatch } from '../domain/api-catalog/index.js';
 import { checkTask, echoBase } from '../domain/api-catalog/validate.js';
-import { REQUEST_CAPS } from '../domain/api-prices.js';
+import { REQUEST_CAPS, SPECIAL_LIMITS, type SpecialLimit } from '../domain/api-prices.js';
 import { endpointChargeMicro } from '../domain/api-pricing.js';
 import { ID_FAMILY, newId } from '../domain/ids.js';
 import { LANGUAGES, LOCATIONS } from '../domain/reference.js';
@@ -29,6 +29,21 @@ const SERVED = new Set(['live', 'locations', 'languages', 'categories', 'availab
 export function servesEndpoint(endpoint: Endpoint): boolean {
   // SERP's lists and the appendix have routes of their own.
   return SERVED.has(endpoint.kind) && endpoint.api !== 'appendix' && !(endpoint.api === 'serp' && endpoint.kind !== 'live');
+}
+
+/**
+ * The per-account limit the vendor documents for an endpoint beyond the general one (Google Ads live
+ * calls: 12 a minute, shared by its four endpoints), by the longest matching path prefix; null when
+ * none applies. Limits the vendor shares among all its users (Google Trends live) have no meaning for
+ * one serpq and are not applied.
+ */
+export function specialLimitOf(path: string): SpecialLimit | null {
+  const segments = path.split('/');
+  for (let n = segments.length; n > 0; n--) {
+    const limit = SPECIAL_LIMITS[segments.slice(0, n).join('/')];
+    if (limit) return limit.scope === 'account' ? limit : null;
+  }
+  return null;
 }
 
 /** Tasks one call may carry: the vendor's documented cap (longest path prefix), else one per live call. */

@@ -154,6 +154,25 @@ describe('every API: live endpoints and reference lists', () => {
     expect(resultOf(serp.body).some((r) => r.id === task.id)).toBe(false);
   });
 
+  it('holds Google Ads live calls to the documented 12 a minute per account, shared by its endpoints', async () => {
+    const auth = await t.addAccount('ads-limit', { balance: 100 });
+    const other = await t.addAccount('ads-other', { balance: 100 });
+    const ads = (path: string, who = auth) =>
+      t.request('POST', `/v3/keywords_data/google_ads/${path}/live`, { auth: who, body: [{ keywords: ['shoes'] }] });
+    const codes: number[] = [];
+    for (let i = 0; i < 6; i++)
+      codes.push((await ads('search_volume')).body.status_code, (await ads('keywords_for_keywords')).body.status_code);
+    expect(codes).toEqual(Array(12).fill(20000));
+    const past = await ads('ad_traffic_by_keywords');
+    expect([past.status, past.body.status_code]).toEqual([200, 40202]);
+    // Another account, and another API, are not held by it.
+    expect((await ads('search_volume', other)).body.status_code).toBe(20000);
+    const labs = await t.request('POST', '/v3/dataforseo_labs/google/keyword_overview/live', { auth, body: [{ keywords: ['shoes'] }] });
+    expect(labs.body.status_code).toBe(20000);
+    t.advance(61);
+    expect((await ads('search_volume')).body.status_code).toBe(20000);
+  });
+
   it('lists locations and languages from the reference data, and answers 404 to a path no API has', async () => {
     const locations = await t.request('GET', '/v3/keywords_data/google_ads/locations');
     expect(resultOf(locations.body).find((r) => r.location_code === 2840)).toMatchObject({ location_name: 'United States' });

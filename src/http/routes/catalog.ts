@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { STATUS } from '../../domain/status-codes.js';
 import { catalogOf } from '../../services/catalog.js';
-import { callEndpoint, servesEndpoint } from '../../services/endpoint-calls.js';
+import { callEndpoint, servesEndpoint, specialLimitOf } from '../../services/endpoint-calls.js';
 import { matchEndpoint } from '../../domain/api-catalog/index.js';
 import { INVALID, JSON_TYPE, READ_METHODS, type RouteContext, ctxOf, gunzipBody, jsonBody, sendEnvelope } from '../route-context.js';
 
@@ -24,6 +24,12 @@ export function register(app: FastifyInstance, ctx: RouteContext): void {
       // Read endpoints answer POST as well, as the SERP ones do.
       const found = match ?? (api && req.method === 'POST' ? matchEndpoint(api, 'GET', rest) : null);
       if (!api || !found || !servesEndpoint(found.endpoint)) return sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt);
+      const special = specialLimitOf(found.endpoint.path);
+      if (special) {
+        // Counted like the account's other per-minute limits (in process, or shared through the store).
+        const decision = await ctx.limiter.hit(`special:${req.account!.id}:${special.bucket}`, special.callsPerMinute);
+        if (!decision.allowed) return sendEnvelope(reply, STATUS.RATE_LIMIT, req.startedAt);
+      }
       let body: unknown;
       if (found.endpoint.method === 'POST') {
         body = jsonBody(req);

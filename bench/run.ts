@@ -15,6 +15,7 @@ import { summarizeProfile } from './profile.js';
 import { runRelayBench } from './relay.js';
 import { runReplayBench } from './replay.js';
 import { runStartupBench } from './startup.js';
+import { runCatalogRenderBench } from './catalog-render.js';
 import { runEmulatorStartBench } from './emulator-start.js';
 import { runWebhookBench } from './webhooks.js';
 import { type Child, HAS_TASKSET, cpuModel, pinSelf, sleep, spawnChild, waitForOutput } from './proc.js';
@@ -35,7 +36,8 @@ import { fmtInt, markdownTable, mean, median, percentile, round, table } from '.
  * --rows <n> (default 1000000), --rounds <n> (default 5), --profile (instead of measuring: CPU
  * profiles of serpq under the empty-list, full-page and task_post loads, summarised on stdout and
  * written to bench/results/profiles/). Other parts: --webhooks (bench/webhooks.ts), --pg
- * (bench/pg-bench.ts), --relay (bench/relay.ts), --replay (bench/replay.ts), --startup (bench/startup.ts).
+ * (bench/pg-bench.ts), --relay (bench/relay.ts), --replay (bench/replay.ts), --startup (bench/startup.ts),
+ * --catalog (bench/catalog-render.ts: the sandbox's render time for every other API).
  */
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -675,7 +677,8 @@ async function main(): Promise<void> {
   log(`  serpq runs as: ${serpqCmd.how}`);
 
   // Parts: a plain run is SQLite + webhooks; --sqlite, --webhooks, --pg, --relay, --replay, --startup select parts explicitly.
-  const explicit = flag('--sqlite') || flag('--webhooks') || flag('--pg') || flag('--relay') || flag('--replay') || flag('--startup');
+  const explicit =
+    flag('--sqlite') || flag('--webhooks') || flag('--pg') || flag('--relay') || flag('--replay') || flag('--startup') || flag('--catalog');
   const parts = {
     sqlite: explicit ? flag('--sqlite') || flag('--profile') : true,
     webhooks: explicit ? flag('--webhooks') : !flag('--profile'),
@@ -683,6 +686,7 @@ async function main(): Promise<void> {
     relay: flag('--relay'),
     replay: flag('--replay'),
     startup: flag('--startup'),
+    catalog: flag('--catalog'),
   };
   log(
     `  parts: ${Object.entries(parts)
@@ -719,6 +723,7 @@ async function main(): Promise<void> {
   if (parts.pg) await runPgBench(ctx);
   if (parts.relay) await runRelayBench(ctx);
   if (parts.replay) await runReplayBench(ctx);
+  if (parts.catalog) await runCatalogRenderBench(ctx);
   if (parts.startup) {
     await runStartupBench(ctx);
     await runEmulatorStartBench(ctx);

@@ -14,7 +14,9 @@ import { deliveryLog, taskView } from './task-view.js';
  * Accounts take (and show) `login`, `password`, `balance` (USD), `limits`, `webhook_retries`,
  * `webhook_secret`, and the vendor's dashboard controls: `daily_cost_limit` (USD per UTC day, 40203
  * past it; null = no cap), `duplicate_limit_hour` and `duplicate_limit_day` (identical tasks allowed
- * per hour / per day: 10, 20, ... 100; 40205 / 40206 past them; null = off).
+ * per hour / per day: 10, 20, ... 100; 40205 / 40206 past them; null = off), and `subscriptions`
+ * (`{"backlinks": false}`: the vendor's API subscriptions by path prefix, all on by default; a live call
+ * of one the account lacks answers 40204 per task; prefixes not named keep their setting).
  */
 export interface AdminDeps {
   readonly store: Accounts & TaskReads & Pick<Outbox, 'deliveriesOf'> & Pick<RelayLedger, 'relayUsage'>;

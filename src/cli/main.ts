@@ -259,6 +259,10 @@ accounts
   .option('--tasks-ready-per-minute <n>', 'tasks_ready calls per minute (default 20)')
   .option('--requests-per-minute <n>', 'API calls per minute (default 2000)')
   .option('--concurrent-requests <n>', 'simultaneous requests (default 30)')
+  .option(
+    '--without-subscriptions <apis>',
+    'comma-separated APIs the account has no subscription for, their live calls answering 40204 (backlinks, ai_optimization/llm_mentions; default: every subscription)',
+  )
   .action(async (login: string, flags: Record<string, string | undefined>) => {
     try {
       const config = loadConfig(process.env, { db: flags.db });
@@ -273,7 +277,12 @@ accounts
       if (flags.tasksReadyPerMinute) limits.tasks_ready_per_minute = asInt(flags.tasksReadyPerMinute, '--tasks-ready-per-minute');
       if (flags.requestsPerMinute) limits.requests_per_minute = asInt(flags.requestsPerMinute, '--requests-per-minute');
       if (flags.concurrentRequests) limits.concurrent_requests = asInt(flags.concurrentRequests, '--concurrent-requests');
-      const account = await createAccount(store, Date.now(), { login, password, balance: flags.balance ?? '0', limits });
+      const without = (flags.withoutSubscriptions ?? '')
+        .split(',')
+        .map((api) => api.trim())
+        .filter(Boolean);
+      const subscriptions = Object.fromEntries(without.map((api) => [api, false]));
+      const account = await createAccount(store, Date.now(), { login, password, balance: flags.balance ?? '0', limits, subscriptions });
       await store.close();
       console.log(JSON.stringify({ ...publicAccount(account), password: flags.password ? undefined : password }, null, 2));
       // With nothing to spend every paid call answers 40200: say so where the account is made.

@@ -34,5 +34,10 @@ export interface AccountRow {
   readonly duplicateLimitHour: number | null;
   /** Identical tasks allowed per day (vendor: 10..100 in steps of 10; past it 40206); null = off. */
   readonly duplicateLimitDay: number | null;
+  /**
+   * The APIs (keys of SUBSCRIPTION_APIS, path prefixes) this account has no subscription for: their
+   * live calls answer the vendor's 40204 per task. Empty (the default) = every subscription.
+   */
+  readonly noSubscriptions: readonly string[];
   readonly createdAt: number;
 }

@@ -367,6 +367,23 @@ export const SUBSCRIPTION_APIS: Readonly<Record<string, SubscriptionRule>> = {
   },
 };
 
+/** The SUBSCRIPTION_APIS key (path prefix) a path after `/v3/` belongs to, the longest first; undefined for none. */
+export function subscriptionApiOf(pathAfterV3: string): string | undefined {
+  const segments = pathAfterV3.replace(/^\/+|\/+$/g, '').split('/');
+  for (let n = segments.length; n > 0; n--) {
+    const prefix = segments.slice(0, n).join('/');
+    if (Object.hasOwn(SUBSCRIPTION_APIS, prefix)) return prefix;
+  }
+  return undefined;
+}
+
+/** The rule answering a live call of a path after `/v3/` for an account lacking these subscriptions; null when it may call. */
+export function subscriptionDenial(noSubscriptions: readonly string[], pathAfterV3: string): SubscriptionRule | null {
+  if (noSubscriptions.length === 0) return null;
+  const api = subscriptionApiOf(pathAfterV3);
+  return api !== undefined && noSubscriptions.includes(api) ? SUBSCRIPTION_APIS[api]! : null;
+}
+
 /**
  * The price rule of a path after `/v3/` (e.g. `backlinks/summary/live`): free for a free function or dictionary,
  * else the longest matching prefix of API_PRICES, else the API's default; undefined for an unknown API.

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { SUBSCRIPTION_APIS } from '../domain/api-prices.js';
 import { microToUsd, usdToMicro } from '../domain/pricing.js';
 import { newWebhookSecret } from '../domain/webhooks.js';
 import type { RelayUsage } from '../domain/relay-records.js';
@@ -20,6 +21,11 @@ export interface AccountInput {
   /** Identical tasks allowed per hour / per day: 10..100 in steps of 10 (40205 / 40206); null = off. */
   readonly duplicate_limit_hour?: unknown;
   readonly duplicate_limit_day?: unknown;
+  /**
+   * The vendor's API subscriptions, by API path prefix (`backlinks`, `ai_optimization/llm_mentions`):
+   * true has it, false lacks it (its live calls answer 40204); prefixes not named keep their setting.
+   */
+  readonly subscriptions?: unknown;
 }
 
 export class AccountInputError extends Error {}
@@ -90,6 +96,26 @@ function parseDuplicateLimit(name: string, v: unknown): number | null | undefine
   return v;
 }
 
+/** The `subscriptions` object of an input: prefix -> has it (undefined = unchanged). */
+function parseSubscriptions(v: unknown): ReadonlyMap<string, boolean> | undefined {
+  if (v === undefined) return undefined;
+  const known = Object.keys(SUBSCRIPTION_APIS);
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new AccountInputError(`subscriptions must be an object of API to true or false (APIs: ${known.join(', ')})`);
+  const out = new Map<string, boolean>();
+  for (const [api, has] of Object.entries(v as Record<string, unknown>)) {
+    if (!known.includes(api)) throw new AccountInputError(`unknown subscription '${api}' (known: ${known.join(', ')})`);
+    if (typeof has !== 'boolean') throw new AccountInputError(`subscriptions.${api} must be true or false`);
+    out.set(api, has);
+  }
+  return out;
+}
+
+/** The subscriptions an account lacks after `changes`, in SUBSCRIPTION_APIS order. */
+function lackedAfter(lacked: readonly string[], changes: ReadonlyMap<string, boolean>): string[] {
+  return Object.keys(SUBSCRIPTION_APIS).filter((api) => !(changes.get(api) ?? !lacked.includes(api)));
+}
+
 /** The account-control part of an input (undefined = unchanged). */
 function parseControls(input: AccountInput) {
   return {
@@ -118,6 +144,7 @@ export async function createAccount(
   const controls = parseControls(input);
   const retries = parseRetries(input.webhook_retries);
   const secret = parseSecret(input.webhook_secret);
+  const subscriptions = parseSubscriptions(input.subscriptions);
   if (await store.accountByLogin(input.login)) throw new AccountInputError(`account '${input.login}' exists`);
   return store
     .createAccount({
@@ -125,6 +152,7 @@ export async function createAccount(
       passwordHash: hashed ?? (await hashPassword(password)),
       balanceMicro: parseBalance(input.balance) ?? 0,
       limits: { ...DEFAULT_LIMITS, ...parseLimits(input.limits) },
+      noSubscriptions: subscriptions ? lackedAfter([], subscriptions) : [],
       createdAt: now,
     })
     .then(async (created) => {
@@ -135,11 +163,19 @@ export async function createAccount(
 }
 
 export async function updateAccount(
-  store: Pick<Accounts, 'updateAccount'>,
+  store: Pick<Accounts, 'updateAccount' | 'accountByLogin'>,
   login: string,
   input: AccountInput,
 ): Promise<AccountRow | null> {
   const password = parsePassword(input.password);
+  const subscriptions = parseSubscriptions(input.subscriptions);
+  let noSubscriptions: string[] | undefined;
+  if (subscriptions) {
+    // The stored list is whole: named APIs change, the others keep what the account has now.
+    const current = await store.accountByLogin(login);
+    if (!current) return null;
+    noSubscriptions = lackedAfter(current.noSubscriptions, subscriptions);
+  }
   return store.updateAccount(login, {
     passwordHash: password === undefined ? undefined : await hashPassword(password),
     balanceMicro: parseBalance(input.balance),
@@ -147,6 +183,7 @@ export async function updateAccount(
     webhookRetries: parseRetries(input.webhook_retries),
     webhookSecret: parseSecret(input.webhook_secret),
     ...parseControls(input),
+    noSubscriptions,
   });
 }
 
@@ -176,6 +213,7 @@ export function publicAccount(a: AccountRow, usage?: RelayUsage) {
     daily_cost_limit: a.dailyCostLimitMicro === null ? null : microToUsd(a.dailyCostLimitMicro),
     duplicate_limit_hour: a.duplicateLimitHour,
     duplicate_limit_day: a.duplicateLimitDay,
+    subscriptions: Object.fromEntries(Object.keys(SUBSCRIPTION_APIS).map((api) => [api, !a.noSubscriptions.includes(api)])),
     created_at: new Date(a.createdAt).toISOString(),
   };
 }

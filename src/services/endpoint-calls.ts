@@ -1,7 +1,7 @@
 import { envelope, pathSegments, wireTask, type WireTask } from '../contracts/envelope.js';
 import type { ApiCatalog, Endpoint, EndpointMatch } from '../domain/api-catalog/index.js';
 import { checkTask, echoBase } from '../domain/api-catalog/validate.js';
-import { REQUEST_CAPS, SPECIAL_LIMITS, type SpecialLimit } from '../domain/api-prices.js';
+import { REQUEST_CAPS, SPECIAL_LIMITS, type SpecialLimit, subscriptionDenial } from '../domain/api-prices.js';
 import { endpointChargeMicro } from '../domain/api-pricing.js';
 import { ID_FAMILY, newId } from '../domain/ids.js';
 import { LANGUAGES, LOCATIONS } from '../domain/reference.js';
@@ -162,10 +162,17 @@ export async function callEndpoint(
 
   const maxTasks = maxTasksOf(endpoint.path);
   const columns = taskColumns(endpoint);
+  // An API the account has no subscription for (Backlinks, LLM Mentions): every task is refused, free, nothing kept.
+  const denied = subscriptionDenial(ctx.account.noSubscriptions, endpoint.path);
   const entries: WireTask[] = [];
   let spent = 0;
   for (let i = 0; i < body.length; i++) {
     const id = newId(now, ctx.account.id, ID_FAMILY.LIVE);
+    if (denied) {
+      const status = { code: denied.statusCode, message: denied.statusMessage };
+      entries.push(wireTask(id, status, { timeMs: 0, path, data: checkTask(endpoint, body[i]).data }));
+      continue;
+    }
     if (i >= maxTasks) {
       entries.push(wireTask(id, STATUS.ONE_TASK_AT_A_TIME, { timeMs: 0, path, data: echoBase(endpoint) }));
       continue;

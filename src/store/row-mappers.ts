@@ -52,6 +52,8 @@ export interface RawAccount {
   daily_cost_limit_micro: number | null;
   duplicate_limit_hour: number | null;
   duplicate_limit_day: number | null;
+  /** JSON text: an array of API path prefixes. */
+  no_subscriptions: string;
   created_at: number;
 }
 
@@ -84,6 +86,16 @@ export function toTask(r: RawTask): TaskRow {
   };
 }
 
+/** A JSON array of strings as stored (anything else reads as empty). */
+function parseStringList(text: string | null): string[] {
+  try {
+    const v = JSON.parse(text ?? '[]') as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 export function toAccount(r: RawAccount): AccountRow {
   return {
     id: r.id,
@@ -101,6 +113,7 @@ export function toAccount(r: RawAccount): AccountRow {
     dailyCostLimitMicro: r.daily_cost_limit_micro,
     duplicateLimitHour: r.duplicate_limit_hour,
     duplicateLimitDay: r.duplicate_limit_day,
+    noSubscriptions: parseStringList(r.no_subscriptions),
     createdAt: r.created_at,
   };
 }

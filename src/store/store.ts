@@ -23,6 +23,8 @@ export interface NewAccount {
   readonly passwordHash: string;
   readonly balanceMicro: number;
   readonly limits: AccountLimits;
+  /** The subscriptions (API path prefixes) the account lacks; absent = has every one. */
+  readonly noSubscriptions?: readonly string[];
   readonly createdAt: number;
 }
 
@@ -36,6 +38,8 @@ export interface AccountPatch {
   readonly dailyCostLimitMicro?: number | null;
   readonly duplicateLimitHour?: number | null;
   readonly duplicateLimitDay?: number | null;
+  /** The whole list of subscriptions (API path prefixes) the account lacks; [] = has every one. */
+  readonly noSubscriptions?: readonly string[];
 }
 
 export interface NewTask {

@@ -13,7 +13,7 @@ import { type Endpoint, API_NAMES, loadApi } from '../../src/domain/api-catalog/
 import { servesEndpoint } from '../../src/services/endpoint-calls.js';
 import { formatDateTime } from '../../src/domain/time-format.js';
 import { minimalRequest } from '../helpers/catalog-requests.js';
-import { type TestApp, makeTestApp } from '../helpers/app.js';
+import { type TestApp, basicAuth, makeTestApp } from '../helpers/app.js';
 import { validateResponseForUrl } from '../helpers/openapi.js';
 
 const FULL_OPENAPI = fileURLToPath(new URL('../../../shared/dataforseo/openapi-full.yaml', import.meta.url));
@@ -171,6 +171,61 @@ describe('every API: live endpoints and reference lists', () => {
     expect(labs.body.status_code).toBe(20000);
     t.advance(61);
     expect((await ads('search_volume')).body.status_code).toBe(20000);
+  });
+
+  it('answers 40204 at no cost to an account without the Backlinks subscription, until it is turned back on', async () => {
+    const admin = `Bearer ${t.adminToken}`;
+    const created = await t.request('POST', '/admin/accounts', {
+      auth: admin,
+      body: { login: 'no-backlinks', password: 'no-backlinks-secret', balance: 10, subscriptions: { backlinks: false } },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ subscriptions: { backlinks: false, 'ai_optimization/llm_mentions': true } });
+    const auth = basicAuth('no-backlinks', 'no-backlinks-secret');
+    const balance = async () =>
+      ((await t.request('GET', '/admin/accounts/no-backlinks', { auth: admin })).body as unknown as { balance: number }).balance;
+    const summary = (who = auth) => t.request('POST', '/v3/backlinks/summary/live', { auth: who, body: [{ target: 'example.com' }] });
+
+    const denied = await summary();
+    expect([denied.status, denied.body.status_code, denied.body.cost]).toEqual([200, 20000, 0]);
+    expect(denied.body.tasks!.map((x) => [x.status_code, x.status_message, x.cost, x.result])).toEqual([
+      [
+        40204,
+        'Access denied. Visit Plans and Subscriptions to activate your subscription and get access to this API: https://app.dataforseo.com/backlinks-subscription',
+        0,
+        null,
+      ],
+    ]);
+    expect(await balance()).toBe(10);
+    // Nothing kept: the backlinks id_list does not list it.
+    const window = { datetime_from: formatDateTime(t.clock.now() - 60_000), datetime_to: formatDateTime(t.clock.now()) };
+    const listed = await t.request('POST', '/v3/backlinks/id_list', { auth, body: [window] });
+    expect(resultOf(listed.body).some((r) => r.id === firstTask(denied.body).id)).toBe(false);
+
+    // An account with the subscription (the default) is answered; other APIs are not held.
+    const withIt = await summary(t.demoAuth);
+    expect([withIt.body.status_code, firstTask(withIt.body).status_code]).toEqual([20000, 20000]);
+    const labs = await t.request('POST', '/v3/dataforseo_labs/google/ranked_keywords/live', {
+      auth,
+      body: [{ target: 'example.com', location_code: 2840, language_code: 'en', limit: 5 }],
+    });
+    expect([labs.body.status_code, firstTask(labs.body).status_code]).toEqual([20000, 20000]);
+
+    // Only the APIs that had a subscription, as true or false.
+    const bad = await t.request('PATCH', '/admin/accounts/no-backlinks', { auth: admin, body: { subscriptions: { serp: false } } });
+    expect(bad.status).toBe(400);
+    expect(
+      (await t.request('PATCH', '/admin/accounts/no-backlinks', { auth: admin, body: { subscriptions: { backlinks: 'yes' } } })).status,
+    ).toBe(400);
+
+    // Turned back on through the admin API: answered and charged again.
+    const patched = await t.request('PATCH', '/admin/accounts/no-backlinks', { auth: admin, body: { subscriptions: { backlinks: true } } });
+    expect(patched.body).toMatchObject({ subscriptions: { backlinks: true, 'ai_optimization/llm_mentions': true } });
+    const before = await balance();
+    const restored = await summary();
+    expect([restored.body.status_code, firstTask(restored.body).status_code]).toEqual([20000, 20000]);
+    expect(firstTask(restored.body).cost).toBeGreaterThan(0);
+    expect(await balance()).toBeLessThan(before);
   });
 
   it('lists locations and languages from the reference data, and answers 404 to a path no API has', async () => {

@@ -183,6 +183,7 @@ for (const dialect of DIALECTS) {
         dailyCostLimitMicro: null,
         duplicateLimitHour: null,
         duplicateLimitDay: null,
+        noSubscriptions: [],
         createdAt: T0,
       });
       await expect(
@@ -1219,6 +1220,34 @@ for (const dialect of DIALECTS) {
         duplicateLimitHour: null,
         duplicateLimitDay: null,
       });
+    });
+
+    it('keeps the subscriptions an account lacks: none by default, set at creation, replaced whole by an update', async () => {
+      await migrated();
+      await account();
+      expect((await store.accountByLogin('alice'))?.noSubscriptions).toEqual([]);
+      const bob = await store.createAccount({
+        login: 'bob',
+        passwordHash: 'h',
+        balanceMicro: 0,
+        limits: DEFAULT_LIMITS,
+        noSubscriptions: ['backlinks'],
+        createdAt: T0,
+      });
+      expect(bob.noSubscriptions).toEqual(['backlinks']);
+      expect((await store.accountById(bob.id))?.noSubscriptions).toEqual(['backlinks']);
+      const u = await store.updateAccount('alice', { noSubscriptions: ['backlinks', 'ai_optimization/llm_mentions'] });
+      expect(u?.noSubscriptions).toEqual(['backlinks', 'ai_optimization/llm_mentions']);
+      // Untouched by other changes; an empty list restores every subscription.
+      expect((await store.updateAccount('alice', { duplicateLimitHour: 10 }))?.noSubscriptions).toEqual([
+        'backlinks',
+        'ai_optimization/llm_mentions',
+      ]);
+      expect((await store.updateAccount('alice', { noSubscriptions: [] }))?.noSubscriptions).toEqual([]);
+      expect((await store.listAccounts()).map((a) => [a.login, a.noSubscriptions])).toEqual([
+        ['alice', []],
+        ['bob', ['backlinks']],
+      ]);
     });
 
     it('stores a live task completed, unlisted and collected, with the debit, results and its method', async () => {

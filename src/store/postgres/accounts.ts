@@ -19,8 +19,8 @@ export function accounts(conn: PostgresConnection): Accounts {
     async createAccount(a) {
       const r = await query<RawAccount>(
         'serpq_insert_account',
-        `INSERT INTO accounts (login, password_hash, balance_micro, total_deposits_micro, tasks_ready_per_minute, requests_per_minute, concurrent_requests, created_at)
-         VALUES ($1, $2, $3, $3, $4, $5, $6, $7) RETURNING *`,
+        `INSERT INTO accounts (login, password_hash, balance_micro, total_deposits_micro, tasks_ready_per_minute, requests_per_minute, concurrent_requests, no_subscriptions, created_at)
+         VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8) RETURNING *`,
         [
           a.login,
           a.passwordHash,
@@ -28,6 +28,7 @@ export function accounts(conn: PostgresConnection): Accounts {
           a.limits.tasksReadyPerMinute,
           a.limits.requestsPerMinute,
           a.limits.concurrentRequests,
+          JSON.stringify(a.noSubscriptions ?? []),
           a.createdAt,
         ],
       );
@@ -59,6 +60,7 @@ export function accounts(conn: PostgresConnection): Accounts {
       if (patch.dailyCostLimitMicro !== undefined) sets.push(`daily_cost_limit_micro = ${param(patch.dailyCostLimitMicro)}::bigint`);
       if (patch.duplicateLimitHour !== undefined) sets.push(`duplicate_limit_hour = ${param(patch.duplicateLimitHour)}::int`);
       if (patch.duplicateLimitDay !== undefined) sets.push(`duplicate_limit_day = ${param(patch.duplicateLimitDay)}::int`);
+      if (patch.noSubscriptions !== undefined) sets.push(`no_subscriptions = ${param(JSON.stringify(patch.noSubscriptions))}`);
       if (sets.length === 0) return accountByLogin(login);
       const r = await query<RawAccount>(undefined, `UPDATE accounts SET ${sets.join(', ')} WHERE login = $1 RETURNING *`, values);
       return r.rows[0] ? toAccount(r.rows[0]) : null;

@@ -19,8 +19,8 @@ export function accounts(conn: SqliteConnection): Accounts {
   const { db } = conn;
   const s = {
     insertAccount: db.prepare(
-      `INSERT INTO accounts (login, password_hash, balance_micro, total_deposits_micro, tasks_ready_per_minute, requests_per_minute, concurrent_requests, created_at)
-         VALUES (@login, @passwordHash, @balance, @balance, @trpm, @rpm, @cc, @createdAt) RETURNING *`,
+      `INSERT INTO accounts (login, password_hash, balance_micro, total_deposits_micro, tasks_ready_per_minute, requests_per_minute, concurrent_requests, no_subscriptions, created_at)
+         VALUES (@login, @passwordHash, @balance, @balance, @trpm, @rpm, @cc, @noSubscriptions, @createdAt) RETURNING *`,
     ),
     accountByLogin: db.prepare('SELECT * FROM accounts WHERE login = ?'),
     accountById: db.prepare('SELECT * FROM accounts WHERE id = ?'),
@@ -41,6 +41,7 @@ export function accounts(conn: SqliteConnection): Accounts {
         trpm: a.limits.tasksReadyPerMinute,
         rpm: a.limits.requestsPerMinute,
         cc: a.limits.concurrentRequests,
+        noSubscriptions: JSON.stringify(a.noSubscriptions ?? []),
         createdAt: a.createdAt,
       }) as RawAccount;
       return toAccount(row);
@@ -79,6 +80,10 @@ export function accounts(conn: SqliteConnection): Accounts {
           sets.push(`${col} = @${k}`);
           params[k] = v;
         }
+      }
+      if (patch.noSubscriptions !== undefined) {
+        sets.push('no_subscriptions = @noSubscriptions');
+        params.noSubscriptions = JSON.stringify(patch.noSubscriptions);
       }
       if (sets.length === 0) return accountByLogin(login);
       const row = db.prepare(`UPDATE accounts SET ${sets.join(', ')} WHERE login = @login RETURNING *`).get(params) as

@@ -270,4 +270,13 @@ CREATE INDEX webhook_attempts_failed_at ON webhook_attempts (attempted_at) WHERE
 ALTER TABLE tasks ADD COLUMN api TEXT NOT NULL DEFAULT 'serp';
 `,
   },
+  {
+    version: 12,
+    name: 'account subscriptions',
+    sql: `
+-- The subscriptions an account lacks: a JSON array of API path prefixes (SUBSCRIPTION_APIS keys, e.g.
+-- ["backlinks"]) whose live calls answer 40204. Empty, the default, is every subscription.
+ALTER TABLE accounts ADD COLUMN no_subscriptions TEXT NOT NULL DEFAULT '[]';
+`,
+  },
 ];

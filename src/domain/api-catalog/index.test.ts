@@ -48,7 +48,16 @@ const { port1, port2 } = new MessageChannel();
 port1.on('message', (url) => seen.push(url));
 port1.unref();
 register(${JSON.stringify(pathToFileURL(join(tmp, 'hooks.mjs')).href)}, { data: { port: port2 }, transferList: [port2] });
-const settle = () => new Promise((r) => setTimeout(r, 100));
+// The hooks post every resolved URL in order: once a marker module's URL has arrived, every URL
+// resolved before it has too (no waiting on a timer).
+let marks = 0;
+const settle = async () => {
+  const marker = 'data:text/javascript,export default ' + ++marks;
+  await import(marker);
+  port1.ref();
+  while (!seen.includes(marker)) await new Promise((r) => port1.once('message', r));
+  port1.unref();
+};
 const catalog = await import(${JSON.stringify(pathToFileURL(join(HERE, 'index.ts')).href)});
 await settle();
 const generated = () => seen.filter((u) => u.includes('/api-catalog/generated/')).map((u) => u.slice(u.lastIndexOf('/') + 1).replace(/\\.[jt]s$/, ''));

@@ -25,6 +25,7 @@ import { parse } from 'yaml';
 import { type ClientOperation, ClientReader } from './lib/client-reader.js';
 import { type FieldRule, type JsonType, type ParsedField, oneOfGroups, parseField } from './lib/field-rules.js';
 import { emitNodes, type Node, OpenApiNodes, type Schema, singleRef } from './lib/openapi-nodes.js';
+import type { EndpointKind } from '../src/domain/api-catalog/types.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = parseArgs({
@@ -438,21 +439,7 @@ function flags(r: FieldRule): string {
 /* Kinds and types                                                           */
 /* ------------------------------------------------------------------------ */
 
-type Kind =
-  | 'task_post'
-  | 'tasks_ready'
-  | 'tasks_fixed'
-  | 'task_get'
-  | 'live'
-  | 'id_list'
-  | 'errors'
-  | 'locations'
-  | 'languages'
-  | 'categories'
-  | 'available_filters'
-  | 'status'
-  | 'reference'
-  | 'action';
+type Kind = EndpointKind;
 
 interface Endpoint {
   path: string;

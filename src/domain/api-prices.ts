@@ -1,4 +1,5 @@
 // DATA TABLE: the vendor's prices and special limits per endpoint family (sources in docs/vendor-prices.md).
+import type { ApiName } from './api-catalog/types.js';
 
 /**
  * The vendor's list prices (USD, after its 2026-07-01 price change) and documented special limits,
@@ -13,21 +14,7 @@
  * SERP keeps its own depth/priority pricing in src/domain/pricing.ts; its entry here is a fallback.
  */
 
-/** An API: the first segment after `/v3/`. */
-export type ApiName =
-  | 'serp'
-  | 'keywords_data'
-  | 'dataforseo_labs'
-  | 'backlinks'
-  | 'on_page'
-  | 'merchant'
-  | 'app_data'
-  | 'business_data'
-  | 'domain_analytics'
-  | 'content_analysis'
-  | 'content_generation'
-  | 'ai_optimization'
-  | 'appendix';
+export type { ApiName };
 
 export type PriceRule =
   /** No charge. */
@@ -369,12 +356,7 @@ export const SUBSCRIPTION_APIS: Readonly<Record<string, SubscriptionRule>> = {
 
 /** The SUBSCRIPTION_APIS key (path prefix) a path after `/v3/` belongs to, the longest first; undefined for none. */
 export function subscriptionApiOf(pathAfterV3: string): string | undefined {
-  const segments = pathAfterV3.replace(/^\/+|\/+$/g, '').split('/');
-  for (let n = segments.length; n > 0; n--) {
-    const prefix = segments.slice(0, n).join('/');
-    if (Object.hasOwn(SUBSCRIPTION_APIS, prefix)) return prefix;
-  }
-  return undefined;
+  return longestPrefix(SUBSCRIPTION_APIS, pathAfterV3)?.[0];
 }
 
 /** The rule answering a live call of a path after `/v3/` for an account lacking these subscriptions; null when it may call. */
@@ -389,12 +371,20 @@ export function subscriptionDenial(noSubscriptions: readonly string[], pathAfter
  * else the longest matching prefix of API_PRICES, else the API's default; undefined for an unknown API.
  */
 export function priceRuleFor(pathAfterV3: string): PriceRule | undefined {
-  const path = pathAfterV3.replace(/^\/+|\/+$/g, '');
-  const segments = path.split('/');
+  const segments = pathAfterV3.replace(/^\/+|\/+$/g, '').split('/');
   if (segments.slice(1).some((s) => FREE_SEGMENTS.has(s))) return FREE;
+  return longestPrefix(API_PRICES, pathAfterV3)?.[1] ?? (API_DEFAULT_PRICES as Readonly<Record<string, PriceRule>>)[segments[0] ?? ''];
+}
+
+/**
+ * The entry of a table keyed by path prefix (after `/v3/`) that names the longest prefix of
+ * `pathAfterV3`, whole segments only; how every table here is read.
+ */
+export function longestPrefix<T>(table: Readonly<Record<string, T>>, pathAfterV3: string): [prefix: string, value: T] | undefined {
+  const segments = pathAfterV3.replace(/^\/+|\/+$/g, '').split('/');
   for (let n = segments.length; n > 0; n--) {
-    const rule = API_PRICES[segments.slice(0, n).join('/')];
-    if (rule) return rule;
+    const prefix = segments.slice(0, n).join('/');
+    if (Object.hasOwn(table, prefix)) return [prefix, table[prefix]!];
   }
-  return (API_DEFAULT_PRICES as Readonly<Record<string, PriceRule>>)[segments[0] ?? ''];
+  return undefined;
 }

@@ -1,7 +1,7 @@
 import { envelope, pathSegments, wireTask, type WireTask } from '../contracts/envelope.js';
 import type { ApiCatalog, Endpoint, EndpointMatch } from '../domain/api-catalog/index.js';
 import { checkTask, echoBase } from '../domain/api-catalog/validate.js';
-import { REQUEST_CAPS, SPECIAL_LIMITS, type SpecialLimit, subscriptionDenial } from '../domain/api-prices.js';
+import { REQUEST_CAPS, SPECIAL_LIMITS, type SpecialLimit, longestPrefix, subscriptionDenial } from '../domain/api-prices.js';
 import { endpointChargeMicro } from '../domain/api-pricing.js';
 import { ID_FAMILY, newId } from '../domain/ids.js';
 import { LANGUAGES, LOCATIONS } from '../domain/reference.js';
@@ -38,22 +38,13 @@ export function servesEndpoint(endpoint: Endpoint): boolean {
  * one serpq and are not applied.
  */
 export function specialLimitOf(path: string): SpecialLimit | null {
-  const segments = path.split('/');
-  for (let n = segments.length; n > 0; n--) {
-    const limit = SPECIAL_LIMITS[segments.slice(0, n).join('/')];
-    if (limit) return limit.scope === 'account' ? limit : null;
-  }
-  return null;
+  const limit = longestPrefix(SPECIAL_LIMITS, path)?.[1];
+  return limit?.scope === 'account' ? limit : null;
 }
 
 /** Tasks one call may carry: the vendor's documented cap (longest path prefix), else one per live call. */
 function maxTasksOf(path: string): number {
-  const segments = path.split('/');
-  for (let n = segments.length; n > 0; n--) {
-    const caps = REQUEST_CAPS[segments.slice(0, n).join('/')];
-    if (caps?.maxTasksPerPost !== undefined) return caps.maxTasksPerPost;
-  }
-  return 1;
+  return longestPrefix(REQUEST_CAPS, path)?.[1].maxTasksPerPost ?? 1;
 }
 
 /** Where a task of `endpoint` is filed (tasks.se, se_type, method): joined with '/', they are its path after the API. */

@@ -36,6 +36,7 @@ async function bodyOf(job: ThreadJob): Promise<PostbackBody | null> {
     ? buildPostbackSync(
         call,
         resultResolver(executor, call.task, call.fn, () => job.stored),
+        executor,
       )
     : null;
 }

@@ -4,6 +4,9 @@ import { stringifyEnvelope } from '../contracts/envelope.js';
 import { type ResultFunction, findSeType } from '../domain/catalog.js';
 import { signatureHeaders } from '../domain/webhooks.js';
 import type { Executor } from '../executors/executor.js';
+import { postbackFunction, taskGetEndpoint, taskGetPath, typeOfTask } from '../domain/api-catalog/tasks.js';
+import { STATUS } from '../domain/status-codes.js';
+import { catalogTaskEnvelope, catalogTaskOf, catalogTaskResult } from '../services/catalog-tasks.js';
 import { renderedResult, storedResult, taskEnvelope } from '../services/get-task.js';
 import type { Results, TaskRow } from '../store/store.js';
 
@@ -37,14 +40,34 @@ export interface PostbackBody {
  */
 export const POSTBACK_GZIP = Object.freeze({ level: 1, memLevel: 9 });
 
-/** The JSON text of a postback: exactly what task_get/{fn} answers for the task. */
+/**
+ * The JSON text of a postback: exactly what task_get/{fn} answers for the task. A task of another API
+ * than SERP answers as its type's task_get for the function its postback carries (`postback_data`,
+ * else the type's only result), rendered by `executor`.
+ */
 export async function postbackJson(
   task: TaskRow,
   fn: ResultFunction,
   result: (params: Record<string, unknown>) => unknown | Promise<unknown>,
+  executor: Pick<Executor, 'renderTask'> | null = null,
 ): Promise<string> {
+  if (task.api !== 'serp') return catalogPostbackJson(executor, task);
   const path = ['v3', 'serp', task.se, task.seType, 'task_get', fn, task.id];
   return stringifyEnvelope(await taskEnvelope(task, fn, { path, startedAt: performance.now() }, result));
+}
+
+async function catalogPostbackJson(executor: Pick<Executor, 'renderTask'> | null, task: TaskRow): Promise<string> {
+  const input = await catalogTaskOf(task);
+  const fn = input ? postbackFunction(input.type, task.postbackData) : null;
+  const endpoint = input ? taskGetEndpoint(input.api, input.type.type, fn) : undefined;
+  const path = taskGetPath(typeOfTask(task.api, task.se, task.seType), fn, task.id)
+    .slice(1)
+    .split('/');
+  const result =
+    input && endpoint && task.statusCode === STATUS.OK.code
+      ? await catalogTaskResult(executor, input, endpoint, task.completedAt ?? task.postedAt)
+      : null;
+  return stringifyEnvelope(catalogTaskEnvelope(task, { path, startedAt: performance.now() }, result));
 }
 
 /** The result of a task for a postback: rendered when the executor renders, else the stored bytes. */
@@ -76,8 +99,9 @@ let scratch = Buffer.allocUnsafe(256 * 1024);
 export async function buildPostbackSync(
   req: PostbackRequest,
   result: (params: Record<string, unknown>) => unknown | Promise<unknown>,
+  executor: Pick<Executor, 'renderTask'> | null,
 ): Promise<PostbackBody> {
-  const json = await postbackJson(req.task, req.fn, result);
+  const json = await postbackJson(req.task, req.fn, result, executor);
   // Encoded into reused bytes (not a new buffer per body), then compressed from there.
   // A UTF-16 unit takes at most 3 bytes in UTF-8: beyond a third of the scratch, measure first.
   if (json.length * 3 > scratch.length) {
@@ -97,6 +121,7 @@ export async function buildPostback(store: Pick<Results, 'resultOf'>, executor: 
     req.task,
     req.fn,
     resultResolver(executor, req.task, req.fn, () => store.resultOf(req.task.id, req.fn)),
+    executor,
   );
   const body = await gzipAsync(Buffer.from(json, 'utf8'), POSTBACK_GZIP);
   return { body, headers: postbackHeaders(json, req.sign) };

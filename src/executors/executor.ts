@@ -1,4 +1,4 @@
-import type { ApiCatalog, Endpoint } from '../domain/api-catalog/index.js';
+import type { ApiCatalog, Endpoint, TaskType } from '../domain/api-catalog/index.js';
 import type { ResultFunction, SeTypeDef } from '../domain/catalog.js';
 import type { NormalizedTask } from '../domain/task-request.js';
 import { parseDuration } from '../domain/duration.js';
@@ -140,12 +140,40 @@ export interface EndpointExecution {
   executeEndpoint(call: EndpointCall, signal: AbortSignal): Promise<EndpointOutcome>;
 }
 
+/** A task of a type of the catalog of every API (not SERP's engine): what `executeTask` runs. */
+export interface CatalogTaskInput {
+  readonly id: string;
+  readonly api: ApiCatalog;
+  readonly type: TaskType;
+  /** The task's fields as checked against its task_post rules (with documented defaults). */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly postedAt: number;
+  readonly accountId?: number;
+}
+
+/**
+ * Capability: runs tasks of the other APIs' task types (Keywords Data, Merchant, App Data, Business
+ * Data, On-Page, AI Optimization), posted with task_post and listed on their tasks_ready. Without
+ * it, those types' task_post answers 404 as an unknown path does.
+ */
+export interface CatalogTasks {
+  /** The same contract as `execute`, for a catalog task. */
+  executeTask(input: CatalogTaskInput, signal: AbortSignal, owner?: string): Promise<ExecutionOutcome | ExecutionDeferral>;
+  /**
+   * Deterministic executors: the `result` array task_get answers for `endpoint` (one of the type's
+   * task_get endpoints), rendered on read from the request; null when results are stored instead.
+   */
+  renderTask?(input: CatalogTaskInput, endpoint: Endpoint, datetime: string): Promise<unknown[] | null>;
+}
+
 /**
  * An executor: the task port and whichever capabilities it has. The composition root and the
  * services detect a capability by its presence; the worker is handed the TaskExecutor part only.
  */
 export type Executor = TaskExecutor &
-  Partial<LiveExecution & LateResults & UpstreamPostbacks & BackgroundWork & RenderOnRead & FaultInjection & EndpointExecution>;
+  Partial<
+    LiveExecution & LateResults & UpstreamPostbacks & BackgroundWork & RenderOnRead & FaultInjection & EndpointExecution & CatalogTasks
+  >;
 
 /** Parses a latency spec: `0`, `2s`, or `normal=2s,high=500ms` (units ms, s, m, h; bare numbers are ms). */
 export function parseLatency(spec: string): { normal: number; high: number } {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS } from '../domain/status-codes.js';
 import type { ReadyBody } from '../services/list-ready.js';
-import { type createReadyAnswer, errorBody } from '../services/ready-answer.js';
+import { type createReadyAnswer, errorBody, serpReadyScope } from '../services/ready-answer.js';
 import type { Gate, GateOutcome } from './gate.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -26,6 +26,7 @@ export function createFastReady(
     const m = READY_PATH.exec(url);
     if (!m) return false;
     const startedAt = performance.now();
+    const scope = serpReadyScope(m[1], m[2]);
     const send = (status: number, body: ReadyBody, headers: Record<string, string>) => {
       const text = typeof body === 'string';
       const length = text ? Buffer.byteLength(body) : Buffer.byteLength(body.head) + body.tail.length;
@@ -47,13 +48,13 @@ export function createFastReady(
     const finish = (g: GateOutcome) => {
       if (!g.ok) return send(g.status.http, errorBody(g.status, startedAt), g.headers);
       counted(g.account.id);
-      const out = answer.answerNow(g.account, url, startedAt, m[1], m[2]);
+      const out = answer.answerNow(g.account, url, startedAt, scope);
       if (out) {
         g.release();
         return send(out.status, out.body, g.headers);
       }
       res.once('close', g.release);
-      answer.answerLater(g.account, url, startedAt, m[1], m[2], g.ownDecision, g.read as Promise<string> | undefined).then(
+      answer.answerLater(g.account, url, startedAt, scope!, g.ownDecision, g.read as Promise<string> | undefined).then(
         (later) => send(later.status, later.body, g.headers),
         () => fail(),
       );
@@ -66,7 +67,7 @@ export function createFastReady(
       const known = gate.sync(req.headers.authorization, req.socket);
       if (known) finish(known);
       else {
-        const extra = answer.throughGate(url, startedAt, m[1], m[2]);
+        const extra = answer.throughGate(url, startedAt, scope);
         gate(req.headers.authorization, extra?.ownLimit, extra?.readMeanwhile).then(finish, fail);
       }
     } catch {

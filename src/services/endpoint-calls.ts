@@ -1,5 +1,6 @@
 import { envelope, pathSegments, wireTask, type WireTask } from '../contracts/envelope.js';
 import type { ApiCatalog, Endpoint, EndpointMatch } from '../domain/api-catalog/index.js';
+import { taskColumns } from '../domain/api-catalog/tasks.js';
 import { checkTask, echoBase } from '../domain/api-catalog/validate.js';
 import { REQUEST_CAPS, SPECIAL_LIMITS, type SpecialLimit, longestPrefix, subscriptionDenial } from '../domain/api-prices.js';
 import { endpointChargeMicro } from '../domain/api-pricing.js';
@@ -45,16 +46,6 @@ export function specialLimitOf(path: string): SpecialLimit | null {
 /** Tasks one call may carry: the vendor's documented cap (longest path prefix), else one per live call. */
 function maxTasksOf(path: string): number {
   return longestPrefix(REQUEST_CAPS, path)?.[1].maxTasksPerPost ?? 1;
-}
-
-/** Where a task of `endpoint` is filed (tasks.se, se_type, method): joined with '/', they are its path after the API. */
-export function taskColumns(endpoint: Endpoint): { se: string; seType: string; method: string } {
-  const rest = endpoint.path.split('/').slice(1);
-  const typeParts = endpoint.type ? endpoint.type.split('/').slice(1) : [];
-  const own = endpoint.type !== null && endpoint.path.startsWith(`${endpoint.type}/`) && typeParts.length > 0;
-  const head = own ? typeParts : rest.slice(0, -1);
-  const method = own ? rest.slice(typeParts.length).join('/') : (rest[rest.length - 1] ?? '');
-  return { se: head[0] ?? '', seType: head.slice(1).join('/'), method };
 }
 
 function top(ctx: CallContext, s: { code: number; message: string; http: number }): ServiceResult {

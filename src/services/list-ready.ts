@@ -52,7 +52,7 @@ export function listReadySync(deps: ServiceDeps<ReadyReads>, ctx: CallContext, s
   }
   const stamp = store.changeStampSync();
   const pages = pagesOf(store);
-  const key = `${ctx.account.id} ${scope.se ?? ''} ${scope.seType ?? ''}`;
+  const key = `${ctx.account.id} ${scope.api} ${scope.se ?? '-'} ${scope.seType ?? '-'}`;
   let p = pages.get(key);
   if (p === undefined || p.stamp !== stamp || now < p.at || (p.oldest !== null && p.oldest < since)) {
     const rows = store.listReadySync(ctx.account.id, scope, since, READY_PAGE_SIZE);
@@ -114,7 +114,7 @@ function pageTail(url: string, scope: ReadyScope, fn: string): string {
   const key = `${fn} ${url}`;
   let tail = tailCache.get(key);
   if (tail === undefined) {
-    const data: Record<string, string> = { api: 'serp', function: fn };
+    const data: Record<string, string> = { api: scope.api, function: fn };
     if (scope.se) data.se = scope.se;
     if (scope.seType) data.se_type = scope.seType;
     tail = `"path":${JSON.stringify(pathSegments(url))},"data":${JSON.stringify(data)},"result":[`;

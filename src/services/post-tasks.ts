@@ -29,6 +29,63 @@ export interface PostResult {
   readonly body: WireEnvelope;
 }
 
+/** One posted task as a type reads it: accepted with its facts, or refused with the vendor's code. */
+export type ReadTask =
+  | {
+      readonly ok: true;
+      /** The `data` echo (posted fields plus filled defaults): what is stored as the task's request. */
+      readonly data: Record<string, unknown>;
+      readonly priority: number;
+      readonly tag: string | null;
+      readonly postbackUrl: string | null;
+      readonly postbackData: string | null;
+      readonly pingbackUrl: string | null;
+      readonly costMicro: number;
+      /** The task's tasks_ready row. */
+      readyJson(id: string, postedAt: number): string;
+    }
+  | { readonly ok: false; readonly code: number; readonly message: string; readonly data: Record<string, unknown> };
+
+/**
+ * What task_post needs of a type, whichever catalog describes it: SERP's engine catalog
+ * (`serpPostedType`) or the catalog of every API (services/catalog-tasks.ts).
+ */
+export interface PostedType {
+  readonly api: string;
+  /** Where its tasks are filed (tasks.se, tasks.se_type). */
+  readonly se: string;
+  readonly seType: string;
+  /** The `data` echo of a task refused before it is read (past the 100th). */
+  readonly echo: Record<string, unknown>;
+  read(task: unknown): ReadTask;
+}
+
+/** A SERP type as task_post reads it (src/domain/task-request.ts, priced by src/domain/pricing.ts). */
+export function serpPostedType(def: SeTypeDef): PostedType {
+  return {
+    api: 'serp',
+    se: def.se,
+    seType: def.seType,
+    echo: { api: 'serp', function: 'task_post', se: def.se, se_type: def.seType },
+    read(task) {
+      const parsed = parseTaskRequest(def, task, 'task_post');
+      if (!parsed.ok) return { ok: false, code: STATUS.INVALID_FIELD.code, message: invalidFieldMessage(parsed.field), data: parsed.data };
+      const t = parsed.task;
+      return {
+        ok: true,
+        data: parsed.data,
+        priority: t.priority,
+        tag: t.tag,
+        postbackUrl: t.postbackUrl,
+        postbackData: t.postbackData,
+        pingbackUrl: t.pingbackUrl,
+        costMicro: taskPostPriceMicro(def, t),
+        readyJson: (id, postedAt) => readyRowJson(def, id, postedAt, t.tag),
+      };
+    },
+  };
+}
+
 /**
  * task_post: validates each task on its own, prices the valid ones, and stores them with the balance
  * debit in one transaction; the answer is built after the commit. Rejected tasks cost nothing and are
@@ -37,7 +94,7 @@ export interface PostResult {
 export async function postTasks(
   deps: ServiceDeps<Pick<TaskIntake, 'postTasks'> & TaskHistory>,
   ctx: CallContext,
-  def: SeTypeDef,
+  type: PostedType,
   body: unknown,
 ): Promise<PostResult> {
   const topError = (s: (typeof STATUS)[keyof typeof STATUS]): PostResult => ({
@@ -56,50 +113,40 @@ export async function postTasks(
   const candidateAt: number[] = [];
   const candidateData: Record<string, unknown>[] = [];
   const controlled = hasTaskControls(ctx.account);
+  // Duplicates are counted per API: SERP's hash keeps its historic form.
+  const hashSe = type.api === 'serp' ? type.se : `${type.api}/${type.se}`;
 
   for (let i = 0; i < body.length; i++) {
     const id = newId(now, accountId, ID_FAMILY.TASK_POST);
     if (i >= MAX_TASKS_PER_POST) {
-      entries[i] = wireTask(id, STATUS.TOO_MANY_TASKS, {
-        timeMs: 0,
-        path,
-        data: { api: 'serp', function: 'task_post', se: def.se, se_type: def.seType },
-      });
+      entries[i] = wireTask(id, STATUS.TOO_MANY_TASKS, { timeMs: 0, path, data: type.echo });
       continue;
     }
-    const parsed = parseTaskRequest(def, body[i], 'task_post');
-    if (!parsed.ok) {
-      entries[i] = wireTask(
-        id,
-        { code: STATUS.INVALID_FIELD.code, message: invalidFieldMessage(parsed.field) },
-        {
-          timeMs: 0,
-          path,
-          data: parsed.data,
-        },
-      );
+    const t = type.read(body[i]);
+    if (!t.ok) {
+      entries[i] = wireTask(id, { code: t.code, message: t.message }, { timeMs: 0, path, data: t.data });
       continue;
     }
-    const t = parsed.task;
     candidates.push({
       id,
-      se: def.se,
-      seType: def.seType,
+      api: type.api,
+      se: type.se,
+      seType: type.seType,
       priority: t.priority,
       tag: t.tag,
-      data: JSON.stringify(parsed.data),
+      data: JSON.stringify(t.data),
       postbackUrl: t.postbackUrl,
       postbackData: t.postbackData,
       pingbackUrl: t.pingbackUrl,
-      costMicro: taskPostPriceMicro(def, t),
+      costMicro: t.costMicro,
       postedAt: now,
       runAfter: now + deps.executor.latencyMs(t.priority),
-      readyJson: readyRowJson(def, id, now, t.tag),
+      readyJson: t.readyJson(id, now),
       // Hashed only when a duplicate limit is on: the common path stays cheap.
-      payloadHash: controlled ? payloadHash(def.se, def.seType, 'task_post', parsed.data) : null,
+      payloadHash: controlled ? payloadHash(hashSe, type.seType, 'task_post', t.data) : null,
     });
     candidateAt.push(i);
-    candidateData.push(parsed.data);
+    candidateData.push(t.data);
   }
 
   // Account controls (daily cost cap 40203, duplicate limits 40205/40206), when the account has any.

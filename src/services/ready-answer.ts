@@ -2,7 +2,7 @@ import { envelope } from '../contracts/envelope.js';
 import type { AccountRow } from '../domain/account.js';
 import { findSeType, isKnownEngine } from '../domain/catalog.js';
 import { STATUS, type StatusDef } from '../domain/status-codes.js';
-import type { ReadyReads } from '../store/store.js';
+import type { ReadyReads, ReadyScope } from '../store/store.js';
 import type { ServiceDeps } from './deps.js';
 import { type ReadyBody, listReady, listReadySync, readsReadySync } from './list-ready.js';
 import type { RateDecision, RateLimiter } from './rate-limiter.js';
@@ -27,21 +27,29 @@ export function errorBody(status: StatusDef, startedAt: number): string {
 }
 
 /**
- * tasks_ready for an authenticated account at any scope: 404/40400 for an unknown engine or type,
- * 40202 past the account's tasks_ready limit per minute, else the page.
+ * The scope of a SERP tasks_ready path (`serp/tasks_ready`, `serp/{se}/tasks_ready`,
+ * `serp/{se}/{se_type}/tasks_ready`), or null for an unknown engine or type (404/40400).
+ */
+export function serpReadyScope(se?: string, seType?: string): ReadyScope | null {
+  if (se !== undefined && !isKnownEngine(se)) return null;
+  if (seType !== undefined && !findSeType(se ?? '', seType)) return null;
+  return { api: 'serp', se, seType };
+}
+
+/**
+ * tasks_ready for an authenticated account at any scope of any API: 404/40400 for an unknown scope
+ * (null), 40202 past the account's tasks_ready limit per minute, else the page.
  */
 export function createReadyAnswer(services: ServiceDeps<ReadyReads>, limiter: RateLimiter) {
   /** The answer when it needs no I/O (an error, or a store that reads synchronously); else null. */
-  const unknownScope = (se?: string, seType?: string) =>
-    (se !== undefined && !isKnownEngine(se)) || (seType !== undefined && !findSeType(se ?? '', seType));
-  const answerNow = (account: AccountRow, url: string, startedAt: number, se?: string, seType?: string): Answer | null => {
-    if (unknownScope(se, seType)) return { status: STATUS.NOT_FOUND.http, body: errorBody(STATUS.NOT_FOUND, startedAt) };
+  const answerNow = (account: AccountRow, url: string, startedAt: number, scope: ReadyScope | null): Answer | null => {
+    if (scope === null) return { status: STATUS.NOT_FOUND.http, body: errorBody(STATUS.NOT_FOUND, startedAt) };
     // With shared (store) counters the limit is checked on the async path, once.
     if (limiter.shared || !readsReadySync(services)) return null;
     if (!limiter.hit(`ready:${account.id}`, account.limits.tasksReadyPerMinute).allowed) {
       return { status: 200, body: errorBody(STATUS.RATE_LIMIT, startedAt) };
     }
-    const page = listReadySync(services, { account, url, startedAt }, { se, seType });
+    const page = listReadySync(services, { account, url, startedAt }, scope);
     return page === null ? null : { status: 200, body: page };
   };
   /**
@@ -52,26 +60,25 @@ export function createReadyAnswer(services: ServiceDeps<ReadyReads>, limiter: Ra
     account: AccountRow,
     url: string,
     startedAt: number,
-    se?: string,
-    seType?: string,
+    scope: ReadyScope,
     counted?: RateDecision,
     read?: Promise<string>,
   ): Promise<Answer> => {
     if (!(counted ?? (await limiter.hit(`ready:${account.id}`, account.limits.tasksReadyPerMinute))).allowed) {
       return { status: 200, body: errorBody(STATUS.RATE_LIMIT, startedAt) };
     }
-    return { status: 200, body: await (read ?? listReady(services, { account, url, startedAt }, { se, seType })) };
+    return { status: 200, body: await (read ?? listReady(services, { account, url, startedAt }, scope)) };
   };
-  const answer = async (account: AccountRow, url: string, startedAt: number, se?: string, seType?: string): Promise<Answer> =>
-    answerNow(account, url, startedAt, se, seType) ?? answerLater(account, url, startedAt, se, seType);
+  const answer = async (account: AccountRow, url: string, startedAt: number, scope: ReadyScope | null): Promise<Answer> =>
+    answerNow(account, url, startedAt, scope) ?? answerLater(account, url, startedAt, scope!);
   /**
    * With shared counters the gate counts tasks_ready's own limit with the request limit (one round
    * trip) and reads the page meanwhile (its round trip overlapping theirs); nothing for a local
    * limiter, or a scope that answers 404 (neither counted nor read).
    */
-  const throughGate = (url: string, startedAt: number, se?: string, seType?: string) =>
-    limiter.shared && !unknownScope(se, seType)
-      ? { ownLimit: readyLimit, readMeanwhile: (account: AccountRow) => listReady(services, { account, url, startedAt }, { se, seType }) }
+  const throughGate = (url: string, startedAt: number, scope: ReadyScope | null) =>
+    limiter.shared && scope !== null
+      ? { ownLimit: readyLimit, readMeanwhile: (account: AccountRow) => listReady(services, { account, url, startedAt }, scope) }
       : undefined;
   return Object.assign(answer, { answerNow, answerLater, throughGate });
 }

@@ -13,6 +13,7 @@ const STATES = ['queued', 'running', 'done'] as const;
 export interface RawTask {
   id: string;
   account_id: number;
+  api: string;
   se: string;
   se_type: string;
   state: number;
@@ -61,6 +62,7 @@ export function toTask(r: RawTask): TaskRow {
   return {
     id: r.id,
     accountId: r.account_id,
+    api: r.api,
     se: r.se,
     seType: r.se_type,
     state: STATES[r.state] ?? 'queued',

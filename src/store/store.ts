@@ -71,6 +71,8 @@ export interface NewTask {
 export interface TaskRow {
   readonly id: string;
   readonly accountId: number;
+  /** The API the task belongs to ('serp', 'keywords_data', …). */
+  readonly api: string;
   readonly se: string;
   readonly seType: string;
   readonly state: 'queued' | 'running' | 'done';
@@ -312,7 +314,11 @@ export interface OwnerRow {
   readonly heartbeatAt: number;
 }
 
-export type ReadyScope = { readonly se?: string; readonly seType?: string };
+/**
+ * What a tasks_ready path lists: an API's tasks, of one engine (or group) when `se` is given, of one
+ * type when `seType` is given too. A given empty string is a value (On-Page's crawl tasks have none).
+ */
+export type ReadyScope = { readonly api: string; readonly se?: string; readonly seType?: string };
 
 export interface StoredResultsQuery {
   readonly since: number;

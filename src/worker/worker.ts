@@ -3,7 +3,8 @@ import type { Clock } from '../domain/clock.js';
 import { findSeType } from '../domain/catalog.js';
 import { STATUS } from '../domain/status-codes.js';
 import { parseTaskRequest } from '../domain/task-request.js';
-import { type TaskExecutor, isDeferral } from '../executors/executor.js';
+import { type CatalogTasks, type ExecutionDeferral, type ExecutionOutcome, type TaskExecutor, isDeferral } from '../executors/executor.js';
+import { catalogTaskOf } from '../services/catalog-tasks.js';
 import type { Completion, TaskQueue, TaskReads, TaskRow } from '../store/store.js';
 import { encodeResult } from '../store/stored-result.js';
 import { createSleeper } from './sleeper.js';
@@ -21,8 +22,8 @@ export interface WorkerOptions {
   /** The queue, and the tasks it completes read back (for metrics by engine and type). */
   readonly store: TaskQueue & Pick<TaskReads, 'tasksByIds'>;
   readonly clock: Clock;
-  /** execute only: the worker knows nothing of an executor's capabilities. */
-  readonly executor: TaskExecutor;
+  /** execute, and executeTask for the other APIs' tasks: the worker knows nothing else of an executor. */
+  readonly executor: TaskExecutor & Partial<Pick<CatalogTasks, 'executeTask'>>;
   /** How long a claim holds before another worker may take the task over. */
   readonly leaseMs?: number;
   /** Tasks claimed per round. */
@@ -74,24 +75,17 @@ export function createWorker(options: WorkerOptions): Worker {
   type Step = Completion | { readonly id: string; readonly retryAt: number } | { readonly id: string; readonly handedOver: true };
 
   async function executeOne(task: TaskRow): Promise<Step> {
-    const def = findSeType(task.se, task.seType);
-    const params = JSON.parse(task.data) as Record<string, unknown>;
-    const parsed = def ? parseTaskRequest(def, params, 'task_post') : null;
-    if (!def || !parsed || !parsed.ok) {
-      // A stored request that no longer validates (catalog changed) fails rather than loops forever.
-      return {
-        id: task.id,
-        leaseOwner: owner,
-        statusCode: STATUS.TASK_EXECUTION_FAILED.code,
-        statusMessage: STATUS.TASK_EXECUTION_FAILED.message,
-      };
-    }
+    const failed = (): Step => ({
+      id: task.id,
+      leaseOwner: owner,
+      statusCode: STATUS.TASK_EXECUTION_FAILED.code,
+      statusMessage: STATUS.TASK_EXECUTION_FAILED.message,
+    });
     try {
-      const out = await executor.execute(
-        { id: task.id, def, request: parsed.task, params, postedAt: task.postedAt, accountId: task.accountId },
-        abort.signal,
-        owner,
-      );
+      const out = await runTask(task);
+      // A stored request that no longer validates (catalog changed), or a task of an API this
+      // executor does not run, fails rather than loops forever.
+      if (out === null) return failed();
       if (isDeferral(out)) return out.defer === 'retry' ? { id: task.id, retryAt: out.at } : { id: task.id, handedOver: true };
       return {
         id: task.id,
@@ -103,13 +97,25 @@ export function createWorker(options: WorkerOptions): Worker {
       };
     } catch (err) {
       options.onError?.(err);
-      return {
-        id: task.id,
-        leaseOwner: owner,
-        statusCode: STATUS.TASK_EXECUTION_FAILED.code,
-        statusMessage: STATUS.TASK_EXECUTION_FAILED.message,
-      };
+      return failed();
     }
+  }
+
+  /** Runs a task: a SERP task through `execute`, another API's through `executeTask`; null when it cannot run. */
+  async function runTask(task: TaskRow): Promise<ExecutionOutcome | ExecutionDeferral | null> {
+    if (task.api !== 'serp') {
+      const input = executor.executeTask ? await catalogTaskOf(task) : null;
+      return input ? executor.executeTask!(input, abort.signal, owner) : null;
+    }
+    const def = findSeType(task.se, task.seType);
+    const params = JSON.parse(task.data) as Record<string, unknown>;
+    const parsed = def ? parseTaskRequest(def, params, 'task_post') : null;
+    if (!def || !parsed || !parsed.ok) return null;
+    return executor.execute(
+      { id: task.id, def, request: parsed.task, params, postedAt: task.postedAt, accountId: task.accountId },
+      abort.signal,
+      owner,
+    );
   }
 
   let rounds: Promise<number> = Promise.resolve(0);

@@ -269,6 +269,7 @@ for (const dialect of DIALECTS) {
       expect(t0).toEqual({
         id: tasks[0].id,
         accountId: acc,
+        api: 'serp',
         se: 'google',
         seType: 'images',
         state: 'queued',
@@ -613,14 +614,15 @@ for (const dialect of DIALECTS) {
       const bobs = newTask({ se: 'google', seType: 'images', runAfter: T0 + 6 });
       await completeAll(other, [bobs], T0 + 30_000);
 
-      const ready = (scope: { se?: string; seType?: string }, since = T0, limit = 1000) => store.listReady(acc, scope, since, limit);
+      const ready = (scope: { se?: string; seType?: string }, since = T0, limit = 1000) =>
+        store.listReady(acc, { api: 'serp', ...scope }, since, limit);
       expect(await ready({})).toEqual([d, c, failed, b, a].map((t) => t.readyJson));
       expect(await ready({ se: 'google' })).toEqual([d, failed, b, a].map((t) => t.readyJson));
       expect(await ready({ se: 'google', seType: 'images' })).toEqual([d, failed, a].map((t) => t.readyJson));
       expect(await ready({ se: 'bing', seType: 'organic' })).toEqual([c.readyJson]);
       expect(await ready({ se: 'yahoo' })).toEqual([]);
       expect(await ready({}, T0, 2)).toEqual([d.readyJson, c.readyJson]);
-      expect(await store.listReady(other, {}, T0, 1000)).toEqual([bobs.readyJson]);
+      expect(await store.listReady(other, { api: 'serp' }, T0, 1000)).toEqual([bobs.readyJson]);
 
       // The window: completed at or after `since` (the caller passes now - 3 days).
       const dDone = T0 + 10_000;
@@ -633,6 +635,30 @@ for (const dialect of DIALECTS) {
       expect((await store.taskById(c.id))?.collectedAt).toBe(T0 + 50_000);
       expect(await ready({})).toEqual([d, failed, b, a].map((t) => t.readyJson));
       expect(await ready({ se: 'bing' })).toEqual([]);
+    });
+
+    it('lists tasks_ready per API: an API, one engine or group of it, one type (an empty se or se_type is a value)', async () => {
+      await migrated();
+      const acc = await account();
+      const serp = newTask({ se: 'google', seType: 'organic', runAfter: T0 });
+      const ads = newTask({ api: 'keywords_data', se: 'google_ads', seType: 'search_volume', runAfter: T0 + 1 });
+      const trends = newTask({ api: 'keywords_data', se: 'google_trends', seType: 'explore', runAfter: T0 + 2 });
+      const products = newTask({ api: 'merchant', se: 'google', seType: 'products', runAfter: T0 + 3 });
+      const crawl = newTask({ api: 'on_page', se: '', seType: '', runAfter: T0 + 4 });
+      const lighthouse = newTask({ api: 'on_page', se: 'lighthouse', seType: '', runAfter: T0 + 5 });
+      const all = [serp, ads, trends, products, crawl, lighthouse];
+      await completeAll(acc, all);
+      const ready = (scope: { api: string; se?: string; seType?: string }) => store.listReady(acc, scope, T0, 1000);
+      expect(await ready({ api: 'serp' })).toEqual([serp.readyJson]);
+      expect(await ready({ api: 'serp', se: 'google' })).toEqual([serp.readyJson]);
+      // Completed at the same time: in either order.
+      expect((await ready({ api: 'keywords_data' })).sort()).toEqual([ads.readyJson, trends.readyJson].sort());
+      expect(await ready({ api: 'keywords_data', se: 'google_ads', seType: 'search_volume' })).toEqual([ads.readyJson]);
+      expect(await ready({ api: 'merchant', se: 'google' })).toEqual([products.readyJson]);
+      expect(await ready({ api: 'merchant', se: 'google', seType: 'organic' })).toEqual([]);
+      expect(await ready({ api: 'on_page', se: '', seType: '' })).toEqual([crawl.readyJson]);
+      expect(await ready({ api: 'on_page', se: 'lighthouse', seType: '' })).toEqual([lighthouse.readyJson]);
+      expect((await store.taskById(ads.id))?.api).toBe('keywords_data');
     });
 
     it('marks a task collected on the first collection only', async () => {
@@ -843,7 +869,7 @@ for (const dialect of DIALECTS) {
 
       expect(await store.taskById(failing.id)).toMatchObject({ listed: true, webhookState: 'failed' });
       expect(await store.taskById(working.id)).toMatchObject({ listed: false, webhookState: 'delivered' });
-      expect(await store.listReady(acc, {}, T0, 1000)).toEqual([failing.readyJson]);
+      expect(await store.listReady(acc, { api: 'serp' }, T0, 1000)).toEqual([failing.readyJson]);
 
       expect(await store.deliveriesOf(failing.id)).toEqual({
         deliveries: [{ kind: 'postback', state: 'failed', attempts: 1, nextAttemptAt: T0 + 100 }],
@@ -1280,7 +1306,7 @@ for (const dialect of DIALECTS) {
       });
       expect(await store.resultOf(live.id, 'advanced')).toEqual(body);
       // Not on tasks_ready, not claimable.
-      expect(await store.listReady(acc, {}, 0, 1000)).toEqual([]);
+      expect(await store.listReady(acc, { api: 'serp' }, 0, 1000)).toEqual([]);
       expect(await store.claimTasks('w', T0 + 10_000, LEASE, 10)).toEqual([]);
 
       // Not covered by the balance: nothing stored, nothing debited.
@@ -1507,7 +1533,7 @@ for (const dialect of DIALECTS) {
           if (got.length > 0) resolve();
         });
         expect(got).toEqual([pgStore.channels.ready]);
-        expect(await store.listReady(acc, {}, T0 - 1, 10)).toEqual([t.readyJson]);
+        expect(await store.listReady(acc, { api: 'serp' }, T0 - 1, 10)).toEqual([t.readyJson]);
       } finally {
         await client.end();
       }

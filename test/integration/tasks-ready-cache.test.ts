@@ -35,7 +35,7 @@ eachDialect('tasks_ready page cache', (dialect) => {
     const [, se, seType] = /^\/v3\/serp(?:\/([^/?]+))?(?:\/([^/?]+))?\/tasks_ready/.exec(url) ?? [];
     const account = (await t.app.store.accountByLogin('demo'))!;
     const deps = { store: t.app.store, clock: t.app.clock } as unknown as ServiceDeps;
-    return listReady(deps, { account, url, startedAt: performance.now() }, { se, seType });
+    return listReady(deps, { account, url, startedAt: performance.now() }, { api: 'serp', se, seType });
   };
 
   it('answers the same bytes as a fresh read, apart from the call id and time, on repeated calls', async () => {

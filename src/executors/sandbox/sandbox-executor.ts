@@ -59,25 +59,32 @@ export function renderInput(
 
 export function createSandboxExecutor(options: SandboxOptions): Executor {
   const faults: number[] = [];
+  /** An execution's outcome: the next injected fault, else success (results are rendered on read). */
+  const nextOutcome = (): ExecutionOutcome => {
+    const fault = faults.shift();
+    if (fault === undefined) return { statusCode: STATUS.OK.code, statusMessage: STATUS.OK.message };
+    return { statusCode: fault, statusMessage: statusByCode(fault)?.message ?? STATUS.TASK_EXECUTION_FAILED.message };
+  };
   return {
     name: 'sandbox',
     latencyMs: (priority) => (priority === 2 ? options.latency.high : options.latency.normal),
     async execute(): Promise<ExecutionOutcome> {
-      const fault = faults.shift();
-      if (fault !== undefined) {
-        return { statusCode: fault, statusMessage: statusByCode(fault)?.message ?? STATUS.TASK_EXECUTION_FAILED.message };
-      }
-      return { statusCode: STATUS.OK.code, statusMessage: STATUS.OK.message };
+      return nextOutcome();
     },
     async executeEndpoint(call) {
-      const fault = faults.shift();
-      if (fault !== undefined) {
-        return { statusCode: fault, statusMessage: statusByCode(fault)?.message ?? STATUS.TASK_EXECUTION_FAILED.message, result: null };
-      }
+      const outcome = nextOutcome();
+      if (outcome.statusCode !== STATUS.OK.code) return { ...outcome, result: null };
       // Loaded on the first call of an API outside SERP, so a SERP-only process never loads it.
       const { renderEndpointResult } = await import('./catalog/render.js');
       const result = renderEndpointResult(call.api, call.endpoint, { ...call.params }, { datetime: call.datetime });
       return { statusCode: STATUS.OK.code, statusMessage: STATUS.OK.message, result };
+    },
+    async executeTask(): Promise<ExecutionOutcome> {
+      return nextOutcome();
+    },
+    async renderTask(input, endpoint, datetime) {
+      const { renderEndpointResult } = await import('./catalog/render.js');
+      return renderEndpointResult(input.api, endpoint, { ...input.params }, { datetime });
     },
     injectFaults(statusCode, count) {
       for (let i = 0; i < count; i++) faults.push(statusCode);

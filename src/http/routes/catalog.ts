@@ -1,4 +1,9 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { stringifyEnvelope } from '../../contracts/envelope.js';
+import type { ApiCatalog, EndpointMatch } from '../../domain/api-catalog/index.js';
+import { catalogPostedType, catalogReadyScope, getCatalogTask, servesTaskEndpoint } from '../../services/catalog-tasks.js';
+import { postTasks } from '../../services/post-tasks.js';
+import { flatBody } from '../../services/ready-answer.js';
 import { STATUS } from '../../domain/status-codes.js';
 import { catalogOf } from '../../services/catalog.js';
 import { callEndpoint, servesEndpoint, specialLimitOf } from '../../services/endpoint-calls.js';
@@ -12,6 +17,31 @@ import { INVALID, JSON_TYPE, READ_METHODS, type RouteContext, ctxOf, gunzipBody,
  * answers 404 in the vendor's envelope, as before.
  */
 export function register(app: FastifyInstance, ctx: RouteContext): void {
+  /** task_post, tasks_ready and task_get of the other APIs' task types (services/catalog-tasks.ts). */
+  const taskSystem = async (req: FastifyRequest, reply: FastifyReply, api: ApiCatalog, found: EndpointMatch) => {
+    const { endpoint } = found;
+    if (endpoint.kind === 'tasks_ready') {
+      const out = await ctx.readyAnswer(req.account!, req.url, req.startedAt, catalogReadyScope(api, endpoint));
+      return reply.code(out.status).type(JSON_TYPE).send(flatBody(out.body));
+    }
+    if (endpoint.kind === 'task_get') {
+      const out = await getCatalogTask(ctx.services, ctxOf(req), api, endpoint, found.params.id ?? '');
+      return reply.type(JSON_TYPE).send(stringifyEnvelope(out));
+    }
+    const type = endpoint.type ? api.types[endpoint.type] : undefined;
+    if (!type) return sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt);
+    const body = jsonBody(req);
+    if (body === INVALID) return sendEnvelope(reply, STATUS.POST_DATA_INVALID, req.startedAt);
+    const posted = catalogPostedType(api, type, endpoint, req.account!.noSubscriptions);
+    const out = await postTasks(ctx.services, ctxOf(req), posted, body);
+    ctx.metrics?.tasksPosted(
+      posted.se,
+      posted.seType,
+      out.body.tasks?.filter((t) => t.status_code === STATUS.TASK_CREATED.code).length ?? 0,
+    );
+    return reply.code(out.httpStatus).type(JSON_TYPE).send(JSON.stringify(out.body));
+  };
+
   app.route({
     method: READ_METHODS,
     url: '/v3/*',
@@ -23,6 +53,7 @@ export function register(app: FastifyInstance, ctx: RouteContext): void {
       const match = api ? matchEndpoint(api, req.method === 'GET' ? 'GET' : 'POST', rest) : null;
       // Read endpoints answer POST as well, as the SERP ones do.
       const found = match ?? (api && req.method === 'POST' ? matchEndpoint(api, 'GET', rest) : null);
+      if (api && found && servesTaskEndpoint(found.endpoint, ctx.services.executor)) return taskSystem(req, reply, api, found);
       if (!api || !found || !servesEndpoint(found.endpoint)) return sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt);
       const special = specialLimitOf(found.endpoint.path);
       if (special) {

@@ -3,7 +3,7 @@ import type { AccountRow } from '../../domain/account.js';
 import { findSeType } from '../../domain/catalog.js';
 import { STATUS } from '../../domain/status-codes.js';
 import { listReady } from '../../services/list-ready.js';
-import { flatBody } from '../../services/ready-answer.js';
+import { flatBody, serpReadyScope } from '../../services/ready-answer.js';
 import { JSON_TYPE, READ_METHODS, type RouteContext, ctxOf, sendEnvelope } from '../route-context.js';
 
 /**
@@ -14,7 +14,8 @@ export function register(app: FastifyInstance, ctx: RouteContext): void {
   const { services, limiter, readyAnswer } = ctx;
 
   const readyHandler = async (req: FastifyRequest<{ Params: { se?: string; seType?: string } }>, reply: FastifyReply) => {
-    const out = await readyAnswer(req.account as AccountRow, req.url, req.startedAt, req.params.se, req.params.seType);
+    const scope = serpReadyScope(req.params.se, req.params.seType);
+    const out = await readyAnswer(req.account as AccountRow, req.url, req.startedAt, scope);
     return reply.code(out.status).type(JSON_TYPE).send(flatBody(out.body));
   };
   app.route({ method: READ_METHODS, url: '/v3/serp/tasks_ready', handler: readyHandler });
@@ -32,7 +33,9 @@ export function register(app: FastifyInstance, ctx: RouteContext): void {
       if (!(await limiter.hit(`ready:${account.id}`, account.limits.tasksReadyPerMinute)).allowed) {
         return sendEnvelope(reply, STATUS.RATE_LIMIT, req.startedAt);
       }
-      return reply.type(JSON_TYPE).send(await listReady(services, ctxOf(req), { se: def.se, seType: def.seType }, 'tasks_fixed'));
+      return reply
+        .type(JSON_TYPE)
+        .send(await listReady(services, ctxOf(req), { api: 'serp', se: def.se, seType: def.seType }, 'tasks_fixed'));
     },
   });
 }

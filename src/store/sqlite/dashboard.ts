@@ -16,7 +16,7 @@ export function dashboard(conn: SqliteConnection): DashboardReads {
       `SELECT (SELECT count(*) FROM tasks WHERE state = ${TASK_STATE.queued}) AS queued,
                 (SELECT min(posted_at) FROM tasks WHERE state = ${TASK_STATE.queued}) AS oldest,
                 (SELECT count(*) FROM tasks WHERE state = ${TASK_STATE.running}) AS running,
-                (SELECT count(*) FROM tasks INDEXED BY tasks_ready_all WHERE listed = 1 AND collected_at IS NULL) AS ready`,
+                (SELECT count(*) FROM tasks INDEXED BY tasks_ready_api WHERE listed = 1 AND collected_at IS NULL) AS ready`,
     ),
     byMinute: db.prepare(
       `SELECT CAST(completed_at / 60000 AS INTEGER) * 60000 AS minute,

@@ -279,4 +279,23 @@ ALTER TABLE tasks ADD COLUMN api TEXT NOT NULL DEFAULT 'serp';
 ALTER TABLE accounts ADD COLUMN no_subscriptions TEXT NOT NULL DEFAULT '[]';
 `,
   },
+  {
+    version: 13,
+    name: 'tasks_ready per API',
+    sql: `
+-- tasks_ready of every API: each scope (an API, one engine or group of it, one type) is a range of its
+-- own partial covering index, now keyed by the API first, so that serp/tasks_ready lists SERP tasks
+-- only and a SERP page stays one index range whatever the other APIs hold. The ready set is small
+-- (completed, uncollected tasks of 3 days), so rebuilding these indexes is quick.
+DROP INDEX tasks_ready_all;
+DROP INDEX tasks_ready_se;
+DROP INDEX tasks_ready_type;
+CREATE INDEX tasks_ready_api ON tasks (account_id, api, completed_at, ready_json)
+  WHERE listed = 1 AND collected_at IS NULL;
+CREATE INDEX tasks_ready_se ON tasks (account_id, api, se, completed_at, ready_json)
+  WHERE listed = 1 AND collected_at IS NULL;
+CREATE INDEX tasks_ready_type ON tasks (account_id, api, se, se_type, completed_at, ready_json)
+  WHERE listed = 1 AND collected_at IS NULL;
+`,
+  },
 ];

@@ -7,34 +7,34 @@ export function ready(conn: SqliteConnection): Required<ReadyReads> {
   const readyCols = 'ready_json';
   const readyWhere = 'listed = 1 AND collected_at IS NULL AND completed_at >= ?';
   const s = {
-    readyAll: db
+    readyApi: db
       .prepare(
-        `SELECT ${readyCols} FROM tasks INDEXED BY tasks_ready_all WHERE account_id = ? AND ${readyWhere} ORDER BY completed_at LIMIT ?`,
+        `SELECT ${readyCols} FROM tasks INDEXED BY tasks_ready_api WHERE account_id = ? AND api = ? AND ${readyWhere} ORDER BY completed_at LIMIT ?`,
       )
       .pluck(),
     readySe: db
       .prepare(
-        `SELECT ${readyCols} FROM tasks INDEXED BY tasks_ready_se WHERE account_id = ? AND se = ? AND ${readyWhere} ORDER BY completed_at LIMIT ?`,
+        `SELECT ${readyCols} FROM tasks INDEXED BY tasks_ready_se WHERE account_id = ? AND api = ? AND se = ? AND ${readyWhere} ORDER BY completed_at LIMIT ?`,
       )
       .pluck(),
     readyType: db
       .prepare(
-        `SELECT ${readyCols} FROM tasks INDEXED BY tasks_ready_type WHERE account_id = ? AND se = ? AND se_type = ? AND ${readyWhere} ORDER BY completed_at LIMIT ?`,
+        `SELECT ${readyCols} FROM tasks INDEXED BY tasks_ready_type WHERE account_id = ? AND api = ? AND se = ? AND se_type = ? AND ${readyWhere} ORDER BY completed_at LIMIT ?`,
       )
       .pluck(),
-    oldestAll: db
+    oldestApi: db
       .prepare(
-        `SELECT completed_at FROM tasks INDEXED BY tasks_ready_all WHERE account_id = ? AND ${readyWhere} ORDER BY completed_at LIMIT 1`,
+        `SELECT completed_at FROM tasks INDEXED BY tasks_ready_api WHERE account_id = ? AND api = ? AND ${readyWhere} ORDER BY completed_at LIMIT 1`,
       )
       .pluck(),
     oldestSe: db
       .prepare(
-        `SELECT completed_at FROM tasks INDEXED BY tasks_ready_se WHERE account_id = ? AND se = ? AND ${readyWhere} ORDER BY completed_at LIMIT 1`,
+        `SELECT completed_at FROM tasks INDEXED BY tasks_ready_se WHERE account_id = ? AND api = ? AND se = ? AND ${readyWhere} ORDER BY completed_at LIMIT 1`,
       )
       .pluck(),
     oldestType: db
       .prepare(
-        `SELECT completed_at FROM tasks INDEXED BY tasks_ready_type WHERE account_id = ? AND se = ? AND se_type = ? AND ${readyWhere} ORDER BY completed_at LIMIT 1`,
+        `SELECT completed_at FROM tasks INDEXED BY tasks_ready_type WHERE account_id = ? AND api = ? AND se = ? AND se_type = ? AND ${readyWhere} ORDER BY completed_at LIMIT 1`,
       )
       .pluck(),
     // total_changes() counts this connection's row changes (no lock, ~0.1 µs); data_version moves
@@ -45,11 +45,11 @@ export function ready(conn: SqliteConnection): Required<ReadyReads> {
 
   const listReadySync = (accountId: number, scope: ReadyScope, since: number, limit: number): string[] => {
     const [stmt, args] =
-      scope.se && scope.seType
-        ? [s.readyType, [accountId, scope.se, scope.seType, since, limit]]
-        : scope.se
-          ? [s.readySe, [accountId, scope.se, since, limit]]
-          : [s.readyAll, [accountId, since, limit]];
+      scope.seType !== undefined
+        ? [s.readyType, [accountId, scope.api, scope.se ?? '', scope.seType, since, limit]]
+        : scope.se !== undefined
+          ? [s.readySe, [accountId, scope.api, scope.se, since, limit]]
+          : [s.readyApi, [accountId, scope.api, since, limit]];
     // Most polls find nothing: a single-row step answers that in a third of the time `.all()` takes.
     if (stmt.get(...args) === undefined) return [];
     return stmt.all(...args) as string[];
@@ -66,11 +66,11 @@ export function ready(conn: SqliteConnection): Required<ReadyReads> {
 
     oldestReadySync(accountId, scope, since) {
       const at =
-        scope.se && scope.seType
-          ? s.oldestType.get(accountId, scope.se, scope.seType, since)
-          : scope.se
-            ? s.oldestSe.get(accountId, scope.se, since)
-            : s.oldestAll.get(accountId, since);
+        scope.seType !== undefined
+          ? s.oldestType.get(accountId, scope.api, scope.se ?? '', scope.seType, since)
+          : scope.se !== undefined
+            ? s.oldestSe.get(accountId, scope.api, scope.se, since)
+            : s.oldestApi.get(accountId, scope.api, since);
       return (at as number | undefined) ?? null;
     },
 

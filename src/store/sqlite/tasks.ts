@@ -79,7 +79,7 @@ export function tasks(conn: SqliteConnection): TaskIntake & TaskQueue & TaskRead
     purgeTask: db.prepare('DELETE FROM tasks WHERE id = ?'),
     unlistStale: db.prepare(
       `UPDATE tasks SET listed = 0 WHERE id IN (
-           SELECT id FROM tasks INDEXED BY tasks_ready_all WHERE listed = 1 AND collected_at IS NULL AND completed_at < ? LIMIT ?)`,
+           SELECT id FROM tasks INDEXED BY tasks_ready_api WHERE listed = 1 AND collected_at IS NULL AND completed_at < ? LIMIT ?)`,
     ),
     purgeTaskResults: db.prepare('DELETE FROM task_results WHERE task_id = ?'),
     purgeTaskDeliveries: db.prepare('DELETE FROM webhook_deliveries WHERE task_id = ?'),

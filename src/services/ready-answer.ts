@@ -46,7 +46,7 @@ export function createReadyAnswer(services: ServiceDeps<ReadyReads>, limiter: Ra
     if (scope === null) return { status: STATUS.NOT_FOUND.http, body: errorBody(STATUS.NOT_FOUND, startedAt) };
     // With shared (store) counters the limit is checked on the async path, once.
     if (limiter.shared || !readsReadySync(services)) return null;
-    if (!limiter.hit(`ready:${account.id}`, account.limits.tasksReadyPerMinute).allowed) {
+    if (!limiter.hit(readyKey(account, scope), account.limits.tasksReadyPerMinute).allowed) {
       return { status: 200, body: errorBody(STATUS.RATE_LIMIT, startedAt) };
     }
     const page = listReadySync(services, { account, url, startedAt }, scope);
@@ -64,7 +64,7 @@ export function createReadyAnswer(services: ServiceDeps<ReadyReads>, limiter: Ra
     counted?: RateDecision,
     read?: Promise<string>,
   ): Promise<Answer> => {
-    if (!(counted ?? (await limiter.hit(`ready:${account.id}`, account.limits.tasksReadyPerMinute))).allowed) {
+    if (!(counted ?? (await limiter.hit(readyKey(account, scope), account.limits.tasksReadyPerMinute))).allowed) {
       return { status: 200, body: errorBody(STATUS.RATE_LIMIT, startedAt) };
     }
     return { status: 200, body: await (read ?? listReady(services, { account, url, startedAt }, scope)) };
@@ -78,10 +78,22 @@ export function createReadyAnswer(services: ServiceDeps<ReadyReads>, limiter: Ra
    */
   const throughGate = (url: string, startedAt: number, scope: ReadyScope | null) =>
     limiter.shared && scope !== null
-      ? { ownLimit: readyLimit, readMeanwhile: (account: AccountRow) => listReady(services, { account, url, startedAt }, scope) }
+      ? { ownLimit: readyLimit(scope), readMeanwhile: (account: AccountRow) => listReady(services, { account, url, startedAt }, scope) }
       : undefined;
   return Object.assign(answer, { answerNow, answerLater, throughGate });
 }
 
+/**
+ * The counter of an account's tasks_ready calls of one API: the limit (default 20 a minute) is per
+ * API, as the vendor's user_data lists it (`rates.limits.minute.<api>.tasks_ready`); SERP's
+ * tasks_fixed shares SERP's.
+ */
+export function readyKey(account: AccountRow, scope: { readonly api: string }): string {
+  return scope.api === 'serp' ? `ready:${account.id}` : `ready:${account.id}:${scope.api}`;
+}
+
 /** tasks_ready's own per-minute limit (and tasks_fixed's), as the gate counts it. */
-const readyLimit = (account: AccountRow) => ({ key: `ready:${account.id}`, limit: account.limits.tasksReadyPerMinute });
+const readyLimit = (scope: ReadyScope) => (account: AccountRow) => ({
+  key: readyKey(account, scope),
+  limit: account.limits.tasksReadyPerMinute,
+});

@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WireEnvelope } from '../../src/contracts/envelope.js';
 import { type Endpoint, API_NAMES, loadApi } from '../../src/domain/api-catalog/index.js';
+import { createSandboxExecutor } from '../../src/executors/sandbox/sandbox-executor.js';
+import { servesTaskEndpoint } from '../../src/services/catalog-tasks.js';
 import { servesEndpoint } from '../../src/services/endpoint-calls.js';
 import { formatDateTime } from '../../src/domain/time-format.js';
 import { minimalRequest } from '../helpers/catalog-requests.js';
@@ -30,6 +32,31 @@ const NEWER_CLIENT_WINS: ReadonlyArray<{ path: string; field: RegExp; why: strin
     why: "the client types a google_trends_map row's values as numbers",
   },
   {
+    path: '/v3/keywords_data/google_trends/explore/task_get/',
+    field: /\.data\[\d+\]\.values\[\d+\]: expected string, got integer/,
+    why: "the client types a google_trends_map row's values as numbers",
+  },
+  {
+    path: '/v3/merchant/amazon/',
+    field: /\.videos\[\d+\]\.preview: expected number, got string/,
+    why: "the client's VideoElement has the preview image's URL as a string",
+  },
+  {
+    path: '/v3/app_data/google/app_reviews/task_get/advanced/',
+    field: /\.responses: expected object, got array/,
+    why: "the client types a Google Play review's responses as an array",
+  },
+  {
+    path: '/v3/business_data/google/questions_and_answers/task_get/',
+    field: /\.items_without_answers\[\d+\]\.items: expected object, got array/,
+    why: "the client types a question's items as an array of answers",
+  },
+  {
+    path: '/v3/business_data/trustpilot/reviews/task_get/',
+    field: /\.reviews_count: expected number, got string/,
+    why: "the client types Trustpilot's reviews_count as a string",
+  },
+  {
     path: '/v3/on_page/content_parsing/live',
     field: /\.(ratings\[\d+\]|rating)\.(rating_value|rating_count|max_rating_value|relative_rating): expected string/,
     why: "the client's rating model (ContententRatingInfo) has numbers",
@@ -46,8 +73,10 @@ const NEWER_CLIENT_WINS: ReadonlyArray<{ path: string; field: RegExp; why: strin
   },
 ];
 
+/** Errors no listed disagreement explains (a path ending in '/' covers the paths it starts, i.e. any task id). */
 function unexplained(url: string, errors: readonly string[]): string[] {
-  return errors.filter((e) => !NEWER_CLIENT_WINS.some((k) => k.path === url && k.field.test(e)));
+  const covers = (path: string) => (path.endsWith('/') ? url.startsWith(path) : url === path);
+  return errors.filter((e) => !NEWER_CLIENT_WINS.some((k) => covers(k.path) && k.field.test(e)));
 }
 
 type Row = Record<string, unknown>;
@@ -100,6 +129,50 @@ describe('every API: live endpoints and reference lists', () => {
         const errors = unexplained(url, validateResponseForUrl(e.method === 'GET' ? 'get' : 'post', url, res.body, { nullRefs: true }));
         if (errors.length > 0) failures.push(`${e.method} ${url}: ${errors.slice(0, 3).join('; ')}`);
       }
+    }
+    expect(failures).toEqual([]);
+  }, 300_000);
+
+  it('runs a task of every task type of the other APIs: task_post, tasks_ready at each scope and task_get of each function answer 2xxxx, schema-valid', async () => {
+    const sandbox = createSandboxExecutor({ latency: { normal: 0, high: 0 } });
+    const endpoints: Endpoint[] = [];
+    for (const name of API_NAMES) for (const e of (await loadApi(name)).endpoints) if (servesTaskEndpoint(e, sandbox)) endpoints.push(e);
+    const failures: string[] = [];
+    const check = (e: Endpoint, url: string, res: { status: number; body: WireEnvelope }, want: number) => {
+      const task = res.body.tasks?.[0];
+      if (res.status !== 200 || res.body.status_code !== 20000 || task?.status_code !== want) {
+        failures.push(`${e.method} ${url}: ${res.status} ${res.body.status_code} ${task?.status_code} ${task?.status_message}`);
+      } else if (HAS_FULL && e.inOpenApi) {
+        const errors = unexplained(url, validateResponseForUrl(e.method === 'GET' ? 'get' : 'post', url, res.body, { nullRefs: true }));
+        if (errors.length > 0) failures.push(`${e.method} ${url}: ${errors.slice(0, 3).join('; ')}`);
+      }
+    };
+    const ids = new Map<string, string>();
+    for (const e of endpoints.filter((x) => x.kind === 'task_post')) {
+      const url = urlOf(e);
+      const res = await t.request('POST', url, { body: [{ ...minimalRequest(e), tag: e.type }] });
+      check(e, url, res, 20100);
+      if (firstTask(res.body).status_code === 20100) ids.set(e.type!, firstTask(res.body).id);
+    }
+    expect(ids.size).toBeGreaterThan(40);
+    await t.runWorkers();
+    for (const e of endpoints.filter((x) => x.kind === 'tasks_ready')) {
+      const url = urlOf(e);
+      const res = await t.request('GET', url);
+      check(e, url, res, 20000);
+      // Each scope lists the tasks of its types, with the tag posted where the type takes one.
+      const api = await loadApi(e.api);
+      const types = api.tasksReady.find((s) => s.path === e.path)!.types.filter((x) => ids.has(x));
+      const tagged = (type: string) =>
+        endpoints.some((p) => p.kind === 'task_post' && p.type === type && p.request?.fields.some((f) => f.name === 'tag'));
+      const listed = resultOf(res.body).map((r) => [r.id, r.tag]);
+      expect(listed.sort()).toEqual(types.map((x) => [ids.get(x), tagged(x) ? x : null]).sort());
+    }
+    for (const e of endpoints.filter((x) => x.kind === 'task_get')) {
+      const url = `/v3/${e.path.replace('{id}', ids.get(e.type!) ?? 'none')}`;
+      const res = await t.request('GET', url);
+      check(e, url, res, 20000);
+      if (resultOf(res.body).length === 0) failures.push(`GET ${url}: no result`);
     }
     expect(failures).toEqual([]);
   }, 300_000);

@@ -3,7 +3,7 @@ import type { AccountRow } from '../../domain/account.js';
 import { findSeType } from '../../domain/catalog.js';
 import { STATUS } from '../../domain/status-codes.js';
 import { listReady } from '../../services/list-ready.js';
-import { flatBody, serpReadyScope } from '../../services/ready-answer.js';
+import { flatBody, readyKey, serpReadyScope } from '../../services/ready-answer.js';
 import { JSON_TYPE, READ_METHODS, type RouteContext, ctxOf, sendEnvelope } from '../route-context.js';
 
 /**
@@ -30,7 +30,7 @@ export function register(app: FastifyInstance, ctx: RouteContext): void {
       if (!def || !def.tasksFixed) return sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt);
       // The tasks_ready per-minute limit (default 20) covers tasks_fixed too: 40202 past it.
       const account = req.account as AccountRow;
-      if (!(await limiter.hit(`ready:${account.id}`, account.limits.tasksReadyPerMinute)).allowed) {
+      if (!(await limiter.hit(readyKey(account, { api: 'serp' }), account.limits.tasksReadyPerMinute)).allowed) {
         return sendEnvelope(reply, STATUS.RATE_LIMIT, req.startedAt);
       }
       return reply

@@ -81,7 +81,11 @@ export function singular(name: string): string {
  * Item schemas the official client names after what they hold rather than their `type`: the value
  * the vendor's answers carry (its OpenAPI file's discriminator mapping).
  */
-const TAG_OF_SCHEMA: Readonly<Record<string, string>> = { AmazonInfo: 'amazon_serp' };
+const TAG_OF_SCHEMA: Readonly<Record<string, string>> = {
+  AmazonInfo: 'amazon_serp',
+  // An ASIN's top reviews: the vendor's union of Amazon SERP items names them `amazon_review_item`.
+  AmazonReviewItem: 'amazon_review_item',
+};
 
 /** `type` of an object of a named schema that no union tags: from its name, singular snake_case. */
 export function tagForName(name: string): string {

@@ -15,6 +15,7 @@ import { summarizeProfile } from './profile.js';
 import { runRelayBench } from './relay.js';
 import { runReplayBench } from './replay.js';
 import { runStartupBench } from './startup.js';
+import { runCatalogIngestBench } from './catalog-ingest.js';
 import { runCatalogRenderBench } from './catalog-render.js';
 import { runEmulatorStartBench } from './emulator-start.js';
 import { runWebhookBench } from './webhooks.js';
@@ -37,7 +38,8 @@ import { fmtInt, markdownTable, mean, median, percentile, round, table } from '.
  * profiles of serpq under the empty-list, full-page and task_post loads, summarised on stdout and
  * written to bench/results/profiles/). Other parts: --webhooks (bench/webhooks.ts), --pg
  * (bench/pg-bench.ts), --relay (bench/relay.ts), --replay (bench/replay.ts), --startup (bench/startup.ts),
- * --catalog (bench/catalog-render.ts: the sandbox's render time for every other API).
+ * --catalog (bench/catalog-render.ts: the sandbox's render time for every other API; bench/catalog-ingest.ts:
+ * ingest of Google Ads tasks of 1,000 keywords against SERP tasks).
  */
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -723,7 +725,10 @@ async function main(): Promise<void> {
   if (parts.pg) await runPgBench(ctx);
   if (parts.relay) await runRelayBench(ctx);
   if (parts.replay) await runReplayBench(ctx);
-  if (parts.catalog) await runCatalogRenderBench(ctx);
+  if (parts.catalog) {
+    await runCatalogRenderBench(ctx);
+    await runCatalogIngestBench(ctx);
+  }
   if (parts.startup) {
     await runStartupBench(ctx);
     await runEmulatorStartBench(ctx);

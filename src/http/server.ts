@@ -9,6 +9,7 @@ import type { ServiceDeps } from '../services/deps.js';
 import type { RateLimiter } from '../services/rate-limiter.js';
 import { createReadyAnswer } from '../services/ready-answer.js';
 import type { Usage } from '../services/usage.js';
+import { registerAiResponses, rewriteAiUrl } from './ai-responses.js';
 import { createFastReady } from './fast-ready.js';
 import { createGate } from './gate.js';
 import { type Metrics, countFastReady, registerMetrics } from './metrics.js';
@@ -80,6 +81,8 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     bodyLimit: 32 * 1024 * 1024,
     return503OnClosing: true,
     schemaController: lazySchemaCompilers,
+    // `.ai` paths are routed as their plain paths and their answers cropped (ai-responses.ts).
+    rewriteUrl: rewriteAiUrl,
     // tasks_ready is the hottest call: GETs of it are answered before the router (see fast-ready.ts).
     serverFactory: (handler) => {
       const server = createServer((req, res) => fastReady(req, res) || handler(req, res));
@@ -125,6 +128,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
   });
 
   registerAdmin(app, deps.admin);
+  registerAiResponses(app);
   const ctx: RouteContext = { services, limiter, usage: deps.usage, metrics, readyAnswer };
   for (const routes of ROUTES) routes(app, ctx);
 

@@ -1,5 +1,6 @@
 import type { ApiCatalog, Endpoint, TaskType } from '../domain/api-catalog/index.js';
 import type { ResultFunction, SeTypeDef } from '../domain/catalog.js';
+import type { CrawlState } from '../domain/crawl.js';
 import type { NormalizedTask } from '../domain/task-request.js';
 import { parseDuration } from '../domain/duration.js';
 
@@ -149,6 +150,8 @@ export interface CatalogTaskInput {
   readonly params: Readonly<Record<string, unknown>>;
   readonly postedAt: number;
   readonly accountId?: number;
+  /** An On-Page crawl's state when its functions are read (summary, pages, …): their results follow it. */
+  readonly crawl?: CrawlState;
 }
 
 /**

@@ -4,6 +4,7 @@ import { readyRowJson, readyScopeOf, taskPostEndpoint, typeColumns, typeOfTask }
 import { checkTask } from '../domain/api-catalog/validate.js';
 import { subscriptionDenial } from '../domain/api-prices.js';
 import { endpointChargeMicro } from '../domain/api-pricing.js';
+import { crawlDurationMs } from '../domain/crawl.js';
 import { isTaskId } from '../domain/ids.js';
 import { STATUS, type StatusDef } from '../domain/status-codes.js';
 import { HTML_RETENTION_MS, RESULT_RETENTION_MS } from '../domain/task.js';
@@ -51,6 +52,7 @@ export function catalogPostedType(api: ApiCatalog, type: TaskType, endpoint: End
         postbackData: type.postback && text('postback_url') !== null ? text('postback_data') : null,
         pingbackUrl: type.pingback ? text('pingback_url') : null,
         costMicro: endpointChargeMicro(endpoint.path, { live: false, priority }, params, null),
+        minDurationMs: type.type === 'on_page' ? crawlDurationMs(String(params.target), Number(params.max_crawl_pages)) : undefined,
         readyJson: (id, postedAt) => readyRowJson(api, type, id, postedAt, tag, params),
       };
     },
@@ -150,14 +152,13 @@ export async function getCatalogTask(
 /**
  * Whether this process serves a catalog endpoint of the task system: task_post, task_get (id in the
  * path) and tasks_ready of every API but SERP (whose routes are its own), when the executor runs
- * catalog tasks. On-Page's crawl task and its functions wait for the crawl emulation; its Lighthouse
- * tasks are served.
+ * catalog tasks. On-Page's functions over a crawl (summary, pages, …) and force_stop are
+ * services/on-page.ts's.
  */
 export function servesTaskEndpoint(endpoint: Endpoint, executor: Partial<Pick<Executor, 'executeTask'>>): boolean {
   if (!executor.executeTask || endpoint.api === 'serp' || endpoint.api === 'appendix') return false;
-  if (endpoint.type === 'on_page' || endpoint.path === 'on_page/tasks_ready') return false;
   if (endpoint.kind === 'task_post' || endpoint.kind === 'tasks_ready') return true;
-  return endpoint.kind === 'task_get' && endpoint.idIn === 'path';
+  return endpoint.kind === 'task_get' && endpoint.idIn === 'path' && endpoint.type !== 'on_page';
 }
 
 /** The store scope a catalog tasks_ready endpoint lists, or null when the catalog has no such scope. */

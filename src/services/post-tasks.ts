@@ -41,6 +41,8 @@ export type ReadTask =
       readonly postbackData: string | null;
       readonly pingbackUrl: string | null;
       readonly costMicro: number;
+      /** The least time the task takes (an On-Page crawl's pages at the crawl rate); the executor's latency otherwise. */
+      readonly minDurationMs?: number;
       /** The task's tasks_ready row. */
       readyJson(id: string, postedAt: number): string;
     }
@@ -140,7 +142,7 @@ export async function postTasks(
       pingbackUrl: t.pingbackUrl,
       costMicro: t.costMicro,
       postedAt: now,
-      runAfter: now + deps.executor.latencyMs(t.priority),
+      runAfter: now + Math.max(deps.executor.latencyMs(t.priority), t.minDurationMs ?? 0),
       readyJson: t.readyJson(id, now),
       // Hashed only when a duplicate limit is on: the common path stays cheap.
       payloadHash: controlled ? payloadHash(hashSe, type.seType, 'task_post', t.data) : null,

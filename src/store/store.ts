@@ -390,6 +390,11 @@ export interface TaskIntake {
    * balance does not cover the cost.
    */
   insertLiveTask(accountId: number, task: NewTask, outcome: LiveOutcome): Promise<boolean>;
+  /**
+   * Makes a queued task of the account due at `at` when it was due later (On-Page's force_stop ends a
+   * crawl now). False when the task is not the account's, not queued, or due already.
+   */
+  expediteTask(accountId: number, id: string, at: number): Promise<boolean>;
 }
 
 /** What an account spent and posted: the daily cost cap and the duplicate-task limits read it. */

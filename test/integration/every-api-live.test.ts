@@ -12,6 +12,7 @@ import type { WireEnvelope } from '../../src/contracts/envelope.js';
 import { type Endpoint, API_NAMES, loadApi } from '../../src/domain/api-catalog/index.js';
 import { createSandboxExecutor } from '../../src/executors/sandbox/sandbox-executor.js';
 import { servesTaskEndpoint } from '../../src/services/catalog-tasks.js';
+import { isCrawlEndpoint } from '../../src/services/on-page.js';
 import { servesEndpoint } from '../../src/services/endpoint-calls.js';
 import { formatDateTime } from '../../src/domain/time-format.js';
 import { minimalRequest } from '../helpers/catalog-requests.js';
@@ -55,6 +56,16 @@ const NEWER_CLIENT_WINS: ReadonlyArray<{ path: string; field: RegExp; why: strin
     path: '/v3/business_data/trustpilot/reviews/task_get/',
     field: /\.reviews_count: expected number, got string/,
     why: "the client types Trustpilot's reviews_count as a string",
+  },
+  {
+    path: '/v3/on_page/content_parsing',
+    field: /\.(ratings\[\d+\]|rating)\.(rating_value|rating_count|max_rating_value|relative_rating): expected string/,
+    why: "the client's rating model (ContententRatingInfo) has numbers",
+  },
+  {
+    path: '/v3/on_page/microdata',
+    field: /\.inspection_info\.fields: expected object, got array/,
+    why: "the client types a microdata item's fields as an array (MicrodataInspectionInfo)",
   },
   {
     path: '/v3/on_page/content_parsing/live',
@@ -136,7 +147,9 @@ describe('every API: live endpoints and reference lists', () => {
   it('runs a task of every task type of the other APIs: task_post, tasks_ready at each scope and task_get of each function answer 2xxxx, schema-valid', async () => {
     const sandbox = createSandboxExecutor({ latency: { normal: 0, high: 0 } });
     const endpoints: Endpoint[] = [];
-    for (const name of API_NAMES) for (const e of (await loadApi(name)).endpoints) if (servesTaskEndpoint(e, sandbox)) endpoints.push(e);
+    for (const name of API_NAMES)
+      for (const e of (await loadApi(name)).endpoints)
+        if (servesTaskEndpoint(e, sandbox) || (isCrawlEndpoint(e) && e.kind === 'task_get')) endpoints.push(e);
     const failures: string[] = [];
     const check = (e: Endpoint, url: string, res: { status: number; body: WireEnvelope }, want: number) => {
       const task = res.body.tasks?.[0];
@@ -155,6 +168,8 @@ describe('every API: live endpoints and reference lists', () => {
       if (firstTask(res.body).status_code === 20100) ids.set(e.type!, firstTask(res.body).id);
     }
     expect(ids.size).toBeGreaterThan(40);
+    // An On-Page crawl of max_crawl_pages pages takes time: the clock moves past it.
+    t.advance(60);
     await t.runWorkers();
     for (const e of endpoints.filter((x) => x.kind === 'tasks_ready')) {
       const url = urlOf(e);
@@ -169,8 +184,10 @@ describe('every API: live endpoints and reference lists', () => {
       expect(listed.sort()).toEqual(types.map((x) => [ids.get(x), tagged(x) ? x : null]).sort());
     }
     for (const e of endpoints.filter((x) => x.kind === 'task_get')) {
-      const url = `/v3/${e.path.replace('{id}', ids.get(e.type!) ?? 'none')}`;
-      const res = await t.request('GET', url);
+      const id = ids.get(e.type!) ?? 'none';
+      // On-Page's functions over a crawl take the crawl's id in each posted task.
+      const url = `/v3/${e.path.replace('{id}', id)}`;
+      const res = e.idIn === 'body' ? await t.request('POST', url, { body: [{ ...minimalRequest(e), id }] }) : await t.request('GET', url);
       check(e, url, res, 20000);
       if (resultOf(res.body).length === 0) failures.push(`GET ${url}: no result`);
     }

@@ -661,6 +661,24 @@ for (const dialect of DIALECTS) {
       expect((await store.taskById(ads.id))?.api).toBe('keywords_data');
     });
 
+    it('expedites a queued task of the account only, and only when it was due later', async () => {
+      await migrated();
+      const acc = await account('alice');
+      const other = await account('bob');
+      const later = newTask({ runAfter: T0 + 60_000 });
+      const due = newTask({ runAfter: T0 });
+      await store.postTasks(acc, [later, due]);
+      expect(await store.expediteTask(other, later.id, T0 + 1000)).toBe(false);
+      expect(await store.expediteTask(acc, due.id, T0 + 1000)).toBe(false);
+      expect(await store.expediteTask(acc, 'no-such-task', T0 + 1000)).toBe(false);
+      expect(await store.claimTasks('w', T0 + 1000, LEASE, 10)).toEqual([expect.objectContaining({ id: due.id })]);
+      expect(await store.expediteTask(acc, later.id, T0 + 1000)).toBe(true);
+      expect((await store.taskById(later.id))?.runAfter).toBe(T0 + 1000);
+      expect((await store.claimTasks('w', T0 + 1000, LEASE, 10)).map((t) => t.id)).toEqual([later.id]);
+      // A running task is not queued: nothing to expedite.
+      expect(await store.expediteTask(acc, later.id, T0 + 500)).toBe(false);
+    });
+
     it('marks a task collected on the first collection only', async () => {
       await migrated();
       const acc = await account();

@@ -84,7 +84,7 @@ export function createSandboxExecutor(options: SandboxOptions): Executor {
     },
     async renderTask(input, endpoint, datetime) {
       const { renderEndpointResult } = await import('./catalog/render.js');
-      return renderEndpointResult(input.api, endpoint, { ...input.params }, { datetime });
+      return renderEndpointResult(input.api, endpoint, { ...input.params }, { datetime, crawl: input.crawl });
     },
     injectFaults(statusCode, count) {
       for (let i = 0; i < count; i++) faults.push(statusCode);

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { stringifyEnvelope } from '../../contracts/envelope.js';
 import type { ApiCatalog, EndpointMatch } from '../../domain/api-catalog/index.js';
 import { catalogPostedType, catalogReadyScope, getCatalogTask, servesTaskEndpoint } from '../../services/catalog-tasks.js';
+import { callCrawlFunction, isCrawlEndpoint } from '../../services/on-page.js';
 import { postTasks } from '../../services/post-tasks.js';
 import { flatBody } from '../../services/ready-answer.js';
 import { STATUS } from '../../domain/status-codes.js';
@@ -54,6 +55,12 @@ export function register(app: FastifyInstance, ctx: RouteContext): void {
       // Read endpoints answer POST as well, as the SERP ones do.
       const found = match ?? (api && req.method === 'POST' ? matchEndpoint(api, 'GET', rest) : null);
       if (api && found && servesTaskEndpoint(found.endpoint, ctx.services.executor)) return taskSystem(req, reply, api, found);
+      if (api && found && ctx.services.executor.executeTask && isCrawlEndpoint(found.endpoint)) {
+        const body = found.endpoint.method === 'POST' ? jsonBody(req) : undefined;
+        if (body === INVALID) return sendEnvelope(reply, STATUS.POST_DATA_INVALID, req.startedAt);
+        const out = await callCrawlFunction(ctx.services, ctxOf(req), found.endpoint, found.params.id, body);
+        return reply.code(out.httpStatus).type(JSON_TYPE).send(JSON.stringify(out.body));
+      }
       if (!api || !found || !servesEndpoint(found.endpoint)) return sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt);
       const special = specialLimitOf(found.endpoint.path);
       if (special) {

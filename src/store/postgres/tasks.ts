@@ -228,6 +228,15 @@ export function tasks(conn: PostgresConnection): TaskIntake & TaskQueue & TaskRe
       return r.rows[0].n;
     },
 
+    async expediteTask(accountId: number, id: string, at: number): Promise<boolean> {
+      const r = await query(
+        'serpq_expedite_task',
+        `UPDATE tasks SET run_after = $1 WHERE id = $2 AND account_id = $3 AND state = ${TASK_STATE.queued} AND run_after > $1`,
+        [at, id, accountId],
+      );
+      return (r.rowCount ?? 0) > 0;
+    },
+
     async deferTasks(ids: readonly string[], owner: string, runAfter: number): Promise<void> {
       if (ids.length === 0) return;
       await query(

@@ -64,6 +64,9 @@ export function tasks(conn: SqliteConnection): TaskIntake & TaskQueue & TaskRead
     defer: db.prepare(
       `UPDATE tasks SET state = ${TASK_STATE.queued}, lease_owner = NULL, lease_expires_at = NULL, run_after = ? WHERE id = ? AND state = ${TASK_STATE.running} AND lease_owner = ?`,
     ),
+    expedite: db.prepare(
+      `UPDATE tasks SET run_after = ? WHERE id = ? AND account_id = ? AND state = ${TASK_STATE.queued} AND run_after > ?`,
+    ),
     nextQueued: db.prepare(`SELECT min(run_after) FROM tasks WHERE state = ${TASK_STATE.queued}`).pluck(),
     nextLease: db.prepare(`SELECT min(lease_expires_at) FROM tasks WHERE state = ${TASK_STATE.running}`).pluck(),
     taskById: db.prepare('SELECT * FROM tasks WHERE id = ?'),
@@ -176,6 +179,10 @@ export function tasks(conn: SqliteConnection): TaskIntake & TaskQueue & TaskRead
           return n;
         }),
       );
+    },
+
+    async expediteTask(accountId, id, at) {
+      return withBusyRetry(() => s.expedite.run(at, id, accountId, at).changes > 0);
     },
 
     async deferTasks(ids, owner, runAfter) {

@@ -3,6 +3,7 @@
 // CatCtx satisfies the SERP faker's Ctx, so its field generators (URLs, titles, sentences, names)
 // can fill what the catalog rules leave open; the current topic (c.kw) follows the current item.
 
+import type { CrawlState } from '../../../domain/crawl.js';
 import type { ApiCatalog, Endpoint, FieldRule } from '../../../domain/api-catalog/index.js';
 import { languageByName, locationByCode, locationByName } from '../../../domain/reference.js';
 import { createRng, hashString, type Rng } from '../prng.js';
@@ -325,6 +326,8 @@ export class CatCtx implements Ctx {
     readonly endpoint: Endpoint,
     readonly req: Req,
     readonly datetime: string,
+    /** An On-Page crawl's state, for its functions' results (crawl_progress, crawl_status, pages). */
+    readonly crawl: CrawlState | null = null,
   ) {
     const p = req.params;
     const seedParams: Record<string, unknown> = {};

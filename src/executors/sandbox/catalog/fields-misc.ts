@@ -63,9 +63,9 @@ export function miscString(key: string): Gen | null {
       return (_c, _d, st) =>
         st.tag !== null && ['html', 'image', 'script', 'stylesheet', 'broken', 'redirect'].includes(st.tag) ? st.tag : 'html';
     case 'crawl_progress':
-      return () => 'finished';
+      return (c) => c.crawl?.progress ?? 'finished';
     case 'crawl_stop_reason':
-      return () => 'limit_exceeded';
+      return (c) => (c.crawl ? c.crawl.stopReason : 'limit_exceeded');
     case 'crawl_gateway_address':
       return (c) => ip(c.seed);
     case 'model_name':
@@ -159,9 +159,10 @@ export function miscNumber(key: string, integer: boolean): Gen | null {
     case 'max_crawl_pages':
       return (c) => (typeof c.req.params.max_crawl_pages === 'number' ? c.req.params.max_crawl_pages : 100);
     case 'pages_in_queue':
-      return () => 0;
+      return (c) => c.crawl?.pagesInQueue ?? 0;
     case 'pages_crawled':
-      return (c) => (typeof c.req.params.max_crawl_pages === 'number' ? c.req.params.max_crawl_pages : c.rng.int(20, 100));
+      return (c) =>
+        c.crawl?.pagesCrawled ?? (typeof c.req.params.max_crawl_pages === 'number' ? c.req.params.max_crawl_pages : c.rng.int(20, 100));
     case 'density':
     case 'vocabulary_density':
       return (c) => round(c.rng.next() * 0.1, 4);

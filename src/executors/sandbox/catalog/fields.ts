@@ -93,15 +93,22 @@ function stringRule(key: string, owner: string): Gen | null {
       return (c, _d, st) => checkUrl(c, kwOf(c, st));
     case 'datetime':
       return (c) => c.datetime;
+    case 'crawl_end':
+      // An On-Page crawl's own end (null while it runs); other APIs' crawl dates as before.
+      return (c, _d, st) =>
+        c.crawl ? c.crawl.end : formatTimestamp(remember(st, '_upd', () => c.nowMs - c.rng.int(1, 20 * 24) * 3_600_000));
     case 'last_updated_time':
     case 'time_update':
     case 'last_visited':
     case 'fetch_time':
-    case 'crawl_end':
       return (c, _d, st) => formatTimestamp(remember(st, '_upd', () => c.nowMs - c.rng.int(1, 20 * 24) * 3_600_000));
+    case 'crawl_start':
+      return (c, _d, st) =>
+        c.crawl
+          ? c.crawl.start
+          : formatTimestamp(remember(st, '_upd', () => c.nowMs - c.rng.int(1, 20 * 24) * 3_600_000) - c.rng.int(20, 40) * DAY);
     case 'previous_updated_time':
     case 'prev_visited':
-    case 'crawl_start':
       return (c, _d, st) =>
         formatTimestamp(remember(st, '_upd', () => c.nowMs - c.rng.int(1, 20 * 24) * 3_600_000) - c.rng.int(20, 40) * DAY);
     case 'first_seen':

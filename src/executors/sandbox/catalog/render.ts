@@ -8,6 +8,7 @@
 // walk.ts); a render then runs closures: the result object's fields, and its item list (lists.ts).
 
 import type { ApiCatalog, Endpoint, SchemaNode } from '../../../domain/api-catalog/index.js';
+import type { CrawlState } from '../../../domain/crawl.js';
 import { createRng, deriveSeed } from '../prng.js';
 import { keywordCandidate, topicsOf } from './candidates.js';
 import { CatCtx, normalizeRequest, requestFields, rootState, type St } from './context.js';
@@ -21,6 +22,8 @@ import { compilerOf, type Compiler } from './walk.js';
 export interface RenderOptions {
   /** When the task ran: `yyyy-mm-dd hh:mm:ss +00:00`; no date in the result is later (but expirations). */
   readonly datetime: string;
+  /** An On-Page crawl's state (its functions' results follow it); not part of the seed. */
+  readonly crawl?: CrawlState;
 }
 
 type Props = Readonly<Record<string, SchemaNode>>;
@@ -59,7 +62,7 @@ export function renderEndpointResult(
   if (endpoint.result === null) return null;
   let render = compiled.get(endpoint);
   if (!render) compiled.set(endpoint, (render = compileEndpoint(api, endpoint, endpoint.result)));
-  const c = new CatCtx(api, endpoint, normalizeRequest(api, endpoint, params ?? {}), opts.datetime);
+  const c = new CatCtx(api, endpoint, normalizeRequest(api, endpoint, params ?? {}), opts.datetime, opts.crawl ?? null);
   return render(c);
 }
 

@@ -139,10 +139,11 @@ export function source(c: CatCtx, spec: ListSpec): { total: number; at: (i: numb
       };
     case 'page': {
       const topics = target !== null ? topicsOf(target) : [c.req.topic];
-      const crawl = typeof c.req.params.max_crawl_pages === 'number' ? c.req.params.max_crawl_pages : null;
+      // An On-Page crawl lists the pages crawled so far.
+      const crawl = c.crawl?.pagesCrawled ?? (typeof c.req.params.max_crawl_pages === 'number' ? c.req.params.max_crawl_pages : null);
       const total = crawl ?? (host !== null ? Math.min(referringTotal(host, 'pages'), 2_000_000) : skewedTotal(seed, 50, 20_000));
       return {
-        total: Math.max(1, total),
+        total: c.crawl ? total : Math.max(1, total),
         at: (i, st) => {
           st.dom = host !== null ? pageCandidate(host, topics, i) : pageCandidate(domainCandidate(seed, i, null), [c.req.topic], i % 20);
         },

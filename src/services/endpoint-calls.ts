@@ -9,7 +9,8 @@ import { LANGUAGES, LOCATIONS } from '../domain/reference.js';
 import { STATUS } from '../domain/status-codes.js';
 import { formatDateTime } from '../domain/time-format.js';
 import type { EndpointExecution, EndpointOutcome } from '../executors/executor.js';
-import type { TaskIntake } from '../store/store.js';
+import type { TaskHistory, TaskIntake } from '../store/store.js';
+import { checkTaskControls, hasTaskControls, payloadHash } from './account-controls.js';
 import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
 import { LIVE_TIMEOUT_MS } from './live.js';
 import type { ServiceResult } from './webhooks.js';
@@ -22,7 +23,7 @@ import type { ServiceResult } from './webhooks.js';
  * task-based endpoints of those APIs are not served here.
  */
 
-type Deps = ServiceDeps<Pick<TaskIntake, 'insertLiveTask'>> & { readonly executor: Partial<EndpointExecution> };
+type Deps = ServiceDeps<Pick<TaskIntake, 'insertLiveTask'> & TaskHistory> & { readonly executor: Partial<EndpointExecution> };
 
 /** The kinds this service answers. */
 const SERVED = new Set(['live', 'locations', 'languages', 'categories', 'available_filters', 'status', 'reference']);
@@ -164,6 +165,19 @@ export async function callEndpoint(
       entries.push(wireTask(id, { code: checked.code, message: checked.message }, { timeMs: 0, path, data: checked.data }));
       continue;
     }
+    // The account's controls (daily cost cap 40203, duplicate limits 40205/40206) hold for every API:
+    // the call's price before it runs (its base, for prices that grow with the rows returned) decides.
+    const controlled = hasTaskControls(ctx.account);
+    // Hashed only when a duplicate limit is on, as for task_post.
+    const hash = controlled ? payloadHash(`${endpoint.api}/${columns.se}`, columns.seType, columns.method, checked.data) : null;
+    if (hash !== null) {
+      const estimate = endpointChargeMicro(endpoint.path, { live: true }, checked.params, null);
+      const [verdict] = await checkTaskControls(deps.store, deps.clock, ctx.account, [{ payloadHash: hash, costMicro: estimate }]);
+      if (verdict) {
+        entries.push(wireTask(id, verdict, { timeMs: 0, path, data: checked.data }));
+        continue;
+      }
+    }
     const outcome = await execute(deps, api, endpoint, checked.params, now);
     const ok = outcome.statusCode === STATUS.OK.code;
     const result = ok ? outcome.result : null;
@@ -186,7 +200,7 @@ export async function callEndpoint(
         postedAt: now,
         runAfter: now,
         readyJson: '{}',
-        payloadHash: null,
+        payloadHash: hash,
       },
       { statusCode: outcome.statusCode, statusMessage: outcome.statusMessage, completedAt, method: columns.method },
     );

@@ -1,4 +1,5 @@
 import { envelope, pathSegments, wireTask } from '../contracts/envelope.js';
+import { API_NAMES } from '../domain/api-catalog/index.js';
 import { ID_FAMILY, newId } from '../domain/ids.js';
 import { PRICE_MICRO, microToUsd } from '../domain/pricing.js';
 import { STATUS } from '../domain/status-codes.js';
@@ -20,15 +21,16 @@ import { relayView } from './accounts.js';
  *   so the bound the minute limit implies (x 1440).
  * - rates.statistics: this process's call counters (src/services/usage.ts) for the current UTC day
  *   and minute, `value` = `yyyy-MM-dd` / `yyyy-MM-dd HH:mm`. userData() records its own call first.
- * - money: total = all deposits, balance; limits.day.total/total_serp = the daily cost cap (null
- *   when none; per-function caps and minute caps do not exist: null); statistics = the cost of the
- *   tasks posted in the current UTC day / minute (total and total_serp; no per-function split).
+ * - money: total = all deposits, balance; limits.day.total = the daily cost cap over every API (null
+ *   when none; per-API, per-function and minute caps do not exist: null); statistics = the cost of
+ *   the tasks posted in the current UTC day / minute, per API (`total_<api>`) and in all (`total`);
+ *   no per-function split (`<api>` null).
  * - price.serp: task_post per priority (normal 0.0006, high 0.0012 per request: the base price of one
  *   task up to the type's billing unit), live per function (0.002), free functions 0.
- * Only the serp and appendix APIs exist in serpq: the other APIs of the vendor's document are absent.
+ * The other APIs' rates are one per-minute budget each (`total_<api>`), their functions not split.
  */
 export interface UserDataDeps extends Pick<
-  ServiceDeps<Pick<Accounts, 'accountById'> & Pick<TaskHistory, 'spentSince'> & Pick<RelayLedger, 'relayUsage'>>,
+  ServiceDeps<Pick<Accounts, 'accountById'> & Pick<TaskHistory, 'spentByApiSince'> & Pick<RelayLedger, 'relayUsage'>>,
   'store' | 'clock'
 > {
   readonly usage: Usage;
@@ -93,8 +95,34 @@ function rateLimits(limits: AccountRow['limits'], factor: number, minute: boolea
     total_serp: all,
     appendix: { user_data: all, errors: all, ...(minute ? { status: all, test: all } : {}) },
     total_appendix: all,
+    // The other APIs: one budget per account (their per-function split is not kept: null).
+    ...Object.fromEntries(
+      OTHER_APIS.flatMap((api) => [
+        [api, null],
+        [`total_${api}`, all],
+      ]),
+    ),
     total: all,
   };
+}
+
+/** The APIs besides serp and appendix, in the vendor's order of user_data. */
+const OTHER_APIS = API_NAMES.filter((a) => a !== 'serp' && a !== 'appendix');
+
+/**
+ * money.statistics.{day|minute}: the cost of the tasks posted in the window, per API (`total_<api>`;
+ * the per-function split is not kept: `<api>` is null) and in all.
+ */
+function moneyByApi(spent: Readonly<Record<string, number>>, value: string) {
+  const out: Record<string, unknown> = {};
+  let total = 0;
+  for (const api of API_NAMES) {
+    const micro = spent[api] ?? 0;
+    total += micro;
+    out[api] = null;
+    out[`total_${api}`] = microToUsd(micro);
+  }
+  return { ...out, total: microToUsd(total), value };
 }
 
 /** rates.statistics.{day|minute} from usage counters. */
@@ -139,15 +167,24 @@ export async function userData(deps: UserDataDeps, ctx: CallContext): Promise<Se
   const dayStart = Math.floor(now / DAY) * DAY;
   const minuteStart = Math.floor(now / MINUTE) * MINUTE;
   const [spentDay, spentMinute, [relayed]] = await Promise.all([
-    deps.store.spentSince(account.id, dayStart),
-    deps.store.spentSince(account.id, minuteStart),
+    deps.store.spentByApiSince(account.id, dayStart),
+    deps.store.spentByApiSince(account.id, minuteStart),
     deps.store.relayUsage(account.id),
   ]);
   // This call counts in the statistics it answers with.
   deps.usage.record(account.id, 'user_data');
   const usage = deps.usage.snapshot(account.id);
   const cap = account.dailyCostLimitMicro === null ? null : microToUsd(account.dailyCostLimitMicro);
-  const noCap = { serp: null, total_serp: null, total: null };
+  // The daily cost cap is the account's, over every API.
+  const caps = (total: number | null) => ({
+    ...Object.fromEntries(
+      API_NAMES.flatMap((api) => [
+        [api, null],
+        [`total_${api}`, null],
+      ]),
+    ),
+    total,
+  });
 
   const result = {
     login: account.login,
@@ -159,11 +196,8 @@ export async function userData(deps: UserDataDeps, ctx: CallContext): Promise<Se
     money: {
       total: microToUsd(account.totalDepositsMicro),
       balance: microToUsd(account.balanceMicro),
-      limits: { day: { serp: null, total_serp: cap, total: cap }, minute: noCap },
-      statistics: {
-        day: { serp: null, total_serp: microToUsd(spentDay), total: microToUsd(spentDay), value: usage.day.value },
-        minute: { serp: null, total_serp: microToUsd(spentMinute), total: microToUsd(spentMinute), value: usage.minute.value },
-      },
+      limits: { day: caps(cap), minute: caps(null) },
+      statistics: { day: moneyByApi(spentDay, usage.day.value), minute: moneyByApi(spentMinute, usage.minute.value) },
     },
     price: priceTable(),
     // An extension: the account's spend and what a relaying serpq did for it (sent upstream, served from the cache).

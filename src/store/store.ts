@@ -401,6 +401,8 @@ export interface TaskIntake {
 export interface TaskHistory {
   /** Micro-USD charged for the account's tasks posted at or after `since` (the daily cost cap). */
   spentSince(accountId: number, since: number): Promise<number>;
+  /** The same, per API (`{serp: 1800, keywords_data: 50000}`); APIs with no task posted since are absent. */
+  spentByApiSince(accountId: number, since: number): Promise<Record<string, number>>;
   /** How many of the account's tasks with this payload hash were posted at or after `since`. */
   countDuplicates(accountId: number, payloadHash: string, since: number): Promise<number>;
 }

@@ -302,6 +302,11 @@ eachDialect('appendix services', (dialect) => {
     it('shows login, limits, usage, money and prices, reflecting real use', async () => {
       const auth = await t.addAccount('ud-user', { balance: 10, limits: { requests_per_minute: 500, tasks_ready_per_minute: 7 } });
       await postImages(t, [imagesTask('spend one'), imagesTask('spend two', { priority: 2 })], auth);
+      const ads = await t.request('POST', '/v3/keywords_data/google_ads/search_volume/task_post', {
+        auth,
+        body: [{ keywords: ['spend three'], location_code: 2840 }],
+      });
+      expect(ads.body.tasks![0]!.cost).toBe(0.06);
       const account = (await store.accountByLogin('ud-user'))!;
       usage.record(account.id, 'task_post');
       usage.record(account.id, 'task_get/advanced', 3);
@@ -350,12 +355,19 @@ eachDialect('appendix services', (dialect) => {
         expect(w.total).toBe(8);
       }
 
-      // 10 USD deposited; 0.0006 + 0.0012 spent today (and this minute: the manual clock stands still).
+      // 10 USD deposited; 0.0006 + 0.0012 spent today on SERP, 0.06 on Keywords Data (and this minute:
+      // the manual clock stands still); per API, with every other API at 0.
       expect(r.money.total).toBe(10);
-      expect(r.money.balance).toBe(9.9982);
-      expect(r.money.limits.day).toEqual({ serp: null, total_serp: null, total: null });
-      expect(r.money.statistics.day).toEqual({ serp: null, total_serp: 0.0018, total: 0.0018, value: day });
-      expect(r.money.statistics.minute).toEqual({ serp: null, total_serp: 0.0018, total: 0.0018, value: minute });
+      expect(r.money.balance).toBe(9.9382);
+      expect(r.money.limits.day).toMatchObject({ serp: null, total_serp: null, total_keywords_data: null, total: null });
+      for (const [w, value] of [
+        [r.money.statistics.day, day],
+        [r.money.statistics.minute, minute],
+      ] as const) {
+        expect(w).toMatchObject({ serp: null, total_serp: 0.0018, keywords_data: null, total_keywords_data: 0.06, total: 0.0618, value });
+        expect(w).toMatchObject({ total_dataforseo_labs: 0, total_on_page: 0, total_appendix: 0 });
+      }
+      expect(r.rates.limits.minute).toMatchObject({ total_keywords_data: 500, total_dataforseo_labs: 500, total: 500 });
 
       expect(r.price.serp.task_post.priority_normal).toEqual([{ cost_type: 'per_request', cost: 0.0006 }]);
       expect(r.price.serp.task_post.priority_high).toEqual([{ cost_type: 'per_request', cost: 0.0012 }]);
@@ -369,9 +381,9 @@ eachDialect('appendix services', (dialect) => {
       await store.updateAccount('ud-user', { dailyCostLimitMicro: 1_500_000 });
       t.advance(60);
       const later = resultOf((await userData({ store, clock: t.clock, usage }, await ctxFor(store, 'ud-user', url))).body)[0] as any;
-      expect(later.money.limits.day).toEqual({ serp: null, total_serp: 1.5, total: 1.5 });
+      expect(later.money.limits.day).toMatchObject({ total_serp: null, total: 1.5 });
       expect(later.money.statistics.minute.total).toBe(0);
-      expect(later.money.statistics.day.total).toBe(0.0018);
+      expect(later.money.statistics.day.total).toBe(0.0618);
       expect(later.rates.statistics.minute.total).toBe(1);
       expect(later.rates.statistics.day.total).toBe(9);
     });

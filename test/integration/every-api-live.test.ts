@@ -244,6 +244,38 @@ describe('every API: live endpoints and reference lists', () => {
     expect(resultOf(serp.body).some((r) => r.id === task.id)).toBe(false);
   });
 
+  it("holds the account's daily cost cap (40203) and duplicate limit (40205) on every API's live calls and tasks, at no cost", async () => {
+    const admin = `Bearer ${t.adminToken}`;
+    const created = await t.request('POST', '/admin/accounts', {
+      auth: admin,
+      body: { login: 'capped', password: 'capped-secret', balance: 10, daily_cost_limit: 0.2, duplicate_limit_hour: 10 },
+    });
+    expect(created.status).toBe(201);
+    const auth = basicAuth('capped', 'capped-secret');
+    const labs = (target: string) =>
+      t.request('POST', '/v3/dataforseo_labs/google/domain_rank_overview/live', { auth, body: [{ target, location_code: 2840 }] });
+    // The duplicate limit: 10 identical calls an hour, the 11th refused.
+    const same: number[] = [];
+    for (let i = 0; i < 11; i++) same.push(firstTask((await labs('example.com')).body).status_code);
+    expect(same).toEqual([...Array(10).fill(20000), 40205]);
+    // Other calls until the day's spend would pass 0.2 USD.
+    const codes: number[] = [];
+    for (let i = 0; i < 30; i++) codes.push(firstTask((await labs(`example${i}.com`)).body).status_code);
+    expect(codes).toContain(40203);
+    expect(codes.slice(codes.indexOf(40203)).every((c) => c === 40203)).toBe(true);
+    // Task types are held by the same cap.
+    const task = await t.request('POST', '/v3/keywords_data/google_ads/search_volume/task_post', {
+      auth,
+      body: [{ keywords: ['capped keyword'], location_code: 2840 }],
+    });
+    expect([firstTask(task.body).status_code, firstTask(task.body).cost]).toEqual([40203, 0]);
+    const user = resultOf((await t.request('GET', '/v3/appendix/user_data', { auth })).body)[0] as {
+      money: { statistics: { day: Record<string, number> } };
+    };
+    expect(user.money.statistics.day.total_dataforseo_labs).toBeLessThanOrEqual(0.2);
+    expect(user.money.statistics.day.total_dataforseo_labs).toBe(user.money.statistics.day.total);
+  });
+
   it('holds Google Ads live calls to the documented 12 a minute per account, shared by its endpoints', async () => {
     const auth = await t.addAccount('ads-limit', { balance: 100 });
     const other = await t.addAccount('ads-other', { balance: 100 });

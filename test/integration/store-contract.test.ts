@@ -1442,9 +1442,9 @@ for (const dialect of DIALECTS) {
         newTask({ postedAt: T0 - 10_000, costMicro: 600, payloadHash: 'h1' }),
         newTask({ postedAt: T0, costMicro: 1200, payloadHash: 'h1' }),
         newTask({ postedAt: T0 + 10, costMicro: 600, payloadHash: 'h2' }),
-        newTask({ postedAt: T0 + 20, costMicro: 600 }),
+        newTask({ postedAt: T0 + 20, costMicro: 600, api: 'keywords_data', se: 'google_ads', seType: 'search_volume' }),
       ]);
-      await store.insertLiveTask(acc, newTask({ postedAt: T0 + 30, costMicro: 2000, payloadHash: 'h1' }), {
+      await store.insertLiveTask(acc, newTask({ postedAt: T0 + 30, costMicro: 2000, payloadHash: 'h1', api: 'dataforseo_labs' }), {
         statusCode: 20000,
         statusMessage: 'Ok.',
         completedAt: T0 + 31,
@@ -1455,6 +1455,10 @@ for (const dialect of DIALECTS) {
       expect(await store.spentSince(acc, T0)).toBe(1200 + 600 + 600 + 2000);
       expect(await store.spentSince(acc, 0)).toBe(600 + 1200 + 600 + 600 + 2000);
       expect(await store.spentSince(acc, T0 + 1000)).toBe(0);
+      expect(await store.spentByApiSince(acc, T0)).toEqual({ serp: 1200 + 600, keywords_data: 600, dataforseo_labs: 2000 });
+      expect(await store.spentByApiSince(acc, T0 + 25)).toEqual({ dataforseo_labs: 2000 });
+      expect(await store.spentByApiSince(acc, T0 + 1000)).toEqual({});
+      expect(await store.spentByApiSince(other, 0)).toEqual({ serp: 600 });
       expect(await store.countDuplicates(acc, 'h1', 0)).toBe(3);
       expect(await store.countDuplicates(acc, 'h1', T0)).toBe(2);
       expect(await store.countDuplicates(acc, 'h2', T0)).toBe(1);

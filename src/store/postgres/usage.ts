@@ -17,6 +17,15 @@ export function usage(conn: PostgresConnection): TaskHistory & SharedCounters {
       return r.rows[0].n;
     },
 
+    async spentByApiSince(accountId: number, since: number): Promise<Record<string, number>> {
+      const r = await query<{ api: string; n: number }>(
+        'serpq_spent_by_api',
+        'SELECT api, sum(cost_micro)::bigint AS n FROM tasks WHERE account_id = $1 AND posted_at >= $2 GROUP BY api',
+        [accountId, since],
+      );
+      return Object.fromEntries(r.rows.map((x) => [x.api, Number(x.n)]));
+    },
+
     async countDuplicates(accountId: number, payloadHash: string, since: number): Promise<number> {
       const r = await query<{ n: number }>(
         'serpq_count_duplicates',

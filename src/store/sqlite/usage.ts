@@ -6,6 +6,7 @@ export function usage(conn: SqliteConnection): TaskHistory {
   const { db } = conn;
   const s = {
     spentSince: db.prepare('SELECT coalesce(sum(cost_micro), 0) FROM tasks WHERE account_id = ? AND posted_at >= ?').pluck(),
+    spentByApi: db.prepare('SELECT api, sum(cost_micro) AS n FROM tasks WHERE account_id = ? AND posted_at >= ? GROUP BY api'),
     countDuplicates: db
       .prepare('SELECT count(*) FROM tasks INDEXED BY tasks_payload WHERE account_id = ? AND payload_hash = ? AND posted_at >= ?')
       .pluck(),
@@ -13,6 +14,10 @@ export function usage(conn: SqliteConnection): TaskHistory {
   return {
     async spentSince(accountId, since) {
       return s.spentSince.get(accountId, since) as number;
+    },
+    async spentByApiSince(accountId, since) {
+      const rows = s.spentByApi.all(accountId, since) as Array<{ api: string; n: number }>;
+      return Object.fromEntries(rows.map((r) => [r.api, r.n]));
     },
     async countDuplicates(accountId, payloadHash, since) {
       return s.countDuplicates.get(accountId, payloadHash, since) as number;

@@ -52,6 +52,19 @@ describe('typed client (serpq/client)', () => {
     await t.runWorkers();
     expect((await c.tasksReadyOf('serp/google/images')).tasks![0].result).toEqual([expect.objectContaining({ id })]);
     expect((await c.taskGetOf('serp/google/images', id, 'advanced')).tasks![0].status_code).toBe(20000);
+    // And another API's task type, with and without a function.
+    const ads = await c.taskPostOf('keywords_data/google_ads/search_volume', [{ keywords: ['client keyword'], location_code: 2840 }]);
+    const products = await c.taskPostOf('merchant/google/products', [
+      { keyword: 'client product', location_code: 2840, language_code: 'en' },
+    ]);
+    await t.runWorkers();
+    expect((await c.tasksReadyOf('keywords_data/google_ads/search_volume')).tasks![0].result).toEqual([
+      expect.objectContaining({ id: ads.tasks![0].id }),
+    ]);
+    expect((await c.tasksReadyOf('merchant')).tasks![0].result).toEqual([expect.objectContaining({ id: products.tasks![0].id })]);
+    const adsResult = await c.taskGetOf('keywords_data/google_ads/search_volume', ads.tasks![0].id);
+    expect((adsResult.tasks![0].result as Array<{ keyword: string }>).map((r) => r.keyword)).toEqual(['client keyword']);
+    expect((await c.taskGetOf('merchant/google/products', products.tasks![0].id, 'advanced')).tasks![0].status_code).toBe(20000);
   });
 
   it('throws a typed error with the envelope on 401 and 404', async () => {

@@ -7,6 +7,7 @@
 import { pastMs, pageUrl, round, siteOf } from '../schema-faker-values.js';
 import { encode } from '../serp-text.js';
 import { booleanGen, integerGen, numberGen, stringGen } from '../schema-faker-fields.js';
+import { realisticString } from './fields-realistic.js';
 import type { CatCtx, St } from './context.js';
 import { pageCandidate, topicsOf } from './candidates.js';
 import { contextNumber, contextString, storeUrl } from './fields-context.js';
@@ -438,6 +439,8 @@ export function scalarGen(key: string, t: Scalar, owner: string): Gen {
     } else
       g = (t === 'string' ? stringGen(key) : t === 'boolean' ? booleanGen(key) : t === 'integer' ? integerGen(key) : numberGen(key)) as Gen;
   }
+  // The most used endpoints' reviews and products read as real ones (fields-realistic.ts).
+  if (t === 'string') g = realisticString(key, g);
   const typed = coerce(t, g);
   // A result-level field named like a posted field echoes it (hotel_identifier, app_id, url_path, ...).
   const jsType = t === 'integer' ? 'number' : t;

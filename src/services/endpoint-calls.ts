@@ -1,5 +1,5 @@
 import { envelope, pathSegments, wireTask, type WireTask } from '../contracts/envelope.js';
-import type { ApiCatalog, Endpoint, EndpointMatch } from '../domain/api-catalog/index.js';
+import { API_NAMES, type ApiCatalog, type Endpoint, type EndpointMatch } from '../domain/api-catalog/index.js';
 import { taskColumns } from '../domain/api-catalog/tasks.js';
 import { checkTask, echoBase } from '../domain/api-catalog/validate.js';
 import { REQUEST_CAPS, SPECIAL_LIMITS, type SpecialLimit, longestPrefix, subscriptionDenial } from '../domain/api-prices.js';
@@ -29,8 +29,9 @@ type Deps = ServiceDeps<Pick<TaskIntake, 'insertLiveTask'> & TaskHistory> & { re
 const SERVED = new Set(['live', 'locations', 'languages', 'categories', 'available_filters', 'status', 'reference']);
 
 export function servesEndpoint(endpoint: Endpoint): boolean {
-  // SERP's lists and the appendix have routes of their own.
-  return SERVED.has(endpoint.kind) && endpoint.api !== 'appendix' && !(endpoint.api === 'serp' && endpoint.kind !== 'live');
+  // SERP's lists and the appendix have routes of their own, but for the appendix's status of the APIs.
+  if (endpoint.api === 'appendix') return endpoint.kind === 'status';
+  return SERVED.has(endpoint.kind) && !(endpoint.api === 'serp' && endpoint.kind !== 'live');
 }
 
 /**
@@ -125,6 +126,13 @@ export async function callEndpoint(
     const id = newId(now, ctx.account.id, ID_FAMILY.APPENDIX);
     const data = { api: endpoint.api, function: endpoint.kind, ...match.params };
     const task = wireTask(id, STATUS.OK, { timeMs: elapsedMs(ctx), path, data, result });
+    return { httpStatus: 200, body: envelope(STATUS.OK, { timeMs: elapsedMs(ctx), tasks: [task] }) };
+  }
+  if (endpoint.api === 'appendix' && endpoint.kind === 'status') {
+    // The status of every API: an emulator's are all up.
+    const result = API_NAMES.map((name) => ({ api: name, status: 'ok', endpoints: [] }));
+    const id = newId(now, ctx.account.id, ID_FAMILY.APPENDIX);
+    const task = wireTask(id, STATUS.OK, { timeMs: elapsedMs(ctx), path, data: { api: 'appendix', function: 'status' }, result });
     return { httpStatus: 200, body: envelope(STATUS.OK, { timeMs: elapsedMs(ctx), tasks: [task] }) };
   }
   if (!deps.executor.executeEndpoint) return null;

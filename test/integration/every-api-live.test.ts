@@ -194,6 +194,24 @@ describe('every API: live endpoints and reference lists', () => {
     expect(failures).toEqual([]);
   }, 300_000);
 
+  it('answers the status endpoints with the dates and states they stand for', async () => {
+    const all = resultOf((await t.request('GET', '/v3/appendix/status')).body);
+    expect(all.map((r) => r.api)).toEqual([...API_NAMES]);
+    expect(all.every((r) => r.status === 'ok')).toBe(true);
+    const ads = resultOf((await t.request('GET', '/v3/keywords_data/google_ads/status')).body)[0]!;
+    const now = new Date(t.clock.now());
+    const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+    expect(ads).toMatchObject({
+      actual_data: true,
+      last_year_in_monthly_searches: lastMonth.getUTCFullYear(),
+      last_month_in_monthly_searches: lastMonth.getUTCMonth() + 1,
+    });
+    expect(String(ads.date_update)).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(Date.parse(String(ads.date_update))).toBeLessThanOrEqual(t.clock.now());
+    const labs = resultOf((await t.request('GET', '/v3/dataforseo_labs/status')).body)[0] as Record<string, { date_update: string }>;
+    expect(labs.google!.date_update).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
   it('answers the same request with the same result, and different inputs differently', async () => {
     const call = async (target: string) =>
       (

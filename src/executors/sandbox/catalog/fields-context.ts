@@ -128,6 +128,10 @@ export function contextString(key: string): Gen | null {
     case 'error_message':
     case 'custom_js_client_exception':
       return () => null;
+    // Status endpoints (keywords_data/google_ads/status, dataforseo_labs/status): when the data was
+    // last updated, a few days before the call.
+    case 'date_update':
+      return (c) => formatTimestamp(c.nowMs - 3 * DAY).slice(0, 10);
     case 'accumulator':
       return (c) => `${c.Kw} | ${hostOf(normalizeTarget(c.req.target ?? 'example.com'))}`;
     default: {
@@ -179,6 +183,11 @@ export function contextNumber(key: string, owner: string): Gen | null {
       return (c) => c.rng.int(1, 200) * 50;
     case 'bid':
       return (c, _d, st) => (typeof c.req.params.bid === 'number' ? c.req.params.bid : kf(c, st).highBid);
+    // The last complete month in monthly_searches (keywords_data/google_ads/status).
+    case 'last_year_in_monthly_searches':
+      return (c) => new Date(Date.UTC(c.year, new Date(c.nowMs).getUTCMonth() - 1, 1)).getUTCFullYear();
+    case 'last_month_in_monthly_searches':
+      return (c) => new Date(Date.UTC(c.year, new Date(c.nowMs).getUTCMonth() - 1, 1)).getUTCMonth() + 1;
     case 'max_value_index':
       return (c) => c.rng.int(0, Math.max(0, c.req.keywords.length - 1));
     default:

@@ -357,6 +357,9 @@ function numberRule(key: string): Gen | null {
 
 function booleanRule(key: string): Gen | null {
   switch (key) {
+    // Status endpoints: the emulated data is always current.
+    case 'actual_data':
+      return () => true;
     case 'search_partners':
       return (c) => c.req.params.search_partners === true;
     case 'is_new':

@@ -56,6 +56,7 @@ export async function taskView(store: Pick<Accounts, 'accountById'> & Pick<Outbo
   return {
     id: task.id,
     login: account?.login ?? null,
+    api: task.api,
     se: task.se,
     se_type: task.seType,
     function: task.method,

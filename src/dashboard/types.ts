@@ -86,6 +86,7 @@ export interface Snapshot {
 export interface TaskDetails {
   readonly id: string;
   readonly login: string | null;
+  readonly api: string;
   readonly se: string;
   readonly se_type: string;
   readonly function: string;

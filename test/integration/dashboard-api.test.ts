@@ -146,6 +146,7 @@ eachDialect('dashboard admin API', (dialect) => {
     expect(task).toEqual({
       id,
       login: 'other',
+      api: 'serp',
       se: 'google',
       se_type: 'images',
       function: 'task_post',

@@ -101,7 +101,7 @@ function Details(props: { task: TaskDetails }) {
       </h3>
       <dl class="fields">
         ${field('account', t.login ?? '(account removed)', 'task-login')}
-        ${field('engine / type / function', `${t.se} / ${t.se_type} / ${t.function}`)}
+        ${field('path', [t.api, t.se, t.se_type, t.function].filter((s) => s !== '').join('/'))}
         ${field('status', t.status_code === null ? '—' : `${t.status_code} ${t.status_message ?? ''}`, 'task-status')}
         ${field('cost', usd(t.cost))} ${field('priority', PRIORITY[t.priority] ?? String(t.priority))} ${field('tag', t.tag ?? '—')}
         ${field('posted', when(t.posted_at))} ${field('due', when(t.due_at))}

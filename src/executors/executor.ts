@@ -117,6 +117,10 @@ export interface FaultInjection {
 export interface EndpointCall {
   readonly api: ApiCatalog;
   readonly endpoint: Endpoint;
+  /** The path called, after `/v3/` (the template's parameters filled: `keywords_data/google_ads/locations/us`). */
+  readonly path: string;
+  /** The task object as posted (POST endpoints), for executors that pass the call on as it came. */
+  readonly posted?: unknown;
   /** The task's fields as checked against the endpoint's request rules (with documented defaults). */
   readonly params: Readonly<Record<string, unknown>>;
   /** The time of the call in the vendor's format (`2026-12-06 03:12:00 +00:00`). */

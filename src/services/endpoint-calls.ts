@@ -90,6 +90,7 @@ async function execute(
   endpoint: Endpoint,
   params: Record<string, unknown>,
   now: number,
+  at: { path: string; posted?: unknown },
 ): Promise<EndpointOutcome> {
   const executeEndpoint = deps.executor.executeEndpoint!;
   const abort = new AbortController();
@@ -101,7 +102,7 @@ async function execute(
     }, LIVE_TIMEOUT_MS);
   });
   const outcome = await Promise.race([
-    executeEndpoint({ api, endpoint, params, datetime: formatDateTime(now) }, abort.signal),
+    executeEndpoint({ api, endpoint, params, datetime: formatDateTime(now), ...at }, abort.signal),
     timeout,
   ]).finally(() => clearTimeout(timer));
   return outcome ?? { statusCode: STATUS.TIMEOUT.code, statusMessage: STATUS.TIMEOUT.message, result: null };
@@ -140,7 +141,7 @@ export async function callEndpoint(
     // Reference lists and lookups: free, nothing kept.
     const id = newId(now, ctx.account.id, ID_FAMILY.APPENDIX);
     const params: Record<string, unknown> = { ...match.params };
-    const outcome = await execute(deps, api, endpoint, params, now);
+    const outcome = await execute(deps, api, endpoint, params, now, { path: path.slice(1).join('/') });
     const data = { api: endpoint.api, function: endpoint.ref ?? endpoint.kind, ...match.params };
     const status = { code: outcome.statusCode, message: outcome.statusMessage };
     const task = wireTask(id, status, { timeMs: elapsedMs(ctx), path, data, result: outcome.result });
@@ -186,7 +187,7 @@ export async function callEndpoint(
         continue;
       }
     }
-    const outcome = await execute(deps, api, endpoint, checked.params, now);
+    const outcome = await execute(deps, api, endpoint, checked.params, now, { path: path.slice(1).join('/'), posted: body[i] });
     const ok = outcome.statusCode === STATUS.OK.code;
     const result = ok ? outcome.result : null;
     const costMicro = ok ? (outcome.costMicro ?? endpointChargeMicro(endpoint.path, { live: true }, checked.params, result)) : 0;

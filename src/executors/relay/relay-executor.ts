@@ -13,6 +13,7 @@ import {
   micro,
   zipResult,
 } from './context.js';
+import { createEndpointRelay } from './endpoints.js';
 import { createForwarder, upstreamTask } from './forwarding.js';
 import { type Upstream, UpstreamUnavailable } from './upstream.js';
 
@@ -67,6 +68,7 @@ export function createRelayExecutor(options: RelayOptions): RelayExecutor {
     hooks: null,
   };
   const forward = createForwarder(ctx);
+  const executeEndpoint = createEndpointRelay({ upstream, realClock: options.realClock });
   const collector = createCollector(ctx);
   const pending = new Map<string, Pending[]>();
   let flushScheduled = false;
@@ -158,6 +160,7 @@ export function createRelayExecutor(options: RelayOptions): RelayExecutor {
         return { statusCode: STATUS.INTERNAL_ERROR.code, statusMessage: STATUS.INTERNAL_ERROR.message };
       }
     },
+    executeEndpoint,
     async fetchResult(taskId, def, fn) {
       const [row] = await store.relayRows([taskId]);
       if (!row?.upstreamId) return null;

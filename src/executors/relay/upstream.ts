@@ -86,8 +86,15 @@ export interface UpstreamStatus {
 
 export interface Upstream {
   readonly url: string;
-  /** One call within the limits; `kind` 'tasks_ready' also takes a tasks_ready slot. */
-  call(kind: 'request' | 'tasks_ready', fn: (c: SerpqClient) => Promise<WireEnvelope>): Promise<WireEnvelope>;
+  /**
+   * One call within the limits; `kind` 'tasks_ready' also takes a tasks_ready slot, and `special` a
+   * place in an endpoint's own per-minute budget (Google Ads live calls: 12 a minute).
+   */
+  call(
+    kind: 'request' | 'tasks_ready',
+    fn: (c: SerpqClient) => Promise<WireEnvelope>,
+    special?: { readonly key: string; readonly limit: number },
+  ): Promise<WireEnvelope>;
   /** Checks the credentials (user_data): 'ok', 'refused' (401/40100) or 'unreachable'. */
   check(): Promise<{ result: 'ok' | 'refused' | 'unreachable'; message: string }>;
   /** Reachability and balance as last seen; calls in the last minute and under way from every process. */
@@ -196,9 +203,14 @@ export function createUpstream(options: UpstreamOptions): Upstream {
 
   const listeners: Array<(call: UpstreamCall) => void> = [];
 
-  async function call(kind: 'request' | 'tasks_ready', fn: (c: SerpqClient) => Promise<WireEnvelope>): Promise<WireEnvelope> {
+  async function call(
+    kind: 'request' | 'tasks_ready',
+    fn: (c: SerpqClient) => Promise<WireEnvelope>,
+    special?: { readonly key: string; readonly limit: number },
+  ): Promise<WireEnvelope> {
     while (clock.now() < pausedUntil) await sleep(Math.min(250, pausedUntil - clock.now()));
     if (kind === 'tasks_ready') await budget('tasks_ready', limits.tasksReady);
+    if (special) await budget(special.key, special.limit);
     await budget('requests', limits.requests);
     await slot();
     let slotId: string | null = null;

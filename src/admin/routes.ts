@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Clock, isTravelClock } from '../domain/clock.js';
 import { AccountInputError, type AccountInput, createAccount, publicAccount, updateAccount } from '../services/accounts.js';
 import type { RelayLedger } from '../executors/relay/ledger.js';
-import type { Accounts, Outbox, TaskReads } from '../store/store.js';
+import type { Accounts, Budgets, Outbox, TaskHistory, TaskReads } from '../store/store.js';
+import { budgetView, forgetBudgets, parseBudget } from '../services/budgets.js';
 import { deliveryLog, taskView } from './task-view.js';
 
 /**
@@ -19,7 +20,12 @@ import { deliveryLog, taskView } from './task-view.js';
  * of one the account lacks answers 40204 per task; prefixes not named keep their setting).
  */
 export interface AdminDeps {
-  readonly store: Accounts & TaskReads & Pick<Outbox, 'deliveriesOf'> & Pick<RelayLedger, 'relayUsage'>;
+  readonly store: Accounts &
+    Budgets &
+    Pick<TaskHistory, 'spentByApiSince'> &
+    TaskReads &
+    Pick<Outbox, 'deliveriesOf'> &
+    Pick<RelayLedger, 'relayUsage'>;
   readonly clock: Clock;
   readonly token: string;
   /** Moves the shared clock forward (an atomic increment in the store); resolves once stored. */
@@ -188,6 +194,31 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
       return { task_id: task.id, webhook_state: task.webhookState, listed: task.listed, ...(await deliveryLog(store, task.id)) };
     });
 
+    // Budgets on the calendar (services/budgets.ts): any number per account, each with its spend this period.
+    admin.post('/admin/accounts/:login/budgets', async (req: FastifyRequest<{ Params: { login: string } }>, reply) => {
+      const account = await store.accountByLogin(req.params.login);
+      if (!account) return fail(reply, 404, `no account '${req.params.login}'`);
+      const parsed = parseBudget(account.id, parseJson(req));
+      if (!parsed.ok) return fail(reply, 400, parsed.message);
+      const budget = await store.addBudget(parsed.budget, clock.now());
+      forgetBudgets(store, account.id);
+      return reply.code(201).send(await budgetView(store, clock, budget));
+    });
+    admin.get('/admin/accounts/:login/budgets', async (req: FastifyRequest<{ Params: { login: string } }>, reply) => {
+      const account = await store.accountByLogin(req.params.login);
+      if (!account) return fail(reply, 404, `no account '${req.params.login}'`);
+      return { budgets: await Promise.all((await store.budgetsOf(account.id)).map((b) => budgetView(store, clock, b))) };
+    });
+    admin.delete('/admin/accounts/:login/budgets/:id', async (req: FastifyRequest<{ Params: { login: string; id: string } }>, reply) => {
+      const account = await store.accountByLogin(req.params.login);
+      if (!account) return fail(reply, 404, `no account '${req.params.login}'`);
+      const id = Number(req.params.id);
+      if (!Number.isInteger(id) || !(await store.deleteBudget(account.id, id))) {
+        return fail(reply, 404, `account '${req.params.login}' has no budget ${req.params.id}`);
+      }
+      forgetBudgets(store, account.id);
+      return { deleted: id };
+    });
     admin.patch('/admin/accounts/:login', async (req: FastifyRequest<{ Params: { login: string } }>, reply) => {
       const body = parseJson(req);
       if (!body) return fail(reply, 400, 'body must be a JSON object');

@@ -9,7 +9,8 @@ import { LANGUAGES, LOCATIONS } from '../domain/reference.js';
 import { STATUS } from '../domain/status-codes.js';
 import { formatDateTime } from '../domain/time-format.js';
 import type { EndpointExecution, EndpointOutcome } from '../executors/executor.js';
-import type { TaskHistory, TaskIntake } from '../store/store.js';
+import type { Budgets, TaskHistory, TaskIntake } from '../store/store.js';
+import { checkBudgets } from './budgets.js';
 import { checkTaskControls, hasTaskControls, payloadHash } from './account-controls.js';
 import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
 import { LIVE_TIMEOUT_MS } from './live.js';
@@ -23,7 +24,9 @@ import type { ServiceResult } from './webhooks.js';
  * task-based endpoints of those APIs are not served here.
  */
 
-type Deps = ServiceDeps<Pick<TaskIntake, 'insertLiveTask'> & TaskHistory> & { readonly executor: Partial<EndpointExecution> };
+type Deps = ServiceDeps<Pick<TaskIntake, 'insertLiveTask'> & TaskHistory & Pick<Budgets, 'budgetsOf'>> & {
+  readonly executor: Partial<EndpointExecution>;
+};
 
 /** The kinds this service answers. */
 const SERVED = new Set(['live', 'locations', 'languages', 'categories', 'available_filters', 'status', 'reference']);
@@ -186,6 +189,14 @@ export async function callEndpoint(
         entries.push(wireTask(id, verdict, { timeMs: 0, path, data: checked.data }));
         continue;
       }
+    }
+    // The account's budgets on the calendar: the call's price before it runs decides (40203 past one).
+    const [overBudget] = await checkBudgets(deps.store, deps.clock, ctx.account, endpoint.api, [
+      endpointChargeMicro(endpoint.path, { live: true }, checked.params, null),
+    ]);
+    if (overBudget) {
+      entries.push(wireTask(id, overBudget, { timeMs: 0, path, data: checked.data }));
+      continue;
     }
     const outcome = await execute(deps, api, endpoint, checked.params, now, { path: path.slice(1).join('/'), posted: body[i] });
     const ok = outcome.statusCode === STATUS.OK.code;

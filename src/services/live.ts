@@ -9,6 +9,7 @@ import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
 import type { PostResult } from './post-tasks.js';
 import { readyRowJson } from './post-tasks.js';
 import { checkTaskControls, hasTaskControls, payloadHash } from './account-controls.js';
+import { checkBudgets } from './budgets.js';
 import { type ExecutionOutcome, isDeferral } from '../executors/executor.js';
 import { encodeResult } from '../store/stored-result.js';
 
@@ -67,6 +68,12 @@ export async function runLive(
         entries[0] = wireTask(id, verdict, { timeMs: 0, path, data: parsed.data });
         return { httpStatus: 200, body: envelope(STATUS.OK, { timeMs: elapsedMs(ctx), tasks: entries }) };
       }
+    }
+    // The account's budgets on the calendar (40203 past one).
+    const [overBudget] = await checkBudgets(deps.store, deps.clock, ctx.account, 'serp', [priceMicro]);
+    if (overBudget) {
+      entries[0] = wireTask(id, overBudget, { timeMs: 0, path, data: parsed.data });
+      return { httpStatus: 200, body: envelope(STATUS.OK, { timeMs: elapsedMs(ctx), tasks: entries }) };
     }
     const request = { id, def, request: task, params: parsed.data, postedAt: now };
     let timer: NodeJS.Timeout | undefined;

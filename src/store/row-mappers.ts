@@ -1,3 +1,4 @@
+import type { Budget, BudgetPeriod } from '../domain/budgets.js';
 import type { WebhookState } from '../domain/task.js';
 import type { WebhookKind } from '../domain/webhooks.js';
 import type { RelayRow, RelayUsage } from '../domain/relay-records.js';
@@ -251,4 +252,32 @@ export function toTaskIdRow(r: RawTaskId): TaskIdRow {
  */
 export function deliveryStateAfter(a: Pick<AttemptRecord, 'ok' | 'nextAttemptAt'>): DeliveryRow['state'] {
   return a.ok ? 'delivered' : a.nextAttemptAt !== null ? 'pending' : 'failed';
+}
+
+/** A budgets row as either driver returns it. */
+export interface RawBudget {
+  id: number | string;
+  account_id: number | string;
+  period: string;
+  amount_micro: number | string;
+  api: string | null;
+  time_zone: string;
+  /** JSON text: an array of fractions. */
+  alert_at: string;
+  alert_url: string | null;
+  created_at: number | string;
+}
+
+export function toBudget(r: RawBudget): Budget {
+  return {
+    id: Number(r.id),
+    accountId: Number(r.account_id),
+    period: r.period as BudgetPeriod,
+    amountMicro: Number(r.amount_micro),
+    api: r.api,
+    timeZone: r.time_zone,
+    alertAt: JSON.parse(r.alert_at) as number[],
+    alertUrl: r.alert_url,
+    createdAt: Number(r.created_at),
+  };
 }

@@ -1,4 +1,5 @@
 import type { AccountLimits, AccountRow } from '../domain/account.js';
+import type { Budget, NewBudget } from '../domain/budgets.js';
 import type { QueueStats, WebhookState } from '../domain/task.js';
 import type { WebhookKind } from '../domain/webhooks.js';
 
@@ -397,6 +398,20 @@ export interface TaskIntake {
   expediteTask(accountId: number, id: string, at: number): Promise<boolean>;
 }
 
+/** An account's budgets on the calendar (domain/budgets.ts) and the alerts sent for them. */
+export interface Budgets {
+  addBudget(budget: NewBudget, now: number): Promise<Budget>;
+  /** The account's budgets, oldest first. */
+  budgetsOf(accountId: number): Promise<Budget[]>;
+  /** False when the account has no such budget. */
+  deleteBudget(accountId: number, id: number): Promise<boolean>;
+  /**
+   * Records that the alert of a budget's period at a threshold is sent: true the first time only,
+   * whichever process asks (so an alert goes once per threshold and period).
+   */
+  claimBudgetAlert(budgetId: number, periodStart: number, threshold: number, at: number): Promise<boolean>;
+}
+
 /** What an account spent and posted: the daily cost cap and the duplicate-task limits read it. */
 export interface TaskHistory {
   /** Micro-USD charged for the account's tasks posted at or after `since` (the daily cost cap). */
@@ -575,6 +590,7 @@ export interface SharedStore {
 /** Every role: what each dialect implements and the composition root hands out, role by role. */
 export type Store = StoreLifecycle &
   Accounts &
+  Budgets &
   TaskIntake &
   TaskHistory &
   TaskQueue &

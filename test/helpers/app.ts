@@ -29,7 +29,7 @@ export interface TestApp {
   /** Moves the clock forward by seconds. */
   advance(seconds: number): void;
   request(
-    method: 'GET' | 'POST' | 'PATCH',
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     url: string,
     opts?: { auth?: string | null; body?: unknown; rawBody?: string | Buffer; headers?: Record<string, string> },
   ): Promise<{ status: number; body: WireEnvelope; headers: Record<string, unknown>; text: string }>;

@@ -679,6 +679,57 @@ for (const dialect of DIALECTS) {
       expect(await store.expediteTask(acc, later.id, T0 + 500)).toBe(false);
     });
 
+    it('keeps budgets per account, deletes them with their alerts, and claims each alert once', async () => {
+      await migrated();
+      const acc = await account('alice');
+      const other = await account('bob');
+      const day = await store.addBudget(
+        {
+          accountId: acc,
+          period: 'day',
+          amountMicro: 5_000_000,
+          api: null,
+          timeZone: 'America/New_York',
+          alertAt: [0.8, 1],
+          alertUrl: null,
+        },
+        T0,
+      );
+      const labs = await store.addBudget(
+        {
+          accountId: acc,
+          period: 'month',
+          amountMicro: 1,
+          api: 'dataforseo_labs',
+          timeZone: 'UTC',
+          alertAt: [1],
+          alertUrl: 'https://hooks.example/b',
+        },
+        T0 + 1,
+      );
+      expect(day).toEqual({
+        id: expect.any(Number),
+        accountId: acc,
+        period: 'day',
+        amountMicro: 5_000_000,
+        api: null,
+        timeZone: 'America/New_York',
+        alertAt: [0.8, 1],
+        alertUrl: null,
+        createdAt: T0,
+      });
+      expect(await store.budgetsOf(acc)).toEqual([day, labs]);
+      expect(await store.budgetsOf(other)).toEqual([]);
+      expect(await store.claimBudgetAlert(day.id, T0, 0.8, T0 + 5)).toBe(true);
+      expect(await store.claimBudgetAlert(day.id, T0, 0.8, T0 + 6)).toBe(false);
+      expect(await store.claimBudgetAlert(day.id, T0, 1, T0 + 6)).toBe(true);
+      expect(await store.claimBudgetAlert(day.id, T0 + 86_400_000, 0.8, T0 + 7)).toBe(true);
+      expect(await store.deleteBudget(other, day.id)).toBe(false);
+      expect(await store.deleteBudget(acc, day.id)).toBe(true);
+      expect(await store.deleteBudget(acc, day.id)).toBe(false);
+      expect(await store.budgetsOf(acc)).toEqual([labs]);
+    });
+
     it('marks a task collected on the first collection only', async () => {
       await migrated();
       const acc = await account();

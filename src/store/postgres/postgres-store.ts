@@ -3,6 +3,7 @@ import { adoptRoles } from '../compose-roles.js';
 import type pg from 'pg';
 import type {
   Accounts,
+  Budgets,
   DashboardReads,
   Outbox,
   Owners,
@@ -37,6 +38,7 @@ import { outbox } from './outbox.js';
 import { type SharedCounters, usage } from './usage.js';
 import { owners } from './owners.js';
 import { settings } from './settings.js';
+import { budgets } from './budgets.js';
 import { dashboard } from './dashboard.js';
 import { type RelayMembers, relay } from './relay.js';
 
@@ -44,6 +46,7 @@ export { type PostgresStoreOptions, parsePostgresUrl, quoteIdent };
 
 /** Every role the store's members come from, each one factory's object. */
 type Roles = Accounts &
+  Budgets &
   TaskIntake &
   TaskHistory &
   TaskQueue &
@@ -85,6 +88,7 @@ export class PostgresStore implements Store {
     // every role is in place from the start, before migrate().
     const roles: Roles = {
       ...accounts(conn),
+      ...budgets(conn),
       ...tasks(conn),
       ...results(conn),
       ...ready(conn),

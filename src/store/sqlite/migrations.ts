@@ -298,4 +298,32 @@ CREATE INDEX tasks_ready_type ON tasks (account_id, api, se, se_type, completed_
   WHERE listed = 1 AND collected_at IS NULL;
 `,
   },
+  {
+    version: 14,
+    name: 'budgets on the calendar',
+    sql: `
+-- An account's budgets: an amount per day, week or month of an IANA time zone, for every API or one
+-- (api NULL: all). alert_at: a JSON array of fractions of the amount at which an alert goes.
+CREATE TABLE budgets (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id INTEGER NOT NULL,
+  period TEXT NOT NULL,
+  amount_micro INTEGER NOT NULL,
+  api TEXT,
+  time_zone TEXT NOT NULL DEFAULT 'UTC',
+  alert_at TEXT NOT NULL DEFAULT '[0.8,1]',
+  alert_url TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX budgets_account ON budgets (account_id);
+-- The alerts sent: one per budget, period and threshold, whichever process saw the threshold crossed.
+CREATE TABLE budget_alerts (
+  budget_id INTEGER NOT NULL,
+  period_start INTEGER NOT NULL,
+  threshold REAL NOT NULL,
+  sent_at INTEGER NOT NULL,
+  PRIMARY KEY (budget_id, period_start, threshold)
+);
+`,
+  },
 ];

@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import type {
   Accounts,
+  Budgets,
   DashboardReads,
   Outbox,
   Owners,
@@ -28,6 +29,7 @@ import { ready } from './ready.js';
 import { outbox } from './outbox.js';
 import { owners } from './owners.js';
 import { settings } from './settings.js';
+import { budgets } from './budgets.js';
 import { dashboard } from './dashboard.js';
 import { type RelayMembers, relay } from './relay.js';
 
@@ -41,6 +43,7 @@ export type { SqliteStoreOptions } from './connection.js';
 export interface SqliteStore
   extends
     Accounts,
+    Budgets,
     TaskIntake,
     TaskHistory,
     TaskQueue,
@@ -94,6 +97,7 @@ export class SqliteStore implements Store {
     // Statements can only be prepared once the schema exists: the roles are adopted here (compose-roles.ts).
     adoptRoles(this, SqliteStore.prototype, {
       ...accounts(conn),
+      ...budgets(conn),
       ...tasks(conn),
       ...usage(conn),
       ...results(conn),

@@ -1,0 +1,146 @@
+import type { AccountRow } from '../domain/account.js';
+import { isApiName } from '../domain/api-catalog/index.js';
+import {
+  BUDGET_PERIODS,
+  type Budget,
+  type BudgetPeriod,
+  DEFAULT_ALERT_AT,
+  type NewBudget,
+  budgetWindow,
+  isTimeZone,
+} from '../domain/budgets.js';
+import type { Clock } from '../domain/clock.js';
+import { microToUsd } from '../domain/pricing.js';
+import { STATUS, type StatusDef } from '../domain/status-codes.js';
+import type { Budgets, TaskHistory } from '../store/store.js';
+
+/**
+ * Budgets on the calendar (domain/budgets.ts): the admin API's input and views, and the check every
+ * charged call passes: a call that would take a period's spend past one of the account's budgets
+ * (all APIs, or the call's own) is refused with the vendor's 40203 and costs nothing. The spend is
+ * read from the charges recorded in the store, so every node sharing it counts the same; two calls
+ * racing each other may together pass a budget by the smaller one (as the daily cost cap).
+ *
+ * An account's budgets are read at most every 2 seconds per process (a budget added through another
+ * node applies within that); this process's own changes apply at once.
+ */
+
+type BudgetStore = Pick<Budgets, 'budgetsOf'> & Pick<TaskHistory, 'spentByApiSince'>;
+
+const CACHE_MS = 2000;
+const cached = new WeakMap<object, Map<number, { at: number; budgets: Promise<Budget[]> }>>();
+
+function budgetsOf(store: BudgetStore, accountId: number, realNow: number): Promise<Budget[]> {
+  let byAccount = cached.get(store);
+  if (!byAccount) cached.set(store, (byAccount = new Map()));
+  const hit = byAccount.get(accountId);
+  if (hit && realNow - hit.at < CACHE_MS) return hit.budgets;
+  const budgets = store.budgetsOf(accountId);
+  byAccount.set(accountId, { at: realNow, budgets });
+  budgets.catch(() => byAccount.delete(accountId));
+  return budgets;
+}
+
+/** Forgets the account's budgets read by this process (after a change through it). */
+export function forgetBudgets(store: object, accountId: number): void {
+  cached.get(store)?.delete(accountId);
+}
+
+/** A budget's spend in the period containing `now`: every API's, or its own API's. */
+async function spentIn(store: BudgetStore, budget: Budget, now: number): Promise<{ spent: number; start: number; end: number }> {
+  const { start, end } = budgetWindow(budget.period, budget.timeZone, now);
+  const byApi = await store.spentByApiSince(budget.accountId, start);
+  const spent = budget.api === null ? Object.values(byApi).reduce((a, b) => a + b, 0) : (byApi[budget.api] ?? 0);
+  return { spent, start, end };
+}
+
+/**
+ * Per candidate charge of one call (in order, each counting the ones before it that pass): 40203 when
+ * it would take a budget of the account that covers `api` past its amount, else null.
+ */
+export async function checkBudgets(
+  store: BudgetStore,
+  clock: Clock,
+  account: AccountRow,
+  api: string,
+  costs: readonly number[],
+): Promise<Array<StatusDef | null>> {
+  const out: Array<StatusDef | null> = costs.map(() => null);
+  if (costs.length === 0) return out;
+  const budgets = (await budgetsOf(store, account.id, Date.now())).filter((b) => b.api === null || b.api === api);
+  if (budgets.length === 0) return out;
+  const now = clock.now();
+  const spent = await Promise.all(budgets.map(async (b) => (await spentIn(store, b, now)).spent));
+  costs.forEach((cost, i) => {
+    if (cost <= 0) return;
+    if (budgets.some((b, k) => spent[k]! + cost > b.amountMicro)) {
+      out[i] = STATUS.COST_LIMIT;
+      return;
+    }
+    budgets.forEach((_, k) => (spent[k] = spent[k]! + cost));
+  });
+  return out;
+}
+
+/** A budget as the admin API shows it: its terms, and its spend in the current period. */
+export async function budgetView(store: BudgetStore, clock: Clock, budget: Budget) {
+  const { spent, start, end } = await spentIn(store, budget, clock.now());
+  return {
+    id: budget.id,
+    period: budget.period,
+    amount: microToUsd(budget.amountMicro),
+    api: budget.api,
+    time_zone: budget.timeZone,
+    alert_at: budget.alertAt,
+    alert_url: budget.alertUrl,
+    spent: microToUsd(spent),
+    period_start: new Date(start).toISOString(),
+    resets_at: new Date(end).toISOString(),
+    created_at: new Date(budget.createdAt).toISOString(),
+  };
+}
+
+/**
+ * The terms of a new budget from the admin API's JSON (`period`, `amount` in USD, `api`, `time_zone`,
+ * `alert_at`, `alert_url`), or the message naming the field that is wrong.
+ */
+export function parseBudget(accountId: number, body: unknown): { ok: true; budget: NewBudget } | { ok: false; message: string } {
+  const b = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
+  if (!b) return { ok: false, message: 'the body must be a JSON object: {"period": "day"|"week"|"month", "amount": USD, ...}' };
+  if (typeof b.period !== 'string' || !BUDGET_PERIODS.includes(b.period as BudgetPeriod)) {
+    return { ok: false, message: `period must be one of ${BUDGET_PERIODS.join(', ')}` };
+  }
+  if (typeof b.amount !== 'number' || !Number.isFinite(b.amount) || b.amount <= 0 || b.amount > 1e9) {
+    return { ok: false, message: 'amount must be a number of USD greater than 0' };
+  }
+  if (b.api !== undefined && b.api !== null && (typeof b.api !== 'string' || !isApiName(b.api))) {
+    return {
+      ok: false,
+      message: `api must be the name of a DataForSEO API (serp, keywords_data, dataforseo_labs, ...), not ${JSON.stringify(b.api)}`,
+    };
+  }
+  const timeZone = b.time_zone === undefined || b.time_zone === null ? 'UTC' : b.time_zone;
+  if (typeof timeZone !== 'string' || !isTimeZone(timeZone)) {
+    return { ok: false, message: `time_zone must be an IANA time zone such as America/New_York, not ${JSON.stringify(b.time_zone)}` };
+  }
+  const alertAt = b.alert_at === undefined || b.alert_at === null ? DEFAULT_ALERT_AT : b.alert_at;
+  if (!Array.isArray(alertAt) || alertAt.some((t) => typeof t !== 'number' || !(t > 0) || t > 10)) {
+    return { ok: false, message: 'alert_at must be an array of fractions of the amount, each above 0 and at most 10 (e.g. [0.8, 1])' };
+  }
+  const alertUrl = b.alert_url === undefined ? null : b.alert_url;
+  if (alertUrl !== null && (typeof alertUrl !== 'string' || !/^https?:\/\/\S+$/i.test(alertUrl))) {
+    return { ok: false, message: 'alert_url must be an http(s) URL' };
+  }
+  return {
+    ok: true,
+    budget: {
+      accountId,
+      period: b.period as BudgetPeriod,
+      amountMicro: Math.round(b.amount * 1_000_000),
+      api: (b.api as string | null | undefined) ?? null,
+      timeZone,
+      alertAt: [...new Set(alertAt as number[])].sort((x, y) => x - y),
+      alertUrl,
+    },
+  };
+}

@@ -12,6 +12,7 @@ import { formatDateTime } from '../domain/time-format.js';
 import type { CatalogTaskInput, Executor } from '../executors/executor.js';
 import type { ReadyScope, TaskRow } from '../store/store.js';
 import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
+import { completedAnswer } from './get-task.js';
 import type { PostedType } from './post-tasks.js';
 
 /**
@@ -93,18 +94,7 @@ export function catalogTaskEnvelope(
   call: { path: string[]; startedAt: number },
   result: unknown[] | null,
 ): WireEnvelope {
-  const data = JSON.parse(task.data) as Record<string, unknown>;
-  let status: StatusDef | { code: number; message: string } = STATUS.OK;
-  let value: unknown[] | null = null;
-  if (task.statusCode !== STATUS.OK.code) {
-    status = {
-      code: task.statusCode ?? STATUS.TASK_EXECUTION_FAILED.code,
-      message: task.statusMessage ?? STATUS.TASK_EXECUTION_FAILED.message,
-    };
-  } else if (result === null) status = STATUS.NO_PREPARED_DATA;
-  else value = result;
-  const timeMs = elapsedMs(call);
-  return envelope(STATUS.OK, { timeMs, tasks: [wireTask(task.id, status, { timeMs, path: call.path, data, result: value })] });
+  return completedAnswer(task, call, JSON.parse(task.data) as Record<string, unknown>, result);
 }
 
 /**

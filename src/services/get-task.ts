@@ -83,6 +83,24 @@ export async function taskEnvelope(
   // The stored request is parsed once: it is both the `data` echo and what a renderer reads.
   const params = JSON.parse(task.data) as Record<string, unknown>;
   const data = { ...params, function: 'task_get' };
+  let value: unknown[] | null = null;
+  if (task.statusCode === STATUS.OK.code) {
+    const found = await result(params);
+    value = found === null || found === undefined ? null : [found];
+  }
+  return completedAnswer(task, call, data, value);
+}
+
+/**
+ * The task_get envelope of a completed task given its result: the terminal code with a null result
+ * after a failed execution, 40404 when no result was found, else the result.
+ */
+export function completedAnswer(
+  task: Pick<TaskRow, 'id' | 'statusCode' | 'statusMessage'>,
+  call: { path: string[]; startedAt: number },
+  data: Record<string, unknown>,
+  result: unknown[] | null,
+): WireEnvelope {
   let status: StatusDef | { code: number; message: string } = STATUS.OK;
   let value: unknown[] | null = null;
   if (task.statusCode !== STATUS.OK.code) {
@@ -90,11 +108,8 @@ export async function taskEnvelope(
       code: task.statusCode ?? STATUS.TASK_EXECUTION_FAILED.code,
       message: task.statusMessage ?? STATUS.TASK_EXECUTION_FAILED.message,
     };
-  } else {
-    const found = await result(params);
-    if (found === null || found === undefined) status = STATUS.NO_PREPARED_DATA;
-    else value = [found];
-  }
+  } else if (result === null) status = STATUS.NO_PREPARED_DATA;
+  else value = result;
   const timeMs = elapsedMs(call);
   return envelope(STATUS.OK, { timeMs, tasks: [wireTask(task.id, status, { timeMs, path: call.path, data, result: value })] });
 }

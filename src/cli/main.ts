@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { addBudgetCommands } from './budgets.js';
 import { Command, Option } from 'commander';
 import { DEMO_LOGIN, DEMO_PASSWORD, createApp, openStore } from '../app.js';
 import { openProcess } from '../process/compose.js';
@@ -10,7 +11,7 @@ import { addCassetteCommands } from './cassettes.js';
 import { addUserCommands } from './user-commands.js';
 import { checkListen, listenError } from './listen-check.js';
 
-/** The `serpq` command: serve, worker, migrate, accounts, cassettes. */
+/** The `serpq` command: serve, worker, migrate, accounts, budgets, cassettes. */
 
 interface ServeFlags {
   host?: string;
@@ -316,6 +317,7 @@ accounts
   });
 
 addCassetteCommands(program, fail);
+addBudgetCommands(program, fail);
 addUserCommands(program);
 
 program.parseAsync(process.argv).catch(fail);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createManualClock } from '../domain/clock.js';
 import { MAX_HELD, createMetrics } from './metrics.js';
 
-const store = { queueStats: async () => ({ queued: 2, running: 1, oldestQueuedAt: null, ready: 3 }) };
+const store = { queueStats: async () => ({ queued: 2, running: 1, oldestQueuedAt: null, ready: 3 }), spendByAccount: async () => [] };
 
 /** The value of one series in a text exposition. */
 function valueOf(text: string, series: string): number | undefined {

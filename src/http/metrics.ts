@@ -31,7 +31,11 @@ export interface Metrics {
 
 export interface MetricsOptions {
   /** The store's counts over every account (its DashboardReads role). */
-  readonly store: { queueStats(): Promise<QueueStats> };
+  readonly store: {
+    queueStats(): Promise<QueueStats>;
+    /** Micro-USD charged since a time, per account login and API. */
+    spendByAccount(since: number): Promise<ReadonlyArray<{ readonly login: string; readonly api: string; readonly micro: number }>>;
+  };
   /**
    * The process clock: the age of the oldest queued task is measured on it (time travel moves it),
    * and the store's counts are cached on it for `cacheMs`.

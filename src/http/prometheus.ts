@@ -104,6 +104,21 @@ export function createLiveMetrics(options: MetricsOptions): LiveMetrics {
   );
   storeGauge('serpq_tasks_ready', 'Completed tasks listed on tasks_ready and not yet collected, over every account.', (s) => s.ready);
 
+  // Spend per account and API in the current UTC day of the clock, from the charges recorded in the
+  // store (exact over every node sharing it).
+  new Gauge({
+    name: 'serpq_spent_today_usd',
+    help: 'USD charged for the tasks and calls posted in the current UTC day, by account and API.',
+    labelNames: ['account', 'api'],
+    registers: [registry],
+    async collect() {
+      const now = clock.now();
+      const rows = await store.spendByAccount(now - (now % 86_400_000));
+      this.reset();
+      for (const r of rows) this.set({ account: r.login, api: r.api }, r.micro / 1_000_000);
+    },
+  });
+
   return {
     registry,
     request(method, route, statusCode, seconds) {

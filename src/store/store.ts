@@ -557,6 +557,8 @@ export interface DashboardReads {
    * each once (its latest failure), with the delivery's state now.
    */
   latestFailedWebhooks(since: number, limit: number): Promise<FailedWebhookRow[]>;
+  /** Micro-USD charged for the tasks posted at or after `since`, per account (its login) and API; none: left out. */
+  spendByAccount(since: number): Promise<Array<{ readonly login: string; readonly api: string; readonly micro: number }>>;
 }
 
 /** Retention's deletions. */

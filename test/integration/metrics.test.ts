@@ -44,6 +44,25 @@ eachDialect('GET /metrics', (dialect) => {
     }
   });
 
+  it("exports each account's spend today by API, from the charges in the store", async () => {
+    const team = await t.addAccount('metrics-team', { balance: 10 });
+    await post(t, [minimalTask(ORGANIC, 'spend a'), minimalTask(ORGANIC, 'spend b')]);
+    const labs = await t.request('POST', '/v3/dataforseo_labs/google/domain_rank_overview/live', {
+      auth: team,
+      body: [{ target: 'metrics.example', location_code: 2840 }],
+    });
+    const labsCost = labs.body.tasks![0]!.cost;
+    expect(labsCost).toBeGreaterThan(0);
+    const m = await scrape(t);
+    const demoSerp = sampleValue(m, 'serpq_spent_today_usd', { account: 'demo', api: 'serp' })!;
+    expect(demoSerp).toBeGreaterThan(0);
+    expect(sampleValue(m, 'serpq_spent_today_usd', { account: 'metrics-team', api: 'dataforseo_labs' })).toBeCloseTo(labsCost, 9);
+    expect(sampleValue(m, 'serpq_spent_today_usd', { account: 'metrics-team', api: 'serp' })).toBeUndefined();
+    // The next UTC day starts at 0.
+    t.advance(86_400);
+    expect(sampleValue(await scrape(t), 'serpq_spent_today_usd', { account: 'demo', api: 'serp' })).toBeUndefined();
+  });
+
   it('counts tasks posted and completed by engine and type, and the queue before and after the workers', async () => {
     await post(t, [minimalTask(ORGANIC, 'a'), minimalTask(ORGANIC, 'b'), minimalTask(ORGANIC, 'c'), { keyword: 'no location' }]);
     t.advance(10);

@@ -1510,6 +1510,13 @@ for (const dialect of DIALECTS) {
       expect(await store.spentByApiSince(acc, T0 + 25)).toEqual({ dataforseo_labs: 2000 });
       expect(await store.spentByApiSince(acc, T0 + 1000)).toEqual({});
       expect(await store.spentByApiSince(other, 0)).toEqual({ serp: 600 });
+      // Over every account, by login and API (the metrics' spend today).
+      expect(await store.spendByAccount(T0)).toEqual([
+        { login: 'alice', api: 'dataforseo_labs', micro: 2000 },
+        { login: 'alice', api: 'keywords_data', micro: 600 },
+        { login: 'alice', api: 'serp', micro: 1800 },
+        { login: 'bob', api: 'serp', micro: 600 },
+      ]);
       expect(await store.countDuplicates(acc, 'h1', 0)).toBe(3);
       expect(await store.countDuplicates(acc, 'h1', T0)).toBe(2);
       expect(await store.countDuplicates(acc, 'h2', T0)).toBe(1);

@@ -30,6 +30,17 @@ export function dashboard(conn: PostgresConnection): DashboardReads {
       };
     },
 
+    async spendByAccount(since: number): Promise<Array<{ login: string; api: string; micro: number }>> {
+      const r = await query<{ login: string; api: string; micro: string | number }>(
+        'serpq_spend_by_account',
+        `SELECT a.login, t.api, sum(t.cost_micro)::bigint AS micro
+         FROM tasks t JOIN accounts a ON a.id = t.account_id
+         WHERE t.posted_at >= $1 GROUP BY a.login, t.api HAVING sum(t.cost_micro) > 0 ORDER BY 1, 2`,
+        [since],
+      );
+      return r.rows.map((x) => ({ login: x.login, api: x.api, micro: Number(x.micro) }));
+    },
+
     async completionsByMinute(since: number, until: number): Promise<MinuteCompletions[]> {
       const r = await query<{ minute: number; done: number; failed: number }>(
         'serpq_completions_by_minute',

@@ -18,6 +18,11 @@ export function dashboard(conn: SqliteConnection): DashboardReads {
                 (SELECT count(*) FROM tasks WHERE state = ${TASK_STATE.running}) AS running,
                 (SELECT count(*) FROM tasks INDEXED BY tasks_ready_api WHERE listed = 1 AND collected_at IS NULL) AS ready`,
     ),
+    spend: db.prepare(
+      `SELECT a.login AS login, t.api AS api, sum(t.cost_micro) AS micro
+       FROM tasks AS t INDEXED BY tasks_posted JOIN accounts AS a ON a.id = t.account_id
+       WHERE t.posted_at >= ? GROUP BY t.account_id, t.api HAVING sum(t.cost_micro) > 0 ORDER BY 1, 2`,
+    ),
     byMinute: db.prepare(
       `SELECT CAST(completed_at / 60000 AS INTEGER) * 60000 AS minute,
               sum(status_code = 20000) AS done, sum(status_code <> 20000) AS failed
@@ -45,6 +50,10 @@ export function dashboard(conn: SqliteConnection): DashboardReads {
     async queueStats() {
       const r = s.queueStats.get() as { queued: number; oldest: number | null; running: number; ready: number };
       return { queued: r.queued, running: r.running, oldestQueuedAt: r.oldest, ready: r.ready };
+    },
+
+    async spendByAccount(since) {
+      return s.spend.all(since) as Array<{ login: string; api: string; micro: number }>;
     },
 
     async completionsByMinute(since, until) {

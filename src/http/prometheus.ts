@@ -105,15 +105,26 @@ export function createLiveMetrics(options: MetricsOptions): LiveMetrics {
   storeGauge('serpq_tasks_ready', 'Completed tasks listed on tasks_ready and not yet collected, over every account.', (s) => s.ready);
 
   // Spend per account and API in the current UTC day of the clock, from the charges recorded in the
-  // store (exact over every node sharing it).
+  // store (exact over every node sharing it), read at most once per cacheMs as the counts are.
+  let spent: { at: number; rows: ReturnType<typeof store.spendByAccount> } | null = null;
+  const spend = () => {
+    const now = clock.now();
+    if (!spent || now - spent.at >= cacheMs || now < spent.at) {
+      const read = store.spendByAccount(now - (now % 86_400_000));
+      spent = { at: now, rows: read };
+      read.catch(() => {
+        if (spent?.rows === read) spent = null;
+      });
+    }
+    return spent.rows;
+  };
   new Gauge({
     name: 'serpq_spent_today_usd',
     help: 'USD charged for the tasks and calls posted in the current UTC day, by account and API.',
     labelNames: ['account', 'api'],
     registers: [registry],
     async collect() {
-      const now = clock.now();
-      const rows = await store.spendByAccount(now - (now % 86_400_000));
+      const rows = await spend();
       this.reset();
       for (const r of rows) this.set({ account: r.login, api: r.api }, r.micro / 1_000_000);
     },

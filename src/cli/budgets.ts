@@ -11,17 +11,21 @@ import { budgetView, parseBudget } from '../services/budgets.js';
 export function addBudgetCommands(program: Command, fail: (err: unknown) => never): void {
   const budgets = program.command('budgets').description("manage accounts' budgets (USD per day, week or month)");
 
-  /** The store of `--db` and the account named, or a one-line error. */
-  async function open(db: string | undefined, login: string) {
+  type Store = Awaited<ReturnType<typeof openStore>>;
+  type Account = NonNullable<Awaited<ReturnType<Store['accountByLogin']>>>;
+
+  /** Runs `fn` over the store of `--db` and the account named (a one-line error when there is none), then closes the store. */
+  async function withAccount(db: string | undefined, login: string, fn: (store: Store, account: Account) => Promise<void>) {
     const config = loadConfig(process.env, { db });
     const store = await openStore(config.db);
-    await store.migrate();
-    const account = await store.accountByLogin(login);
-    if (!account) {
+    try {
+      await store.migrate();
+      const account = await store.accountByLogin(login);
+      if (!account) throw new ConfigError([`no account '${login}'`]);
+      await fn(store, account);
+    } finally {
       await store.close();
-      throw new ConfigError([`no account '${login}'`]);
     }
-    return { store, account };
   }
 
   budgets
@@ -38,8 +42,7 @@ export function addBudgetCommands(program: Command, fail: (err: unknown) => neve
       try {
         const amount = Number(flags.amount);
         const alertAt = flags.alertAt?.split(',').map((x) => Number(x.trim()));
-        const { store, account } = await open(flags.db, login);
-        try {
+        await withAccount(flags.db, login, async (store, account) => {
           const parsed = parseBudget(account.id, {
             period: flags.period,
             amount: Number.isFinite(amount) ? amount : flags.amount,
@@ -51,9 +54,7 @@ export function addBudgetCommands(program: Command, fail: (err: unknown) => neve
           if (!parsed.ok) throw new ConfigError([parsed.message.replace(/^(\w+)/, (f) => `--${f.replace(/_/g, '-')}`)]);
           const budget = await store.addBudget(parsed.budget, Date.now());
           console.log(JSON.stringify(await budgetView(store, systemClock, budget), null, 2));
-        } finally {
-          await store.close();
-        }
+        });
       } catch (err) {
         fail(err);
       }
@@ -65,13 +66,10 @@ export function addBudgetCommands(program: Command, fail: (err: unknown) => neve
     .option('--db <db>', 'database (SERPQ_DB)')
     .action(async (login: string, flags: { db?: string }) => {
       try {
-        const { store, account } = await open(flags.db, login);
-        try {
+        await withAccount(flags.db, login, async (store, account) => {
           const views = await Promise.all((await store.budgetsOf(account.id)).map((b) => budgetView(store, systemClock, b)));
           console.log(JSON.stringify(views, null, 2));
-        } finally {
-          await store.close();
-        }
+        });
       } catch (err) {
         fail(err);
       }
@@ -83,15 +81,12 @@ export function addBudgetCommands(program: Command, fail: (err: unknown) => neve
     .option('--db <db>', 'database (SERPQ_DB)')
     .action(async (login: string, id: string, flags: { db?: string }) => {
       try {
-        const { store, account } = await open(flags.db, login);
-        try {
+        await withAccount(flags.db, login, async (store, account) => {
           if (!/^\d+$/.test(id) || !(await store.deleteBudget(account.id, Number(id)))) {
             throw new ConfigError([`account '${login}' has no budget ${id}`]);
           }
           console.log(JSON.stringify({ deleted: Number(id) }));
-        } finally {
-          await store.close();
-        }
+        });
       } catch (err) {
         fail(err);
       }

@@ -13,9 +13,11 @@ import { INVALID, JSON_TYPE, READ_METHODS, type RouteContext, ctxOf, gunzipBody,
 
 /**
  * Every other path under /v3/: resolved against the catalog of every API (its module loaded on the
- * API's first call). Live endpoints and reference lists outside the SERP engine are answered by
- * services/endpoint-calls.ts; a path the catalog does not know, or one this process does not serve,
- * answers 404 in the vendor's envelope, as before.
+ * API's first call). The other APIs' task types (task_post, tasks_ready, task_get) are answered by
+ * services/catalog-tasks.ts on SERP's task engine, On-Page's functions over a crawl and force_stop by
+ * services/on-page.ts, live endpoints and reference lists outside the SERP engine by
+ * services/endpoint-calls.ts; a path the catalog does not know, or one this process does not serve
+ * (its executor lacks the capability), answers 404 in the vendor's envelope.
  */
 export function register(app: FastifyInstance, ctx: RouteContext): void {
   /** task_post, tasks_ready and task_get of the other APIs' task types (services/catalog-tasks.ts). */

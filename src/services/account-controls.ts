@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { STATUS, type StatusDef } from '../domain/status-codes.js';
 import { DAY, HOUR } from '../domain/time-format.js';
-import type { AccountRow, TaskHistory } from '../store/store.js';
+import type { AccountRow, Budgets, TaskHistory } from '../store/store.js';
+import { checkBudgets } from './budgets.js';
 
 /**
  * The account controls of the vendor's dashboard (SPEC 1.7, Help Center "limit my payments" and
@@ -124,5 +125,30 @@ export async function checkTaskControls(
     hourCounts.set(c.payloadHash, hour + 1);
     dayCounts.set(c.payloadHash, day + 1);
   });
+  return out;
+}
+
+/**
+ * Every limit an account puts on what it spends, per candidate of one task_post or live call of
+ * `api`, in order: the controls above (when the account has any), then its budgets on the calendar
+ * (services/budgets.ts, 40203 past one) for the candidates the controls let through; null passes.
+ */
+export async function checkAccountLimits(
+  store: TaskHistory & Pick<Budgets, 'budgetsOf'>,
+  clock: Clock,
+  account: AccountRow,
+  api: string,
+  candidates: readonly ControlCandidate[],
+): Promise<Array<StatusDef | null>> {
+  const out = await checkTaskControls(store, clock, account, candidates);
+  const passing = candidates.flatMap((_, i) => (out[i] ? [] : [i]));
+  const overBudget = await checkBudgets(
+    store,
+    clock,
+    account,
+    api,
+    passing.map((i) => candidates[i]!.costMicro),
+  );
+  passing.forEach((i, k) => (out[i] = overBudget[k] ?? null));
   return out;
 }

@@ -10,8 +10,7 @@ import { STATUS } from '../domain/status-codes.js';
 import { formatDateTime } from '../domain/time-format.js';
 import type { EndpointExecution, EndpointOutcome } from '../executors/executor.js';
 import type { Budgets, TaskHistory, TaskIntake } from '../store/store.js';
-import { checkBudgets } from './budgets.js';
-import { checkTaskControls, hasTaskControls, payloadHash } from './account-controls.js';
+import { checkAccountLimits, hasTaskControls, payloadHash } from './account-controls.js';
 import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
 import { LIVE_TIMEOUT_MS } from './live.js';
 import type { ServiceResult } from './webhooks.js';
@@ -177,25 +176,18 @@ export async function callEndpoint(
       entries.push(wireTask(id, { code: checked.code, message: checked.message }, { timeMs: 0, path, data: checked.data }));
       continue;
     }
-    // The account's controls (daily cost cap 40203, duplicate limits 40205/40206) hold for every API:
-    // the call's price before it runs (its base, for prices that grow with the rows returned) decides.
-    const controlled = hasTaskControls(ctx.account);
-    // Hashed only when a duplicate limit is on, as for task_post.
-    const hash = controlled ? payloadHash(`${endpoint.api}/${columns.se}`, columns.seType, columns.method, checked.data) : null;
-    if (hash !== null) {
-      const estimate = endpointChargeMicro(endpoint.path, { live: true }, checked.params, null);
-      const [verdict] = await checkTaskControls(deps.store, deps.clock, ctx.account, [{ payloadHash: hash, costMicro: estimate }]);
-      if (verdict) {
-        entries.push(wireTask(id, verdict, { timeMs: 0, path, data: checked.data }));
-        continue;
-      }
-    }
-    // The account's budgets on the calendar: the call's price before it runs decides (40203 past one).
-    const [overBudget] = await checkBudgets(deps.store, deps.clock, ctx.account, endpoint.api, [
-      endpointChargeMicro(endpoint.path, { live: true }, checked.params, null),
+    // The account's limits hold for every API (controls: 40203, 40205, 40206; budgets: 40203): the
+    // call's price before it runs (its base, for prices that grow with the rows returned) decides.
+    // Hashed only when the account has a control on, as for task_post.
+    const hash = hasTaskControls(ctx.account)
+      ? payloadHash(`${endpoint.api}/${columns.se}`, columns.seType, columns.method, checked.data)
+      : null;
+    const estimate = endpointChargeMicro(endpoint.path, { live: true }, checked.params, null);
+    const [verdict] = await checkAccountLimits(deps.store, deps.clock, ctx.account, endpoint.api, [
+      { payloadHash: hash ?? '', costMicro: estimate },
     ]);
-    if (overBudget) {
-      entries.push(wireTask(id, overBudget, { timeMs: 0, path, data: checked.data }));
+    if (verdict) {
+      entries.push(wireTask(id, verdict, { timeMs: 0, path, data: checked.data }));
       continue;
     }
     const outcome = await execute(deps, api, endpoint, checked.params, now, { path: path.slice(1).join('/'), posted: body[i] });

@@ -8,8 +8,7 @@ import { type WireTask, envelope, pathSegments, wireTask } from '../contracts/en
 import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
 import type { PostResult } from './post-tasks.js';
 import { readyRowJson } from './post-tasks.js';
-import { checkTaskControls, hasTaskControls, payloadHash } from './account-controls.js';
-import { checkBudgets } from './budgets.js';
+import { checkAccountLimits, hasTaskControls, payloadHash } from './account-controls.js';
 import { type ExecutionOutcome, isDeferral } from '../executors/executor.js';
 import { encodeResult } from '../store/stored-result.js';
 
@@ -60,19 +59,13 @@ export async function runLive(
     const task = parsed.task;
     // serpq's price decides what the call may cost (cost limits); the charge is settled after it ran.
     const priceMicro = livePriceMicro(def, task);
-    const controlled = hasTaskControls(ctx.account);
-    const hash = controlled ? payloadHash(def.se, def.seType, `live/${fn}`, parsed.data) : null;
-    if (controlled) {
-      const [verdict] = await checkTaskControls(deps.store, deps.clock, ctx.account, [{ payloadHash: hash ?? '', costMicro: priceMicro }]);
-      if (verdict) {
-        entries[0] = wireTask(id, verdict, { timeMs: 0, path, data: parsed.data });
-        return { httpStatus: 200, body: envelope(STATUS.OK, { timeMs: elapsedMs(ctx), tasks: entries }) };
-      }
-    }
-    // The account's budgets on the calendar (40203 past one).
-    const [overBudget] = await checkBudgets(deps.store, deps.clock, ctx.account, 'serp', [priceMicro]);
-    if (overBudget) {
-      entries[0] = wireTask(id, overBudget, { timeMs: 0, path, data: parsed.data });
+    const hash = hasTaskControls(ctx.account) ? payloadHash(def.se, def.seType, `live/${fn}`, parsed.data) : null;
+    // The account's limits: controls (40203, 40205, 40206) and budgets (40203).
+    const [verdict] = await checkAccountLimits(deps.store, deps.clock, ctx.account, 'serp', [
+      { payloadHash: hash ?? '', costMicro: priceMicro },
+    ]);
+    if (verdict) {
+      entries[0] = wireTask(id, verdict, { timeMs: 0, path, data: parsed.data });
       return { httpStatus: 200, body: envelope(STATUS.OK, { timeMs: elapsedMs(ctx), tasks: entries }) };
     }
     const request = { id, def, request: task, params: parsed.data, postedAt: now };

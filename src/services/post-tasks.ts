@@ -1,14 +1,13 @@
 import { type SeTypeDef, endpointPath } from '../domain/catalog.js';
 import { ID_FAMILY, newId } from '../domain/ids.js';
 import { taskPostPriceMicro } from '../domain/pricing.js';
-import { STATUS, type StatusDef, invalidFieldMessage } from '../domain/status-codes.js';
+import { STATUS, invalidFieldMessage } from '../domain/status-codes.js';
 import { MAX_TASKS_PER_POST } from '../domain/task.js';
 import { parseTaskRequest } from '../domain/task-request.js';
 import { formatDateTime } from '../domain/time-format.js';
 import { type WireEnvelope, type WireTask, envelope, pathSegments, wireTask } from '../contracts/envelope.js';
 import type { Budgets, NewTask, TaskIntake, TaskHistory } from '../store/store.js';
-import { checkBudgets } from './budgets.js';
-import { checkTaskControls, hasTaskControls, payloadHash } from './account-controls.js';
+import { checkAccountLimits, hasTaskControls, payloadHash } from './account-controls.js';
 import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
 
 /** The tasks_ready row of a task, as stored once at task_post. */
@@ -152,8 +151,15 @@ export async function postTasks(
     candidateData.push(t.data);
   }
 
-  /** Takes out the candidates a check refused, answering each with its code. */
-  const refuse = (verdicts: ReadonlyArray<StatusDef | null>) => {
+  // The account's limits (controls: daily cost cap 40203, duplicates 40205/40206; budgets: 40203).
+  if (candidates.length > 0) {
+    const verdicts = await checkAccountLimits(
+      deps.store,
+      deps.clock,
+      ctx.account,
+      type.api,
+      candidates.map((c) => ({ payloadHash: c.payloadHash ?? '', costMicro: c.costMicro })),
+    );
     for (let k = verdicts.length - 1; k >= 0; k--) {
       const verdict = verdicts[k];
       if (!verdict) continue;
@@ -162,29 +168,6 @@ export async function postTasks(
       candidateAt.splice(k, 1);
       candidateData.splice(k, 1);
     }
-  };
-  // Account controls (daily cost cap 40203, duplicate limits 40205/40206), when the account has any.
-  if (controlled && candidates.length > 0) {
-    refuse(
-      await checkTaskControls(
-        deps.store,
-        deps.clock,
-        ctx.account,
-        candidates.map((c) => ({ payloadHash: c.payloadHash ?? '', costMicro: c.costMicro })),
-      ),
-    );
-  }
-  // The account's budgets on the calendar (40203 past one).
-  if (candidates.length > 0) {
-    refuse(
-      await checkBudgets(
-        deps.store,
-        deps.clock,
-        ctx.account,
-        type.api,
-        candidates.map((c) => c.costMicro),
-      ),
-    );
   }
 
   let spent = 0;

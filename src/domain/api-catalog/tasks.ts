@@ -99,7 +99,7 @@ export function readyRowJson(
   params: Readonly<Record<string, unknown>>,
 ): string {
   const { se, seType } = typeColumns(type.type);
-  const fields = readyFields(api, type.type);
+  const fields = readyFields(api, type);
   const row: Record<string, unknown> = {};
   for (const f of fields) {
     if (f === 'id') row.id = id;
@@ -119,10 +119,16 @@ export function readyRowJson(
 
 const DEFAULT_READY_FIELDS = ['id', 'se', 'se_type', 'date_posted', 'tag', 'endpoint'];
 
-/** The fields of a type's tasks_ready rows (its own scope's result schema). */
-function readyFields(api: ApiCatalog, type: string): readonly string[] {
-  const scope = ownReadyScope(api, type) ?? api.tasksReady.find((s) => s.types.includes(type));
+const readyFieldsOf = new WeakMap<TaskType, readonly string[]>();
+
+/** The fields of a type's tasks_ready rows (its own scope's result schema), found once per type. */
+function readyFields(api: ApiCatalog, type: TaskType): readonly string[] {
+  let fields = readyFieldsOf.get(type);
+  if (fields) return fields;
+  const scope = ownReadyScope(api, type.type) ?? api.tasksReady.find((s) => s.types.includes(type.type));
   const endpoint = scope ? api.endpoints.find((e) => e.kind === 'tasks_ready' && e.path === scope.path) : undefined;
   const node = endpoint?.result?.t === 'ref' ? api.schemas[endpoint.result.n] : endpoint?.result;
-  return node?.t === 'object' ? Object.keys(node.p) : DEFAULT_READY_FIELDS;
+  fields = node?.t === 'object' ? Object.keys(node.p) : DEFAULT_READY_FIELDS;
+  readyFieldsOf.set(type, fields);
+  return fields;
 }

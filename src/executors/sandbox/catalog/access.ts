@@ -77,3 +77,13 @@ export function hostOfSt(c: CatCtx, st: St): string {
   return h;
 }
 export const rankOut = (c: CatCtx, r: number): number => Math.round(r / c.req.rankDivisor);
+
+/** A value drawn once per object and kept on it, so that the fields that read it agree (dates in order, a review's tone). */
+export function remember(st: St, name: string, make: () => number): number {
+  const pre = (st.pre ??= {});
+  const v = pre[name];
+  if (typeof v === 'number') return v;
+  const x = make();
+  pre[name] = x;
+  return x;
+}

@@ -3,7 +3,7 @@
 // Shopping products (their shop, title and links). The tables are in realistic-values.ts. Each
 // generator wraps the field's generic one and answers only in its own context.
 
-import { formatTimestamp, type Gen } from './access.js';
+import { formatTimestamp, type Gen, remember } from './access.js';
 import type { CatCtx, St } from './context.js';
 import { BRANDS, OWNER_REPLIES, REVIEW_SENTENCES, SHOPS, TIME_AGO, VARIANTS } from './realistic-values.js';
 
@@ -16,23 +16,15 @@ const isReview = (c: CatCtx, st: St): boolean =>
 /** A Google Shopping product of Merchant. */
 const isProduct = (c: CatCtx, st: St): boolean => c.api.api === 'merchant' && /google_shopping|product/.test(st.tag ?? '');
 
-/** A value drawn once per object (the same for every field of it that reads it). */
-function once(st: St, name: string, make: () => number): number {
-  const pre = (st.pre ??= {});
-  let v = pre[name] as number | undefined;
-  if (v === undefined) pre[name] = v = make();
-  return v;
-}
-
 const tone = (c: CatCtx, st: St): 'good' | 'mixed' | 'bad' => {
-  const r = once(st, '_tone', () => c.rng.next());
+  const r = remember(st, '_tone', () => c.rng.next());
   return r < 0.7 ? 'good' : r < 0.88 ? 'mixed' : 'bad';
 };
 
 function reviewText(c: CatCtx, st: St): string {
   const sentences = REVIEW_SENTENCES[tone(c, st)];
-  const n = 2 + (once(st, '_len', () => c.rng.int(0, 1)) as number);
-  const start = once(st, '_first', () => c.rng.int(0, sentences.length - 1));
+  const n = 2 + remember(st, '_len', () => c.rng.int(0, 1));
+  const start = remember(st, '_first', () => c.rng.int(0, sentences.length - 1));
   const out: string[] = [];
   for (let i = 0; i < n; i++) out.push(sentences[(start + i * 3) % sentences.length]!.replace('{s}', c.Kw));
   return out.join(' ');
@@ -49,11 +41,11 @@ const REVIEW: Readonly<Record<string, Gen>> = {
   // Written in the language asked for: no original text or language besides it.
   original_review_text: () => null,
   original_language: () => null,
-  owner_answer: (c, _d, st) => (once(st, '_answered', () => c.rng.next()) < 0.45 ? c.rng.pick(OWNER_REPLIES[tone(c, st)]) : null),
+  owner_answer: (c, _d, st) => (remember(st, '_answered', () => c.rng.next()) < 0.45 ? c.rng.pick(OWNER_REPLIES[tone(c, st)]) : null),
   original_owner_answer: () => null,
-  owner_time_ago: (c, _d, st) => (once(st, '_answered', () => c.rng.next()) < 0.45 ? c.rng.pick(TIME_AGO) : null),
+  owner_time_ago: (c, _d, st) => (remember(st, '_answered', () => c.rng.next()) < 0.45 ? c.rng.pick(TIME_AGO) : null),
   owner_timestamp: (c, _d, st) =>
-    once(st, '_answered', () => c.rng.next()) < 0.45 ? formatTimestamp(c.nowMs - c.rng.int(1, 300) * DAY) : null,
+    remember(st, '_answered', () => c.rng.next()) < 0.45 ? formatTimestamp(c.nowMs - c.rng.int(1, 300) * DAY) : null,
   time_ago: (c) => c.rng.pick(TIME_AGO),
   profile_url: (c) =>
     c.api.api === 'business_data' && c.endpoint.path.includes('/google/')
@@ -69,20 +61,20 @@ const REVIEW: Readonly<Record<string, Gen>> = {
       : null,
 };
 
-const shop = (c: CatCtx, st: St) => SHOPS[once(st, '_shop', () => c.rng.int(0, SHOPS.length - 1))]!;
+const shop = (c: CatCtx, st: St) => SHOPS[remember(st, '_shop', () => c.rng.int(0, SHOPS.length - 1))]!;
 
 const PRODUCT: Readonly<Record<string, Gen>> = {
   title: (c, _d, st) => {
-    const brand = BRANDS[once(st, '_brand', () => c.rng.int(0, BRANDS.length - 1))]!;
-    const variant = VARIANTS[once(st, '_variant', () => c.rng.int(0, VARIANTS.length - 1))]!;
+    const brand = BRANDS[remember(st, '_brand', () => c.rng.int(0, BRANDS.length - 1))]!;
+    const variant = VARIANTS[remember(st, '_variant', () => c.rng.int(0, VARIANTS.length - 1))]!;
     return `${brand} ${c.Kw} - ${variant}`;
   },
   seller: (c, _d, st) => shop(c, st)[0],
   domain: (c, _d, st) => shop(c, st)[1],
   url: (c, _d, st) =>
-    `https://www.${shop(c, st)[1]}/p/${c.kw.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${once(st, '_sku', () => c.rng.int(10_000, 99_999))}`,
+    `https://www.${shop(c, st)[1]}/p/${c.kw.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${remember(st, '_sku', () => c.rng.int(10_000, 99_999))}`,
   data_docid: (c) => digits(c, 19),
-  shopping_url: (c, _d, st) => `https://www.google.com/shopping/product/${once(st, '_gpid', () => c.rng.int(10 ** 9, 2 * 10 ** 9))}`,
+  shopping_url: (c, _d, st) => `https://www.google.com/shopping/product/${remember(st, '_gpid', () => c.rng.int(10 ** 9, 2 * 10 ** 9))}`,
 };
 
 /** The field's realistic generator where it has one (falling back to `fallback` elsewhere), else `fallback`. */

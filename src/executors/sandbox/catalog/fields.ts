@@ -13,7 +13,7 @@ import { pageCandidate, topicsOf } from './candidates.js';
 import { contextNumber, contextString, storeUrl } from './fields-context.js';
 import { miscBoolean, miscNumber, miscString } from './fields-misc.js';
 import { FRACTION_NAMES, SERP_NUMBER_NAMES } from './field-values.js';
-import { domOf, formatTimestamp, hostOfSt, kf, kwOf, lf, rankOut, sm, type Gen, type Scalar } from './access.js';
+import { domOf, formatTimestamp, hostOfSt, kf, kwOf, lf, rankOut, remember, sm, type Gen, type Scalar } from './access.js';
 import { etvFor, hostOf, mainDomainOf, normalizeTarget, positionFor } from './subjects.js';
 
 export type { Gen, Scalar };
@@ -24,16 +24,6 @@ const DAY = 86_400_000;
 /** The kind of result (organic, paid...) metric fields of this object count. */
 function kindOf(st: St): string {
   return st.key !== null && !/^\d+$/.test(st.key) ? st.key : 'organic';
-}
-
-/** A timestamp kept on the object so that related dates (first/prev/last seen) stay ordered. */
-function remember(st: St, name: string, make: () => number): number {
-  const pre = (st.pre ??= {});
-  const v = pre[name];
-  if (typeof v === 'number') return v;
-  const x = make();
-  pre[name] = x;
-  return x;
 }
 
 function firstSeenMs(c: CatCtx, st: St): number {

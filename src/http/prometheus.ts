@@ -74,20 +74,28 @@ export function createLiveMetrics(options: MetricsOptions): LiveMetrics {
     [],
   );
 
-  // The store's counts, read once per cacheMs for the four gauges of one scrape (and of scrapes close together).
-  let cached: { at: number; stats: Promise<QueueStats> } | null = null;
-  const stats = (): Promise<QueueStats> => {
-    const now = clock.now();
-    if (!cached || now - cached.at >= cacheMs || now < cached.at) {
-      const read = store.queueStats();
-      cached = { at: now, stats: read };
-      // A failed read fails this scrape (Prometheus records it as down) and is not reused.
-      read.catch(() => {
-        if (cached?.stats === read) cached = null;
-      });
-    }
-    return cached.stats;
+  /**
+   * A store read made at most once per cacheMs of the clock, shared by the gauges of one scrape (and
+   * by scrapes close together); a failed read fails its scrape (Prometheus records it as down) and is
+   * not reused.
+   */
+  const everyCacheMs = <T>(read: (now: number) => Promise<T>): (() => Promise<T>) => {
+    let cached: { at: number; value: Promise<T> } | null = null;
+    return () => {
+      const now = clock.now();
+      if (!cached || now - cached.at >= cacheMs || now < cached.at) {
+        const value = read(now);
+        const entry = { at: now, value };
+        cached = entry;
+        value.catch(() => {
+          if (cached === entry) cached = null;
+        });
+      }
+      return cached.value;
+    };
   };
+  // The store's counts, for the four gauges.
+  const stats = everyCacheMs(() => store.queueStats());
   const storeGauge = (name: string, help: string, value: (s: QueueStats) => number) =>
     new Gauge({
       name,
@@ -105,19 +113,8 @@ export function createLiveMetrics(options: MetricsOptions): LiveMetrics {
   storeGauge('serpq_tasks_ready', 'Completed tasks listed on tasks_ready and not yet collected, over every account.', (s) => s.ready);
 
   // Spend per account and API in the current UTC day of the clock, from the charges recorded in the
-  // store (exact over every node sharing it), read at most once per cacheMs as the counts are.
-  let spent: { at: number; rows: ReturnType<typeof store.spendByAccount> } | null = null;
-  const spend = () => {
-    const now = clock.now();
-    if (!spent || now - spent.at >= cacheMs || now < spent.at) {
-      const read = store.spendByAccount(now - (now % 86_400_000));
-      spent = { at: now, rows: read };
-      read.catch(() => {
-        if (spent?.rows === read) spent = null;
-      });
-    }
-    return spent.rows;
-  };
+  // store (exact over every node sharing it).
+  const spend = everyCacheMs((now) => store.spendByAccount(now - (now % 86_400_000)));
   new Gauge({
     name: 'serpq_spent_today_usd',
     help: 'USD charged for the tasks and calls posted in the current UTC day, by account and API.',

@@ -1,5 +1,5 @@
 import { type WireTask, envelope, pathSegments, wireTask } from '../contracts/envelope.js';
-import { type Endpoint, isApiName } from '../domain/api-catalog/index.js';
+import type { Endpoint } from '../domain/api-catalog/index.js';
 import { checkTask } from '../domain/api-catalog/validate.js';
 import { crawlState } from '../domain/crawl.js';
 import { ID_FAMILY, isTaskId, newId } from '../domain/ids.js';
@@ -47,15 +47,16 @@ export async function callCrawlFunction(
   else if (!Array.isArray(body)) return top(STATUS.POST_DATA_INVALID);
   else tasks = body;
   const entries: WireTask[] = [];
+  // A refused entry has an id of its own; an answered one is its crawl task's.
+  const refusedId = () => newId(deps.clock.now(), ctx.account.id, ID_FAMILY.TASK_POST);
   for (const [i, posted] of tasks.entries()) {
-    const id = newId(deps.clock.now(), ctx.account.id, ID_FAMILY.TASK_POST);
     if (i >= 100) {
-      entries.push(wireTask(id, STATUS.TOO_MANY_TASKS, { timeMs: 0, path, data: checkTask(endpoint, null).data }));
+      entries.push(wireTask(refusedId(), STATUS.TOO_MANY_TASKS, { timeMs: 0, path, data: checkTask(endpoint, null).data }));
       continue;
     }
     const checked = endpoint.idIn === 'path' ? null : checkTask(endpoint, posted);
     if (checked && !checked.ok) {
-      entries.push(wireTask(id, { code: checked.code, message: checked.message }, { timeMs: 0, path, data: checked.data }));
+      entries.push(wireTask(refusedId(), { code: checked.code, message: checked.message }, { timeMs: 0, path, data: checked.data }));
       continue;
     }
     const call = checked?.params ?? (posted as Record<string, unknown>);
@@ -94,7 +95,7 @@ async function oneCall(
   }
   if (done && now - task.completedAt! > RESULT_RETENTION_MS) return answer(STATUS.RESULTS_EXPIRED);
   const input = await catalogTaskOf(task);
-  if (!input || !deps.executor.renderTask || !isApiName(task.api)) return answer(STATUS.NO_PREPARED_DATA);
+  if (!input || !deps.executor.renderTask) return answer(STATUS.NO_PREPARED_DATA);
   const target = String(input.params.target ?? '');
   const crawl = crawlState(target, Number(input.params.max_crawl_pages), task.postedAt, now, done ? task.completedAt : null);
   // The crawl's own request and this call's fields (limit, offset, filters, url, …), seeded by the task id.

@@ -24,6 +24,8 @@ export interface RelayContext {
   readonly postbackUrl: string | null;
   /** Called with every result that arrives from the upstream (record mode writes cassettes). */
   readonly onResult?: UpstreamResultHook;
+  /** Called with every result of another API that arrives from the upstream (record mode). */
+  readonly onCatalogResult?: UpstreamCatalogResultHook;
   hooks: ExecutorHooks | null;
 }
 
@@ -32,6 +34,17 @@ export type UpstreamResultHook = (
   task: { readonly se: string; readonly seType: string; readonly data: string },
   fn: ResultFunction,
   value: unknown,
+) => void;
+
+/**
+ * A result of another API than SERP that arrived from the upstream: its API, the endpoint path it
+ * answers (a live endpoint's, e.g. `dataforseo_labs/google/ranked_keywords/live`, or a task type's
+ * task_get function without the id, e.g. `keywords_data/google_ads/search_volume/task_get`), the
+ * fields posted for it, and the upstream's `result` array.
+ */
+export type UpstreamCatalogResultHook = (
+  call: { readonly api: string; readonly path: string; readonly params: Readonly<Record<string, unknown>> },
+  result: readonly unknown[],
 ) => void;
 
 /** A task handed over by the worker, waiting for its call. */

@@ -8,6 +8,7 @@ import {
   type Pending,
   type RelayContext,
   type RelayStore,
+  type UpstreamCatalogResultHook,
   type UpstreamResultHook,
   collectedFunction,
   micro,
@@ -41,6 +42,8 @@ export interface RelayOptions {
   readonly collectEveryMs?: number;
   /** Called with every result that arrives from the upstream (`--record`). */
   readonly onResult?: UpstreamResultHook;
+  /** Called with every result of another API that arrives from the upstream (`--record`). */
+  readonly onCatalogResult?: UpstreamCatalogResultHook;
 }
 
 export interface RelayExecutor extends Executor {
@@ -65,6 +68,7 @@ export function createRelayExecutor(options: RelayOptions): RelayExecutor {
     cacheTtlMs: options.cacheTtlMs ?? 0,
     postbackUrl,
     onResult: options.onResult,
+    onCatalogResult: options.onCatalogResult,
     hooks: null,
   };
   const forward = createForwarder(ctx);

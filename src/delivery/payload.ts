@@ -49,14 +49,19 @@ export async function postbackJson(
   task: TaskRow,
   fn: ResultFunction,
   result: (params: Record<string, unknown>) => unknown | Promise<unknown>,
-  executor: Pick<Executor, 'renderTask'> | null = null,
+  executor: Partial<Pick<Executor, 'renderTask' | 'fetchTaskResult'>> | null = null,
+  stored: (key: string) => Uint8Array | null | Promise<Uint8Array | null> = () => null,
 ): Promise<string> {
-  if (task.api !== 'serp') return catalogPostbackJson(executor, task);
+  if (task.api !== 'serp') return catalogPostbackJson(executor, task, stored);
   const path = ['v3', 'serp', task.se, task.seType, 'task_get', fn, task.id];
   return stringifyEnvelope(await taskEnvelope(task, fn, { path, startedAt: performance.now() }, result));
 }
 
-async function catalogPostbackJson(executor: Pick<Executor, 'renderTask'> | null, task: TaskRow): Promise<string> {
+async function catalogPostbackJson(
+  executor: Partial<Pick<Executor, 'renderTask' | 'fetchTaskResult'>> | null,
+  task: TaskRow,
+  stored: (key: string) => Uint8Array | null | Promise<Uint8Array | null>,
+): Promise<string> {
   const input = await catalogTaskOf(task);
   const fn = input ? postbackFunction(input.type, task.postbackData) : null;
   const endpoint = input ? taskGetEndpoint(input.api, input.type.type, fn) : undefined;
@@ -65,7 +70,7 @@ async function catalogPostbackJson(executor: Pick<Executor, 'renderTask'> | null
     .split('/');
   const result =
     input && endpoint && task.statusCode === STATUS.OK.code
-      ? await catalogTaskResult(executor, input, endpoint, task.completedAt ?? task.postedAt)
+      ? await catalogTaskResult(executor, input, endpoint, task.completedAt ?? task.postedAt, stored)
       : null;
   return stringifyEnvelope(catalogTaskEnvelope(task, { path, startedAt: performance.now() }, result));
 }
@@ -122,6 +127,7 @@ export async function buildPostback(store: Pick<Results, 'resultOf'>, executor: 
     req.fn,
     resultResolver(executor, req.task, req.fn, () => store.resultOf(req.task.id, req.fn)),
     executor,
+    (key) => store.resultOf(req.task.id, key),
   );
   const body = await gzipAsync(Buffer.from(json, 'utf8'), POSTBACK_GZIP);
   return { body, headers: postbackHeaders(json, req.sign) };

@@ -3,6 +3,7 @@ import type { ResultFunction, SeTypeDef } from '../domain/catalog.js';
 import type { CrawlState } from '../domain/crawl.js';
 import type { NormalizedTask } from '../domain/task-request.js';
 import { parseDuration } from '../domain/duration.js';
+import type { WireEnvelope } from '../contracts/envelope.js';
 
 /**
  * The Executor port: turns an accepted task into a SERP. The sandbox renders deterministic SERPs;
@@ -27,8 +28,13 @@ export interface ExecutionOutcome {
   /** 20000, or a terminal vendor code (40101, 40102, 40103, ...). */
   readonly statusCode: number;
   readonly statusMessage: string;
-  /** Results to store, by function. Executors that render on read return none. */
-  readonly results?: ReadonlyArray<{ readonly fn: ResultFunction; readonly value: unknown }>;
+  /**
+   * Results to store, by function. Executors that render on read return none. A SERP task's `fn` is
+   * a ResultFunction and its value the result object; a catalog task's (`executeTask`) is the key of
+   * each task_get function (`taskResultKey` of domain/api-catalog/tasks.ts) and its value that
+   * function's `result` array.
+   */
+  readonly results?: ReadonlyArray<{ readonly fn: ResultFunction | (string & {}); readonly value: unknown }>;
   /** Final cost in micro-USD (what an upstream charged); omitted = as charged at task_post, or serpq's price for a live call. */
   readonly costMicro?: number;
 }
@@ -125,6 +131,8 @@ export interface EndpointCall {
   readonly params: Readonly<Record<string, unknown>>;
   /** The time of the call in the vendor's format (`2026-12-06 03:12:00 +00:00`). */
   readonly datetime: string;
+  /** The account calling (an executor that shares answers between accounts counts its hits). */
+  readonly accountId?: number;
 }
 
 /** What an endpoint call came to: the task's status and its `result` array. */
@@ -164,13 +172,39 @@ export interface CatalogTaskInput {
  * it, those types' task_post answers 404 as an unknown path does.
  */
 export interface CatalogTasks {
-  /** The same contract as `execute`, for a catalog task. */
+  /**
+   * The same contract as `execute`, for a catalog task. Results returned are stored (keyed by
+   * `taskResultKey`) and answer task_get when `renderTask` renders none.
+   */
   executeTask(input: CatalogTaskInput, signal: AbortSignal, owner?: string): Promise<ExecutionOutcome | ExecutionDeferral>;
   /**
    * Deterministic executors: the `result` array task_get answers for `endpoint` (one of the type's
    * task_get endpoints), rendered on read from the request; null when results are stored instead.
    */
   renderTask?(input: CatalogTaskInput, endpoint: Endpoint, datetime: string): Promise<unknown[] | null>;
+  /**
+   * Executors whose results come from elsewhere (the relay): the `result` array of a completed task
+   * for a task_get endpoint whose result is not stored yet, fetched, stored and returned; null when
+   * there is none to fetch.
+   */
+  fetchTaskResult?(input: CatalogTaskInput, endpoint: Endpoint): Promise<unknown[] | null>;
+}
+
+/** A call of a path the catalog does not know, as it came: `path` after `/v3/`, the body as posted. */
+export interface UnknownCall {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly body?: unknown;
+}
+
+/**
+ * Capability: passes calls of paths the catalog does not know (a vendor endpoint newer than serpq)
+ * to an upstream as they came (the relay with `--relay-pass-unknown`). Synchronous calls only: the
+ * service never hands it a task path.
+ */
+export interface UnknownPassThrough {
+  /** The upstream's envelope; null when the upstream could not be reached (or the call was aborted). */
+  passUnknown(call: UnknownCall, signal: AbortSignal): Promise<WireEnvelope | null>;
 }
 
 /**
@@ -179,7 +213,15 @@ export interface CatalogTasks {
  */
 export type Executor = TaskExecutor &
   Partial<
-    LiveExecution & LateResults & UpstreamPostbacks & BackgroundWork & RenderOnRead & FaultInjection & EndpointExecution & CatalogTasks
+    LiveExecution &
+      LateResults &
+      UpstreamPostbacks &
+      BackgroundWork &
+      RenderOnRead &
+      FaultInjection &
+      EndpointExecution &
+      CatalogTasks &
+      UnknownPassThrough
   >;
 
 /** Parses a latency spec: `0`, `2s`, or `normal=2s,high=500ms` (units ms, s, m, h; bare numbers are ms). */

@@ -1,6 +1,6 @@
 import { type WireEnvelope, envelope, pathSegments, wireTask } from '../contracts/envelope.js';
 import { type ApiCatalog, type Endpoint, type TaskType, cachedApi, isApiName, loadApi } from '../domain/api-catalog/index.js';
-import { readyRowJson, readyScopeOf, taskPostEndpoint, typeColumns, typeOfTask } from '../domain/api-catalog/tasks.js';
+import { readyRowJson, readyScopeOf, taskPostEndpoint, taskResultKey, typeColumns, typeOfTask } from '../domain/api-catalog/tasks.js';
 import { checkTask } from '../domain/api-catalog/validate.js';
 import { subscriptionDenial } from '../domain/api-prices.js';
 import { endpointChargeMicro } from '../domain/api-pricing.js';
@@ -11,6 +11,7 @@ import { HTML_RETENTION_MS, RESULT_RETENTION_MS } from '../domain/task.js';
 import { formatDateTime } from '../domain/time-format.js';
 import type { CatalogTaskInput, Executor } from '../executors/executor.js';
 import type { ReadyScope, TaskRow } from '../store/store.js';
+import { decodeResult } from '../store/stored-result.js';
 import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
 import { completedAnswer } from './get-task.js';
 import type { PostedType } from './post-tasks.js';
@@ -75,17 +76,27 @@ export async function catalogTaskOf(
 }
 
 /**
- * The `result` array of a completed catalog task for one of its task_get endpoints, rendered on read
- * by a deterministic executor; null when the executor renders none (no executor stores results of
- * catalog tasks yet).
+ * The `result` array of a completed catalog task for one of its task_get endpoints: rendered on read
+ * by a deterministic executor, else the stored result of that function (`taskResultKey`), else fetched by an executor whose
+ * results come from elsewhere (the relay: another function than the one collected); null when none.
  */
 export async function catalogTaskResult(
-  executor: Pick<Executor, 'renderTask'> | null,
+  executor: Partial<Pick<Executor, 'renderTask' | 'fetchTaskResult'>> | null,
   input: CatalogTaskInput,
   endpoint: Endpoint,
   completedAt: number,
+  stored: (key: string) => Uint8Array | null | Promise<Uint8Array | null> = () => null,
 ): Promise<unknown[] | null> {
-  return executor?.renderTask ? executor.renderTask(input, endpoint, formatDateTime(completedAt)) : null;
+  if (executor?.renderTask) {
+    const rendered = await executor.renderTask(input, endpoint, formatDateTime(completedAt));
+    if (rendered !== null) return rendered;
+  }
+  const body = await stored(taskResultKey(endpoint.fn));
+  if (body) {
+    const value = decodeResult(body);
+    return Array.isArray(value) ? value : null;
+  }
+  return executor?.fetchTaskResult ? executor.fetchTaskResult(input, endpoint) : null;
 }
 
 /** The answer of a catalog task's task_get, whose `data` is the stored echo (its `function` is the type's). */
@@ -134,7 +145,9 @@ export async function getCatalogTask(
   let result: unknown[] | null = null;
   if (task.statusCode === STATUS.OK.code) {
     const input = await catalogTaskOf(task);
-    result = input ? await catalogTaskResult(deps.executor, input, endpoint, task.completedAt) : null;
+    result = input
+      ? await catalogTaskResult(deps.executor, input, endpoint, task.completedAt, (key) => deps.store.resultOf(task.id, key))
+      : null;
   }
   return catalogTaskEnvelope(task, { path, startedAt: ctx.startedAt }, result);
 }

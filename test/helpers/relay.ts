@@ -47,17 +47,21 @@ export interface IdListRow {
  * Every task of an account on a server, from its id_list with metadata over the last day of that
  * server's own clock (which may have been moved), all pages.
  */
-export async function idListRows(srv: ServerProcess, token: string, c: SerpqClient): Promise<IdListRow[]> {
+/** Every id_list row of the account's tasks of `api` posted in the last day (by the server's clock). */
+export async function idListRows(srv: ServerProcess, token: string, c: SerpqClient, api = 'serp'): Promise<IdListRow[]> {
   const now = Date.parse(String((await admin(srv, token, 'GET', '/admin/clock')).now));
   const out: IdListRow[] = [];
   for (let offset = 0; ; offset += 1000) {
-    const env = await c.idList({
-      datetime_from: wireTime(now - 86_400_000),
-      datetime_to: wireTime(now),
-      include_metadata: true,
-      limit: 1000,
-      offset,
-    });
+    const env = await c.idList(
+      {
+        datetime_from: wireTime(now - 86_400_000),
+        datetime_to: wireTime(now),
+        include_metadata: true,
+        limit: 1000,
+        offset,
+      },
+      api,
+    );
     const task = env.tasks?.[0];
     if (task?.status_code !== 20000) throw new Error(`id_list: ${task?.status_code} ${task?.status_message}`);
     const rows = (task.result ?? []) as IdListRow[];
@@ -67,9 +71,16 @@ export async function idListRows(srv: ServerProcess, token: string, c: SerpqClie
 }
 
 /** The upstream account's tasks by tag (the relay tags each with serpq's task id): tag -> upstream ids. */
-export async function upstreamTags(up: ServerProcess, token: string, login = 'demo', password = 'demo'): Promise<Map<string, string[]>> {
+export async function upstreamTags(
+  up: ServerProcess,
+  token: string,
+  login = 'demo',
+  password = 'demo',
+  apis: readonly string[] = ['serp'],
+): Promise<Map<string, string[]>> {
   const tags = new Map<string, string[]>();
-  for (const r of await idListRows(up, token, client(up, login, password))) {
+  const rows = (await Promise.all(apis.map((api) => idListRows(up, token, client(up, login, password), api)))).flat();
+  for (const r of rows) {
     const tag = r.metadata?.tag ?? '';
     tags.set(tag, [...(tags.get(tag) ?? []), r.id]);
   }
@@ -81,7 +92,7 @@ export type CallKind = 'task_post' | 'task_get' | 'tasks_ready' | 'id_list' | 'u
 
 export function callKind(path: string): CallKind {
   const p = path.split('?')[0]!;
-  if (p === '/v3/serp/id_list') return 'id_list';
+  if (p.endsWith('/id_list')) return 'id_list';
   if (p === '/v3/appendix/user_data') return 'user_data';
   if (p.endsWith('/task_post')) return 'task_post';
   if (p.endsWith('/tasks_ready')) return 'tasks_ready';

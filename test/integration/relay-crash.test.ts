@@ -20,7 +20,7 @@ import { type ServerProcess, killAllServers, startServer } from '../helpers/serv
 
 /**
  * The relay killed with SIGKILL while it forwards and while it collects, then started again on the
- * same database and port, a few times over; the upstream is a second serpq process (sandbox)
+ * same database and port, a few times over, with SERP, Keywords Data and Merchant tasks in flight; the upstream is a second serpq process (sandbox)
  * behind a recording proxy, which also picks the moments: the k-th upstream call of a kind, held
  * before it reaches the upstream or after the upstream answered it (the relay never hears the
  * answer), while the relay is killed. Every task acknowledged with 20100 must then complete exactly
@@ -46,10 +46,22 @@ const START_BALANCE = 100;
 
 interface Accepted {
   readonly login: string;
-  readonly se: string;
-  readonly seType: string;
+  /** The task type: `serp/google/images`, `keywords_data/google_ads/search_volume`, ... */
+  readonly type: string;
   readonly tag: string;
 }
+
+/** The task types posted, the function each is compared by (null: `task_get/{id}`) and a task of each. */
+const TYPES: Record<string, { fn: string | null; task: (name: string) => Record<string, unknown> }> = {
+  'serp/google/images': { fn: 'advanced', task: (name) => ({ keyword: name, location_code: 2840, language_code: 'en' }) },
+  'serp/google/maps': { fn: 'advanced', task: (name) => ({ keyword: name, location_code: 2840, language_code: 'en' }) },
+  'keywords_data/google_ads/search_volume': {
+    fn: null,
+    task: (name) => ({ keywords: [name, `${name} b`], location_code: 2840, language_code: 'en' }),
+  },
+  'merchant/google/products': { fn: 'advanced', task: (name) => ({ keyword: name, location_code: 2840, language_code: 'en' }) },
+};
+const APIS = ['serp', 'keywords_data', 'merchant'];
 
 /** The k-th call (from now) that `pred` accepts. */
 function nth(k: number, pred: (c: ProxiedCall) => boolean): (c: ProxiedCall) => boolean {
@@ -148,19 +160,25 @@ describe.each(DIALECTS)('the relay killed with SIGKILL while forwarding and coll
     const clients = new Map<string, SerpqClient>(ACCOUNTS.map((a) => [a.login, client(relay, a.login, a.password)]));
     const accepted = new Map<string, Accepted>();
 
-    async function post(login: string, se: string, seType: string, n: number): Promise<void> {
+    async function post(login: string, type: string, n: number): Promise<void> {
       const tasks = Array.from({ length: n }, (_, i) => ({
-        keyword: `crash ${login} ${seType} ${i}`,
-        location_code: 2840,
-        language_code: 'en',
-        tag: `${login}-${seType}-${i}`,
+        ...TYPES[type]!.task(`crash ${login} ${type.split('/').pop()} ${i}`),
+        tag: `${login}-${type}-${i}`,
       }));
-      const env = await clients.get(login)!.taskPost(se, seType, tasks);
+      const env = await clients.get(login)!.taskPostOf(type, tasks);
       expect(env.status_code).toBe(20000);
       env.tasks!.forEach((t, i) => {
-        expect(t.status_code, `${login} ${seType} ${i}: ${t.status_message}`).toBe(20100);
-        accepted.set(t.id, { login, se, seType, tag: tasks[i]!.tag });
+        expect(t.status_code, `${login} ${type} ${i}: ${t.status_message}`).toBe(20100);
+        accepted.set(t.id, { login, type, tag: tasks[i]!.tag });
       });
+    }
+    /** An account's tasks_ready rows of every type posted. */
+    async function readyRowsOf(c: SerpqClient): Promise<Array<{ id: string; tag: string | null }>> {
+      const rows: Array<{ id: string; tag: string | null }> = [...(await c.readyRows())];
+      for (const type of Object.keys(TYPES).filter((t) => !t.startsWith('serp/'))) {
+        rows.push(...(((await c.tasksReadyOf(type)).tasks![0]!.result as Array<{ id: string; tag: string | null }> | null) ?? []));
+      }
+      return rows;
     }
 
     /**
@@ -200,14 +218,18 @@ describe.each(DIALECTS)('the relay killed with SIGKILL while forwarding and coll
       (c: ProxiedCall) =>
         kinds.includes(c.kind);
 
-    // Forwarding: 300 images tasks of three accounts, killed at one of the first task_post calls.
-    await crashRound(`kill 1 (forwarding)`, nth(1 + int(3), isKind('task_post')), phase(), async () => {
-      await Promise.all(ACCOUNTS.map((a) => post(a.login, 'google', 'images', 100)));
+    // Forwarding: 300 images and 30 Google Ads search volume tasks of three accounts, killed at one
+    // of the first task_post calls.
+    await crashRound(`kill 1 (forwarding)`, nth(1 + int(4), isKind('task_post')), phase(), async () => {
+      await Promise.all(ACCOUNTS.map((a) => post(a.login, 'serp/google/images', 100)));
+      await Promise.all(ACCOUNTS.map((a) => post(a.login, 'keywords_data/google_ads/search_volume', 10)));
     });
     await restart(ahead());
-    // More forwarding (60 maps tasks), and the look-ups of unconfirmed calls (id_list) if any are due.
-    await crashRound(`kill 2 (forwarding)`, nth(1 + int(2), isKind('task_post', 'id_list')), phase(), async () => {
-      await Promise.all(ACCOUNTS.map((a) => post(a.login, 'google', 'maps', 20)));
+    // More forwarding (60 maps and 30 Merchant tasks), and the look-ups of unconfirmed calls (id_list)
+    // if any are due.
+    await crashRound(`kill 2 (forwarding)`, nth(1 + int(3), isKind('task_post', 'id_list')), phase(), async () => {
+      await Promise.all(ACCOUNTS.map((a) => post(a.login, 'serp/google/maps', 20)));
+      await Promise.all(ACCOUNTS.map((a) => post(a.login, 'merchant/google/products', 10)));
     });
     await restart(ahead());
     // Collection: the upstream finishes what it got; killed at one of the relay's task_get calls.
@@ -229,7 +251,7 @@ describe.each(DIALECTS)('the relay killed with SIGKILL while forwarding and coll
 
     const readyCount = async () => {
       let n = 0;
-      for (const c of clients.values()) n += (await c.readyRows()).length;
+      for (const c of clients.values()) n += (await readyRowsOf(c)).length;
       return n;
     };
     for (let i = 0; i < 40; i++) {
@@ -243,11 +265,11 @@ describe.each(DIALECTS)('the relay killed with SIGKILL while forwarding and coll
       // Retries are due on the relay's clock.
       await admin(relay, RELAY_TOKEN, 'POST', '/admin/clock', { advance_seconds: 60 });
     }
-    expect(accepted.size).toBe(360);
+    expect(accepted.size).toBe(420);
 
     // Each account lists each of its tasks once, with its own tag.
     for (const [login, c] of clients) {
-      const rows = await c.readyRows();
+      const rows = await readyRowsOf(c);
       const ids = rows.map((r) => r.id);
       const mine = [...accepted].filter(([, a]) => a.login === login).map(([id]) => id);
       expect(ids.length - new Set(ids).size, `${login}: ids listed twice`).toBe(0);
@@ -263,7 +285,7 @@ describe.each(DIALECTS)('the relay killed with SIGKILL while forwarding and coll
     }
 
     // The upstream received each serpq id exactly once, and nothing else.
-    const tags = await upstreamTags(up, UP_TOKEN);
+    const tags = await upstreamTags(up, UP_TOKEN, 'demo', 'demo', APIS);
     const twice = [...tags].filter(([, ids]) => ids.length > 1).map(([tag, ids]) => `${tag} -> ${ids.join(', ')}`);
     expect(twice, 'serpq ids posted upstream more than once').toEqual([]);
     expect(
@@ -280,8 +302,9 @@ describe.each(DIALECTS)('the relay killed with SIGKILL while forwarding and coll
     for (let i = 0; i < entries.length; i += 30) {
       await Promise.all(
         entries.slice(i, i + 30).map(async ([id, a]) => {
-          const mine = (await clients.get(a.login)!.taskGet(a.se, a.seType, 'advanced', id)).tasks![0]!;
-          const theirs = (await client(up).taskGet(a.se, a.seType, 'advanced', tags.get(id)![0]!)).tasks![0]!;
+          const fn = TYPES[a.type]!.fn ?? undefined;
+          const mine = (await clients.get(a.login)!.taskGetOf(a.type, id, fn)).tasks![0]!;
+          const theirs = (await client(up).taskGetOf(a.type, tags.get(id)![0]!, fn)).tasks![0]!;
           expect(mine.status_code, `${id}: ${mine.status_message}`).toBe(20000);
           expect(mine.id).toBe(id);
           expect(mine.result, `${id}: the upstream's result`).toEqual(theirs.result);
@@ -291,7 +314,7 @@ describe.each(DIALECTS)('the relay killed with SIGKILL while forwarding and coll
     // The money: each account paid what its tasks cost, once each (id_list lists every task once).
     const accounts = (await admin(relay, RELAY_TOKEN, 'GET', '/admin/accounts')).accounts as Array<{ login: string; balance: number }>;
     for (const [login, c] of clients) {
-      const rows = await idListRows(relay, RELAY_TOKEN, c);
+      const rows = (await Promise.all(APIS.map((api) => idListRows(relay, RELAY_TOKEN, c, api)))).flat();
       const ids = rows.map((r) => r.id);
       expect(ids.length - new Set(ids).size, `${login}: id_list rows twice`).toBe(0);
       expect(ids.length, `${login}: id_list rows`).toBe([...accepted.values()].filter((a) => a.login === login).length);

@@ -60,6 +60,12 @@ export function postbackFunction(type: TaskType, postbackData: string | null): s
   return type.taskGet[0] ?? null;
 }
 
+/**
+ * The key a task's result for a task_get function is stored under (results.fn): the function's name,
+ * `task_get` for the function-less form. What is stored is the whole `result` array the vendor answers.
+ */
+export const taskResultKey = (fn: string | null): string => fn ?? 'task_get';
+
 /** The `/v3/…` path of a task's task_get for a function (null: the function-less form). */
 export function taskGetPath(type: string, fn: string | null, id: string): string {
   return fn === null ? `/v3/${type}/task_get/${id}` : `/v3/${type}/task_get/${fn}/${id}`;

@@ -1,8 +1,10 @@
 import type { WireTask } from '../../client/index.js';
-import { type ResultFunction, type SeTypeDef, findSeType } from '../../domain/catalog.js';
+import type { ResultFunction } from '../../domain/catalog.js';
 import { STATUS } from '../../domain/status-codes.js';
 import { RELAY_OWNER, type RelayRow } from '../../domain/relay-records.js';
-import { type RelayContext, collectedFunction, micro, zipResult } from './context.js';
+import type { TaskRow } from '../../store/store.js';
+import { type RelayContext, micro, zipResult } from './context.js';
+import { type RelayedType, collectedKey, getUpstream, readyScopeOfType, resultKeys, typeOfRow } from './targets.js';
 
 /**
  * Collection: when the upstream completes a task, its result for one function (the task's
@@ -18,8 +20,19 @@ export interface RelayedCompletion {
   readonly statusMessage: string;
   readonly results: ReadonlyArray<{ fn: string; body: Buffer }>;
   readonly costMicro?: number;
-  /** The upstream's result as it came (for the result hook). */
-  readonly value?: { readonly fn: ResultFunction; readonly value: unknown };
+  /** The upstream's result as it came (for the result hooks): SERP's first item, another API's whole array. */
+  readonly value?: { readonly fn: string; readonly value: unknown };
+}
+
+/** Reports a result that came from the upstream to the record hook of its API. */
+export function reportResult(ctx: RelayContext, task: TaskRow, type: RelayedType, fn: string, value: unknown): void {
+  if (type.kind === 'serp') {
+    ctx.onResult?.(task, fn as ResultFunction, value);
+    return;
+  }
+  if (!ctx.onCatalogResult || !Array.isArray(value)) return;
+  const path = fn === 'task_get' ? `${type.type.type}/task_get` : `${type.type.type}/task_get/${fn}`;
+  ctx.onCatalogResult({ api: type.api, path, params: JSON.parse(task.data) as Record<string, unknown> }, value);
 }
 
 /**
@@ -70,10 +83,13 @@ export async function completeRelayed(ctx: RelayContext, taskId: string, c: Rela
   return n;
 }
 
-/** The completion of an upstream task_get / postback answer, or null while the upstream still works on it. */
-export function completionOf(t: WireTask | undefined, fn: ResultFunction, row: RelayRow | undefined): RelayedCompletion | null {
+/**
+ * The completion of an upstream task_get / postback answer, or null while the upstream still works on
+ * it. A SERP result is the first item of `result`; another API's is the whole array (`whole`).
+ */
+export function completionOf(t: WireTask | undefined, fn: string, row: RelayRow | undefined, whole = false): RelayedCompletion | null {
   if (!t || t.status_code === STATUS.TASK_IN_QUEUE.code || t.status_code === STATUS.TASK_HANDED.code) return null;
-  const value = t.result?.[0];
+  const value = whole ? (Array.isArray(t.result) ? t.result : undefined) : t.result?.[0];
   const ok = t.status_code === STATUS.OK.code;
   const cost = micro(t.cost);
   return {
@@ -86,32 +102,38 @@ export function completionOf(t: WireTask | undefined, fn: ResultFunction, row: R
   };
 }
 
-export function createCollector(ctx: RelayContext): { round(): Promise<number> } {
+export interface Collector {
+  round(): Promise<number>;
+  /** Reads the upstream tasks_ready of this type's tasks from now on (its tasks were forwarded). */
+  watch(type: RelayedType): void;
+}
+
+export function createCollector(ctx: RelayContext): Collector {
   const { store, realClock, upstream } = ctx;
   const sweepAfterMs = 60_000;
-  const defs = new Map<string, SeTypeDef | undefined>();
-  const defOf = (se: string, seType: string) => {
-    const key = `${se}/${seType}`;
-    if (!defs.has(key)) defs.set(key, findSeType(se, seType));
-    return defs.get(key);
-  };
+  /** Upstream tasks_ready scopes of the other APIs' types this process forwarded (SERP's is always read). */
+  const scopes = new Set<string>();
 
   /** Reads one finished upstream task's result; null while it is not done. */
-  async function fetchDone(row: RelayRow, def: SeTypeDef, postbackData: string | null): Promise<RelayedCompletion | null> {
-    const fn = collectedFunction(def, postbackData);
-    const env = await upstream.call('request', (c) => c.taskGet(def.se, def.seType, fn, row.upstreamId!));
-    return completionOf(env.tasks?.[0], fn, row);
+  async function fetchDone(row: RelayRow, type: RelayedType, postbackData: string | null): Promise<RelayedCompletion | null> {
+    const key = collectedKey(type, postbackData);
+    const env = await upstream.call('request', getUpstream(type, key, row.upstreamId!));
+    return completionOf(env.tasks?.[0], key, row, type.kind === 'catalog');
   }
 
   /** Completes the finished ones of `rows` in one store call (and their followers, with the cache on). */
-  async function collectAll(rows: readonly RelayRow[]): Promise<number> {
+  async function collectAll(rows: readonly RelayRow[], swept = false): Promise<number> {
     const tasks = new Map((await store.tasksByIds(rows.map((r) => r.taskId))).map((t) => [t.id, t]));
+    const types = new Map<string, RelayedType>();
     const done = await Promise.all(
       rows.map(async (row) => {
         const t = tasks.get(row.taskId);
-        const def = t ? defOf(t.se, t.seType) : undefined;
-        if (!t || !def || !row.upstreamId || t.state === 'done') return null;
-        const c = await fetchDone(row, def, t.postbackData);
+        const type = t ? await typeOfRow(t) : undefined;
+        if (!t || !type || !row.upstreamId || t.state === 'done') return null;
+        types.set(t.id, type);
+        // Found by the sweep (forwarded before a restart): its type's tasks_ready is read from now on.
+        if (swept) watch(type);
+        const c = await fetchDone(row, type, t.postbackData);
         return c ? { id: row.taskId, c } : null;
       }),
     );
@@ -129,7 +151,7 @@ export function createCollector(ctx: RelayContext): { round(): Promise<number> }
       ctx.clock.now(),
     );
     if (n === finished.length) ctx.hooks?.onFinished?.(finished.map(({ id, c }) => ({ id, statusCode: c.statusCode })));
-    if (ctx.onResult) for (const { id, c } of finished) if (c.value) ctx.onResult(tasks.get(id)!, c.value.fn, c.value.value);
+    for (const { id, c } of finished) if (c.value) reportResult(ctx, tasks.get(id)!, types.get(id)!, c.value.fn, c.value.value);
     // Followers exist only with the cache on; without it the sweep closes the records later.
     if (ctx.cacheTtlMs > 0) for (const { id, c } of finished) n += await completeRelayed(ctx, id, c, false);
     return n;
@@ -149,9 +171,9 @@ export function createCollector(ctx: RelayContext): { round(): Promise<number> }
         await store.deferTasks([row.taskId], RELAY_OWNER, ctx.clock.now());
         continue;
       }
-      const def = defOf(leader.se, leader.seType);
+      const type = await typeOfRow(leader);
       const results: Array<{ fn: string; body: Buffer }> = [];
-      for (const fn of def?.getFunctions ?? []) {
+      for (const fn of type ? resultKeys(type) : []) {
         const body = await store.resultOf(leader.id, fn);
         if (body) results.push({ fn, body });
       }
@@ -170,19 +192,29 @@ export function createCollector(ctx: RelayContext): { round(): Promise<number> }
 
   async function round(): Promise<number> {
     if ((await store.relayInFlight()) === 0) return 0;
-    const env = await upstream.call('tasks_ready', (c) => c.tasksReady());
-    const ready = (env.tasks?.[0]?.result ?? []) as Array<{ id: string; tag: string | null }>;
+    // SERP's tasks_ready, and that of each other API's type forwarded (each within the upstream's
+    // tasks_ready budget); what a restart forgot is found by the sweep.
+    const ready: Array<{ id: string; tag: string | null }> = [];
+    for (const scope of ['serp', ...scopes]) {
+      const api = scope.split('/')[0]!;
+      const env = await upstream.call('tasks_ready', (c) => (scope === 'serp' ? c.tasksReady() : c.tasksReadyOf(scope)), undefined, api);
+      ready.push(...((env.tasks?.[0]?.result ?? []) as Array<{ id: string; tag: string | null }>));
+    }
     const tags = ready.filter((r) => typeof r.tag === 'string' && r.tag.length > 0);
     const byTag = new Map(tags.map((r) => [r.tag!, r.id]));
     const rows = (await store.relayRows([...byTag.keys()])).filter((r) => r.state === 'forwarded' && r.upstreamId === byTag.get(r.taskId));
     let done = await collectAll(rows);
     // The sweep: forwarded a while ago and not seen on tasks_ready since.
     const now = realClock.now();
-    done += await collectAll(await store.relayDue(now - sweepAfterMs, now, 50));
+    done += await collectAll(await store.relayDue(now - sweepAfterMs, now, 50), true);
     done += await orphans();
     if (done > 0) ctx.hooks?.onCompleted(done);
     return done;
   }
 
-  return { round };
+  function watch(type: RelayedType): void {
+    if (type.kind === 'catalog') scopes.add(readyScopeOfType(type));
+  }
+
+  return { round, watch };
 }

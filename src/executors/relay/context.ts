@@ -1,11 +1,16 @@
 import type { Clock } from '../../domain/clock.js';
-import type { ResultFunction, SeTypeDef } from '../../domain/catalog.js';
-import type { Results, TaskQueue, TaskReads } from '../../store/store.js';
+import type { ResultFunction } from '../../domain/catalog.js';
+import type { RelayAnswers, Results, TaskQueue, TaskReads } from '../../store/store.js';
 import type { RelayLedger } from './ledger.js';
 
 /** The store roles the relay uses. */
-export type RelayStore = RelayLedger & Pick<TaskQueue, 'completeTasks' | 'deferTasks'> & Pick<TaskReads, 'tasksByIds'> & Results;
-import type { ExecutionDeferral, ExecutionInput, ExecutionOutcome, ExecutorHooks } from '../executor.js';
+export type RelayStore = RelayLedger &
+  Pick<TaskQueue, 'completeTasks' | 'deferTasks'> &
+  Pick<TaskReads, 'tasksByIds'> &
+  Results &
+  RelayAnswers;
+import type { ExecutionDeferral, ExecutionOutcome, ExecutorHooks } from '../executor.js';
+import type { RelayInput } from './targets.js';
 import type { Upstream } from './upstream.js';
 
 /** What the relay's forwarding and collection share. */
@@ -47,19 +52,11 @@ export type UpstreamCatalogResultHook = (
   result: readonly unknown[],
 ) => void;
 
-/** A task handed over by the worker, waiting for its call. */
+/** A task handed over by the worker, waiting for its call: a SERP task or another API's. */
 export interface Pending {
-  readonly input: ExecutionInput;
+  readonly input: RelayInput;
   readonly owner: string;
   readonly resolve: (out: ExecutionOutcome | ExecutionDeferral) => void;
-}
-
-/** The function collected when a task completes upstream: its postback_data, else advanced, else the type's first. */
-export function collectedFunction(def: SeTypeDef, postbackData: string | null | undefined): ResultFunction {
-  const fns = def.getFunctions;
-  const named = fns.find((f) => f === postbackData);
-  if (named) return named;
-  return fns.includes('advanced') ? 'advanced' : fns[0]!;
 }
 
 /** The upstream's USD amount in micro-USD, when it is a number. */

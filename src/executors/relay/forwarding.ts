@@ -1,10 +1,22 @@
 import type { WireEnvelope, WireTask } from '../../client/index.js';
+import type { ResultFunction } from '../../domain/catalog.js';
 import { STATUS } from '../../domain/status-codes.js';
 import { formatDateTime } from '../../domain/time-format.js';
 import type { RelayAccepted, RelayForwarding, RelayRow } from '../../domain/relay-records.js';
-import type { ExecutionDeferral, ExecutionInput, ExecutionOutcome } from '../executor.js';
-import { type Pending, type RelayContext, collectedFunction, micro, unzipResult } from './context.js';
-import { requestKey } from './request-key.js';
+import type { ExecutionDeferral, ExecutionOutcome } from '../executor.js';
+import { type Pending, type RelayContext, micro, unzipResult } from './context.js';
+import {
+  type RelayInput,
+  type RelayedType,
+  collectedKey,
+  idListApi,
+  isSerpInput,
+  postUpstream,
+  readyScopeOfType,
+  relayRequestKey,
+  resultKeys,
+  typeOfInput,
+} from './targets.js';
 import { UpstreamUnavailable } from './upstream.js';
 import { completeRelayed } from './collection.js';
 
@@ -22,13 +34,29 @@ const NOT_FORWARDED = new Set(['api', 'function', 'se', 'se_type', 'tag', 'postb
 /** An unconfirmed call this recent may not be listed upstream yet: look again after this long. */
 const SETTLE_MS = 5000;
 
-export function upstreamTask(input: ExecutionInput, postbackUrl: string | null): Record<string, unknown> {
+/** Without an id_list upstream (AI Optimization), an unconfirmed task is looked for on tasks_ready this long before it is posted again [I]. */
+const NO_ID_LIST_WAIT_MS = 10 * 60_000;
+
+/** The postback_data the account posted with a task. */
+export function postbackDataOf(input: RelayInput): string | null {
+  if (isSerpInput(input)) return input.request.postbackData;
+  return typeof input.params.postback_data === 'string' ? input.params.postback_data : null;
+}
+
+/**
+ * A task as posted upstream: the account's fields but its own webhooks, tagged with serpq's id; with
+ * upstream postbacks on, reporting to the relay with the function it collects (where the type has
+ * postbacks, and a function to name).
+ */
+export function upstreamTask(input: RelayInput, postbackUrl: string | null): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(input.params ?? {})) if (!NOT_FORWARDED.has(k)) body[k] = v;
   body.tag = input.id;
-  if (postbackUrl) {
+  const type = typeOfInput(input);
+  if (postbackUrl && (type.kind === 'serp' || type.type.postback)) {
     body.postback_url = postbackUrl;
-    body.postback_data = collectedFunction(input.def, input.request.postbackData);
+    const key = collectedKey(type, postbackDataOf(input));
+    if (type.kind === 'serp' || key !== 'task_get') body.postback_data = key;
   }
   return body;
 }
@@ -53,23 +81,31 @@ export function createForwarder(ctx: RelayContext): (batch: Pending[]) => Promis
     requestKey: key,
   });
 
-  /** Looks unconfirmed tasks up upstream by tag; returns tag -> upstream id for those found. */
-  async function adopt(rows: readonly RelayRow[]): Promise<Map<string, string>> {
+  /**
+   * Looks unconfirmed tasks up upstream by tag, in their API's id_list (or, for an API without one,
+   * on their type's tasks_ready); returns tag -> upstream id for those found.
+   */
+  async function adopt(rows: readonly RelayRow[], type: RelayedType): Promise<Map<string, string>> {
     const found = new Map<string, string>();
     if (rows.length === 0) return found;
     const wanted = new Set(rows.map((r) => r.taskId));
+    const api = idListApi(type);
+    if (api === null) return adoptFromReady(wanted, type);
     const from = Math.min(...rows.map((r) => r.forwardedAt)) - 60_000;
     const to = realClock.now();
     for (let offset = 0; found.size < wanted.size && offset < 100_000; offset += 1000) {
       const env = await upstream.call('request', (c) =>
-        c.idList({
-          datetime_from: formatDateTime(from),
-          datetime_to: formatDateTime(to),
-          include_metadata: true,
-          limit: 1000,
-          offset,
-          sort: 'asc',
-        }),
+        c.idList(
+          {
+            datetime_from: formatDateTime(from),
+            datetime_to: formatDateTime(to),
+            include_metadata: true,
+            limit: 1000,
+            offset,
+            sort: 'asc',
+          },
+          api,
+        ),
       );
       const listed = env.tasks?.[0];
       // Without a list, nothing can be told missing: posting again could post twice. Try later.
@@ -82,6 +118,22 @@ export function createForwarder(ctx: RelayContext): (batch: Pending[]) => Promis
         if (typeof tag === 'string' && wanted.has(tag) && !found.has(tag)) found.set(tag, r.id);
       }
       if (result.length < 1000) break;
+    }
+    return found;
+  }
+
+  /** Tags of `wanted` among the upstream's completed tasks of the type (an API without id_list). */
+  async function adoptFromReady(wanted: ReadonlySet<string>, type: RelayedType): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const env = await upstream.call('tasks_ready', (c) => c.tasksReadyOf(readyScopeOfType(type)), undefined, type.api);
+    const listed = env.tasks?.[0];
+    if (env.status_code !== STATUS.OK.code || listed?.status_code !== STATUS.OK.code) {
+      throw new UpstreamUnavailable(
+        `tasks_ready: ${listed?.status_code ?? env.status_code} ${listed?.status_message ?? env.status_message}`,
+      );
+    }
+    for (const r of (listed.result ?? []) as Array<{ id: string; tag?: unknown }>) {
+      if (typeof r.tag === 'string' && wanted.has(r.tag)) found.set(r.tag, r.id);
     }
     return found;
   }
@@ -100,13 +152,13 @@ export function createForwarder(ctx: RelayContext): (batch: Pending[]) => Promis
     const out: Array<{ p: Pending; key: string | null }> = [];
     const leaders = new Map<string, string>();
     for (const p of list) {
-      const key = requestKey(p.input);
+      const key = relayRequestKey(p.input);
       const cached = await store.relayCached(key, clock.now() - ctx.cacheTtlMs);
       if (cached) {
-        const results: Array<{ fn: (typeof p.input.def.getFunctions)[number]; value: unknown }> = [];
-        for (const fn of p.input.def.getFunctions) {
+        const results: Array<{ fn: ResultFunction; value: unknown }> = [];
+        for (const fn of resultKeys(typeOfInput(p.input))) {
           const body = await store.resultOf(cached.taskId, fn);
-          if (body) results.push({ fn, value: unzipResult(body) });
+          if (body) results.push({ fn: fn as ResultFunction, value: unzipResult(body) });
         }
         if (results.length > 0) {
           await store.relayCacheHit(entry(p, key), cached, realClock.now());
@@ -164,13 +216,13 @@ export function createForwarder(ctx: RelayContext): (batch: Pending[]) => Promis
       } else f.p.resolve(retry(0, 'the equal request it waited for ended first'));
     }
     const attempts = (p: Pending) => rows.get(p.input.id)?.attempts ?? 0;
-    const { se, seType } = posted[0]!.p.input.def;
+    const type = typeOfInput(posted[0]!.p.input);
     let env: WireEnvelope;
     try {
-      env = await upstream.call('request', (c) =>
-        c.taskPost(
-          se,
-          seType,
+      env = await upstream.call(
+        'request',
+        postUpstream(
+          type,
           posted.map((x) => upstreamTask(x.p.input, ctx.postbackUrl)),
         ),
       );
@@ -233,8 +285,20 @@ export function createForwarder(ctx: RelayContext): (batch: Pending[]) => Promis
       const settling = unconfirmed.filter((p) => rows.get(p.input.id)!.forwardedAt > recent);
       for (const p of settling)
         p.resolve({ defer: 'retry', at: clock.now() + SETTLE_MS, reason: 'waiting for the upstream to list an unconfirmed call' });
-      const toAdopt = unconfirmed.filter((p) => !settling.includes(p));
-      const adopted = await adopt(toAdopt.map((p) => rows.get(p.input.id)!));
+      const type = typeOfInput(live[0]!.input);
+      let toAdopt = unconfirmed.filter((p) => !settling.includes(p));
+      const adopted = await adopt(
+        toAdopt.map((p) => rows.get(p.input.id)!),
+        type,
+      );
+      if (idListApi(type) === null) {
+        // Not listed as completed yet, and no id_list to tell it missing: wait before posting again.
+        const waitFrom = realClock.now() - NO_ID_LIST_WAIT_MS;
+        const waiting = toAdopt.filter((p) => !adopted.has(p.input.id) && rows.get(p.input.id)!.forwardedAt > waitFrom);
+        for (const p of waiting)
+          p.resolve({ defer: 'retry', at: clock.now() + 30_000, reason: 'looking for an unconfirmed call on tasks_ready' });
+        toAdopt = toAdopt.filter((p) => !waiting.includes(p));
+      }
       const adoptedList = toAdopt.filter((p) => adopted.has(p.input.id));
       await handOver(
         adoptedList,

@@ -1,21 +1,20 @@
 import type { Clock } from '../../domain/clock.js';
-import { findSeType } from '../../domain/catalog.js';
 import { STATUS } from '../../domain/status-codes.js';
 import { RELAY_OWNER } from '../../domain/relay-records.js';
-import type { ExecutionOutcome, Executor } from '../executor.js';
-import { completeRelayed, completionOf, createCollector } from './collection.js';
+import type { ExecutionDeferral, ExecutionOutcome, Executor } from '../executor.js';
+import { completeRelayed, completionOf, createCollector, reportResult } from './collection.js';
 import {
   type Pending,
   type RelayContext,
   type RelayStore,
   type UpstreamCatalogResultHook,
   type UpstreamResultHook,
-  collectedFunction,
   micro,
   zipResult,
 } from './context.js';
 import { createEndpointRelay } from './endpoints.js';
 import { createForwarder, upstreamTask } from './forwarding.js';
+import { type RelayInput, batchKey, collectedKey, getUpstream, resultKey, typeOfInput, typeOfRow } from './targets.js';
 import { type Upstream, UpstreamUnavailable } from './upstream.js';
 
 /**
@@ -44,6 +43,8 @@ export interface RelayOptions {
   readonly onResult?: UpstreamResultHook;
   /** Called with every result of another API that arrives from the upstream (`--record`). */
   readonly onCatalogResult?: UpstreamCatalogResultHook;
+  /** Pass calls of paths the catalog does not know to the upstream (`--relay-pass-unknown`; not task paths). */
+  readonly passUnknown?: boolean;
 }
 
 export interface RelayExecutor extends Executor {
@@ -72,7 +73,15 @@ export function createRelayExecutor(options: RelayOptions): RelayExecutor {
     hooks: null,
   };
   const forward = createForwarder(ctx);
-  const executeEndpoint = createEndpointRelay({ upstream, realClock: options.realClock });
+  const endpoints = createEndpointRelay({
+    upstream,
+    realClock: options.realClock,
+    clock: options.clock,
+    answers: store,
+    cacheTtlMs: ctx.cacheTtlMs,
+    onCatalogResult: options.onCatalogResult,
+    onError: (err) => ctx.hooks?.onError(err),
+  });
   const collector = createCollector(ctx);
   const pending = new Map<string, Pending[]>();
   let flushScheduled = false;
@@ -132,18 +141,24 @@ export function createRelayExecutor(options: RelayOptions): RelayExecutor {
     if (!timer || dueAt - Date.now() > 200) plan(200);
   }
 
+  /** A task handed over by the worker (SERP's or another API's): queued for its type's next upstream call. */
+  function hand(input: RelayInput, owner: string | undefined): Promise<ExecutionOutcome | ExecutionDeferral> {
+    return new Promise((resolve) => {
+      const type = typeOfInput(input);
+      const key = batchKey(type);
+      collector.watch(type);
+      const list = pending.get(key) ?? [];
+      list.push({ input, owner: owner ?? RELAY_OWNER, resolve });
+      pending.set(key, list);
+      schedule();
+    });
+  }
+
   return {
     name: 'relay',
     latencyMs: () => 0,
-    execute(input, _signal, owner) {
-      return new Promise((resolve) => {
-        const key = `${input.def.se}/${input.def.seType}`;
-        const list = pending.get(key) ?? [];
-        list.push({ input, owner: owner ?? RELAY_OWNER, resolve });
-        pending.set(key, list);
-        schedule();
-      });
-    },
+    execute: (input, _signal, owner) => hand(input, owner),
+    executeTask: (input, _signal, owner) => hand(input, owner),
     async executeLive(input, fn, signal): Promise<ExecutionOutcome> {
       try {
         const env = await upstream.call('request', (c) => c.live(input.def.se, input.def.seType, fn, upstreamTask(input, null)));
@@ -164,7 +179,9 @@ export function createRelayExecutor(options: RelayOptions): RelayExecutor {
         return { statusCode: STATUS.INTERNAL_ERROR.code, statusMessage: STATUS.INTERNAL_ERROR.message };
       }
     },
-    executeEndpoint,
+    executeEndpoint: endpoints.executeEndpoint,
+    // Only when asked for: without it, the catalog's unknown paths answer 404 as the vendor's.
+    ...(options.passUnknown ? { passUnknown: endpoints.passUnknown } : {}),
     async fetchResult(taskId, def, fn) {
       const [row] = await store.relayRows([taskId]);
       if (!row?.upstreamId) return null;
@@ -184,6 +201,25 @@ export function createRelayExecutor(options: RelayOptions): RelayExecutor {
         throw err;
       }
     },
+    async fetchTaskResult(input, endpoint) {
+      const [row] = await store.relayRows([input.id]);
+      if (!row?.upstreamId) return null;
+      const type = typeOfInput(input);
+      const key = resultKey(endpoint.fn);
+      try {
+        const env = await upstream.call('request', getUpstream(type, key, row.upstreamId));
+        const t = env.tasks?.[0];
+        const value = t?.status_code === STATUS.OK.code && Array.isArray(t.result) ? t.result : null;
+        if (value === null) return null;
+        await store.addResult(input.id, key, zipResult(value));
+        const [task] = await store.tasksByIds([input.id]);
+        if (task) reportResult(ctx, task, type, key, value);
+        return value;
+      } catch (err) {
+        if (err instanceof UpstreamUnavailable) return null;
+        throw err;
+      }
+    },
     async receivePostback(query, body) {
       const tag = query.tag ?? '';
       const t = (body as { tasks?: unknown[] } | null)?.tasks?.[0] as Parameters<typeof completionOf>[0];
@@ -193,12 +229,12 @@ export function createRelayExecutor(options: RelayOptions): RelayExecutor {
       // The upstream's answer to our task_post may not be recorded yet: its tasks_ready lists it for later.
       if (row.state !== 'forwarded' || row.upstreamId !== t.id) return 'later';
       const [task] = await store.tasksByIds([row.taskId]);
-      const def = task ? findSeType(task.se, task.seType) : undefined;
-      if (!task || !def) return 'unknown';
-      const done = completionOf(t, collectedFunction(def, task.postbackData), row);
+      const type = task ? await typeOfRow(task) : undefined;
+      if (!task || !type) return 'unknown';
+      const done = completionOf(t, collectedKey(type, task.postbackData), row, type.kind === 'catalog');
       if (!done) return 'later';
       const n = await completeRelayed(ctx, row.taskId, done);
-      if (done.value && n > 0) options.onResult?.(task, done.value.fn, done.value.value);
+      if (done.value && n > 0) reportResult(ctx, task, type, done.value.fn, done.value.value);
       if (n > 0) ctx.hooks?.onCompleted(n);
       return 'done';
     },

@@ -87,13 +87,15 @@ export interface UpstreamStatus {
 export interface Upstream {
   readonly url: string;
   /**
-   * One call within the limits; `kind` 'tasks_ready' also takes a tasks_ready slot, and `special` a
-   * place in an endpoint's own per-minute budget (Google Ads live calls: 12 a minute).
+   * One call within the limits; `kind` 'tasks_ready' also takes a tasks_ready slot of `api` (the
+   * vendor counts tasks_ready calls per API), and `special` a place in an endpoint's own per-minute
+   * budget (Google Ads live calls: 12 a minute).
    */
   call(
     kind: 'request' | 'tasks_ready',
     fn: (c: SerpqClient) => Promise<WireEnvelope>,
     special?: { readonly key: string; readonly limit: number },
+    api?: string,
   ): Promise<WireEnvelope>;
   /** Checks the credentials (user_data): 'ok', 'refused' (401/40100) or 'unreachable'. */
   check(): Promise<{ result: 'ok' | 'refused' | 'unreachable'; message: string }>;
@@ -207,9 +209,10 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     kind: 'request' | 'tasks_ready',
     fn: (c: SerpqClient) => Promise<WireEnvelope>,
     special?: { readonly key: string; readonly limit: number },
+    api = 'serp',
   ): Promise<WireEnvelope> {
     while (clock.now() < pausedUntil) await sleep(Math.min(250, pausedUntil - clock.now()));
-    if (kind === 'tasks_ready') await budget('tasks_ready', limits.tasksReady);
+    if (kind === 'tasks_ready') await budget(api === 'serp' ? 'tasks_ready' : `tasks_ready:${api}`, limits.tasksReady);
     if (special) await budget(special.key, special.limit);
     await budget('requests', limits.requests);
     await slot();

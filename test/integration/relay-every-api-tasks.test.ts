@@ -1,0 +1,136 @@
+/**
+ * The relay for the task types of every API against a real upstream (a second serpq process behind
+ * a recording proxy): one type of each task-based API is posted to the relay by two accounts,
+ * forwarded upstream tagged with serpq's ids, collected from that type's upstream tasks_ready, and
+ * served as the upstream served it (every task_get function); each account sees only its own tasks;
+ * an account pays what the upstream charged. Time never passes by sleeping: each side is settled
+ * (POST /admin/settle) in the order the work flows.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiName, loadApi } from '../../src/domain/api-catalog/index.js';
+import { taskPostEndpoint } from '../../src/domain/api-catalog/tasks.js';
+import { minimalRequest } from '../helpers/catalog-requests.js';
+import { type UpstreamProxy, admin, client, startUpstreamProxy } from '../helpers/relay.js';
+import { type ServerProcess, killAllServers, startServer } from '../helpers/server-process.js';
+
+const UP_TOKEN = 'relay-every-api-tasks-upstream';
+const RELAY_TOKEN = 'relay-every-api-tasks-relay';
+
+const TYPES = [
+  'keywords_data/google_ads/search_volume',
+  'merchant/google/products',
+  'app_data/google/app_searches',
+  'business_data/google/reviews',
+  'ai_optimization/chat_gpt/llm_responses',
+  'on_page/lighthouse',
+] as const;
+
+const SPECS = await Promise.all(
+  TYPES.map(async (type) => {
+    const api = await loadApi(type.split('/')[0] as ApiName);
+    return { type, api: api.api, request: minimalRequest(taskPostEndpoint(api, type)!), fns: api.types[type]!.taskGet };
+  }),
+);
+
+describe('relay of every API’s task types', () => {
+  let dir: string;
+  let up: ServerProcess;
+  let proxy: UpstreamProxy;
+  let relay: ServerProcess;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'serpq-relay-tasks-'));
+    up = await startServer({ db: join(dir, 'upstream.db'), adminToken: UP_TOKEN });
+    await admin(up, UP_TOKEN, 'PATCH', '/admin/accounts/demo', {
+      balance: 10_000,
+      limits: { tasks_ready_per_minute: 100_000, requests_per_minute: 1_000_000, concurrent_requests: 1000 },
+    });
+    proxy = await startUpstreamProxy(up.base);
+    relay = await startServer({
+      db: join(dir, 'relay.db'),
+      adminToken: RELAY_TOKEN,
+      timeTravel: true,
+      extraArgs: ['--executor', 'relay', '--upstream-url', proxy.base, '--upstream-login', 'demo', '--upstream-password', 'demo'],
+    });
+    await admin(relay, RELAY_TOKEN, 'PATCH', '/admin/accounts/demo', { balance: 100 });
+    await admin(relay, RELAY_TOKEN, 'POST', '/admin/accounts', { login: 'team-b', password: 'team-b-secret', balance: 100 });
+  }, 60_000);
+  afterAll(async () => {
+    await killAllServers();
+    await proxy.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function settleBoth(): Promise<void> {
+    await admin(relay, RELAY_TOKEN, 'POST', '/admin/settle');
+    await admin(up, UP_TOKEN, 'POST', '/admin/settle');
+    await admin(relay, RELAY_TOKEN, 'POST', '/admin/settle');
+  }
+  const balanceMicro = async (srv: ServerProcess, token: string, login = 'demo') =>
+    Math.round(Number((await admin(srv, token, 'GET', `/admin/accounts/${login}`)).balance) * 1_000_000);
+
+  /** The upstream's task ids carrying a tag (read from its database). */
+  function upstreamIdsOf(tag: string): string[] {
+    const db = new Database(join(dir, 'upstream.db'), { readonly: true });
+    try {
+      return (db.prepare('SELECT id FROM tasks WHERE tag = ?').all(tag) as Array<{ id: string }>).map((r) => r.id);
+    } finally {
+      db.close();
+    }
+  }
+
+  it.each(SPECS)('$type: forwarded once, collected, every function equal to the upstream’s, charged its cost', async (spec) => {
+    const mine = client(relay);
+    const theirs = client(relay, 'team-b', 'team-b-secret');
+    const upBefore = await balanceMicro(up, UP_TOKEN);
+    const relayBefore = await balanceMicro(relay, RELAY_TOKEN);
+    const posted = await mine.taskPostOf(spec.type, [{ ...spec.request, tag: 'mine' }]);
+    expect(posted.tasks?.[0]?.status_code, JSON.stringify(posted.tasks?.[0])).toBe(20100);
+    const id = posted.tasks![0]!.id;
+    const other = await theirs.taskPostOf(spec.type, [{ ...spec.request }]);
+    const otherId = other.tasks![0]!.id;
+    // Not done until the upstream is.
+    expect((await mine.taskGetOf(spec.type, id, spec.fns[0] ?? undefined)).tasks?.[0]?.status_code).toBe(40602);
+    await settleBoth();
+
+    // Each account's tasks_ready of the type lists its own task only, with its own tag.
+    const readyPath = (await loadApi(spec.api as ApiName)).tasksReady.find((s) => s.types.length === 1 && s.types[0] === spec.type)!.path;
+    const ready = (await mine.request('GET', readyPath)).tasks![0]!.result as Array<{ id: string; tag: string | null }>;
+    expect(ready.map((r) => r.id)).toEqual([id]);
+    expect(ready[0]!.tag).toBe('mine');
+    const readyB = (await theirs.request('GET', readyPath)).tasks![0]!.result as Array<{ id: string }>;
+    expect(readyB.map((r) => r.id)).toEqual([otherId]);
+
+    // The upstream got each task once, tagged with serpq's id.
+    const upstreamIds = upstreamIdsOf(id);
+    expect(upstreamIds).toHaveLength(1);
+    expect(upstreamIdsOf(otherId)).toHaveLength(1);
+    const upstreamId = upstreamIds[0]!;
+    const posts = proxy.calls.filter((c) => c.method === 'POST' && c.path === `/v3/${spec.type}/task_post`);
+    expect(posts.flatMap((c) => c.tags).sort()).toEqual([id, otherId].sort());
+
+    for (const fn of spec.fns) {
+      const got = (await mine.taskGetOf(spec.type, id, fn ?? undefined)).tasks![0]!;
+      expect(got.status_code, `${spec.type} ${fn}`).toBe(20000);
+      expect(got.id).toBe(id);
+      expect(got.data?.tag).toBe('mine');
+      expect(Array.isArray(got.result)).toBe(true);
+      const want = (await client(up).taskGetOf(spec.type, upstreamId, fn ?? undefined)).tasks![0]!;
+      expect(got.result, `${spec.type} ${fn}`).toEqual(want.result);
+      // Another account's id answers 40001 without the data.
+      expect((await theirs.taskGetOf(spec.type, id, fn ?? undefined)).tasks![0]!.status_code).toBe(40001);
+    }
+    // Collected: off tasks_ready.
+    expect(((await mine.request('GET', readyPath)).tasks![0]!.result as unknown[] | null) ?? []).toEqual([]);
+
+    // What the upstream charged for the two tasks is what the relay's two accounts paid.
+    const upCost = upBefore - (await balanceMicro(up, UP_TOKEN));
+    const paid = relayBefore - (await balanceMicro(relay, RELAY_TOKEN));
+    expect(upCost).toBeGreaterThan(0);
+    expect(paid * 2).toBe(upCost);
+  });
+});

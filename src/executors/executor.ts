@@ -188,6 +188,12 @@ export interface CatalogTasks {
    * there is none to fetch.
    */
   fetchTaskResult?(input: CatalogTaskInput, endpoint: Endpoint): Promise<unknown[] | null>;
+  /**
+   * Executors whose tasks run elsewhere (the relay): one call of a function over a task that is no
+   * task_get (On-Page's functions over a crawl, force_stop), answered by where the task runs.
+   * `call` is the posted entry (with the task's `id`) or `{id}` for a function with the id in its path.
+   */
+  callTaskFunction?(input: CatalogTaskInput, endpoint: Endpoint, call: Readonly<Record<string, unknown>>): Promise<EndpointOutcome>;
 }
 
 /** A call of a path the catalog does not know, as it came: `path` after `/v3/`, the body as posted. */

@@ -85,6 +85,15 @@ async function oneCall(
   const now = deps.clock.now();
   const done = task.state === 'done' && task.completedAt !== null;
 
+  if (deps.executor.callTaskFunction) {
+    // The crawl runs where the executor sent it (the relay's upstream): that answers the function.
+    if (done && now - task.completedAt! > RESULT_RETENTION_MS) return answer(STATUS.RESULTS_EXPIRED);
+    const input = await catalogTaskOf(task);
+    if (!input) return answer(STATUS.NO_PREPARED_DATA);
+    const out = await deps.executor.callTaskFunction(input, endpoint, { ...call, id: task.id });
+    if (done && out.statusCode === STATUS.OK.code && endpoint.ref !== 'force_stop') await deps.store.markCollected(task.id, now);
+    return answer({ code: out.statusCode, message: out.statusMessage }, out.result);
+  }
   if (endpoint.ref === 'force_stop') {
     // A crawl still running ends now: its task becomes due, and the worker completes it.
     if (!done && (await deps.store.expediteTask(ctx.account.id, task.id, now))) deps.notifyQueued();

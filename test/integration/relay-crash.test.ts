@@ -325,5 +325,5 @@ describe.each(DIALECTS)('the relay killed with SIGKILL while forwarding and coll
     }
     trace.push(`upstream calls through the proxy: ${px.calls.length}`);
     console.log(`relay-crash (${dialect}) seed ${SEED}\n${trace.join('\n')}`);
-  });
+  }, 180_000);
 });

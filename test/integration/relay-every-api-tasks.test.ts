@@ -134,3 +134,74 @@ describe('relay of every API’s task types', () => {
     expect(paid * 2).toBe(upCost);
   });
 });
+
+describe('relay of On-Page crawls', () => {
+  let dir: string;
+  let up: ServerProcess;
+  let relay: ServerProcess;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'serpq-relay-crawl-'));
+    up = await startServer({ db: join(dir, 'upstream.db'), adminToken: UP_TOKEN, timeTravel: true });
+    await admin(up, UP_TOKEN, 'PATCH', '/admin/accounts/demo', {
+      balance: 10_000,
+      limits: { tasks_ready_per_minute: 100_000, requests_per_minute: 1_000_000, concurrent_requests: 1000 },
+    });
+    relay = await startServer({
+      db: join(dir, 'relay.db'),
+      adminToken: RELAY_TOKEN,
+      timeTravel: true,
+      extraArgs: ['--executor', 'relay', '--upstream-url', up.base, '--upstream-login', 'demo', '--upstream-password', 'demo'],
+    });
+    await admin(relay, RELAY_TOKEN, 'POST', '/admin/accounts', { login: 'team-b', password: 'team-b-secret', balance: 100 });
+  }, 60_000);
+  afterAll(async () => {
+    await killAllServers();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('forwards the crawl; its functions answer from the upstream’s crawl while it runs and once it finished', async () => {
+    const mine = client(relay);
+    const posted = (await mine.taskPostOf('on_page', [{ target: 'crawl.example', max_crawl_pages: 50 }])).tasks![0]!;
+    expect(posted.status_code).toBe(20100);
+    const id = posted.id;
+    await admin(relay, RELAY_TOKEN, 'POST', '/admin/settle');
+    const db = new Database(join(dir, 'upstream.db'), { readonly: true });
+    const upstreamId = (db.prepare('SELECT id FROM tasks WHERE tag = ?').get(id) as { id: string }).id;
+    db.close();
+
+    const summaryOf = async (srv: ServerProcess, taskId: string) =>
+      (await client(srv).request('GET', `on_page/summary/${taskId}`)).tasks![0]!;
+    const running = await summaryOf(relay, id);
+    expect(running.status_code).toBe(20000);
+    expect(running.id).toBe(id);
+    expect((running.result![0] as { crawl_progress: string }).crawl_progress).toBe('in_progress');
+    // The upstream's crawl as it runs (its clock moves on between two reads: the pages crawled grow).
+    const upstreamRunning = (await summaryOf(up, upstreamId)).result![0] as {
+      crawl_status: { pages_crawled: number };
+      domain_info: unknown;
+    };
+    const relayed = running.result![0] as { crawl_status: { pages_crawled: number }; domain_info: unknown };
+    expect(relayed.domain_info).toEqual(upstreamRunning.domain_info);
+    expect(relayed.crawl_status.pages_crawled).toBeLessThanOrEqual(upstreamRunning.crawl_status.pages_crawled);
+    // Another account's id: 40001, not the upstream's answer.
+    expect((await client(relay, 'team-b', 'team-b-secret').request('GET', `on_page/summary/${id}`)).tasks![0]!.status_code).toBe(40001);
+
+    // The upstream's crawl ends; the relay lists the task on on_page/tasks_ready.
+    await admin(up, UP_TOKEN, 'POST', '/admin/clock', { advance_seconds: 3600 });
+    await admin(up, UP_TOKEN, 'POST', '/admin/settle');
+    await admin(relay, RELAY_TOKEN, 'POST', '/admin/settle');
+    const ready = (await mine.request('GET', 'on_page/tasks_ready')).tasks![0]!.result as Array<{ id: string }>;
+    expect(ready.map((r) => r.id)).toEqual([id]);
+    const finished = await summaryOf(relay, id);
+    expect((finished.result![0] as { crawl_progress: string }).crawl_progress).toBe('finished');
+    expect(finished.result).toEqual((await summaryOf(up, upstreamId)).result);
+    const pages = (await mine.request('POST', 'on_page/pages', [{ id, limit: 5 }])).tasks![0]!;
+    const theirs = (await client(up).request('POST', 'on_page/pages', [{ id: upstreamId, limit: 5 }])).tasks![0]!;
+    expect(pages.status_code).toBe(20000);
+    expect(pages.id).toBe(id);
+    expect(pages.result).toEqual(theirs.result);
+    // Collected by the function's first answer.
+    expect(((await mine.request('GET', 'on_page/tasks_ready')).tasks![0]!.result as unknown[] | null) ?? []).toEqual([]);
+  });
+});

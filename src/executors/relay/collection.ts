@@ -4,7 +4,7 @@ import { STATUS } from '../../domain/status-codes.js';
 import { RELAY_OWNER, type RelayRow } from '../../domain/relay-records.js';
 import type { TaskRow } from '../../store/store.js';
 import { type RelayContext, micro, zipResult } from './context.js';
-import { type RelayedType, collectedKey, getUpstream, readyScopeOfType, resultKeys, typeOfRow } from './targets.js';
+import { type RelayedType, collectedKey, getUpstream, isCrawlType, readyScopeOfType, resultKeys, typeOfRow } from './targets.js';
 
 /**
  * Collection: when the upstream completes a task, its result for one function (the task's
@@ -118,7 +118,13 @@ export function createCollector(ctx: RelayContext): Collector {
   async function fetchDone(row: RelayRow, type: RelayedType, postbackData: string | null): Promise<RelayedCompletion | null> {
     const key = collectedKey(type, postbackData);
     const env = await upstream.call('request', getUpstream(type, key, row.upstreamId!));
-    return completionOf(env.tasks?.[0], key, row, type.kind === 'catalog');
+    const t = env.tasks?.[0];
+    // A crawl is done when its summary says so (its functions are read from the upstream on demand).
+    if (isCrawlType(type) && t?.status_code === STATUS.OK.code) {
+      const summary = t.result?.[0] as { crawl_progress?: unknown } | undefined;
+      if (summary?.crawl_progress !== 'finished') return null;
+    }
+    return completionOf(t, key, row, type.kind === 'catalog');
   }
 
   /** Completes the finished ones of `rows` in one store call (and their followers, with the cache on). */

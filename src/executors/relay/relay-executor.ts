@@ -220,6 +220,25 @@ export function createRelayExecutor(options: RelayOptions): RelayExecutor {
         throw err;
       }
     },
+    async callTaskFunction(input, endpoint, call) {
+      const [row] = await store.relayRows([input.id]);
+      // Not with the upstream yet: as the vendor answers for a task still in its queue.
+      if (!row?.upstreamId) return { statusCode: STATUS.TASK_IN_QUEUE.code, statusMessage: STATUS.TASK_IN_QUEUE.message, result: null };
+      const upstreamId = row.upstreamId;
+      try {
+        const env = await upstream.call('request', (c) =>
+          endpoint.idIn === 'path'
+            ? c.request('GET', endpoint.path.replace(/\{[^}]+\}/, upstreamId))
+            : c.request('POST', endpoint.path, [{ ...call, id: upstreamId }]),
+        );
+        const t = env.tasks?.[0];
+        if (!t) return { statusCode: env.status_code, statusMessage: env.status_message, result: null };
+        return { statusCode: t.status_code, statusMessage: t.status_message, result: Array.isArray(t.result) ? t.result : null };
+      } catch (err) {
+        if (!(err instanceof UpstreamUnavailable)) throw err;
+        return { statusCode: STATUS.INTERNAL_ERROR.code, statusMessage: STATUS.INTERNAL_ERROR.message, result: null };
+      }
+    },
     async receivePostback(query, body) {
       const tag = query.tag ?? '';
       const t = (body as { tasks?: unknown[] } | null)?.tasks?.[0] as Parameters<typeof completionOf>[0];

@@ -67,6 +67,7 @@ export function collectedKey(t: RelayedType, postbackData: string | null | undef
     if (named) return named;
     return fns.includes('advanced') ? 'advanced' : fns[0]!;
   }
+  if (isCrawlType(t)) return 'summary';
   return resultKey(postbackFunction(t.type, postbackData ?? null));
 }
 
@@ -80,9 +81,16 @@ export function postUpstream(t: RelayedType, tasks: Record<string, unknown>[]): 
   return t.kind === 'serp' ? (c) => c.taskPost(t.def.se, t.def.seType, tasks) : (c) => c.taskPostOf(t.type.type, tasks);
 }
 
-/** The upstream task_get of one function (a stored-result key) of a task by its upstream id. */
+/** An On-Page crawl: no task_get; its functions (summary, pages, …) read the crawl wherever it runs. */
+export const isCrawlType = (t: RelayedType): boolean => t.kind === 'catalog' && t.type.type === 'on_page';
+
+/**
+ * The upstream task_get of one function (a stored-result key) of a task by its upstream id; for an
+ * On-Page crawl, its summary (what tells it finished).
+ */
 export function getUpstream(t: RelayedType, key: string, upstreamId: string): (c: SerpqClient) => Promise<WireEnvelope> {
   if (t.kind === 'serp') return (c) => c.taskGet(t.def.se, t.def.seType, key as ResultFunction, upstreamId);
+  if (isCrawlType(t)) return (c) => c.request('GET', `on_page/summary/${upstreamId}`);
   return (c) => c.taskGetOf(t.type.type, upstreamId, key === 'task_get' ? undefined : key);
 }
 

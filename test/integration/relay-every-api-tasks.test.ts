@@ -15,7 +15,8 @@ import { type ApiName, loadApi } from '../../src/domain/api-catalog/index.js';
 import { taskPostEndpoint } from '../../src/domain/api-catalog/tasks.js';
 import { minimalRequest } from '../helpers/catalog-requests.js';
 import { type UpstreamProxy, admin, client, startUpstreamProxy } from '../helpers/relay.js';
-import { type ServerProcess, killAllServers, startServer } from '../helpers/server-process.js';
+import { type ServerProcess, freePort, killAllServers, startServer } from '../helpers/server-process.js';
+import { type WebhookSink, startSink } from '../helpers/webhook-sink.js';
 
 const UP_TOKEN = 'relay-every-api-tasks-upstream';
 const RELAY_TOKEN = 'relay-every-api-tasks-relay';
@@ -203,5 +204,143 @@ describe('relay of On-Page crawls', () => {
     expect(pages.result).toEqual(theirs.result);
     // Collected by the function's first answer.
     expect(((await mine.request('GET', 'on_page/tasks_ready')).tasks![0]!.result as unknown[] | null) ?? []).toEqual([]);
+  });
+});
+
+describe('relay cache for the other APIs’ task types', () => {
+  let dir: string;
+  let up: ServerProcess;
+  let proxy: UpstreamProxy;
+  let relay: ServerProcess;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'serpq-relay-task-cache-'));
+    up = await startServer({ db: join(dir, 'upstream.db'), adminToken: UP_TOKEN });
+    await admin(up, UP_TOKEN, 'PATCH', '/admin/accounts/demo', { balance: 10_000 });
+    proxy = await startUpstreamProxy(up.base);
+    relay = await startServer({
+      db: join(dir, 'relay.db'),
+      adminToken: RELAY_TOKEN,
+      timeTravel: true,
+      extraArgs: [
+        '--executor',
+        'relay',
+        '--upstream-url',
+        proxy.base,
+        '--upstream-login',
+        'demo',
+        '--upstream-password',
+        'demo',
+        '--relay-cache-ttl',
+        '1h',
+      ],
+    });
+    await admin(relay, RELAY_TOKEN, 'POST', '/admin/accounts', { login: 'team-b', password: 'team-b-secret', balance: 100 });
+  }, 60_000);
+  afterAll(async () => {
+    await killAllServers();
+    await proxy.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('an equal Google Ads task of another account is served from the first one’s upstream result at cost 0', async () => {
+    const type = 'keywords_data/google_ads/search_volume';
+    const task = { keywords: ['cached volume', 'cached volume b'], location_code: 2840, language_code: 'en' };
+    const a = client(relay);
+    const b = client(relay, 'team-b', 'team-b-secret');
+    const first = (await a.taskPostOf(type, [{ ...task, tag: 'a' }])).tasks![0]!.id;
+    await admin(relay, RELAY_TOKEN, 'POST', '/admin/settle');
+    await admin(up, UP_TOKEN, 'POST', '/admin/settle');
+    await admin(relay, RELAY_TOKEN, 'POST', '/admin/settle');
+    const bBefore = Number((await admin(relay, RELAY_TOKEN, 'GET', '/admin/accounts/team-b')).balance);
+    // Another tag and priority: the same request.
+    const second = (await b.taskPostOf(type, [{ ...task, tag: 'b', priority: 2 }])).tasks![0]!.id;
+    await admin(relay, RELAY_TOKEN, 'POST', '/admin/settle');
+    const posts = proxy.calls.filter((c) => c.kind === 'task_post');
+    expect(posts.flatMap((c) => c.tags)).toEqual([first]);
+    const mine = (await a.taskGetOf(type, first)).tasks![0]!;
+    const theirs = (await b.taskGetOf(type, second)).tasks![0]!;
+    expect(theirs.status_code).toBe(20000);
+    expect(theirs.result).toEqual(mine.result);
+    expect(theirs.data?.tag).toBe('b');
+    expect(Number((await admin(relay, RELAY_TOKEN, 'GET', '/admin/accounts/team-b')).balance)).toBeCloseTo(bBefore, 9);
+  });
+});
+
+describe('relay of the other APIs’ task types in postback mode', () => {
+  let dir: string;
+  let up: ServerProcess;
+  let relay: ServerProcess;
+  let sink: WebhookSink;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'serpq-relay-task-postbacks-'));
+    sink = await startSink();
+    up = await startServer({ db: join(dir, 'upstream.db'), adminToken: UP_TOKEN, extraArgs: ['--allow-private-webhooks'] });
+    await admin(up, UP_TOKEN, 'PATCH', '/admin/accounts/demo', { balance: 10_000 });
+    const port = await freePort();
+    relay = await startServer({
+      db: join(dir, 'relay.db'),
+      adminToken: RELAY_TOKEN,
+      port,
+      extraArgs: [
+        '--executor',
+        'relay',
+        '--upstream-url',
+        up.base,
+        '--upstream-login',
+        'demo',
+        '--upstream-password',
+        'demo',
+        '--upstream-postback-base',
+        `http://127.0.0.1:${port}`,
+        '--allow-private-webhooks',
+      ],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await killAllServers();
+    await sink.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a Merchant task completes by the upstream’s postback; the team’s own postback carries the upstream’s result', async () => {
+    const type = 'merchant/google/products';
+    const demo = client(relay);
+    const posted = (
+      await demo.taskPostOf(type, [
+        {
+          keyword: 'postback products',
+          location_code: 2840,
+          language_code: 'en',
+          postback_url: `${sink.base}/ok/team?id=$id`,
+          postback_data: 'advanced',
+        },
+      ])
+    ).tasks![0]!;
+    expect(posted.status_code).toBe(20100);
+    await admin(relay, RELAY_TOKEN, 'POST', '/admin/settle');
+    // The upstream runs it and posts it back to the relay, which completes it and posts to the team.
+    await admin(up, UP_TOKEN, 'POST', '/admin/settle');
+    const db = new Database(join(dir, 'upstream.db'), { readonly: true });
+    const upstreamId = (db.prepare('SELECT id FROM tasks WHERE tag = ?').get(posted.id) as { id: string }).id;
+    db.close();
+    const log = (await admin(up, UP_TOKEN, 'GET', `/admin/tasks/${upstreamId}/deliveries`)) as {
+      deliveries: Array<{ kind: string; state: string }>;
+      attempts: Array<{ url: string; http_code: number }>;
+    };
+    expect(log.deliveries, JSON.stringify(log.attempts)).toEqual([expect.objectContaining({ kind: 'postback', state: 'delivered' })]);
+    expect(new URL(log.attempts[0]!.url).pathname).toBe('/relay/postback');
+    await admin(relay, RELAY_TOKEN, 'POST', '/admin/settle');
+    await sink.waitUntil((rs) => rs.some((r) => r.url.startsWith('/ok/team')));
+    const body = JSON.parse(sink.requests.find((r) => r.url.startsWith('/ok/team'))!.body) as {
+      tasks: Array<{ id: string; status_code: number; result: unknown[] }>;
+    };
+    const theirs = (await client(up).taskGetOf(type, upstreamId, 'advanced')).tasks![0]!;
+    expect(body.tasks[0]!.id).toBe(posted.id);
+    expect(body.tasks[0]!.status_code).toBe(20000);
+    expect(body.tasks[0]!.result).toEqual(theirs.result);
+    const got = (await demo.taskGetOf(type, posted.id, 'advanced')).tasks![0]!;
+    expect(got.result).toEqual(theirs.result);
   });
 });

@@ -1,10 +1,16 @@
 import type { Command } from 'commander';
-import type { ResultFunction } from '../client/index.js';
-import { type SeTypeDef, findSeType, isKnownEngine } from '../domain/catalog.js';
 import { type Connection, type ConnectionFlags, UserError, baseUrlOf, connect, describeFailure } from './user/connection.js';
+import {
+  type LiveTarget,
+  type PostTarget,
+  type ReadyTarget,
+  resolveLivePath,
+  resolvePostType,
+  resolveReadyTargets,
+} from './user/task-types.js';
 
 /**
- * The commands for users of serpq and of the vendor alike: post, collect, ready, clock. They talk
+ * The commands for users of serpq and of the vendor alike: post, collect, live, ready, clock. They talk
  * HTTP to --base-url (default http://127.0.0.1:8080) with the credentials of connection.ts. Each
  * command's module (and cli-progress) is imported when that command runs, so `serpq serve` never loads them.
  */
@@ -13,25 +19,6 @@ function withConnection(cmd: Command): Command {
     .option('--base-url <url>', 'the API to talk to (SERPQ_BASE_URL, default http://127.0.0.1:8080)')
     .option('--login <login>', 'API login (SERPQ_LOGIN, else DATAFORSEO_LOGIN)')
     .option('--password <password>', 'API password (SERPQ_PASSWORD, else DATAFORSEO_PASSWORD)');
-}
-
-function postType(text: string | undefined): SeTypeDef {
-  if (!text) throw new UserError('--type is required: e.g. --type google/organic');
-  const [se, seType, extra] = text.split('/');
-  const def = se && seType && extra === undefined ? findSeType(se, seType) : undefined;
-  if (!def)
-    throw new UserError(
-      `unknown --type '${text}': use an engine and type of the SERP API, e.g. google/organic, bing/organic, youtube/video_info`,
-    );
-  return def;
-}
-
-function scopeOf(text: string | undefined): { se?: string; seType?: string } {
-  if (!text) return {};
-  const [se, seType, extra] = text.split('/');
-  if (se && seType === undefined && isKnownEngine(se)) return { se };
-  if (se && seType && extra === undefined && findSeType(se, seType)) return { se, seType };
-  throw new UserError(`unknown --type '${text}': use an engine (e.g. google) or an engine and type (e.g. google/organic)`);
 }
 
 function intOption(text: string | undefined, name: string, min: number, max: number, fallback: number): number {
@@ -90,6 +77,14 @@ interface PostFlags extends ConnectionFlags {
   postbackData?: string;
   pingbackUrl?: string;
   concurrency?: string;
+  repostUnchecked?: boolean;
+}
+
+interface LiveFlags extends ConnectionFlags {
+  path?: string;
+  out?: string;
+  state?: string;
+  concurrency?: string;
 }
 
 interface CollectFlags extends ConnectionFlags {
@@ -107,7 +102,7 @@ export function addUserCommands(program: Command): void {
       .description(
         'post the tasks of FILE (JSON Lines of tasks, CSV with a header, or one keyword per line); a rerun posts only what is left',
       )
-      .option('--type <se/type>', 'engine and type, e.g. google/organic')
+      .option('--type <type>', "SERP engine and type (google/organic), or another API's task type (keywords_data/google_ads/search_volume)")
       .option('--location <code|name>', 'location for tasks without one (e.g. 2840 or "United States")')
       .option('--language <code|name>', 'language for tasks without one (e.g. en or English)')
       .option('--priority <1|2>', 'priority for tasks without one')
@@ -117,14 +112,15 @@ export function addUserCommands(program: Command): void {
       .option('--postback-url <url>', 'postback_url for tasks without one')
       .option('--postback-data <fn>', 'postback_data for tasks without one (regular, advanced, html)')
       .option('--pingback-url <url>', 'pingback_url for tasks without one')
-      .option('--concurrency <n>', 'task_post calls at once (1-30, default 10)'),
+      .option('--concurrency <n>', 'task_post calls at once (1-30, default 10)')
+      .option('--repost-unchecked', 'post again the tasks of an unanswered call where the API has no id_list to check them'),
   ).action(async (file: string, flags: PostFlags) => {
-    let def: SeTypeDef;
+    let target: PostTarget;
     let concurrency: number;
     const num = (v: string | undefined, name: string) => (v === undefined ? undefined : intOption(v, name, 0, 1_000_000, 0));
     let defaults;
     try {
-      def = postType(flags.type);
+      target = await resolvePostType(flags.type);
       concurrency = intOption(flags.concurrency, '--concurrency', 1, 30, 10);
       defaults = {
         location: flags.location,
@@ -143,7 +139,12 @@ export function addUserCommands(program: Command): void {
     }
     const connection = connectOrFail(flags, concurrency + 2);
     await run(
-      async (signal) => (await (await import('./user/post.js')).runPost({ file, def, defaults, concurrency, connection, signal })).exitCode,
+      async (signal) =>
+        (
+          await (
+            await import('./user/post.js')
+          ).runPost({ file, target, defaults, concurrency, connection, signal, repostUnchecked: flags.repostUnchecked === true })
+        ).exitCode,
       connection,
     );
   });
@@ -153,19 +154,22 @@ export function addUserCommands(program: Command): void {
       .command('collect')
       .description('collect the tasks listed in tasks_ready into FILE.jsonl, one JSON line per task (resumable)')
       .requiredOption('--out <file>', 'JSON Lines file to append the tasks to')
-      .option('--type <se[/type]>', 'only this engine, or engine and type')
-      .option('--function <fn>', 'task_get function: regular, advanced (default) or html')
+      .option(
+        '--type <scopes>',
+        'what to collect, comma-separated: SERP (default), an engine or engine/type (google/organic), an API (keywords_data), a task type (merchant/amazon/products), or all',
+      )
+      .option('--function <fn>', 'task_get function where the type has it: regular, advanced (default), html or json')
       .option('--follow', 'keep collecting as tasks complete (until Ctrl-C)')
       .option('--concurrency <n>', 'task_get calls at once (1-30, default 20)'),
   ).action(async (flags: CollectFlags) => {
-    let scope: { se?: string; seType?: string };
-    let fn: ResultFunction;
+    let scopes: ReadyTarget[];
+    let fn: string;
     let concurrency: number;
     try {
-      scope = scopeOf(flags.type);
+      scopes = await resolveReadyTargets(flags.type);
       const f = flags.function ?? 'advanced';
-      if (f !== 'regular' && f !== 'advanced' && f !== 'html')
-        throw new UserError(`--function must be regular, advanced or html, not '${f}'`);
+      if (f !== 'regular' && f !== 'advanced' && f !== 'html' && f !== 'json')
+        throw new UserError(`--function must be regular, advanced, html or json, not '${f}'`);
       fn = f;
       concurrency = intOption(flags.concurrency, '--concurrency', 1, 30, 20);
     } catch (err) {
@@ -179,8 +183,38 @@ export function addUserCommands(program: Command): void {
         (
           await (
             await import('./user/collect.js')
-          ).runCollect({ outFile, scope, fn, follow: flags.follow === true, concurrency, connection, signal })
+          ).runCollect({ outFile, scopes, fn, follow: flags.follow === true, concurrency, connection, signal })
         ).exitCode,
+      connection,
+    );
+  });
+
+  withConnection(
+    program
+      .command('live <file>')
+      .description(
+        'one live call per task of FILE (JSON Lines, a JSON array or CSV of task objects), each answer a JSON line of --out with its line number (resumable)',
+      )
+      .option('--path <path>', 'the live endpoint, e.g. dataforseo_labs/google/ranked_keywords/live')
+      .requiredOption('--out <file>', 'JSON Lines file to append the answers to')
+      .option('--state <file>', 'state file (default OUT.serpq-live.jsonl)')
+      .option('--concurrency <n>', 'calls at once (1-30, default 10)'),
+  ).action(async (file: string, flags: LiveFlags) => {
+    let target: LiveTarget;
+    let concurrency: number;
+    try {
+      target = await resolveLivePath(flags.path);
+      concurrency = intOption(flags.concurrency, '--concurrency', 1, 30, 10);
+    } catch (err) {
+      process.stderr.write(`serpq: ${(err as Error).message}\n`);
+      process.exit(1);
+    }
+    const connection = connectOrFail(flags, concurrency + 2);
+    const outFile = flags.out as string;
+    await run(
+      async (signal) =>
+        (await (await import('./user/live.js')).runLive({ file, target, outFile, stateFile: flags.state, concurrency, connection, signal }))
+          .exitCode,
       connection,
     );
   });
@@ -189,18 +223,18 @@ export function addUserCommands(program: Command): void {
     program
       .command('ready')
       .description('print the tasks_ready list')
-      .option('--type <se[/type]>', 'only this engine, or engine and type')
+      .option('--type <scopes>', 'as collect takes it: SERP (default), an engine or engine/type, an API, a task type, or all')
       .option('--json', 'one JSON object per line'),
   ).action(async (flags: ConnectionFlags & { type?: string; json?: boolean }) => {
-    let scope: { se?: string; seType?: string };
+    let targets: ReadyTarget[];
     try {
-      scope = scopeOf(flags.type);
+      targets = await resolveReadyTargets(flags.type);
     } catch (err) {
       process.stderr.write(`serpq: ${(err as Error).message}\n`);
       process.exit(1);
     }
     const connection = connectOrFail(flags, 2);
-    await run(async () => (await import('./user/ready-clock.js')).runReady(connection, scope, flags.json === true), connection);
+    await run(async () => (await import('./user/ready-clock.js')).runReady(connection, targets, flags.json === true), connection);
   });
 
   program

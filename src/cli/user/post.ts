@@ -1,23 +1,29 @@
 import { basename } from 'node:path';
 import type { WireEnvelope } from '../../client/index.js';
-import type { SeTypeDef } from '../../domain/catalog.js';
+import { REQUEST_CAPS, longestPrefix } from '../../domain/api-prices.js';
+import { readCatalogTaskFile } from './catalog-file.js';
 import { type AccountProbe, probeAccount } from './account-probe.js';
 import { type Connection, UserError, describeFailure, refused, statusOf } from './connection.js';
 import { checkInDoubt } from './in-doubt.js';
 import { Pacer, Sleeper } from './pacing.js';
 import { PostState, taskKeys } from './post-state.js';
 import { createProgress } from './progress.js';
-import { type TaskDefaults, readTaskFile } from './task-file.js';
+import { type FileTask, type TaskDefaults, readTaskFile } from './task-file.js';
+import type { PostTarget } from './task-types.js';
 
 /**
- * `serpq post FILE --type se/type`: posts every task of FILE in calls of 100, within the account's
- * limits, recording each task's outcome in the state file beside FILE; a rerun posts only what no
- * answer acknowledged (see post-state.ts and in-doubt.ts), never a task twice.
+ * `serpq post FILE --type se/type` (SERP) or `--type <api>/<task type>` (every other API's task
+ * types: `keywords_data/google_ads/search_volume`, `merchant/amazon/products`, ...): posts every task
+ * of FILE in calls of 100, within the account's limits, recording each task's outcome in the state
+ * file beside FILE; a rerun posts only what no answer acknowledged (see post-state.ts and
+ * in-doubt.ts: an unanswered call is looked up in that API's id_list), never a task twice.
  */
 export interface PostOptions {
   readonly file: string;
-  readonly def: SeTypeDef;
+  readonly target: PostTarget;
   readonly defaults: TaskDefaults;
+  /** Post again the tasks of unanswered calls where the API has no id_list to check them with. */
+  readonly repostUnchecked?: boolean;
   readonly concurrency: number;
   readonly connection: Connection;
   readonly signal: AbortSignal;
@@ -38,6 +44,12 @@ const RETRY_TASK = new Set([40202, 40209, 50000, 50301, 50401]);
 const STOP = new Set([40200, 40201, 40203, 40210, 40104]);
 const BATCH = 100;
 
+/** Tasks in one task_post call of a type: the vendor's documented cap, else 100. */
+function batchOf(target: PostTarget): number {
+  if (target.kind === 'serp') return BATCH;
+  return longestPrefix(REQUEST_CAPS, target.endpoint.path)?.[1].maxTasksPerPost ?? BATCH;
+}
+
 export function stateFileOf(file: string): string {
   return `${file}.serpq-state.jsonl`;
 }
@@ -46,8 +58,15 @@ export async function runPost(o: PostOptions): Promise<PostSummary> {
   const out = o.out ?? process.stdout;
   const err = o.err ?? process.stderr;
   const { client, baseUrl } = o.connection;
-  const type = `${o.def.se}/${o.def.seType}`;
-  const fileTasks = readTaskFile(o.file, o.def, o.defaults);
+  const target = o.target;
+  const type = target.name;
+  const fileTasks: FileTask[] =
+    target.kind === 'serp'
+      ? readTaskFile(o.file, target.def, o.defaults)
+      : readCatalogTaskFile(o.file, target.name, target.endpoint, o.defaults);
+  const api = target.kind === 'serp' ? 'serp' : target.api.api;
+  const hasIdList = target.kind === 'serp' || target.api.endpoints.some((e) => e.kind === 'id_list');
+  const batchSize = batchOf(target);
   const keys = taskKeys(fileTasks.map((t) => t.task));
   const lineOf = new Map(keys.map((k, i) => [k, fileTasks[i]?.line ?? 0]));
 
@@ -97,21 +116,29 @@ export async function runPost(o: PostOptions): Promise<PostSummary> {
     /** Looks the calls' tasks up on the server; resolves to how many it had accepted. */
     async function resolveInDoubt(callIds: number[]): Promise<number> {
       const calls = callIds.map((c) => state.inDoubt.get(c)).filter((c) => c !== undefined);
-      const found = await checkInDoubt(calls, {
-        client,
-        se: o.def.se,
-        seType: o.def.seType,
-        skewMs: probe.skewMs,
-        known: new Set(state.posted.values()),
-        note: (l) => progress.note(l),
-        sleeper,
-      });
+      if (!hasIdList && !o.repostUnchecked) {
+        const n = calls.reduce((sum, c) => sum + c.tasks.length, 0);
+        throw new UserError(
+          `${n} tasks of an unanswered call cannot be checked: ${api} has no id_list; see whether your account has them (tasks_ready, the vendor's dashboard), then run again with --repost-unchecked to post them again`,
+        );
+      }
+      const found = hasIdList
+        ? await checkInDoubt(calls, {
+            client,
+            api,
+            url: `v3/${target.kind === 'serp' ? `serp/${target.def.se}/${target.def.seType}` : target.name}/task_post`,
+            skewMs: probe.skewMs,
+            known: new Set(state.posted.values()),
+            note: (l) => progress.note(l),
+            sleeper,
+          })
+        : new Map<string, { id: string }>();
       for (const c of callIds) {
         const call = state.inDoubt.get(c);
         if (!call) continue;
         state.checked(
           c,
-          call.tasks.filter(([k]) => found.has(k)).map(([k]) => [k, found.get(k) as string]),
+          call.tasks.filter(([k]) => found.has(k)).map(([k]) => [k, found.get(k)?.id as string]),
         );
       }
       return found.size;
@@ -133,11 +160,17 @@ export async function runPost(o: PostOptions): Promise<PostSummary> {
       let env: WireEnvelope | null = null;
       let failure: unknown = null;
       try {
-        env = await client.taskPost(
-          o.def.se,
-          o.def.seType,
-          tasks.map(([, t]) => t),
-        );
+        env =
+          target.kind === 'serp'
+            ? await client.taskPost(
+                target.def.se,
+                target.def.seType,
+                tasks.map(([, t]) => t),
+              )
+            : await client.taskPostOf(
+                target.name,
+                tasks.map(([, t]) => t),
+              );
       } catch (e) {
         failure = e;
       } finally {
@@ -196,7 +229,7 @@ export async function runPost(o: PostOptions): Promise<PostSummary> {
     const inFlight = new Set<Promise<void>>();
     while (!o.signal.aborted && stopReason === null && (queue.length > 0 || inFlight.size > 0)) {
       if (queue.length > 0 && inFlight.size < o.concurrency) {
-        const batch = queue.splice(0, BATCH);
+        const batch = queue.splice(0, batchSize);
         const p: Promise<void> = send(batch)
           .catch((e: unknown) => {
             if (o.signal.aborted) queue.unshift(...batch);

@@ -1,28 +1,50 @@
 import { parseDuration } from '../../domain/duration.js';
 import { type Connection, UserError, describeFailure } from './connection.js';
+import type { ReadyTarget } from './task-types.js';
 
-/** `serpq ready [--type se[/type]] [--json]`: the tasks_ready list, one task per line. */
+/** `serpq ready [--type scopes] [--json]`: the tasks_ready list of each scope (as collect takes them), one task per line. */
 export async function runReady(
   connection: Connection,
-  scope: { se?: string; seType?: string },
+  targets: readonly ReadyTarget[],
   json: boolean,
   out: NodeJS.WriteStream = process.stdout,
 ): Promise<number> {
-  let rows;
-  try {
-    rows = await connection.client.readyRows(scope);
-  } catch (e) {
-    throw new UserError(describeFailure(e, connection.baseUrl));
+  const lines: string[] = [];
+  let full = false;
+  let count = 0;
+  for (const target of targets) {
+    let rows: Array<Record<string, unknown>>;
+    try {
+      if ('scope' in target) rows = (await connection.client.readyRows(target.scope)) as unknown as Array<Record<string, unknown>>;
+      else {
+        const env = await connection.client.tasksReadyOf(target.path);
+        const task = env.tasks?.[0];
+        if (env.status_code !== 20000 || (task && task.status_code !== 20000))
+          throw new UserError(
+            `tasks_ready of ${target.label}: ${task?.status_code ?? env.status_code} ${task?.status_message ?? env.status_message}`,
+          );
+        rows = (task?.result ?? []) as Array<Record<string, unknown>>;
+      }
+    } catch (e) {
+      if (e instanceof UserError) throw e;
+      throw new UserError(describeFailure(e, connection.baseUrl));
+    }
+    count += rows.length;
+    full ||= rows.length === 1000;
+    for (const r of rows) {
+      if (json) lines.push(JSON.stringify(r));
+      else {
+        const type =
+          'scope' in target
+            ? `${String(r.se)}/${String(r.se_type)}`
+            : [target.api, r.se, r.se_type].filter((x) => typeof x === 'string' && x !== '').join('/');
+        lines.push([r.id, type, r.date_posted ?? '', r.tag ?? ''].map(String).join('  ').trimEnd());
+      }
+    }
   }
-  if (json) {
-    out.write(rows.map((r) => JSON.stringify(r) + '\n').join(''));
-    return 0;
-  }
-  const lines = rows.map((r) => [r.id, `${r.se}/${r.se_type}`, r.date_posted, r.tag ?? ''].join('  ').trimEnd());
-  lines.push(
-    `${rows.length} task${rows.length === 1 ? '' : 's'} ready${rows.length === 1000 ? ' (the most one call lists; collect them to see more)' : ''}`,
-  );
-  out.write(lines.join('\n') + '\n');
+  if (!json)
+    lines.push(`${count} task${count === 1 ? '' : 's'} ready${full ? ' (the most one call lists; collect them to see more)' : ''}`);
+  out.write(lines.map((l) => l + '\n').join(''));
   return 0;
 }
 

@@ -60,7 +60,8 @@ function csvValue(field: string, text: string, def: SeTypeDef, where: string): u
   return text;
 }
 
-function applyDefaults(task: Record<string, unknown>, d: TaskDefaults): Record<string, unknown> {
+/** Fills the fields a task leaves out from the command line's defaults. */
+export function applyDefaults(task: Record<string, unknown>, d: TaskDefaults): Record<string, unknown> {
   const out = { ...task };
   const has = (prefix: string) => Object.keys(out).some((k) => k.startsWith(prefix));
   if (d.location !== undefined && !has('location_')) {

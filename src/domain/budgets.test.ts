@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { budgetWindow, crossedThresholds, isTimeZone } from './budgets.js';
+import { budgetAlertKey, budgetOfAlertKey, budgetWindow, crossedThresholds, isTimeZone } from './budgets.js';
 
 const iso = (w: { start: number; end: number }) => [new Date(w.start).toISOString(), new Date(w.end).toISOString()];
 
@@ -51,5 +51,17 @@ describe('budget periods on the calendar', () => {
     expect(crossedThresholds(b, 400, 850)).toEqual([0.5, 0.8]);
     expect(crossedThresholds(b, 800, 1000)).toEqual([1]);
     expect(crossedThresholds(b, 1000, 1200)).toEqual([]);
+  });
+});
+
+describe('budget alert keys', () => {
+  it('keys an alert by budget, period and threshold, and reads the budget back', () => {
+    const start = Date.parse('2026-01-15T05:00:00Z');
+    expect(budgetAlertKey(7, start, 0.8)).toBe(`budget-7-${start}-0.8`);
+    expect(budgetAlertKey(7, start, 1)).not.toBe(budgetAlertKey(7, start, 0.8));
+    expect(budgetOfAlertKey(budgetAlertKey(7, start, 0.8))).toBe(7);
+    expect(budgetOfAlertKey(budgetAlertKey(12, start, 1))).toBe(12);
+    // A task id is no alert's key.
+    expect(budgetOfAlertKey('01151200-1535-0066-0000-000000000001')).toBeNull();
   });
 });

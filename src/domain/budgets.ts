@@ -65,3 +65,17 @@ export function isTimeZone(zone: string): boolean {
 export function crossedThresholds(budget: Pick<Budget, 'alertAt' | 'amountMicro'>, beforeMicro: number, afterMicro: number): number[] {
   return budget.alertAt.filter((t) => beforeMicro < t * budget.amountMicro && afterMicro >= t * budget.amountMicro);
 }
+
+/**
+ * The outbox key of a budget's alert (its delivery's `task_id`, which has no task behind it): unique
+ * per budget, period and threshold, and never a task id (those are UUID-shaped).
+ */
+export function budgetAlertKey(budgetId: number, periodStart: number, threshold: number): string {
+  return `budget-${budgetId}-${periodStart}-${threshold}`;
+}
+
+/** The budget of an alert's outbox key, or null when `key` is not one. */
+export function budgetOfAlertKey(key: string): number | null {
+  const m = /^budget-(\d+)-\d+-[\d.e+-]+$/.exec(key);
+  return m ? Number(m[1]) : null;
+}

@@ -6,7 +6,11 @@ import { createHmac } from 'node:crypto';
  * Pure functions; sending lives in delivery/.
  */
 
-export type WebhookKind = 'postback' | 'pingback';
+/**
+ * What a delivery of the outbox carries: a task's postback or pingback (the vendor's), or a budget
+ * alert (serpq's: a POST of a JSON body fixed when the alert was claimed, no task behind it).
+ */
+export type WebhookKind = 'postback' | 'pingback' | 'budget_alert';
 
 /** The vendor aborts a webhook that has not answered within 10 seconds. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;

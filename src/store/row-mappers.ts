@@ -2,7 +2,17 @@ import type { Budget, BudgetPeriod } from '../domain/budgets.js';
 import type { WebhookState } from '../domain/task.js';
 import type { WebhookKind } from '../domain/webhooks.js';
 import type { RelayRow, RelayUsage } from '../domain/relay-records.js';
-import type { AccountRow, AttemptRecord, DeliveryJob, DeliveryRow, ErrorRow, OwnerRow, TaskIdRow, TaskRow } from './store.js';
+import type {
+  AccountRow,
+  AttemptRecord,
+  BudgetAlertRow,
+  DeliveryJob,
+  DeliveryRow,
+  ErrorRow,
+  OwnerRow,
+  TaskIdRow,
+  TaskRow,
+} from './store.js';
 
 /**
  * Row mappers shared by the adapters: the snake_case columns as the drivers return them, to the
@@ -159,10 +169,20 @@ export interface RawDelivery {
   url: string;
   host: string;
   attempts: number;
+  payload: string | null;
 }
 
 export function toDeliveryJob(r: RawDelivery): DeliveryJob {
-  return { id: r.id, taskId: r.task_id, accountId: r.account_id, kind: r.kind, url: r.url, host: r.host, attempts: r.attempts };
+  return {
+    id: r.id,
+    taskId: r.task_id,
+    accountId: r.account_id,
+    kind: r.kind,
+    url: r.url,
+    host: r.host,
+    attempts: r.attempts,
+    payload: r.payload,
+  };
 }
 
 export interface RawRelay {
@@ -266,6 +286,23 @@ export interface RawBudget {
   alert_at: string;
   alert_url: string | null;
   created_at: number | string;
+}
+
+/** A budget_alerts row joined with its delivery, as either driver returns it. */
+export interface RawBudgetAlert {
+  threshold: number | string;
+  sent_at: number | string;
+  state: DeliveryRow['state'] | null;
+  attempts: number | string | null;
+  next_attempt_at: number | string | null;
+}
+
+export function toBudgetAlert(r: RawBudgetAlert): BudgetAlertRow {
+  return {
+    threshold: Number(r.threshold),
+    sentAt: Number(r.sent_at),
+    delivery: r.state === null ? null : { state: r.state, attempts: Number(r.attempts), nextAttemptAt: Number(r.next_attempt_at) },
+  };
 }
 
 export function toBudget(r: RawBudget): Budget {

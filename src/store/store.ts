@@ -142,6 +142,8 @@ export interface DeliveryJob {
   readonly host: string;
   /** Attempts made before this one. */
   readonly attempts: number;
+  /** The body fixed when the delivery was queued (a budget alert's JSON); null for a task's webhooks, built at send time. */
+  readonly payload: string | null;
 }
 
 /** The outcome of one attempt, recorded with the delivery's new state in one transaction. */
@@ -331,6 +333,8 @@ export interface StoredResultsQuery {
 
 export interface StoredResultsRow {
   readonly id: string;
+  /** The task's API (`serp`, or another API's task type's: `keywords_data`, …). */
+  readonly api: string;
   readonly se: string;
   readonly seType: string;
   /** The posted fields (JSON). */
@@ -407,16 +411,33 @@ export interface Budgets {
   deleteBudget(accountId: number, id: number): Promise<boolean>;
   /**
    * Records that the alert of a budget's period at a threshold is sent: true the first time only,
-   * whichever process asks (so an alert goes once per threshold and period).
+   * whichever process asks (so an alert goes once per threshold and period). With `payload` (the
+   * alert's JSON body) and a budget that has an alert_url, the alert's webhook is queued in the outbox
+   * in the same transaction (kind 'budget_alert', keyed by `budgetAlertKey`, due at `at`).
    */
-  claimBudgetAlert(budgetId: number, periodStart: number, threshold: number, at: number): Promise<boolean>;
+  claimBudgetAlert(budgetId: number, periodStart: number, threshold: number, at: number, payload?: string): Promise<boolean>;
+  /** The alerts claimed for a budget's period, by threshold, each with its delivery now (null: not sent, no alert_url). */
+  budgetAlertsOf(budgetId: number, periodStart: number): Promise<BudgetAlertRow[]>;
+  /** Queues the deliveries of a budget's alerts of a period again, due at `now`; returns how many. */
+  resendBudgetAlerts(budgetId: number, periodStart: number, now: number): Promise<number>;
 }
 
-/** What an account spent and posted: the daily cost cap and the duplicate-task limits read it. */
+/** An alert claimed for a budget's period, and its webhook delivery. */
+export interface BudgetAlertRow {
+  readonly threshold: number;
+  readonly sentAt: number;
+  readonly delivery: Pick<DeliveryRow, 'state' | 'attempts' | 'nextAttemptAt'> | null;
+}
+
+/**
+ * What an account spent and posted: the budgets, the daily cost cap and the duplicate-task limits
+ * read it. Spend is read from per-quarter-hour counters kept with every charge (store/spend-buckets.ts):
+ * a `since` on a 15-minute edge (every zone's day, week and month start) reads only counters.
+ */
 export interface TaskHistory {
   /** Micro-USD charged for the account's tasks posted at or after `since` (the daily cost cap). */
   spentSince(accountId: number, since: number): Promise<number>;
-  /** The same, per API (`{serp: 1800, keywords_data: 50000}`); APIs with no task posted since are absent. */
+  /** The same, per API (`{serp: 1800, keywords_data: 50000}`); APIs with nothing charged since are absent. */
   spentByApiSince(accountId: number, since: number): Promise<Record<string, number>>;
   /** How many of the account's tasks with this payload hash were posted at or after `since`. */
   countDuplicates(accountId: number, payloadHash: string, since: number): Promise<number>;
@@ -573,6 +594,25 @@ export interface Purge {
   purgeExpired(cut: RetentionCut, batch: number): Promise<number>;
 }
 
+/**
+ * The relay's cache of live calls (`--relay-cache-ttl`): the upstream's successful answer to a
+ * request, by its key, shared by every process on the store. Times are the process clock's.
+ */
+export interface RelayAnswers {
+  /**
+   * The answer stored for `requestKey` at or after `since`, or null; when there is one, it counts as a
+   * cache hit of `accountId` (relay_usage), in the same statement.
+   */
+  relayAnswer(requestKey: string, since: number, accountId: number): Promise<Buffer | null>;
+  /**
+   * Stores (or replaces) the answer for `requestKey` at `at`, and deletes up to 100 answers stored
+   * before `expiredBefore` (so expired answers go as new ones come, a few at a time).
+   */
+  putRelayAnswer(requestKey: string, body: Buffer, at: number, expiredBefore: number): Promise<void>;
+  /** Counts a cache hit of `accountId` that read no stored answer (it shared an equal call in flight). */
+  countRelayHit(accountId: number): Promise<void>;
+}
+
 /** Capabilities of a store shared by several processes (PostgreSQL): wake-ups and shared limit counters. */
 export interface SharedStore {
   /**
@@ -604,4 +644,5 @@ export type Store = StoreLifecycle &
   Settings &
   DashboardReads &
   Purge &
+  RelayAnswers &
   SharedStore;

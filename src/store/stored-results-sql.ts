@@ -3,7 +3,7 @@
  * with stored results, not served from the relay's cache or a shared call, after a cursor.
  */
 export function storedResultsSql(p: (n: number) => string, byAccount: boolean): string {
-  return `SELECT t.id, t.se, t.se_type, t.data, t.completed_at FROM tasks t
+  return `SELECT t.id, t.api, t.se, t.se_type, t.data, t.completed_at FROM tasks t
     LEFT JOIN relay_tasks rt ON rt.task_id = t.id
     WHERE t.status_code = 20000 AND t.completed_at >= ${p(1)}
       AND (t.completed_at > ${p(2)} OR (t.completed_at = ${p(2)} AND t.id > ${p(3)}))

@@ -1,10 +1,13 @@
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { budgetWindow } from '../../src/domain/budgets.js';
 import { READY_WINDOW_MS } from '../../src/domain/task.js';
-import { webhookHost } from '../../src/domain/webhooks.js';
+import { type WebhookKind, webhookHost } from '../../src/domain/webhooks.js';
 import { PostgresStore, parsePostgresUrl } from '../../src/store/postgres/postgres-store.js';
+import { SPEND_BUCKET_MS } from '../../src/store/spend-buckets.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { DEFAULT_LIMITS, type AttemptRecord, type NewTask, type Store } from '../../src/store/store.js';
+import { DEFAULT_LIMITS, type AttemptRecord, type NewTask, type Store, type TaskRow } from '../../src/store/store.js';
 import { DIALECTS, type Dialect, type TestStore, createTestStore, pgSkipNote } from '../helpers/dialects.js';
 
 /**
@@ -105,7 +108,7 @@ for (const dialect of DIALECTS) {
     }
 
     function attempt(
-      job: { id: number; taskId: string; accountId: number; kind: 'postback' | 'pingback'; url: string },
+      job: { id: number; taskId: string; accountId: number; kind: WebhookKind; url: string },
       owner: string,
       at: number,
       ok: boolean,
@@ -730,6 +733,79 @@ for (const dialect of DIALECTS) {
       expect(await store.budgetsOf(acc)).toEqual([labs]);
     });
 
+    it('queues a budget alert in the outbox with its claim, once, and settles it without a task', async () => {
+      await migrated();
+      const acc = await account('alice');
+      const terms = { accountId: acc, period: 'day' as const, amountMicro: 1000, api: null, timeZone: 'UTC', alertAt: [0.8, 1] };
+      const hooked = await store.addBudget({ ...terms, alertUrl: 'https://Hooks.example/alerts?b=1' }, T0);
+      const silent = await store.addBudget({ ...terms, alertUrl: null }, T0);
+      const payload = JSON.stringify({ login: 'alice', budget_id: hooked.id, threshold: 0.8 });
+      expect(await store.claimBudgetAlert(hooked.id, T0, 0.8, T0 + 5, payload)).toBe(true);
+      expect(await store.claimBudgetAlert(hooked.id, T0, 0.8, T0 + 6, payload)).toBe(false);
+      // Without an alert_url the claim is recorded, and nothing is queued.
+      expect(await store.claimBudgetAlert(silent.id, T0, 0.8, T0 + 5, payload)).toBe(true);
+      expect(await store.nextDeliveryAt()).toBe(T0 + 5);
+      const jobs = await store.claimDeliveries('d', T0 + 10, LEASE, 10);
+      expect(jobs).toEqual([
+        {
+          id: expect.any(Number),
+          taskId: `budget-${hooked.id}-${T0}-0.8`,
+          accountId: acc,
+          kind: 'budget_alert',
+          url: 'https://Hooks.example/alerts?b=1',
+          host: 'hooks.example',
+          attempts: 0,
+          payload,
+        },
+      ]);
+      expect(await store.budgetAlertsOf(hooked.id, T0)).toEqual([
+        { threshold: 0.8, sentAt: T0 + 5, delivery: { state: 'pending', attempts: 0, nextAttemptAt: T0 + 5 } },
+      ]);
+      expect(await store.budgetAlertsOf(silent.id, T0)).toEqual([{ threshold: 0.8, sentAt: T0 + 5, delivery: null }]);
+      expect(await store.budgetAlertsOf(hooked.id, T0 + 86_400_000)).toEqual([]);
+
+      // An attempt settles the delivery alone (there is no task); a failed one is in no errors list.
+      const job = jobs[0]!;
+      expect(await store.recordAttempt({ ...attempt(job, 'd', T0 + 20, false), method: 'POST' })).toBe(true);
+      expect(await store.budgetAlertsOf(hooked.id, T0)).toEqual([
+        { threshold: 0.8, sentAt: T0 + 5, delivery: { state: 'failed', attempts: 1, nextAttemptAt: T0 + 5 } },
+      ]);
+      expect(await store.listErrors(acc, { api: 'serp', from: T0, to: T0 + 100_000, fn: null, limit: 100, offset: 0 })).toEqual([]);
+      expect(await store.latestFailedWebhooks(T0, 10)).toEqual([
+        expect.objectContaining({ taskId: job.taskId, kind: 'budget_alert', login: 'alice', state: 'failed', attempts: 1 }),
+      ]);
+
+      // Resend: the period's alerts pending again, due now.
+      expect(await store.resendBudgetAlerts(hooked.id, T0, T0 + 30)).toBe(1);
+      expect(await store.resendBudgetAlerts(silent.id, T0, T0 + 30)).toBe(0);
+      const again = await store.claimDeliveries('d', T0 + 30, LEASE, 10);
+      expect(again.map((j) => [j.id, j.attempts, j.payload])).toEqual([[job.id, 1, payload]]);
+      expect(await store.recordAttempt({ ...attempt(again[0]!, 'd', T0 + 31, true), method: 'POST' })).toBe(true);
+      expect((await store.budgetAlertsOf(hooked.id, T0))[0]!.delivery).toMatchObject({ state: 'delivered', attempts: 2 });
+
+      // A deleted budget takes its alerts' deliveries with it.
+      expect(await store.claimBudgetAlert(hooked.id, T0, 1, T0 + 40, payload)).toBe(true);
+      expect(await store.deleteBudget(acc, hooked.id)).toBe(true);
+      expect(await store.claimDeliveries('d', T0 + 50, LEASE, 10)).toEqual([]);
+      expect(await store.nextDeliveryAt()).toBeNull();
+    });
+
+    it('purges the alerts of periods past retention with their deliveries', async () => {
+      await migrated();
+      const acc = await account('alice');
+      const b = await store.addBudget(
+        { accountId: acc, period: 'day', amountMicro: 1000, api: null, timeZone: 'UTC', alertAt: [1], alertUrl: 'https://hooks.example/a' },
+        T0,
+      );
+      expect(await store.claimBudgetAlert(b.id, T0, 1, T0, '{}')).toBe(true);
+      expect(await store.claimBudgetAlert(b.id, T0 + 86_400_000, 1, T0 + 86_400_000, '{}')).toBe(true);
+      const cut = { now: T0 + 2e9, readyBefore: 0, resultsBefore: 0, attemptsBefore: 0, tasksBefore: T0 + 1 };
+      expect(await store.purgeExpired(cut, 100)).toBe(1);
+      expect(await store.budgetAlertsOf(b.id, T0)).toEqual([]);
+      expect((await store.budgetAlertsOf(b.id, T0 + 86_400_000)).map((a) => a.delivery?.state)).toEqual(['pending']);
+      expect((await store.claimDeliveries('d', T0 + 2e9, LEASE, 10)).map((j) => j.taskId)).toEqual([`budget-${b.id}-${T0 + 86_400_000}-1`]);
+    });
+
     it('marks a task collected on the first collection only', async () => {
       await migrated();
       const acc = await account();
@@ -764,6 +840,7 @@ for (const dialect of DIALECTS) {
           url: 'https://hooks.example/ping/$id',
           host: 'hooks.example',
           attempts: 0,
+          payload: null,
         },
         {
           id: expect.any(Number),
@@ -773,6 +850,7 @@ for (const dialect of DIALECTS) {
           url: 'https://hooks.example/pb/$id',
           host: 'hooks.example',
           attempts: 0,
+          payload: null,
         },
       ]);
       expect(await store.claimDeliveries('d2', T0 + 200, 10_000, 10)).toEqual([]); // leased
@@ -1524,6 +1602,176 @@ for (const dialect of DIALECTS) {
       expect(await store.countDuplicates(other, 'h1', 0)).toBe(1);
     });
 
+    /** Runs SQL on the store's database directly (another connection); the rows of a query, numbers as numbers. */
+    async function raw(sql: string, query = true): Promise<Array<Record<string, string | number>>> {
+      const num = (rows: Array<Record<string, unknown>>) =>
+        rows.map((r) =>
+          Object.fromEntries(
+            Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : (v as string | number)]),
+          ),
+        );
+      if (dialect === 'sqlite') {
+        const db = new Database(ts.url);
+        try {
+          if (!query) {
+            db.exec(sql);
+            return [];
+          }
+          return num(db.prepare(sql).all() as Array<Record<string, unknown>>);
+        } finally {
+          db.close();
+        }
+      }
+      const { connectionString, schema } = parsePostgresUrl(ts.url);
+      const client = new pg.Client({ connectionString });
+      await client.connect();
+      try {
+        await client.query(`SET search_path TO "${schema ?? 'public'}"`);
+        const r = await client.query(sql);
+        return query ? num(r.rows as Array<Record<string, unknown>>) : [];
+      } finally {
+        await client.end();
+      }
+    }
+
+    /** The spend counters, and the same sums computed over the tasks: equal after every write. */
+    async function expectCountersMatchTasks(): Promise<void> {
+      const counters = await raw(
+        'SELECT account_id, bucket, api, micro FROM spend_buckets WHERE micro <> 0 ORDER BY account_id, bucket, api',
+      );
+      const sums = await raw(
+        `SELECT account_id, (posted_at / ${SPEND_BUCKET_MS}) * ${SPEND_BUCKET_MS} AS bucket, api, sum(cost_micro) AS micro FROM tasks
+         GROUP BY account_id, (posted_at / ${SPEND_BUCKET_MS}) * ${SPEND_BUCKET_MS}, api HAVING sum(cost_micro) <> 0 ORDER BY account_id, bucket, api`,
+      );
+      expect(counters).toEqual(sums);
+    }
+
+    it('keeps the spend counters equal to the sums over tasks through posts, live calls, cost replacement and refunds', async () => {
+      await migrated();
+      const acc = await account('alice', 20_000);
+      const other = await account('bob', 100_000);
+      const Q = SPEND_BUCKET_MS;
+      // Tasks of one call in three buckets and two APIs, a free one, and one the balance does not cover.
+      const posted = await store.postTasks(acc, [
+        newTask({ postedAt: T0, costMicro: 1000 }),
+        newTask({ postedAt: T0 + Q - 1, costMicro: 1500 }),
+        newTask({ postedAt: T0 + Q, costMicro: 600, api: 'keywords_data', se: 'google_ads', seType: 'search_volume' }),
+        newTask({ postedAt: T0 + Q, costMicro: 0 }),
+        newTask({ postedAt: T0 - 1, costMicro: 2000 }),
+        newTask({ postedAt: T0, costMicro: 50_000 }),
+      ]);
+      expect(posted.accepted).toEqual([true, true, true, true, true, false]);
+      await store.postTasks(other, [newTask({ postedAt: T0, costMicro: 700 })]);
+      await expectCountersMatchTasks();
+      expect(await store.spentByApiSince(acc, T0)).toEqual({ serp: 2500, keywords_data: 600 });
+
+      // A live call charged, and one refused for the balance (nothing stored, nothing counted).
+      const live = { statusCode: 20000, statusMessage: 'Ok.', completedAt: T0 + 5, method: 'live/advanced' };
+      expect(await store.insertLiveTask(acc, newTask({ postedAt: T0 + 5, costMicro: 3000, api: 'dataforseo_labs' }), live)).toBe(true);
+      expect(await store.insertLiveTask(acc, newTask({ postedAt: T0 + 6, costMicro: 1e9, api: 'dataforseo_labs' }), live)).toBe(false);
+      await expectCountersMatchTasks();
+      expect(await store.spentSince(acc, T0)).toBe(1000 + 1500 + 600 + 3000);
+
+      // Completion: the relay's upstream cost replaces the charge (higher), a failure refunds it (0),
+      // one keeps its cost, one states the same cost; a second completion of a task changes nothing.
+      const claimed = await store.claimTasks('w', T0 + Q, LEASE, 10);
+      const mine = claimed.filter((t) => t.accountId === acc).sort((a, b) => a.postedAt - b.postedAt || a.costMicro - b.costMicro);
+      expect(mine.map((t) => t.costMicro)).toEqual([2000, 1000, 1500, 0, 600]);
+      const [early, first, second, free, kw] = mine as [TaskRow, TaskRow, TaskRow, TaskRow, TaskRow];
+      const done = (t: TaskRow, costMicro?: number) => ({
+        id: t.id,
+        leaseOwner: 'w',
+        statusCode: costMicro === 0 ? 40000 : 20000,
+        statusMessage: 'x',
+        ...(costMicro === undefined ? {} : { costMicro }),
+      });
+      expect(await store.completeTasks([done(first, 1800), done(second, 0), done(kw), done(free, 0), done(early, 2000)], T0 + Q + 1)).toBe(
+        5,
+      );
+      expect(await store.completeTasks([done(first, 5)], T0 + Q + 2)).toBe(0);
+      await expectCountersMatchTasks();
+      expect(await store.spentByApiSince(acc, T0)).toEqual({ serp: 1800, keywords_data: 600, dataforseo_labs: 3000 });
+      expect(await store.spentSince(acc, T0 - Q)).toBe(2000 + 1800 + 600 + 3000);
+      // The balance moved by the same differences.
+      expect((await store.accountById(acc))!.balanceMicro).toBe(20_000 - (2000 + 1800 + 600 + 3000));
+
+      // Retention deletes old tasks and keeps their buckets (money history): the spend read over a
+      // window reaching past retention still counts them.
+      const cut = { now: T0 + 2e9, readyBefore: 0, resultsBefore: 0, attemptsBefore: 0, tasksBefore: T0 };
+      await store.purgeExpired(cut, 100);
+      expect(await store.taskById(early.id)).toBeNull();
+      expect(await store.spentSince(acc, T0 - Q)).toBe(2000 + 1800 + 600 + 3000);
+    });
+
+    it('reads the spend of periods in zones with quarter-hour offsets from the counters, and of any other start from the tasks too', async () => {
+      await migrated();
+      const acc = await account('alice', 1e12);
+      // Around the local midnight starting 15 Jan 2025 and the weeks and months containing it.
+      const zones = [
+        'Asia/Kathmandu',
+        'Australia/Eucla',
+        'America/St_Johns',
+        'Pacific/Chatham',
+        'Australia/Lord_Howe',
+        'Asia/Kolkata',
+        'UTC',
+      ];
+      const starts = zones.flatMap((z) => (['day', 'week', 'month'] as const).map((p) => budgetWindow(p, z, T0).start));
+      const apis = ['serp', 'dataforseo_labs', 'keywords_data'];
+      const tasks: NewTask[] = [];
+      let k = 0;
+      for (const start of starts) {
+        expect(start % SPEND_BUCKET_MS).toBe(0);
+        for (const dt of [-SPEND_BUCKET_MS, -1, 0, 1, 7 * 60_000, SPEND_BUCKET_MS - 1, SPEND_BUCKET_MS, 3 * 3_600_000]) {
+          k++;
+          tasks.push(newTask({ postedAt: start + dt, costMicro: 100 + k, api: apis[k % 3] }));
+        }
+      }
+      for (let i = 0; i < tasks.length; i += 100) await store.postTasks(acc, tasks.slice(i, i + 100));
+      await expectCountersMatchTasks();
+      const expected = (since: number) => {
+        const out: Record<string, number> = {};
+        for (const t of tasks) if (t.postedAt >= since) out[t.api!] = (out[t.api!] ?? 0) + t.costMicro;
+        return out;
+      };
+      for (const start of starts) {
+        for (const since of [start, start - 1, start + 1, start + 7 * 60_000, start + SPEND_BUCKET_MS - 1]) {
+          const want = expected(since);
+          expect(await store.spentByApiSince(acc, since), `since ${new Date(since).toISOString()}`).toEqual(want);
+          expect(await store.spentSince(acc, since)).toBe(Object.values(want).reduce((a, b) => a + b, 0));
+        }
+      }
+      const day = budgetWindow('day', 'Asia/Kathmandu', T0).start;
+      expect(await store.spendByAccount(day)).toEqual(
+        Object.entries(expected(day))
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([api, micro]) => ({ login: 'alice', api, micro })),
+      );
+      expect(await store.spendByAccount(day + 60_000)).toEqual(
+        Object.entries(expected(day + 60_000))
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([api, micro]) => ({ login: 'alice', api, micro })),
+      );
+    });
+
+    it('fills the spend counters from the tasks stored before them (migration 17)', async () => {
+      await migrated();
+      const acc = await account('alice');
+      const other = await account('bob');
+      await store.postTasks(acc, [
+        newTask({ postedAt: T0, costMicro: 1000 }),
+        newTask({ postedAt: T0 + 60_000, costMicro: 500, api: 'keywords_data' }),
+        newTask({ postedAt: T0 + SPEND_BUCKET_MS, costMicro: 250 }),
+      ]);
+      await store.postTasks(other, [newTask({ postedAt: T0 - 1, costMicro: 700 })]);
+      // The database as it was at migration 16: no counters.
+      await raw('DROP TABLE spend_buckets; DELETE FROM schema_migrations WHERE version = 17', false);
+      await store.migrate();
+      await expectCountersMatchTasks();
+      expect(await raw('SELECT count(*) AS n FROM spend_buckets')).toEqual([{ n: 4 }]);
+      expect(await store.spentByApiSince(acc, T0)).toEqual({ serp: 1250, keywords_data: 500 });
+    });
+
     it('gets and sets settings', async () => {
       await migrated();
       expect(await store.getSetting('clock_offset_ms')).toBeNull();
@@ -1532,6 +1780,33 @@ for (const dialect of DIALECTS) {
       await store.setSetting('clock_offset_ms', '2500');
       expect(await store.getSetting('clock_offset_ms')).toBe('2500');
       expect(await store.getSetting('other')).toBeNull();
+    });
+
+    it('keeps relay live answers by key within a time, counts hits of the account reading them, and drops expired ones', async () => {
+      await migrated();
+      const acc = await account();
+      const usage = async () => (await ts.store.relayUsage(acc))[0]?.cacheHits ?? 0;
+      expect(await store.relayAnswer('k1', T0 - 1000, acc)).toBeNull();
+      await store.putRelayAnswer('k1', Buffer.from('first'), T0, T0 - 1000);
+      await store.putRelayAnswer('k2', Buffer.from('other'), T0 + 10, T0 - 1000);
+      expect(await usage()).toBe(0);
+      expect((await store.relayAnswer('k1', T0, acc))?.toString()).toBe('first');
+      // Stored before `since`: not an answer any more, and no hit.
+      expect(await store.relayAnswer('k1', T0 + 1, acc)).toBeNull();
+      expect(await usage()).toBe(1);
+      // Replaced whole, seen by another handle (another process on the store).
+      await store.putRelayAnswer('k1', Buffer.from('second'), T0 + 100, T0 - 1000);
+      const other = await second();
+      expect((await other.relayAnswer('k1', T0 + 100, acc))?.toString()).toBe('second');
+      await store.countRelayHit(acc);
+      expect(await usage()).toBe(3);
+      // Storing an answer drops those stored before its cut (k2), never the key being stored.
+      await store.putRelayAnswer('k3', Buffer.from('third'), T0 + 200, T0 + 50);
+      expect(await store.relayAnswer('k2', 0, acc)).toBeNull();
+      expect((await store.relayAnswer('k1', 0, acc))?.toString()).toBe('second');
+      await store.putRelayAnswer('k1', Buffer.from('fourth'), T0 + 300, T0 + 250);
+      expect((await store.relayAnswer('k1', 0, acc))?.toString()).toBe('fourth');
+      expect(await store.relayAnswer('k3', 0, acc)).toBeNull();
     });
 
     // ---- PostgreSQL wake-ups --------------------------------------------------------------------

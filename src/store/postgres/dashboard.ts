@@ -2,6 +2,7 @@
 import { TASK_STATE } from '../../domain/task.js';
 import type { DashboardReads, FailedTaskRow, FailedWebhookRow, MinuteCompletions, QueueStats } from '../store.js';
 import { FAILED_ATTEMPTS_PER_ROW, type RawFailedTask, type RawFailedWebhook, latestPerDelivery, toFailedTask } from '../dashboard-rows.js';
+import { spendEdgeAtOrAfter } from '../spend-buckets.js';
 import type { PostgresConnection } from './connection.js';
 
 /**
@@ -31,12 +32,17 @@ export function dashboard(conn: PostgresConnection): DashboardReads {
     },
 
     async spendByAccount(since: number): Promise<Array<{ login: string; api: string; micro: number }>> {
+      // The spend counters' buckets from the first edge at or after `since`, plus the tasks posted
+      // before that edge (none when `since` is on one, as the metrics' UTC day start is).
       const r = await query<{ login: string; api: string; micro: string | number }>(
         'serpq_spend_by_account',
-        `SELECT a.login, t.api, sum(t.cost_micro)::bigint AS micro
-         FROM tasks t JOIN accounts a ON a.id = t.account_id
-         WHERE t.posted_at >= $1 GROUP BY a.login, t.api HAVING sum(t.cost_micro) > 0 ORDER BY 1, 2`,
-        [since],
+        `SELECT a.login, x.api, sum(x.micro)::bigint AS micro FROM (
+           SELECT account_id, api, micro FROM spend_buckets WHERE bucket >= $2
+           UNION ALL
+           SELECT account_id, api, cost_micro FROM tasks WHERE posted_at >= $1 AND posted_at < $2
+         ) x JOIN accounts a ON a.id = x.account_id
+         GROUP BY a.login, x.api HAVING sum(x.micro) > 0 ORDER BY 1, 2`,
+        [since, spendEdgeAtOrAfter(since)],
       );
       return r.rows.map((x) => ({ login: x.login, api: x.api, micro: Number(x.micro) }));
     },

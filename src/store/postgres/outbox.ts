@@ -33,7 +33,7 @@ export function outbox(conn: PostgresConnection): Outbox {
          )
          UPDATE webhook_deliveries d SET lease_owner = $1, lease_expires_at = $3
          FROM c WHERE d.id = c.id
-         RETURNING d.id, d.task_id, d.account_id, d.kind, d.url, coalesce(d.host, '') AS host, d.attempts`,
+         RETURNING d.id, d.task_id, d.account_id, d.kind, d.url, coalesce(d.host, '') AS host, d.attempts, d.payload`,
         [owner, now, now + leaseMs, limit, skipHosts],
       );
       return r.rows.map(toDeliveryJob);
@@ -51,7 +51,7 @@ export function outbox(conn: PostgresConnection): Outbox {
          )
          UPDATE webhook_deliveries d SET lease_owner = $1, lease_expires_at = $3
          FROM c WHERE d.id = c.id
-         RETURNING d.id, d.task_id, d.account_id, d.kind, d.url, coalesce(d.host, '') AS host, d.attempts`,
+         RETURNING d.id, d.task_id, d.account_id, d.kind, d.url, coalesce(d.host, '') AS host, d.attempts, d.payload`,
         [owner, now, now + leaseMs, taskIds],
       );
       return r.rows.map(toDeliveryJob).sort((a, b) => a.id - b.id);
@@ -187,17 +187,27 @@ function attemptStatement(a: AttemptRecord): { name: string; text: string; value
   const state = deliveryStateAfter(a);
   // The task's listing follows the webhook: a failed postback puts the task on tasks_ready (the
   // vendor's rule), a delivered one leaves it off; a pingback only records its outcome.
-  let taskUpdate: string;
+  // A budget alert has no task: its delivery and attempt rows are all there is to write.
+  let taskUpdate: string | null;
   const extra: unknown[] = [];
   if (a.kind === 'postback') {
     taskUpdate = a.ok
       ? `UPDATE tasks SET webhook_state = 'delivered' WHERE id = $5 AND webhook_state = 'pending' AND EXISTS (SELECT 1 FROM s)`
       : `UPDATE tasks SET listed = true, webhook_state = 'failed' WHERE id = $5 AND EXISTS (SELECT 1 FROM s)`;
-  } else {
+  } else if (a.kind === 'pingback') {
     taskUpdate = `UPDATE tasks SET webhook_state = $16 WHERE id = $5 AND postback_url IS NULL AND webhook_state <> 'failed' AND EXISTS (SELECT 1 FROM s)`;
     extra.push(a.ok ? 'delivered' : 'failed');
+  } else {
+    taskUpdate = null;
   }
-  const name = a.kind === 'postback' ? (a.ok ? 'serpq_attempt_postback_ok' : 'serpq_attempt_postback_failed') : 'serpq_attempt_pingback';
+  const name =
+    a.kind === 'postback'
+      ? a.ok
+        ? 'serpq_attempt_postback_ok'
+        : 'serpq_attempt_postback_failed'
+      : a.kind === 'pingback'
+        ? 'serpq_attempt_pingback'
+        : 'serpq_attempt_budget_alert';
   // One statement, so one transaction: the lease compare-and-set, the attempt row, the task.
   // "Pending" is spelled as the complement of the other two states so that the delivery is found
   // through its primary key, never through the partial due index (see completeTasks).
@@ -211,9 +221,13 @@ function attemptStatement(a: AttemptRecord): { name: string; text: string; value
      ), a AS (
        INSERT INTO webhook_attempts (delivery_id, task_id, account_id, kind, url, method, attempted_at, ok, http_code, duration_ms, response, error)
        SELECT id, $5::text, $6::bigint, $7::text, $8::text, $9::text, $10::bigint, $11::boolean, $12::int, $13::float8, $14::text, $15::text FROM s
-     ), t AS (
+     )${
+       taskUpdate === null
+         ? ''
+         : `, t AS (
        ${taskUpdate}
-     )
+     )`
+     }
      SELECT count(*)::int AS n FROM s`,
     values: [
       a.deliveryId,

@@ -8,6 +8,7 @@ import type {
   Outbox,
   Owners,
   Purge,
+  RelayAnswers,
   ReadyReads,
   Results,
   Settings,
@@ -41,6 +42,7 @@ import { settings } from './settings.js';
 import { budgets } from './budgets.js';
 import { dashboard } from './dashboard.js';
 import { type RelayMembers, relay } from './relay.js';
+import { relayAnswers } from './relay-answers.js';
 
 export { type PostgresStoreOptions, parsePostgresUrl, quoteIdent };
 
@@ -58,6 +60,7 @@ type Roles = Accounts &
   Settings &
   DashboardReads &
   Purge &
+  RelayAnswers &
   SharedCounters &
   RelayMembers;
 
@@ -98,6 +101,7 @@ export class PostgresStore implements Store {
       ...settings(conn),
       ...dashboard(conn),
       ...relay(conn),
+      ...relayAnswers(conn),
     };
     adoptRoles(this, PostgresStore.prototype, roles);
   }

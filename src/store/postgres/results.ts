@@ -22,7 +22,7 @@ export function results(conn: PostgresConnection): Results {
     async storedResults(q: StoredResultsQuery): Promise<StoredResultsRow[]> {
       const values: unknown[] = [q.since, q.after?.completedAt ?? -1, q.after?.id ?? '', q.limit];
       if (q.accountId !== undefined) values.push(q.accountId);
-      const r = await query<{ id: string; se: string; se_type: string; data: string; completed_at: string }>(
+      const r = await query<{ id: string; api: string; se: string; se_type: string; data: string; completed_at: string }>(
         undefined,
         storedResultsSql((n) => `$${n}`, q.accountId !== undefined),
         values,
@@ -41,6 +41,7 @@ export function results(conn: PostgresConnection): Results {
       }
       return r.rows.map((t) => ({
         id: t.id,
+        api: t.api,
         se: t.se,
         seType: t.se_type,
         data: t.data,

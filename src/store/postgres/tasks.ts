@@ -16,6 +16,8 @@ import type {
   TaskRow,
 } from '../store.js';
 import { type RawTask, type RawTaskId, toTask, toTaskIdRow } from '../row-mappers.js';
+import { SPEND_BUCKET_MS, spendBucketOf, spendDeltas } from '../spend-buckets.js';
+import { purgeBudgetAlerts } from './budgets.js';
 import type { PostgresConnection } from './connection.js';
 
 export function tasks(conn: PostgresConnection): TaskIntake & TaskQueue & TaskReads & Purge {
@@ -33,7 +35,10 @@ export function tasks(conn: PostgresConnection): TaskIntake & TaskQueue & TaskRe
         if (!b.rows[0]) throw new Error(`postTasks: no account ${accountId}`);
         const { accepted, funded: picked, spentMicro: spent, balanceMicro: balance } = fundInOrder(tasks, b.rows[0].balance_micro);
         if (picked.length > 0) {
-          // One statement: every accepted row from arrays, the debit, and the wake-up (sent at commit).
+          const spend = spendDeltas(picked);
+          // One statement: every accepted row from arrays, the debit, the spend counters
+          // (store/spend-buckets.ts; after the account's lock, as every writer of them), and the
+          // wake-up (sent at commit).
           await c.query({
             name: 'serpq_post_tasks',
             text: `WITH ins AS (
@@ -48,6 +53,10 @@ export function tasks(conn: PostgresConnection): TaskIntake & TaskQueue & TaskRe
                 RETURNING 1
               ), debit AS (
                 UPDATE accounts SET balance_micro = balance_micro - $16::bigint WHERE id = $15::bigint
+              ), spend AS (
+                INSERT INTO spend_buckets AS s (account_id, bucket, api, micro)
+                SELECT $15::bigint, d.bucket, d.api, d.micro FROM unnest($20::bigint[], $21::text[], $22::bigint[]) AS d(bucket, api, micro)
+                ON CONFLICT (account_id, bucket, api) DO UPDATE SET micro = s.micro + excluded.micro
               )
               SELECT (SELECT count(*) FROM ins) AS n, pg_notify($17, '')`,
             values: [
@@ -70,6 +79,9 @@ export function tasks(conn: PostgresConnection): TaskIntake & TaskQueue & TaskRe
               channels.tasks,
               picked.map((t) => t.payloadHash ?? null),
               picked.map((t) => t.api ?? 'serp'),
+              spend.map((d) => d.bucket),
+              spend.map((d) => d.api),
+              spend.map((d) => d.micro),
             ],
           });
         }
@@ -80,8 +92,8 @@ export function tasks(conn: PostgresConnection): TaskIntake & TaskQueue & TaskRe
     async insertLiveTask(accountId: number, task: NewTask, outcome: LiveOutcome): Promise<boolean> {
       const results = outcome.results ?? [];
       // One statement, so one transaction: the conditional debit (the row lock serializes it with
-      // task_post calls of the account), the completed task, its results. Nothing when the balance
-      // does not cover the cost.
+      // task_post calls of the account), the completed task, its spend bucket, its results. Nothing
+      // when the balance does not cover the cost.
       const r = await query<{ n: number }>(
         'serpq_insert_live_task',
         `WITH debit AS (
@@ -95,6 +107,10 @@ export function tasks(conn: PostgresConnection): TaskIntake & TaskQueue & TaskRe
                   $11::bigint, $12::bigint, $13::bigint, $14::bigint, $14::bigint, $10::text, 'none', false, $15::text, $16::text
            FROM debit
            RETURNING id
+         ), spend AS (
+           INSERT INTO spend_buckets AS s (account_id, bucket, api, micro)
+           SELECT $1::bigint, $20::bigint, $19::text, $11::bigint FROM ins WHERE $11::bigint <> 0
+           ON CONFLICT (account_id, bucket, api) DO UPDATE SET micro = s.micro + excluded.micro
          ), stored AS (
            INSERT INTO task_results (task_id, fn, body)
            SELECT ins.id, r.fn, r.body FROM ins, unnest($17::text[], $18::bytea[]) AS r(fn, body)
@@ -121,6 +137,7 @@ export function tasks(conn: PostgresConnection): TaskIntake & TaskQueue & TaskRe
           results.map((x) => x.fn),
           results.map((x) => x.body),
           task.api ?? 'serp',
+          spendBucketOf(task.postedAt),
         ],
       );
       return r.rows[0].n > 0;
@@ -168,8 +185,9 @@ export function tasks(conn: PostgresConnection): TaskIntake & TaskQueue & TaskRe
       const results = list.flatMap((c) => (c.results ?? []).map((r) => ({ id: c.id, fn: r.fn, body: r.body })));
       // One statement, so one transaction: lock the tasks whose lease the completer still holds (in id
       // order), complete them (compare-and-set on state and lease owner: a worker whose lease expired
-      // and was taken over completes nothing), write their outbox rows, settle changed costs (refund or charge the difference), store
-      // results, and wake the dispatchers when outbox rows were written (NOTIFY is sent at commit).
+      // and was taken over completes nothing), write their outbox rows, settle changed costs (refund or charge the difference, and
+      // add it to the tasks' spend buckets, after the accounts' row locks as task_post takes them), store results, and wake the
+      // dispatchers when outbox rows were written (NOTIFY is sent at commit).
       // "Running" is written `lease_owner = owner AND state <> 2` (a lease owner is only ever set on a
       // running task): spelled `state = 1`, it lets the planner pick the partial lease index, whose
       // statistics lag behind bursts of claims (autovacuum), and scan every running task per
@@ -188,7 +206,7 @@ export function tasks(conn: PostgresConnection): TaskIntake & TaskQueue & TaskRe
              listed = t.postback_url IS NULL
            FROM c, prev
            WHERE t.id = c.id AND prev.id = t.id AND t.lease_owner = c.owner AND t.state <> ${TASK_STATE.done}
-           RETURNING t.id, t.account_id, prev.cost_micro AS before, t.cost_micro AS after, t.postback_url, t.pingback_url
+           RETURNING t.id, t.account_id, t.api, t.posted_at, prev.cost_micro AS before, t.cost_micro AS after, t.postback_url, t.pingback_url
          ), outbox AS (
            INSERT INTO webhook_deliveries (task_id, account_id, kind, url, host, next_attempt_at, created_at)
            SELECT id, account_id, 'postback', postback_url, webhook_host(postback_url), $6::bigint, $6::bigint FROM done WHERE postback_url <> ''
@@ -200,6 +218,13 @@ export function tasks(conn: PostgresConnection): TaskIntake & TaskQueue & TaskRe
            UPDATE accounts a SET balance_micro = a.balance_micro + r.amount
            FROM (SELECT account_id, sum(before - after)::bigint AS amount FROM done WHERE before <> after GROUP BY account_id) r
            WHERE a.id = r.account_id
+           RETURNING a.id
+         ), spend AS (
+           INSERT INTO spend_buckets AS s (account_id, bucket, api, micro)
+           SELECT account_id, (posted_at / ${SPEND_BUCKET_MS}) * ${SPEND_BUCKET_MS}, api, sum(after - before)::bigint FROM done
+           WHERE before <> after AND account_id IN (SELECT id FROM refund)
+           GROUP BY 1, 2, 3
+           ON CONFLICT (account_id, bucket, api) DO UPDATE SET micro = s.micro + excluded.micro
          ), stored AS (
            INSERT INTO task_results (task_id, fn, body)
            SELECT r.task_id, r.fn, r.body FROM unnest($7::text[], $8::text[], $9::bytea[]) AS r(task_id, fn, body)
@@ -296,6 +321,7 @@ export function tasks(conn: PostgresConnection): TaskIntake & TaskQueue & TaskRe
         'DELETE FROM webhook_attempts WHERE id IN (SELECT id FROM webhook_attempts WHERE attempted_at < $1 ORDER BY id LIMIT $2)',
         [cut.attemptsBefore, batch],
       );
+      // Old tasks go; their spend buckets stay (money history, a few rows a day per account and API).
       const tasks = await query(
         'serpq_purge_tasks',
         `WITH old AS (SELECT id FROM tasks WHERE posted_at < $1 ORDER BY posted_at LIMIT $2 FOR UPDATE SKIP LOCKED),
@@ -316,7 +342,15 @@ export function tasks(conn: PostgresConnection): TaskIntake & TaskQueue & TaskRe
         'DELETE FROM rate_counters WHERE (key, window_start) IN (SELECT key, window_start FROM rate_counters WHERE expires_at < $1 LIMIT $2)',
         [cut.now, batch],
       );
-      return (results.rowCount ?? 0) + (attempts.rowCount ?? 0) + (tasks.rowCount ?? 0) + (stale.rowCount ?? 0) + (counters.rowCount ?? 0);
+      const alerts = await purgeBudgetAlerts(conn, cut.tasksBefore, batch);
+      return (
+        (results.rowCount ?? 0) +
+        (attempts.rowCount ?? 0) +
+        (tasks.rowCount ?? 0) +
+        (stale.rowCount ?? 0) +
+        (counters.rowCount ?? 0) +
+        alerts
+      );
     },
   };
 }

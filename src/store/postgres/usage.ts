@@ -1,4 +1,5 @@
 /** Spend and counts in the PostgreSQL store: what an account spent and posted (the TaskHistory role) and the shared per-minute limit counters (SharedStore.countHits). */
+import { spendEdgeAtOrAfter } from '../spend-buckets.js';
 import type { CounterHit, SharedStore, TaskHistory } from '../store.js';
 import type { PostgresConnection } from './connection.js';
 
@@ -8,20 +9,28 @@ export type SharedCounters = Required<Pick<SharedStore, 'countHits'>>;
 export function usage(conn: PostgresConnection): TaskHistory & SharedCounters {
   const { query, counterPool } = conn;
   return {
+    // Spend is read from the counters (store/spend-buckets.ts): whole buckets from the first edge at
+    // or after `since`, plus the tasks posted between `since` and that edge (none when it is on an
+    // edge, as the budgets' and the daily cap's period starts are). One statement: one snapshot.
     async spentSince(accountId: number, since: number): Promise<number> {
       const r = await query<{ n: number }>(
         'serpq_spent_since',
-        'SELECT coalesce(sum(cost_micro), 0)::bigint AS n FROM tasks WHERE account_id = $1 AND posted_at >= $2',
-        [accountId, since],
+        `SELECT ((SELECT coalesce(sum(micro), 0) FROM spend_buckets WHERE account_id = $1 AND bucket >= $3)
+               + (SELECT coalesce(sum(cost_micro), 0) FROM tasks WHERE account_id = $1 AND posted_at >= $2 AND posted_at < $3))::bigint AS n`,
+        [accountId, since, spendEdgeAtOrAfter(since)],
       );
-      return r.rows[0].n;
+      return Number(r.rows[0].n);
     },
 
     async spentByApiSince(accountId: number, since: number): Promise<Record<string, number>> {
       const r = await query<{ api: string; n: number }>(
         'serpq_spent_by_api',
-        'SELECT api, sum(cost_micro)::bigint AS n FROM tasks WHERE account_id = $1 AND posted_at >= $2 GROUP BY api',
-        [accountId, since],
+        `SELECT api, sum(n)::bigint AS n FROM (
+           SELECT api, micro AS n FROM spend_buckets WHERE account_id = $1 AND bucket >= $3
+           UNION ALL
+           SELECT api, cost_micro AS n FROM tasks WHERE account_id = $1 AND posted_at >= $2 AND posted_at < $3
+         ) x GROUP BY api HAVING sum(n) <> 0`,
+        [accountId, since, spendEdgeAtOrAfter(since)],
       );
       return Object.fromEntries(r.rows.map((x) => [x.api, Number(x.n)]));
     },

@@ -2,11 +2,12 @@
 import { TASK_STATE } from '../../domain/task.js';
 import type { DashboardReads, MinuteCompletions } from '../store.js';
 import { FAILED_ATTEMPTS_PER_ROW, type RawFailedTask, type RawFailedWebhook, latestPerDelivery, toFailedTask } from '../dashboard-rows.js';
+import { spendEdgeAtOrAfter } from '../spend-buckets.js';
 import type { SqliteConnection } from './connection.js';
 
 /**
- * The dashboard's reads each read one index of migration 10, named with INDEXED BY so the planner
- * never falls back to a scan of the tasks table.
+ * The dashboard's reads each read one index of migration 10 (the spend, migration 17's spend
+ * counters), named with INDEXED BY so the planner never falls back to a scan of the tasks table.
  */
 export function dashboard(conn: SqliteConnection): DashboardReads {
   const { db } = conn;
@@ -18,10 +19,15 @@ export function dashboard(conn: SqliteConnection): DashboardReads {
                 (SELECT count(*) FROM tasks WHERE state = ${TASK_STATE.running}) AS running,
                 (SELECT count(*) FROM tasks INDEXED BY tasks_ready_api WHERE listed = 1 AND collected_at IS NULL) AS ready`,
     ),
+    // The spend counters' buckets from the first edge at or after `since`, plus the tasks posted
+    // before that edge (none when `since` is on one, as the metrics' UTC day start is).
     spend: db.prepare(
-      `SELECT a.login AS login, t.api AS api, sum(t.cost_micro) AS micro
-       FROM tasks AS t INDEXED BY tasks_posted JOIN accounts AS a ON a.id = t.account_id
-       WHERE t.posted_at >= ? GROUP BY t.account_id, t.api HAVING sum(t.cost_micro) > 0 ORDER BY 1, 2`,
+      `SELECT a.login AS login, x.api AS api, sum(x.micro) AS micro FROM (
+         SELECT account_id, api, micro FROM spend_buckets INDEXED BY spend_buckets_bucket WHERE bucket >= @edge
+         UNION ALL
+         SELECT account_id, api, cost_micro FROM tasks INDEXED BY tasks_posted WHERE posted_at >= @since AND posted_at < @edge
+       ) AS x JOIN accounts AS a ON a.id = x.account_id
+       GROUP BY x.account_id, x.api HAVING sum(x.micro) > 0 ORDER BY 1, 2`,
     ),
     byMinute: db.prepare(
       `SELECT CAST(completed_at / 60000 AS INTEGER) * 60000 AS minute,
@@ -53,7 +59,7 @@ export function dashboard(conn: SqliteConnection): DashboardReads {
     },
 
     async spendByAccount(since) {
-      return s.spend.all(since) as Array<{ login: string; api: string; micro: number }>;
+      return s.spend.all({ since, edge: spendEdgeAtOrAfter(since) }) as Array<{ login: string; api: string; micro: number }>;
     },
 
     async completionsByMinute(since, until) {

@@ -326,4 +326,56 @@ CREATE TABLE budget_alerts (
 );
 `,
   },
+  {
+    version: 15,
+    name: 'budget alerts in the outbox',
+    sql: `
+-- A budget alert is sent as a webhook through the outbox: a delivery of kind 'budget_alert' whose
+-- task_id is a synthetic key (budget-<id>-<period start>-<threshold>, no task row) and whose body,
+-- fixed when the alert is claimed, is kept here. Deliveries of tasks have none (built at send time).
+ALTER TABLE webhook_deliveries ADD COLUMN payload TEXT;
+-- The delivery of each alert claimed (null when the budget has no alert_url: recorded, not sent).
+ALTER TABLE budget_alerts ADD COLUMN delivery_id INTEGER;
+`,
+  },
+  {
+    version: 16,
+    name: 'relay live answers',
+    sql: `
+-- The relay's cache of live calls of every API (--relay-cache-ttl): the upstream's 20000 answer to a
+-- request (its path and normalized fields, hashed), stored at the process clock's stored_at and
+-- shared by every node of the store. Valid while stored_at is within the TTL; older rows are deleted
+-- a few at a time as new answers are stored (by stored_at).
+CREATE TABLE relay_answers (
+  request_key TEXT PRIMARY KEY,
+  body BLOB NOT NULL,
+  stored_at INTEGER NOT NULL
+);
+CREATE INDEX relay_answers_stored_at ON relay_answers (stored_at);
+`,
+  },
+  {
+    version: 17,
+    name: 'spend counters',
+    sql: `
+-- Spend counters (src/store/spend-buckets.ts): micro-USD charged per account, API and quarter hour of
+-- the tasks' posted_at (bucket: posted_at floored to 15 minutes). Every write that sets or changes a
+-- task's cost_micro adds the difference here in the same transaction, so the budgets, the daily cost
+-- cap and the spend metric sum a period's buckets instead of its tasks. Retention keeps them (money
+-- history, ~96 rows per account and API a day). Keyed by account, then bucket: a period is one range.
+CREATE TABLE spend_buckets (
+  account_id INTEGER NOT NULL,
+  bucket INTEGER NOT NULL,
+  api TEXT NOT NULL,
+  micro INTEGER NOT NULL,
+  PRIMARY KEY (account_id, bucket, api)
+) WITHOUT ROWID;
+-- The spend of every account since a time (the metrics' spend today).
+CREATE INDEX spend_buckets_bucket ON spend_buckets (bucket);
+-- The tasks stored before this migration, counted once (one scan of the tasks table).
+INSERT INTO spend_buckets (account_id, bucket, api, micro)
+  SELECT account_id, (posted_at / 900000) * 900000, api, sum(cost_micro) FROM tasks
+  GROUP BY 1, 2, 3 HAVING sum(cost_micro) <> 0;
+`,
+  },
 ];

@@ -15,14 +15,14 @@ export function outbox(conn: SqliteConnection): Outbox {
                     WHERE state = 'pending' AND next_attempt_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at < @now)
                       AND host NOT IN (SELECT value FROM json_each(@skip))
                     ORDER BY next_attempt_at LIMIT @limit)
-       RETURNING id, task_id, account_id, kind, url, host, attempts`,
+       RETURNING id, task_id, account_id, kind, url, host, attempts, payload`,
     ),
     // Through the (task_id, kind) key: one probe per task, whatever the outbox holds.
     claimDeliveriesOf: db.prepare(
       `UPDATE webhook_deliveries SET lease_owner = @owner, lease_expires_at = @expires
        WHERE task_id IN (SELECT value FROM json_each(@ids)) AND state = 'pending' AND next_attempt_at <= @now
          AND (lease_expires_at IS NULL OR lease_expires_at < @now)
-       RETURNING id, task_id, account_id, kind, url, host, attempts`,
+       RETURNING id, task_id, account_id, kind, url, host, attempts, payload`,
     ),
     releaseDelivery: db.prepare(
       'UPDATE webhook_deliveries SET lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = coalesce(?, next_attempt_at) WHERE id = ? AND lease_owner = ?',
@@ -71,10 +71,11 @@ export function outbox(conn: SqliteConnection): Outbox {
     const changed = s.settleDelivery.run({ id: a.deliveryId, owner: a.owner, state: deliveryStateAfter(a), next: a.nextAttemptAt }).changes;
     if (changed === 0) return false;
     s.insertAttempt.run({ ...a, ok: a.ok ? 1 : 0 });
+    // A budget alert has no task: its delivery row is all there is to settle.
     if (a.kind === 'postback') {
       if (a.ok) s.postbackDelivered.run(a.taskId);
       else s.postbackFailed.run(a.taskId);
-    } else {
+    } else if (a.kind === 'pingback') {
       s.pingbackOutcome.run(a.ok ? 'delivered' : 'failed', a.taskId);
     }
     return true;

@@ -25,6 +25,7 @@ export function results(conn: SqliteConnection): Results {
       if (q.accountId !== undefined) params.p5 = q.accountId;
       const rows = db.prepare(sql).all(params) as Array<{
         id: string;
+        api: string;
         se: string;
         se_type: string;
         data: string;
@@ -33,6 +34,7 @@ export function results(conn: SqliteConnection): Results {
       const results = db.prepare('SELECT fn, body FROM task_results WHERE task_id = ? ORDER BY fn');
       return rows.map((r) => ({
         id: r.id,
+        api: r.api,
         se: r.se,
         seType: r.se_type,
         data: r.data,

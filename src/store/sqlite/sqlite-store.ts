@@ -8,6 +8,7 @@ import type {
   Owners,
   Purge,
   ReadyReads,
+  RelayAnswers,
   Results,
   Settings,
   Store,
@@ -32,6 +33,7 @@ import { settings } from './settings.js';
 import { budgets } from './budgets.js';
 import { dashboard } from './dashboard.js';
 import { type RelayMembers, relay } from './relay.js';
+import { relayAnswers } from './relay-answers.js';
 
 export type { SqliteStoreOptions } from './connection.js';
 
@@ -55,6 +57,7 @@ export interface SqliteStore
     Settings,
     DashboardReads,
     Purge,
+    RelayAnswers,
     RelayMembers {}
 
 /**
@@ -107,6 +110,7 @@ export class SqliteStore implements Store {
       ...settings(conn),
       ...dashboard(conn),
       ...relay(conn),
+      ...relayAnswers(conn),
     });
   }
 

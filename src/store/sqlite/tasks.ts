@@ -4,13 +4,31 @@ import { fundInOrder } from '../../domain/pricing.js';
 import type { PostOutcome, Purge, TaskIntake, TaskQueue, TaskReads, TaskRow } from '../store.js';
 import { withBusyRetry } from '../map-db-error.js';
 import { type RawTask, type RawTaskId, toTask, toTaskIdRow } from '../row-mappers.js';
+import { spendBucketOf, spendDeltas } from '../spend-buckets.js';
+import { purgeBudgetAlerts } from './budgets.js';
 import type { SqliteConnection } from './connection.js';
+
+/** A task's row as completion returns it. */
+interface RawCompleted {
+  account_id: number;
+  api: string;
+  posted_at: number;
+  cost_micro: number;
+  postback_url: string | null;
+  pingback_url: string | null;
+}
 
 export function tasks(conn: SqliteConnection): TaskIntake & TaskQueue & TaskReads & Purge {
   const { db, immediate } = conn;
   const s = {
     balance: db.prepare('SELECT balance_micro FROM accounts WHERE id = ?').pluck(),
     debit: db.prepare('UPDATE accounts SET balance_micro = balance_micro - ? WHERE id = ?'),
+    // The spend counters (store/spend-buckets.ts): every change of a task's cost_micro adds the
+    // difference to its bucket in the same transaction.
+    addSpend: db.prepare(
+      `INSERT INTO spend_buckets (account_id, bucket, api, micro) VALUES (?, ?, ?, ?)
+         ON CONFLICT (account_id, bucket, api) DO UPDATE SET micro = micro + excluded.micro`,
+    ),
     insertTask: db.prepare(
       `INSERT INTO tasks (id, account_id, api, se, se_type, priority, tag, data, postback_url, postback_data, pingback_url, cost_micro, posted_at, run_after, ready_json, webhook_state, payload_hash)
          VALUES (@id, @accountId, @api, @se, @seType, @priority, @tag, @data, @postbackUrl, @postbackData, @pingbackUrl, @costMicro, @postedAt, @runAfter, @readyJson, @webhookState, @payloadHash)`,
@@ -51,7 +69,7 @@ export function tasks(conn: SqliteConnection): TaskIntake & TaskQueue & TaskRead
            cost_micro = coalesce(@cost, cost_micro),
            listed = CASE WHEN postback_url IS NULL THEN 1 ELSE 0 END
          WHERE id = @id AND state = ${TASK_STATE.running} AND lease_owner = @owner
-         RETURNING account_id, cost_micro, postback_url, pingback_url`,
+         RETURNING account_id, api, posted_at, cost_micro, postback_url, pingback_url`,
     ),
     // The outbox rows are written in the completion transaction: a crash can never leave a
     // completed task whose webhook is forgotten.
@@ -105,6 +123,7 @@ export function tasks(conn: SqliteConnection): TaskIntake & TaskQueue & TaskRead
             });
           }
           if (pay.spentMicro > 0) s.debit.run(pay.spentMicro, accountId);
+          for (const d of spendDeltas(pay.funded)) s.addSpend.run(accountId, d.bucket, d.api, d.micro);
           return { accepted: pay.accepted, balanceMicro: pay.balanceMicro };
         }),
       );
@@ -135,6 +154,7 @@ export function tasks(conn: SqliteConnection): TaskIntake & TaskQueue & TaskRead
             payloadHash: task.payloadHash ?? null,
           });
           if (task.costMicro > 0) s.debit.run(task.costMicro, accountId);
+          if (task.costMicro !== 0) s.addSpend.run(accountId, spendBucketOf(task.postedAt), task.api ?? 'serp', task.costMicro);
           for (const r of outcome.results ?? []) s.insertResult.run(task.id, r.fn, r.body);
           return true;
         }),
@@ -167,13 +187,16 @@ export function tasks(conn: SqliteConnection): TaskIntake & TaskQueue & TaskRead
               message: c.statusMessage,
               now,
               cost: c.costMicro ?? null,
-            }) as { account_id: number; cost_micro: number; postback_url: string | null; pingback_url: string | null } | undefined;
+            }) as RawCompleted | undefined;
             if (!row) continue;
             n++;
             if (row.postback_url) s.insertDelivery.run(c.id, row.account_id, 'postback', row.postback_url, now, now);
             if (row.pingback_url) s.insertDelivery.run(c.id, row.account_id, 'pingback', row.pingback_url, now, now);
             // The final cost replaces the charge: the difference is refunded, or charged when it is higher.
-            if (before !== undefined && before !== row.cost_micro) s.refund.run(before - row.cost_micro, row.account_id);
+            if (before !== undefined && before !== row.cost_micro) {
+              s.refund.run(before - row.cost_micro, row.account_id);
+              s.addSpend.run(row.account_id, spendBucketOf(row.posted_at), row.api, row.cost_micro - before);
+            }
             for (const r of c.results ?? []) s.insertResult.run(c.id, r.fn, r.body);
           }
           return n;
@@ -232,6 +255,7 @@ export function tasks(conn: SqliteConnection): TaskIntake & TaskQueue & TaskRead
       n += withBusyRetry(() => s.purgeAttempts.run(cut.attemptsBefore, batch).changes);
       // Never-collected tasks past the 3-day window leave the ready indexes (they stay retrievable).
       n += withBusyRetry(() => s.unlistStale.run(cut.readyBefore, batch).changes);
+      // Old tasks go; their spend buckets stay (money history, a few rows a day per account and API).
       n += withBusyRetry(() =>
         immediate(() => {
           const ids = s.oldTasks.all(cut.tasksBefore, batch) as string[];
@@ -243,6 +267,7 @@ export function tasks(conn: SqliteConnection): TaskIntake & TaskQueue & TaskRead
           return ids.length;
         }),
       );
+      n += purgeBudgetAlerts(conn, cut.tasksBefore, batch);
       return n;
     },
   };

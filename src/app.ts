@@ -80,6 +80,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       advanceClock: (ms) => timeSource.advance(ms),
       syncClock: () => timeSource.sync(),
       onAccountsChanged: () => auth.forget(),
+      onDeliveriesQueued: () => background?.dispatcher.wake(),
       injectFaults: executor.injectFaults?.bind(executor),
       settle: background ? () => background.settle() : undefined,
       reset:

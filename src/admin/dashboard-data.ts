@@ -5,7 +5,9 @@ import { publicAccount } from '../services/accounts.js';
 import { ERRORS_WINDOW_MS } from '../services/webhooks.js';
 import type { RelayUsage } from '../domain/relay-records.js';
 import type { RelayLedger } from '../executors/relay/ledger.js';
-import type { Accounts, DashboardReads, MinuteCompletions, QueueStats, TaskHistory } from '../store/store.js';
+import { budgetOfAlertKey } from '../domain/budgets.js';
+import { budgetView } from '../services/budgets.js';
+import type { Accounts, Budgets, DashboardReads, MinuteCompletions, QueueStats, TaskHistory } from '../store/store.js';
 import type { UpstreamReport } from './routes.js';
 
 /**
@@ -14,7 +16,11 @@ import type { UpstreamReport } from './routes.js';
  * the process clock however many dashboards are open; the SSE stream and the GET endpoints share it.
  */
 export interface DashboardDataDeps {
-  readonly store: DashboardReads & Pick<Accounts, 'listAccounts'> & Pick<TaskHistory, 'spentSince'> & Pick<RelayLedger, 'relayUsage'>;
+  readonly store: DashboardReads &
+    Pick<Accounts, 'listAccounts'> &
+    Pick<TaskHistory, 'spentSince' | 'spentByApiSince'> &
+    Pick<Budgets, 'budgetsOf' | 'budgetAlertsOf'> &
+    Pick<RelayLedger, 'relayUsage'>;
   readonly clock: Clock;
   /** Whether this process's executor takes injected faults (POST /admin/faults). */
   readonly faultInjection: boolean;
@@ -44,7 +50,15 @@ export interface Overview {
   readonly completed_per_minute: ReadonlyArray<{ readonly minute: string; readonly done: number; readonly failed: number }>;
 }
 
-export type AccountView = ReturnType<typeof publicAccount> & { readonly spent_today: number };
+/** A budget as GET /admin/accounts/:login/budgets shows it (spend this period, alerts of the period). */
+export type BudgetView = Awaited<ReturnType<typeof budgetView>>;
+
+export type AccountView = ReturnType<typeof publicAccount> & {
+  readonly spent_today: number;
+  /** Today's spend (UTC day) per API, USD; APIs without any are left out. */
+  readonly spent_today_by_api: Readonly<Record<string, number>>;
+  readonly budgets: readonly BudgetView[];
+};
 
 export interface Failures {
   readonly tasks: ReadonlyArray<{
@@ -59,6 +73,8 @@ export interface Failures {
   }>;
   readonly webhooks: ReadonlyArray<{
     readonly task_id: string;
+    /** A budget alert's budget (kind 'budget_alert', whose task_id is no task's); null for a task's webhooks. */
+    readonly budget_id: number | null;
     readonly login: string | null;
     readonly kind: string;
     readonly url: string;
@@ -100,20 +116,35 @@ export function createDashboardData(deps: DashboardDataDeps): DashboardData {
 
   async function read(now: number): Promise<Snapshot> {
     const dayStart = Math.floor(now / DAY) * DAY;
-    const [stats, minutes, accounts, usage, failedTasks, failedHooks, upstream] = await Promise.all([
+    const [stats, minutes, accounts, usage, byApi, failedTasks, failedHooks, upstream] = await Promise.all([
       store.queueStats(),
       perMinute.read(now),
       store.listAccounts(),
       store.relayUsage(),
+      store.spendByAccount(dayStart),
       store.latestFailedTasks(now - ERRORS_WINDOW_MS, FAILURE_ROWS),
       store.latestFailedWebhooks(now - ERRORS_WINDOW_MS, FAILURE_ROWS),
       deps.upstream?.() ?? null,
     ]);
     const usageOf = new Map(usage.map((u) => [u.accountId, u]));
-    const spent = await Promise.all(accounts.map((a) => store.spentSince(a.id, dayStart)));
+    const [spent, budgets] = await Promise.all([
+      Promise.all(accounts.map((a) => store.spentSince(a.id, dayStart))),
+      Promise.all(accounts.map(async (a) => Promise.all((await store.budgetsOf(a.id)).map((b) => budgetView(store, clock, b))))),
+    ]);
+    const apisOf = new Map<string, Record<string, number>>();
+    for (const row of byApi) {
+      const apis = apisOf.get(row.login) ?? {};
+      apis[row.api] = microToUsd(row.micro);
+      apisOf.set(row.login, apis);
+    }
     return {
       overview: overviewOf(clock, now, stats, minutes, deps.faultInjection),
-      accounts: accounts.map((a, i) => ({ ...publicAccount(a, usageOf.get(a.id)), spent_today: microToUsd(spent[i]) })),
+      accounts: accounts.map((a, i) => ({
+        ...publicAccount(a, usageOf.get(a.id)),
+        spent_today: microToUsd(spent[i]),
+        spent_today_by_api: apisOf.get(a.login) ?? {},
+        budgets: budgets[i] ?? [],
+      })),
       failures: {
         tasks: failedTasks.map((t) => ({
           id: t.id,
@@ -127,6 +158,7 @@ export function createDashboardData(deps: DashboardDataDeps): DashboardData {
         })),
         webhooks: failedHooks.map((w) => ({
           task_id: w.taskId,
+          budget_id: w.kind === 'budget_alert' ? budgetOfAlertKey(w.taskId) : null,
           login: w.login,
           kind: w.kind,
           url: w.url,

@@ -4,13 +4,15 @@ import { type Clock, isTravelClock } from '../domain/clock.js';
 import { AccountInputError, type AccountInput, createAccount, publicAccount, updateAccount } from '../services/accounts.js';
 import type { RelayLedger } from '../executors/relay/ledger.js';
 import type { Accounts, Budgets, Outbox, TaskHistory, TaskReads } from '../store/store.js';
-import { budgetView, forgetBudgets, parseBudget } from '../services/budgets.js';
+import { budgetView, forgetBudgets, parseBudget, resendBudgetAlerts } from '../services/budgets.js';
 import { deliveryLog, taskView } from './task-view.js';
 
 /**
  * The admin API: plain JSON (not the vendor envelope), `Authorization: Bearer <admin token>`.
  * GET/POST /admin/clock, GET/POST /admin/accounts, PATCH /admin/accounts/:login, POST /admin/settle,
- * GET /admin/tasks/:id (one task, see task-view.ts) and GET /admin/tasks/:id/deliveries.
+ * GET /admin/tasks/:id (one task, see task-view.ts) and GET /admin/tasks/:id/deliveries; budgets
+ * (POST/GET /admin/accounts/:login/budgets, DELETE .../budgets/:id, and POST .../budgets/:id/alerts/resend
+ * to send the current period's alerts again; services/budgets.ts).
  *
  * Accounts take (and show) `login`, `password`, `balance` (USD), `limits`, `webhook_retries`,
  * `webhook_secret`, and the vendor's dashboard controls: `daily_cost_limit` (USD per UTC day, 40203
@@ -36,6 +38,8 @@ export interface AdminDeps {
   readonly injectFaults?: (statusCode: number, count: number) => void;
   /** Called after an account was created or changed (caches drop their copies). */
   readonly onAccountsChanged?: () => void;
+  /** Called after webhooks were queued again (wakes this process's dispatcher; it polls otherwise). */
+  readonly onDeliveriesQueued?: () => void;
   /** The relay's upstream (GET /admin/upstream); absent with other executors. */
   readonly upstream?: () => Promise<UpstreamReport>;
   /** Wipes the store and the clock and creates the demo account again; absent unless allowed (--time-travel or --allow-reset). */
@@ -219,6 +223,19 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
       forgetBudgets(store, account.id);
       return { deleted: id };
     });
+    // The budget's alerts of the current period sent again (those it has a delivery for: an alert_url).
+    admin.post(
+      '/admin/accounts/:login/budgets/:id/alerts/resend',
+      async (req: FastifyRequest<{ Params: { login: string; id: string } }>, reply) => {
+        const account = await store.accountByLogin(req.params.login);
+        if (!account) return fail(reply, 404, `no account '${req.params.login}'`);
+        const budget = (await store.budgetsOf(account.id)).find((b) => String(b.id) === req.params.id);
+        if (!budget) return fail(reply, 404, `account '${req.params.login}' has no budget ${req.params.id}`);
+        const resent = await resendBudgetAlerts(store, clock, budget);
+        deps.onDeliveriesQueued?.();
+        return { budget_id: budget.id, resent };
+      },
+    );
     admin.patch('/admin/accounts/:login', async (req: FastifyRequest<{ Params: { login: string } }>, reply) => {
       const body = parseJson(req);
       if (!body) return fail(reply, 400, 'body must be a JSON object');

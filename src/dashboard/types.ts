@@ -25,10 +25,36 @@ export interface Limits {
   readonly concurrent_requests: number;
 }
 
+/** A budget on the calendar as GET /admin/accounts/:login/budgets shows it. */
+export interface Budget {
+  readonly id: number;
+  readonly period: 'day' | 'week' | 'month';
+  /** USD per period. */
+  readonly amount: number;
+  /** One API, or null for every API. */
+  readonly api: string | null;
+  readonly time_zone: string;
+  readonly alert_at: readonly number[];
+  readonly alert_url: string | null;
+  /** USD spent in the current period. */
+  readonly spent: number;
+  readonly period_start: string;
+  readonly resets_at: string;
+  /** The alerts of the current period; delivery null when there is no alert_url (recorded, not sent). */
+  readonly alerts: ReadonlyArray<{
+    readonly threshold: number;
+    readonly sent_at: string;
+    readonly delivery: { readonly state: 'pending' | 'delivered' | 'failed'; readonly attempts: number } | null;
+  }>;
+}
+
 export interface Account {
   readonly login: string;
   readonly balance: number;
   readonly spent_today: number;
+  /** Today's spend (UTC day) per API in USD; APIs without any are absent. */
+  readonly spent_today_by_api: Readonly<Record<string, number>>;
+  readonly budgets: readonly Budget[];
   readonly daily_cost_limit: number | null;
   readonly limits: Limits;
   /** On a relay: tasks sent upstream, and tasks served from the cache or a shared call. */
@@ -48,7 +74,10 @@ export interface FailedTask {
 }
 
 export interface FailedWebhook {
+  /** The task's id, or a budget alert's outbox key (kind 'budget_alert'). */
   readonly task_id: string;
+  /** The budget of a budget alert; null for a task's webhook. */
+  readonly budget_id: number | null;
   readonly login: string | null;
   readonly kind: string;
   readonly url: string;

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Executor } from '../executors/executor.js';
 import type { Results } from '../store/store.js';
-import { type Courier, type WebhookCall, createInlineCourier } from './courier.js';
+import { type Courier, type TaskWebhookCall, createInlineCourier } from './courier.js';
 import type { ThreadData, ThreadJob, ThreadReply } from './courier-thread.js';
 import { type SendOptions, type SendResult, createSender } from './send.js';
 
@@ -159,7 +159,7 @@ export function createCourierPool(options: CourierPoolOptions): CourierPool {
     return best;
   }
 
-  async function inThread(slot: Slot, call: WebhookCall): Promise<SendResult> {
+  async function inThread(slot: Slot, call: TaskWebhookCall): Promise<SendResult> {
     // A stored result is read here, where the store is; a renderer reads nothing.
     const stored = call.kind === 'postback' && !options.renderer ? await options.store.resultOf(call.task.id, call.fn) : null;
     await slot.ready;
@@ -174,6 +174,10 @@ export function createCourierPool(options: CourierPoolOptions): CourierPool {
 
   return {
     async deliver(call) {
+      // A budget alert has its body already and is rare: nothing to gain from a thread.
+      if (call.kind === 'budget_alert') return inline.deliver(call);
+      // Another API's stored result is found by its type's function, which the main thread reads.
+      if (call.kind === 'postback' && call.task.api !== 'serp' && !options.renderer) return inline.deliver(call);
       const slot = pick();
       if (!slot) return inline.deliver(call);
       slot.busy++;

@@ -11,13 +11,27 @@ import type { SendResult, Sender } from './send.js';
  * the courier only carries. The inline courier works on the main thread; the pooled one
  * (courier-pool.ts) on worker threads, so that building and sending use every core.
  */
-export interface WebhookCall {
+export type WebhookCall = TaskWebhookCall | AlertCall;
+
+/** A task's postback or pingback. */
+export interface TaskWebhookCall {
   readonly kind: 'postback' | 'pingback';
   readonly task: TaskRow;
   /** task_get function of a postback's body. */
   readonly fn: ResultFunction;
   /** The URL with $id and $tag filled in. */
   readonly url: string;
+  readonly sign: SignSpec | null;
+}
+
+/**
+ * A budget alert: a POST of its JSON body (fixed when the alert was claimed), uncompressed (it is
+ * small, and chat and automation receivers read it as it comes), signed as postbacks are.
+ */
+export interface AlertCall {
+  readonly kind: 'budget_alert';
+  readonly url: string;
+  readonly json: string;
   readonly sign: SignSpec | null;
 }
 
@@ -31,6 +45,11 @@ export const USER_AGENT = 'serpq-webhooks/1';
 /** Sends a call whose postback body (if any) is built: the request as the vendor makes it. */
 export function sendCall(sender: Sender, call: WebhookCall, postback: PostbackBody | null): Promise<SendResult> {
   const headers: Record<string, string> = { 'user-agent': USER_AGENT };
+  if (call.kind === 'budget_alert') {
+    headers['content-type'] = 'application/json';
+    if (call.sign) Object.assign(headers, signatureHeaders(call.sign.secret, call.sign.messageId, call.sign.timestampSec, call.json));
+    return sender.send({ method: 'POST', url: call.url, headers, body: Buffer.from(call.json, 'utf8') });
+  }
   if (postback) Object.assign(headers, postback.headers);
   else if (call.sign) Object.assign(headers, signatureHeaders(call.sign.secret, call.sign.messageId, call.sign.timestampSec, ''));
   return sender.send({ method: call.kind === 'postback' ? 'POST' : 'GET', url: call.url, headers, body: postback?.body });

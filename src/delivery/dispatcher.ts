@@ -3,7 +3,7 @@ import type { ResultFunction } from '../domain/catalog.js';
 import type { Clock } from '../domain/clock.js';
 import { isWebhookSuccess, nextAttemptAt, webhookHost, webhookUrl } from '../domain/webhooks.js';
 import type { AccountRow, Accounts, AttemptRecord, DeliveryJob, Outbox, TaskReads, TaskRow } from '../store/store.js';
-import type { Courier } from './courier.js';
+import type { Courier, WebhookCall } from './courier.js';
 import { groupCommit } from '../services/group-commit.js';
 import { createSleeper } from '../worker/sleeper.js';
 
@@ -85,6 +85,26 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   // the call was made, its host's slot is free, and a crash meanwhile means a second call, as always.
   const recordAttempt = groupCommit((batch: AttemptRecord[]) => store.recordAttempts(batch), 256, ATTEMPT_LINGER_MS);
 
+  /** A delivery that cannot be made (its task is gone): recorded as its last, failed attempt. */
+  function unsendable(job: DeliveryJob, at: number): AttemptRecord {
+    return {
+      deliveryId: job.id,
+      owner,
+      taskId: job.taskId,
+      accountId: job.accountId,
+      kind: job.kind,
+      url: job.url,
+      method: job.kind === 'pingback' ? 'GET' : 'POST',
+      attemptedAt: at,
+      ok: false,
+      httpCode: null,
+      durationMs: 0,
+      response: null,
+      error: job.kind === 'budget_alert' ? 'the alert has no body' : 'the task no longer exists',
+      nextAttemptAt: null,
+    };
+  }
+
   /** Frees a slot of `host` and starts what waits for it. */
   function releaseHost(host: string): void {
     const n = (perHost.get(host) ?? 1) - 1;
@@ -99,21 +119,16 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     // is written (which waits for a group commit); the overall bound lasts until the outcome is stored.
     let holdsHost = true;
     try {
-      if (!task) return;
-      const url = webhookUrl(job.url, task.id, task.tag);
-      // Signature timestamps are wall-clock time: receivers compare them with their own clocks.
-      const sign = account?.webhookSecret
-        ? { secret: account.webhookSecret, messageId: `msg_${task.id}_${job.kind}`, timestampSec: Math.floor(Date.now() / 1000) }
-        : null;
-      const method = job.kind === 'postback' ? 'POST' : 'GET';
+      const call = callOf(job, task, account);
+      if (!call) {
+        // A task's webhook whose task is gone (retention took it): nothing to send, ever.
+        await recordAttempt(unsendable(job, clock.now()));
+        return;
+      }
+      const { url } = call;
+      const method = job.kind === 'pingback' ? 'GET' : 'POST';
       const attemptedAt = clock.now();
-      const out = await options.courier.deliver({
-        kind: job.kind,
-        task,
-        fn: (task.postbackData ?? 'advanced') as ResultFunction,
-        url,
-        sign,
-      });
+      const out = await options.courier.deliver(call);
       holdsHost = false;
       releaseHost(host);
       const ok = isWebhookSuccess(out.httpCode);
@@ -121,7 +136,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       await recordAttempt({
         deliveryId: job.id,
         owner,
-        taskId: task.id,
+        taskId: job.taskId,
         accountId: job.accountId,
         kind: job.kind,
         url,
@@ -368,5 +383,27 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       await Promise.allSettled([...pumping]);
       await Promise.allSettled([...active]);
     },
+  };
+}
+
+/**
+ * The call a claimed delivery makes: a task's postback or pingback, or a budget alert (its body was
+ * fixed when the alert was claimed; no task behind it); null when there is nothing to send.
+ */
+function callOf(job: DeliveryJob, task: TaskRow | null, account: AccountRow | null): WebhookCall | null {
+  // Signature timestamps are wall-clock time: receivers compare them with their own clocks. The
+  // message id is the same on every attempt, so a receiver can drop a retried duplicate.
+  const sign = (messageId: string) =>
+    account?.webhookSecret ? { secret: account.webhookSecret, messageId, timestampSec: Math.floor(Date.now() / 1000) } : null;
+  if (job.kind === 'budget_alert') {
+    return job.payload === null ? null : { kind: job.kind, url: job.url, json: job.payload, sign: sign(`msg_${job.taskId}`) };
+  }
+  if (!task) return null;
+  return {
+    kind: job.kind,
+    task,
+    fn: (task.postbackData ?? 'advanced') as ResultFunction,
+    url: webhookUrl(job.url, task.id, task.tag),
+    sign: sign(`msg_${task.id}_${job.kind}`),
   };
 }

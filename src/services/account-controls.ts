@@ -134,11 +134,13 @@ export async function checkTaskControls(
  * (services/budgets.ts, 40203 past one) for the candidates the controls let through; null passes.
  */
 export async function checkAccountLimits(
-  store: TaskHistory & Pick<Budgets, 'budgetsOf'>,
+  store: TaskHistory & Pick<Budgets, 'budgetsOf' | 'claimBudgetAlert'>,
   clock: Clock,
   account: AccountRow,
   api: string,
   candidates: readonly ControlCandidate[],
+  /** Called when a budget alert was queued (wakes the dispatcher). */
+  onAlert?: () => void,
 ): Promise<Array<StatusDef | null>> {
   const out = await checkTaskControls(store, clock, account, candidates);
   const passing = candidates.flatMap((_, i) => (out[i] ? [] : [i]));
@@ -148,6 +150,7 @@ export async function checkAccountLimits(
     account,
     api,
     passing.map((i) => candidates[i]!.costMicro),
+    onAlert,
   );
   passing.forEach((i, k) => (out[i] = overBudget[k] ?? null));
   return out;

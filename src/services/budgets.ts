@@ -7,6 +7,7 @@ import {
   DEFAULT_ALERT_AT,
   type NewBudget,
   budgetWindow,
+  crossedThresholds,
   isTimeZone,
 } from '../domain/budgets.js';
 import type { Clock } from '../domain/clock.js';
@@ -23,9 +24,22 @@ import type { Budgets, TaskHistory } from '../store/store.js';
  *
  * An account's budgets are read at most every 2 seconds per process (a budget added through another
  * node applies within that); this process's own changes apply at once.
+ *
+ * Alerts: when the spend of the calls that pass crosses one of a budget's thresholds (`alert_at`,
+ * 80% and 100% by default), and when a call is refused for a budget (its 100% alert, whatever
+ * `alert_at` says: calls are being refused), the alert of that period and threshold is claimed in
+ * the store, once whichever node sees it first, and queued as a webhook to the budget's
+ * `alert_url` in the same transaction; the dispatcher sends it as it sends postbacks (signed with
+ * the account's secret, retried when the account opts in, logged, resendable). The spend counted is
+ * the calls' price when checked: a call refused later for the balance (40210) has counted toward
+ * an alert all the same.
  */
 
 type BudgetStore = Pick<Budgets, 'budgetsOf'> & Pick<TaskHistory, 'spentByApiSince'>;
+type AlertingStore = BudgetStore & Pick<Budgets, 'claimBudgetAlert'>;
+
+/** The threshold claimed when a call is refused for a budget. */
+const REFUSAL_THRESHOLD = 1;
 
 const CACHE_MS = 2000;
 const cached = new WeakMap<object, Map<number, { at: number; budgets: Promise<Budget[]> }>>();
@@ -59,32 +73,90 @@ async function spentIn(store: BudgetStore, budget: Budget, now: number): Promise
  * it would take a budget of the account that covers `api` past its amount, else null.
  */
 export async function checkBudgets(
-  store: BudgetStore,
+  store: AlertingStore,
   clock: Clock,
   account: AccountRow,
   api: string,
   costs: readonly number[],
+  /** Called when an alert was queued (wakes this process's dispatcher; it polls otherwise). */
+  onAlert?: () => void,
 ): Promise<Array<StatusDef | null>> {
   const out: Array<StatusDef | null> = costs.map(() => null);
   if (costs.length === 0) return out;
   const budgets = (await budgetsOf(store, account.id, Date.now())).filter((b) => b.api === null || b.api === api);
   if (budgets.length === 0) return out;
   const now = clock.now();
-  const spent = await Promise.all(budgets.map(async (b) => (await spentIn(store, b, now)).spent));
+  const windows = await Promise.all(budgets.map((b) => spentIn(store, b, now)));
+  const before = windows.map((w) => w.spent);
+  const spent = [...before];
+  const refused = new Set<number>();
   costs.forEach((cost, i) => {
     if (cost <= 0) return;
-    if (budgets.some((b, k) => spent[k]! + cost > b.amountMicro)) {
+    const over = budgets.flatMap((b, k) => (spent[k]! + cost > b.amountMicro ? [k] : []));
+    if (over.length > 0) {
       out[i] = STATUS.COST_LIMIT;
+      over.forEach((k) => refused.add(k));
       return;
     }
     budgets.forEach((_, k) => (spent[k] = spent[k]! + cost));
   });
+  // The alerts this call raises, claimed before it is answered (rare writes; each goes once).
+  const alerts = budgets.flatMap((b, k) => {
+    const thresholds = new Set(crossedThresholds(b, before[k]!, spent[k]!));
+    if (refused.has(k)) thresholds.add(REFUSAL_THRESHOLD);
+    return [...thresholds].map((threshold) => ({ budget: b, window: windows[k]!, spent: spent[k]!, threshold, refused: refused.has(k) }));
+  });
+  if (alerts.length > 0) {
+    const claimed = await Promise.all(
+      alerts.map((a) =>
+        store.claimBudgetAlert(
+          a.budget.id,
+          a.window.start,
+          a.threshold,
+          now,
+          alertPayload(account.login, a.budget, a.window, a.spent, a.threshold, a.refused),
+        ),
+      ),
+    );
+    if (claimed.some(Boolean)) onAlert?.();
+  }
   return out;
 }
 
-/** A budget as the admin API shows it: its terms, and its spend in the current period. */
-export async function budgetView(store: BudgetStore, clock: Clock, budget: Budget) {
+/**
+ * The JSON body of a budget alert: whose budget, which threshold, the spend and the amount (USD) of
+ * the period, and whether a call was refused for it.
+ */
+function alertPayload(
+  login: string,
+  budget: Budget,
+  window: { start: number; end: number },
+  spentMicro: number,
+  threshold: number,
+  refused: boolean,
+): string {
+  return JSON.stringify({
+    login,
+    budget_id: budget.id,
+    threshold,
+    spent: microToUsd(spentMicro),
+    amount: microToUsd(budget.amountMicro),
+    period: budget.period,
+    period_start: new Date(window.start).toISOString(),
+    resets_at: new Date(window.end).toISOString(),
+    api: budget.api,
+    time_zone: budget.timeZone,
+    refused,
+  });
+}
+
+/**
+ * A budget as the admin API shows it: its terms, its spend in the current period, and the alerts
+ * of the period with their delivery now (null: recorded, not sent, as without an alert_url).
+ */
+export async function budgetView(store: BudgetStore & Pick<Budgets, 'budgetAlertsOf'>, clock: Clock, budget: Budget) {
   const { spent, start, end } = await spentIn(store, budget, clock.now());
+  const alerts = await store.budgetAlertsOf(budget.id, start);
   return {
     id: budget.id,
     period: budget.period,
@@ -97,7 +169,22 @@ export async function budgetView(store: BudgetStore, clock: Clock, budget: Budge
     period_start: new Date(start).toISOString(),
     resets_at: new Date(end).toISOString(),
     created_at: new Date(budget.createdAt).toISOString(),
+    alerts: alerts.map((a) => ({
+      threshold: a.threshold,
+      sent_at: new Date(a.sentAt).toISOString(),
+      delivery: a.delivery && {
+        state: a.delivery.state,
+        attempts: a.delivery.attempts,
+        next_attempt_at: a.delivery.state === 'pending' ? new Date(a.delivery.nextAttemptAt).toISOString() : null,
+      },
+    })),
   };
+}
+
+/** Queues the current period's alerts of a budget again (admin resend); returns how many deliveries. */
+export async function resendBudgetAlerts(store: Pick<Budgets, 'resendBudgetAlerts'>, clock: Clock, budget: Budget): Promise<number> {
+  const now = clock.now();
+  return store.resendBudgetAlerts(budget.id, budgetWindow(budget.period, budget.timeZone, now).start, now);
 }
 
 /**

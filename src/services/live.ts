@@ -61,9 +61,14 @@ export async function runLive(
     const priceMicro = livePriceMicro(def, task);
     const hash = hasTaskControls(ctx.account) ? payloadHash(def.se, def.seType, `live/${fn}`, parsed.data) : null;
     // The account's limits: controls (40203, 40205, 40206) and budgets (40203).
-    const [verdict] = await checkAccountLimits(deps.store, deps.clock, ctx.account, 'serp', [
-      { payloadHash: hash ?? '', costMicro: priceMicro },
-    ]);
+    const [verdict] = await checkAccountLimits(
+      deps.store,
+      deps.clock,
+      ctx.account,
+      'serp',
+      [{ payloadHash: hash ?? '', costMicro: priceMicro }],
+      deps.notifyDeliveries,
+    );
     if (verdict) {
       entries[0] = wireTask(id, verdict, { timeMs: 0, path, data: parsed.data });
       return { httpStatus: 200, body: envelope(STATUS.OK, { timeMs: elapsedMs(ctx), tasks: entries }) };

@@ -94,7 +94,7 @@ export function serpPostedType(def: SeTypeDef): PostedType {
  * never queued. Per-task outcomes are values in `tasks[]`, in the order posted.
  */
 export async function postTasks(
-  deps: ServiceDeps<Pick<TaskIntake, 'postTasks'> & TaskHistory & Pick<Budgets, 'budgetsOf'>>,
+  deps: ServiceDeps<Pick<TaskIntake, 'postTasks'> & TaskHistory & Pick<Budgets, 'budgetsOf' | 'claimBudgetAlert'>>,
   ctx: CallContext,
   type: PostedType,
   body: unknown,
@@ -142,7 +142,8 @@ export async function postTasks(
       pingbackUrl: t.pingbackUrl,
       costMicro: t.costMicro,
       postedAt: now,
-      runAfter: now + Math.max(deps.executor.latencyMs(t.priority), t.minDurationMs ?? 0),
+      // A crawl's duration is the emulator's to keep; an executor running tasks elsewhere (the relay) takes them at once.
+      runAfter: now + Math.max(deps.executor.latencyMs(t.priority), deps.executor.callTaskFunction ? 0 : (t.minDurationMs ?? 0)),
       readyJson: t.readyJson(id, now),
       // Hashed only when a duplicate limit is on: the common path stays cheap.
       payloadHash: controlled ? payloadHash(hashSe, type.seType, 'task_post', t.data) : null,
@@ -159,6 +160,7 @@ export async function postTasks(
       ctx.account,
       type.api,
       candidates.map((c) => ({ payloadHash: c.payloadHash ?? '', costMicro: c.costMicro })),
+      deps.notifyDeliveries,
     );
     for (let k = verdicts.length - 1; k >= 0; k--) {
       const verdict = verdicts[k];

@@ -71,6 +71,8 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
   async function fits(on: Page, widths = [1280, 1400]) {
     for (const width of widths) {
       await on.setViewportSize({ width, height: 1000 });
+      // Charts follow their box on a ResizeObserver: measured once that has run (the next frames).
+      await on.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
       const [scrollWidth, innerWidth] = await on.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
       expect(scrollWidth, `page width at a ${width} px window`).toBeLessThanOrEqual(innerWidth);
     }
@@ -175,6 +177,29 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     expect(problems).toEqual([]);
     // The token travels in headers only, never in a URL.
     expect(urls.filter((u) => u.includes(TOKEN))).toEqual([]);
+  });
+
+  it("shows the demo account's budget with its spend and bar, and today's spend by API; fits a phone and a desktop", async () => {
+    // The demo account spent on SERP in the test above: a daily budget shows that spend this period.
+    const budget = await admin(server, TOKEN, 'POST', '/admin/accounts/demo/budgets', {
+      period: 'day',
+      amount: 1,
+      time_zone: 'America/New_York',
+      alert_url: `${sink.base}/ok/budget`,
+    });
+    const row = page.locator(`[data-testid=budgets] tr[data-budget="${String(budget.id)}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('America/New_York');
+    expect(await row.locator('[data-testid=budget-spent]').textContent()).toMatch(/^\$0\.\d+$/);
+    expect(await row.locator('[data-testid=budget-used]').textContent()).toMatch(/^\d+%$/);
+    expect(await row.getByRole('meter').count()).toBe(1);
+    expect(await row.locator('[data-testid=budget-alerts]').textContent()).toContain('none');
+    await page.locator('[data-testid=spend-by-api] tr[data-login=demo][data-api=serp]').waitFor();
+    await fits(page, [1280, 390]);
+    await page.setViewportSize({ width: 390, height: 900 });
+    await page.screenshot({ path: join(OUTPUT, 'dashboard-budgets-390.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 1000 });
+    expect(problems).toEqual([]);
   });
 
   it('on a relay in front of a second serpq, shows the upstream: reachable, balance, tasks relayed', async () => {

@@ -104,6 +104,7 @@ eachDialect('dashboard admin API', (dialect) => {
     expect(f.webhooks).toEqual([
       {
         task_id: hooked,
+        budget_id: null,
         login: 'demo',
         kind: 'postback',
         url: `${sink.base}/flip/${hooked}`,
@@ -225,6 +226,71 @@ eachDialect('dashboard admin API', (dialect) => {
     t.advance(24 * 3600);
     const next = await get('/admin/dashboard');
     expect(next.accounts.find((a: { login: string }) => a.login === 'demo').spent_today).toBe(0);
+  });
+
+  it("shows each account's budgets (spend this period, alerts) and its spend today by API", async () => {
+    sink = await startSink();
+    const admin = async (method: 'POST' | 'GET', url: string, body?: unknown) =>
+      (
+        await t.app.http.inject({
+          method,
+          url,
+          headers: { ...BEARER, 'content-type': 'application/json' },
+          payload: body === undefined ? undefined : JSON.stringify(body),
+        })
+      ).json();
+    const budget = await admin('POST', '/admin/accounts/demo/budgets', {
+      period: 'week',
+      amount: 0.0006,
+      api: 'serp',
+      time_zone: 'Europe/Berlin',
+      alert_url: `${sink.base}/s500/alert`,
+    });
+    await admin('POST', '/admin/accounts/demo/budgets', { period: 'month', amount: 5, api: 'dataforseo_labs' });
+    await postImages(t, [imagesTask('a')]);
+    const labs = await t.request('POST', '/v3/dataforseo_labs/google/domain_rank_overview/live', {
+      body: [{ target: 'budget.example', location_code: 2840 }],
+    });
+    expect(labs.body.tasks![0]!.status_code).toBe(20000);
+    await t.runDeliveries();
+    // The snapshot is cached for 2 s of the clock.
+    t.advance(3);
+    const demo = (await get('/admin/dashboard')).accounts.find((a: { login: string }) => a.login === 'demo');
+    expect(Object.keys(demo.spent_today_by_api).sort()).toEqual(['dataforseo_labs', 'serp']);
+    expect(demo.spent_today_by_api.serp).toBe(0.0006);
+    expect(demo.spent_today_by_api.serp + demo.spent_today_by_api.dataforseo_labs).toBeCloseTo(demo.spent_today, 9);
+    expect(demo.budgets).toEqual([
+      expect.objectContaining({
+        id: budget.id,
+        period: 'week',
+        amount: 0.0006,
+        api: 'serp',
+        time_zone: 'Europe/Berlin',
+        spent: 0.0006,
+        resets_at: '2026-01-18T23:00:00.000Z',
+        alerts: [
+          expect.objectContaining({ threshold: 0.8, delivery: { state: 'failed', attempts: 1, next_attempt_at: null } }),
+          expect.objectContaining({ threshold: 1, delivery: { state: 'failed', attempts: 1, next_attempt_at: null } }),
+        ],
+      }),
+      expect.objectContaining({
+        period: 'month',
+        amount: 5,
+        api: 'dataforseo_labs',
+        spent: demo.spent_today_by_api.dataforseo_labs,
+        alerts: [],
+      }),
+    ]);
+    // The failed alerts are in the failures list by budget, not by task; other accounts show no budget.
+    const failures = await get('/admin/failures');
+    expect(failures.webhooks.map((w: { kind: string; budget_id: number | null }) => [w.kind, w.budget_id])).toEqual([
+      ['budget_alert', budget.id],
+      ['budget_alert', budget.id],
+    ]);
+    await t.addAccount('quiet');
+    t.advance(3);
+    const quiet = (await get('/admin/dashboard')).accounts.find((a: { login: string }) => a.login === 'quiet');
+    expect(quiet).toMatchObject({ budgets: [], spent_today_by_api: {} });
   });
 
   it('streams snapshots as server-sent events over a socket; a posted task shows in the next one', async () => {

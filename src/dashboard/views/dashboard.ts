@@ -4,6 +4,7 @@ import { AdminError, RefusedToken, admin, follow } from '../api.js';
 import type { Act } from './actions.js';
 import type { Snapshot } from '../types.js';
 import { Accounts } from './accounts.js';
+import { Budgets } from './budgets.js';
 import { Clock } from './clock.js';
 import { Faults } from './faults.js';
 import { FailedTasks, FailedWebhooks } from './failures.js';
@@ -69,6 +70,7 @@ export function Dashboard(props: { token: string; onSignOut: (why: string | null
             ${snapshot.upstream && html`<${Upstream} upstream=${snapshot.upstream} accounts=${snapshot.accounts} />`}
             <${TaskLookup} read=${read} wanted=${wanted} />
             <${Accounts} accounts=${snapshot.accounts} act=${act} />
+            <${Budgets} accounts=${snapshot.accounts} act=${act} />
             <${FailedWebhooks} rows=${snapshot.failures.webhooks} act=${act} find=${find} />
             <${FailedTasks} rows=${snapshot.failures.tasks} find=${find} />
             <${Faults} enabled=${snapshot.overview.fault_injection} act=${act} />

@@ -2,8 +2,13 @@ import { html } from 'htm/preact';
 import { utc } from '../format.js';
 import type { FailedTask, FailedWebhook } from '../types.js';
 import { type Act, post } from './actions.js';
+import { alertsResendPath } from './budgets.js';
 
-/** The latest failed webhooks over every account, each with its state now and a Resend button. */
+/**
+ * The latest failed webhooks over every account, each with its state now and a Resend button. A
+ * budget alert names its budget instead of a task, and its Resend sends the budget's alerts of the
+ * current period again.
+ */
 export function FailedWebhooks(props: { rows: readonly FailedWebhook[]; act: Act; find: (id: string) => void }) {
   return html`
     <section>
@@ -31,7 +36,9 @@ export function FailedWebhooks(props: { rows: readonly FailedWebhook[]; act: Act
                       html`<tr key=${w.task_id + w.kind} data-task=${w.task_id}>
                         <td>${utc(w.failed_at)}</td>
                         <td>${w.login ?? '—'}</td>
-                        <td class="id" title=${w.url}>${taskLink(w.task_id, props.find)}</td>
+                        <td class="id" title=${w.url}>
+                          ${w.budget_id !== null ? `budget ${w.budget_id}` : taskLink(w.task_id, props.find)}
+                        </td>
                         <td>${w.kind}</td>
                         <td class="long" title=${w.error ?? ''}>
                           ${w.http_code !== null ? `HTTP ${w.http_code}` : (w.error ?? 'no answer')}
@@ -41,7 +48,14 @@ export function FailedWebhooks(props: { rows: readonly FailedWebhook[]; act: Act
                         <td>
                           <button
                             disabled=${w.state === 'pending'}
-                            onClick=${() => props.act(`Webhooks of ${w.task_id} queued again.`, (token) => post(token, `/admin/tasks/${w.task_id}/resend`))}
+                            onClick=${() =>
+                              w.budget_id !== null && w.login !== null
+                                ? props.act(`Alerts of budget ${w.budget_id} queued again.`, (token) =>
+                                    post(token, alertsResendPath(w.login!, w.budget_id!)),
+                                  )
+                                : props.act(`Webhooks of ${w.task_id} queued again.`, (token) =>
+                                    post(token, `/admin/tasks/${w.task_id}/resend`),
+                                  )}
                           >
                             Resend
                           </button>

@@ -13,6 +13,7 @@ import { httpGet, runLoad, sequential, type LoadRun } from './load.js';
 import { runPgBench } from './pg-bench.js';
 import { summarizeProfile } from './profile.js';
 import { runRelayBench } from './relay.js';
+import { runRelayLatencyBench } from './relay-latency.js';
 import { runReplayBench } from './replay.js';
 import { runStartupBench } from './startup.js';
 import { runCatalogIngestBench } from './catalog-ingest.js';
@@ -37,7 +38,8 @@ import { fmtInt, markdownTable, mean, median, percentile, round, table } from '.
  * --rows <n> (default 1000000), --rounds <n> (default 5), --profile (instead of measuring: CPU
  * profiles of serpq under the empty-list, full-page and task_post loads, summarised on stdout and
  * written to bench/results/profiles/). Other parts: --webhooks (bench/webhooks.ts), --pg
- * (bench/pg-bench.ts), --relay (bench/relay.ts), --replay (bench/replay.ts), --startup (bench/startup.ts),
+ * (bench/pg-bench.ts), --relay (bench/relay.ts), --relay-latency (bench/relay-latency.ts: a live Labs call through the
+ * relay against the upstream alone, and the relay's CPU per forwarded task), --replay (bench/replay.ts), --startup (bench/startup.ts),
  * --catalog (bench/catalog-render.ts: the sandbox's render time for every other API; bench/catalog-ingest.ts:
  * ingest of Google Ads tasks of 1,000 keywords against SERP tasks).
  */
@@ -148,7 +150,7 @@ function build(): { command: string; prefix: string[]; how: string } {
   // The command line as the package runs it (dist/bin: scripts/build-cli.mjs), except for the parts
   // that print CPU profiles (--profile, --relay), whose function names read better per file.
   const bundled = join(BUILD, 'bin', 'main.js');
-  if (!flag('--profile') && !flag('--relay') && existsSync(main)) {
+  if (!flag('--profile') && !flag('--relay') && !flag('--relay-latency-profile') && existsSync(main)) {
     try {
       execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-cli.mjs'), '--out', join(BUILD, 'bin')], { cwd: ROOT, stdio: 'pipe' });
       return { command: process.execPath, prefix: [bundled], how: `node ${bundled}` };
@@ -680,12 +682,20 @@ async function main(): Promise<void> {
 
   // Parts: a plain run is SQLite + webhooks; --sqlite, --webhooks, --pg, --relay, --replay, --startup select parts explicitly.
   const explicit =
-    flag('--sqlite') || flag('--webhooks') || flag('--pg') || flag('--relay') || flag('--replay') || flag('--startup') || flag('--catalog');
+    flag('--sqlite') ||
+    flag('--webhooks') ||
+    flag('--pg') ||
+    flag('--relay') ||
+    flag('--relay-latency') ||
+    flag('--replay') ||
+    flag('--startup') ||
+    flag('--catalog');
   const parts = {
     sqlite: explicit ? flag('--sqlite') || flag('--profile') : true,
     webhooks: explicit ? flag('--webhooks') : !flag('--profile'),
     pg: flag('--pg'),
     relay: flag('--relay'),
+    relayLatency: flag('--relay-latency'),
     replay: flag('--replay'),
     startup: flag('--startup'),
     catalog: flag('--catalog'),
@@ -724,6 +734,7 @@ async function main(): Promise<void> {
   if (parts.webhooks) await runWebhookBench(ctx);
   if (parts.pg) await runPgBench(ctx);
   if (parts.relay) await runRelayBench(ctx);
+  if (parts.relayLatency) await runRelayLatencyBench(ctx);
   if (parts.replay) await runReplayBench(ctx);
   if (parts.catalog) {
     await runCatalogRenderBench(ctx);

@@ -22,6 +22,26 @@ describe('config', () => {
     expect(() => loadConfig({ SERPQ_WEBHOOK_THREADS: 'many' })).toThrow(/SERPQ_WEBHOOK_THREADS/);
     expect(() => loadConfig({ SERPQ_WEBHOOK_THREADS: '-1' })).toThrow(/SERPQ_WEBHOOK_THREADS/);
   });
+  it('passes unknown paths upstream only when asked, and only as a relay', () => {
+    const relay = {
+      SERPQ_EXECUTOR: 'relay',
+      SERPQ_UPSTREAM_URL: 'http://127.0.0.1:1',
+      SERPQ_UPSTREAM_LOGIN: 'a',
+      SERPQ_UPSTREAM_PASSWORD: 'b',
+    };
+    expect(loadConfig(relay).relayPassUnknown).toBe(false);
+    expect(loadConfig({ ...relay, SERPQ_RELAY_PASS_UNKNOWN: '1' }).relayPassUnknown).toBe(true);
+    expect(loadConfig(relay, { relayPassUnknown: true }).relayPassUnknown).toBe(true);
+    expect(() => loadConfig({ SERPQ_RELAY_PASS_UNKNOWN: 'perhaps' })).toThrow(/SERPQ_RELAY_PASS_UNKNOWN/);
+    try {
+      loadConfig({ SERPQ_RELAY_PASS_UNKNOWN: 'on' });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as ConfigError).problems).toEqual([
+        "SERPQ_RELAY_PASS_UNKNOWN (--relay-pass-unknown) passes unknown paths to the relay's upstream: use it with --executor relay",
+      ]);
+    }
+  });
   it('reports every problem at once', () => {
     try {
       loadConfig({ SERPQ_PORT: 'x', SERPQ_SANDBOX_LATENCY: 'soon', SERPQ_TIME_TRAVEL: 'maybe' });

@@ -48,6 +48,11 @@ export interface Config {
   readonly upstreamPostbackBase: string | null;
   /** Relay: equal requests share one upstream result completed within this long, or still in flight (0 = off). */
   readonly relayCacheTtlMs: number;
+  /**
+   * Relay: paths the catalog does not know are passed to the upstream as synchronous calls (a vendor
+   * endpoint newer than serpq), charged the upstream's cost; task paths are never passed.
+   */
+  readonly relayPassUnknown: boolean;
   /** Replay: the cassette folder (required with --executor replay; where a `record` miss appends). */
   readonly cassettes: string | null;
   /** Replay: the request inputs that must match a cassette. */
@@ -197,6 +202,7 @@ const schema: { readonly [K in keyof Config]: Parse<Config[K]> } = {
   upstreamGiveUpMs: duration('a duration of at least 1m, e.g. 24h', 60_000, 30 * 86_400_000),
   upstreamPostbackBase: httpUrl("expected serpq's public http:// or https:// base URL, e.g. https://serpq.example.com"),
   relayCacheTtlMs: duration('a duration from 0 to 30d, e.g. 0, 1h or 7d', 0, 30 * 86_400_000),
+  relayPassUnknown: bool,
   cassettes: nullable(string(1)),
   replayMatch: parsed((v) => {
     const fields = parseReplayMatch(v);
@@ -231,6 +237,7 @@ const ENV: Record<keyof Config, string> = {
   upstreamGiveUpMs: 'SERPQ_UPSTREAM_GIVE_UP',
   upstreamPostbackBase: 'SERPQ_UPSTREAM_POSTBACK_BASE',
   relayCacheTtlMs: 'SERPQ_RELAY_CACHE_TTL',
+  relayPassUnknown: 'SERPQ_RELAY_PASS_UNKNOWN',
   cassettes: 'SERPQ_CASSETTES',
   replayMatch: 'SERPQ_REPLAY_MATCH',
   replayMiss: 'SERPQ_REPLAY_MISS',
@@ -268,6 +275,7 @@ const DEFAULTS: Record<keyof Config, unknown> = {
   upstreamGiveUpMs: '24h',
   upstreamPostbackBase: null,
   relayCacheTtlMs: '0',
+  relayPassUnknown: false,
   cassettes: null,
   replayMatch: DEFAULT_MATCH.join(','),
   replayMiss: 'sandbox',
@@ -310,6 +318,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (c.executor === 'replay' && c.cassettes === null) throw new ConfigError([`executor replay needs ${setting('cassettes')}`]);
   if (c.record !== null && c.executor !== 'relay') {
     throw new ConfigError([`${setting('record')} records the relay's upstream results: use it with --executor relay`]);
+  }
+  if (c.relayPassUnknown && c.executor !== 'relay') {
+    throw new ConfigError([`${setting('relayPassUnknown')} passes unknown paths to the relay's upstream: use it with --executor relay`]);
   }
   return Object.freeze({
     ...c,

@@ -33,6 +33,7 @@ interface ServeFlags {
   upstreamGiveUp?: string;
   upstreamPostbackBase?: string;
   relayCacheTtl?: string;
+  relayPassUnknown?: boolean;
   cassettes?: string;
   replayMatch?: string;
   replayMiss?: string;
@@ -63,6 +64,7 @@ function overridesFrom(flags: ServeFlags): ConfigOverrides {
     upstreamGiveUpMs: flags.upstreamGiveUp,
     upstreamPostbackBase: flags.upstreamPostbackBase,
     relayCacheTtlMs: flags.relayCacheTtl,
+    relayPassUnknown: flags.relayPassUnknown,
     cassettes: flags.cassettes,
     replayMatch: flags.replayMatch,
     replayMiss: flags.replayMiss,
@@ -100,6 +102,10 @@ function withServerOptions(cmd: Command): Command {
       "relay: serpq's public base URL; upstream results then arrive by postback (SERPQ_UPSTREAM_POSTBACK_BASE)",
     )
     .option('--relay-cache-ttl <duration>', 'relay: equal requests share one upstream result this long, 0 = off (SERPQ_RELAY_CACHE_TTL)')
+    .option(
+      '--relay-pass-unknown',
+      'relay: pass paths the catalog does not know (not task paths) to the upstream as live calls (SERPQ_RELAY_PASS_UNKNOWN=1)',
+    )
     .option('--cassettes <dir>', 'replay: the cassette folder (SERPQ_CASSETTES)')
     .option(
       '--replay-match <inputs>',

@@ -23,7 +23,7 @@ import type { ServiceResult } from './webhooks.js';
  * task-based endpoints of those APIs are not served here.
  */
 
-type Deps = ServiceDeps<Pick<TaskIntake, 'insertLiveTask'> & TaskHistory & Pick<Budgets, 'budgetsOf'>> & {
+type Deps = ServiceDeps<Pick<TaskIntake, 'insertLiveTask'> & TaskHistory & Pick<Budgets, 'budgetsOf' | 'claimBudgetAlert'>> & {
   readonly executor: Partial<EndpointExecution>;
 };
 
@@ -92,7 +92,7 @@ async function execute(
   endpoint: Endpoint,
   params: Record<string, unknown>,
   now: number,
-  at: { path: string; posted?: unknown },
+  at: { path: string; posted?: unknown; accountId?: number },
 ): Promise<EndpointOutcome> {
   const executeEndpoint = deps.executor.executeEndpoint!;
   const abort = new AbortController();
@@ -183,14 +183,23 @@ export async function callEndpoint(
       ? payloadHash(`${endpoint.api}/${columns.se}`, columns.seType, columns.method, checked.data)
       : null;
     const estimate = endpointChargeMicro(endpoint.path, { live: true }, checked.params, null);
-    const [verdict] = await checkAccountLimits(deps.store, deps.clock, ctx.account, endpoint.api, [
-      { payloadHash: hash ?? '', costMicro: estimate },
-    ]);
+    const [verdict] = await checkAccountLimits(
+      deps.store,
+      deps.clock,
+      ctx.account,
+      endpoint.api,
+      [{ payloadHash: hash ?? '', costMicro: estimate }],
+      deps.notifyDeliveries,
+    );
     if (verdict) {
       entries.push(wireTask(id, verdict, { timeMs: 0, path, data: checked.data }));
       continue;
     }
-    const outcome = await execute(deps, api, endpoint, checked.params, now, { path: path.slice(1).join('/'), posted: body[i] });
+    const outcome = await execute(deps, api, endpoint, checked.params, now, {
+      path: path.slice(1).join('/'),
+      posted: body[i],
+      accountId: ctx.account.id,
+    });
     const ok = outcome.statusCode === STATUS.OK.code;
     const result = ok ? outcome.result : null;
     const costMicro = ok ? (outcome.costMicro ?? endpointChargeMicro(endpoint.path, { live: true }, checked.params, result)) : 0;

@@ -258,8 +258,15 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         const call: UpstreamCall = { kind, outcome, durationMs: performance.now() - started };
         for (const l of listeners) l(call);
       }
-      if (slotId) await shared.upstreamLeave(slotId).catch(() => {});
-      release();
+      // The caller has its answer without waiting for the store: the shared slot is given back
+      // behind it (one store round trip less per call), and this process's slot only after that,
+      // so that a call waiting here never finds the shared slots still full.
+      if (slotId)
+        void shared
+          .upstreamLeave(slotId)
+          .catch(() => {})
+          .finally(release);
+      else release();
     }
   }
 

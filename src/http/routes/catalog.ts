@@ -8,6 +8,7 @@ import { flatBody } from '../../services/ready-answer.js';
 import { STATUS } from '../../domain/status-codes.js';
 import { catalogOf } from '../../services/catalog.js';
 import { callEndpoint, servesEndpoint, specialLimitOf } from '../../services/endpoint-calls.js';
+import { callUnknown } from '../../services/unknown-calls.js';
 import { matchEndpoint } from '../../domain/api-catalog/index.js';
 import { INVALID, JSON_TYPE, READ_METHODS, type RouteContext, ctxOf, gunzipBody, jsonBody, sendEnvelope } from '../route-context.js';
 
@@ -17,7 +18,8 @@ import { INVALID, JSON_TYPE, READ_METHODS, type RouteContext, ctxOf, gunzipBody,
  * services/catalog-tasks.ts on SERP's task engine, On-Page's functions over a crawl and force_stop by
  * services/on-page.ts, live endpoints and reference lists outside the SERP engine by
  * services/endpoint-calls.ts; a path the catalog does not know, or one this process does not serve
- * (its executor lacks the capability), answers 404 in the vendor's envelope.
+ * (its executor lacks the capability), answers 404 in the vendor's envelope; a relay started with
+ * --relay-pass-unknown passes the unknown ones upstream instead (services/unknown-calls.ts).
  */
 export function register(app: FastifyInstance, ctx: RouteContext): void {
   /** task_post, tasks_ready and task_get of the other APIs' task types (services/catalog-tasks.ts). */
@@ -45,6 +47,22 @@ export function register(app: FastifyInstance, ctx: RouteContext): void {
     return reply.code(out.httpStatus).type(JSON_TYPE).send(JSON.stringify(out.body));
   };
 
+  /** A path the catalog does not know: 404, or passed upstream by a relay with --relay-pass-unknown (services/unknown-calls.ts). */
+  const unknownPath = async (req: FastifyRequest, reply: FastifyReply, rest: string) => {
+    if (!ctx.services.executor.passUnknown) return sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt);
+    const special = specialLimitOf(rest);
+    if (special) {
+      const decision = await ctx.limiter.hit(`special:${req.account!.id}:${special.bucket}`, special.callsPerMinute);
+      if (!decision.allowed) return sendEnvelope(reply, STATUS.RATE_LIMIT, req.startedAt);
+    }
+    const method = req.method === 'GET' ? 'GET' : 'POST';
+    const body = method === 'POST' ? jsonBody(req) : undefined;
+    if (body === INVALID) return sendEnvelope(reply, STATUS.POST_DATA_INVALID, req.startedAt);
+    const out = await callUnknown(ctx.services, ctxOf(req), method, rest.split('/'), body);
+    if (!out) return sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt);
+    return reply.code(out.httpStatus).type(JSON_TYPE).send(JSON.stringify(out.body));
+  };
+
   app.route({
     method: READ_METHODS,
     url: '/v3/*',
@@ -63,7 +81,8 @@ export function register(app: FastifyInstance, ctx: RouteContext): void {
         const out = await callCrawlFunction(ctx.services, ctxOf(req), found.endpoint, found.params.id, body);
         return reply.code(out.httpStatus).type(JSON_TYPE).send(JSON.stringify(out.body));
       }
-      if (!api || !found || !servesEndpoint(found.endpoint)) return sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt);
+      if (!api || !found) return unknownPath(req, reply, rest);
+      if (!servesEndpoint(found.endpoint)) return sendEnvelope(reply, STATUS.NOT_FOUND, req.startedAt);
       const special = specialLimitOf(found.endpoint.path);
       if (special) {
         // Counted like the account's other per-minute limits (in process, or shared through the store).

@@ -2,18 +2,23 @@ import type { Command } from 'commander';
 import { UPSTREAM_URL_SETTING, openStore } from '../app.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { parseDateTime } from '../domain/time-format.js';
-import type { Cassette } from '../executors/replay/cassette.js';
+import { typeOfTask } from '../domain/api-catalog/tasks.js';
 import { readImportFile, writeCassettes } from '../executors/replay/cassette-files.js';
-import { cassetteOf } from '../executors/replay/recorder.js';
+import { type AnyCassette, TASK_GET, taskGetCassettePath } from '../executors/replay/catalog-cassette.js';
+import { catalogCassetteOf, cassetteOf } from '../executors/replay/recorder.js';
+import type { StoredResultsRow } from '../store/store.js';
 import { decodeResult } from '../store/stored-result.js';
 
-/** `serpq cassettes export` and `serpq cassettes import`: real results as cassette files. */
+/**
+ * `serpq cassettes export` and `serpq cassettes import`: real results of every API as cassette files
+ * (SERP's by engine and type, the other APIs' by endpoint path).
+ */
 export function addCassetteCommands(program: Command, fail: (err: unknown) => never): void {
   const cassettes = program.command('cassettes').description('record and replay: write cassettes from stored results or saved responses');
 
   cassettes
     .command('export')
-    .description('write the stored real results (from the relay) as cassettes')
+    .description('write the stored real results of every API (from the relay) as cassettes')
     .requiredOption('--out <dir>', 'cassette folder to write (created when missing)')
     .option('--db <db>', 'database (SERPQ_DB)')
     .option('--since <date>', 'only results completed at or after this date (e.g. 2026-11-01 or 2026-11-01T12:00:00Z)')
@@ -34,16 +39,11 @@ export function addCassetteCommands(program: Command, fail: (err: unknown) => ne
           }
           // The stored results are the relay's upstream's: the cassettes name it, as a recording does.
           const source = flags.source ?? (await store.getSetting(UPSTREAM_URL_SETTING)) ?? 'export';
-          const found: Cassette[] = [];
+          const found: AnyCassette[] = [];
           let after: { completedAt: number; id: string } | undefined;
           for (;;) {
             const page = await store.storedResults({ since, accountId, after, limit: 500 });
-            for (const row of page) {
-              const results: Record<string, unknown> = {};
-              for (const r of row.results) results[r.fn] = decodeResult(r.body);
-              const c = cassetteOf(row, results, row.completedAt, source);
-              if (c) found.push(c);
-            }
+            for (const row of page) found.push(...(await cassettesOfRow(row, source)));
             if (page.length < 500) break;
             const last = page[page.length - 1]!;
             after = { completedAt: last.completedAt, id: last.id };
@@ -60,17 +60,19 @@ export function addCassetteCommands(program: Command, fail: (err: unknown) => ne
 
   cassettes
     .command('import <files...>')
-    .description('add cassettes from cassette files or task_get responses saved from the vendor')
+    .description('add cassettes from cassette files, or task_get and live responses of any API saved from the vendor')
     .option('--cassettes <dir>', 'cassette folder to add to (SERPQ_CASSETTES)')
-    .action((files: string[], flags: { cassettes?: string }) => {
+    .action(async (files: string[], flags: { cassettes?: string }) => {
       try {
         const dir = flags.cassettes ?? process.env.SERPQ_CASSETTES;
         if (!dir) throw new ConfigError(['cassettes (SERPQ_CASSETTES): name the cassette folder with --cassettes DIR']);
-        const all: Cassette[] = [];
+        const all: AnyCassette[] = [];
         for (const file of files) {
-          const got = readImportFile(file, Date.now());
+          const got = await readImportFile(file, Date.now());
           for (const s of got.skipped) console.error(`serpq: ${file}: skipped task ${s}`);
-          console.log(`${file}: ${got.cassettes.length} ${got.format === 'cassettes' ? 'cassettes' : 'results from task_get responses'}`);
+          console.log(
+            `${file}: ${got.cassettes.length} ${got.format === 'cassettes' ? 'cassettes' : 'results from task_get and live responses'}`,
+          );
           all.push(...got.cassettes);
         }
         const { files: written } = writeCassettes(dir, all);
@@ -79,6 +81,27 @@ export function addCassetteCommands(program: Command, fail: (err: unknown) => ne
         fail(err);
       }
     });
+}
+
+/** The cassettes of a stored task: SERP's one with its functions, another API's one per task_get function. */
+async function cassettesOfRow(row: StoredResultsRow, source: string): Promise<AnyCassette[]> {
+  if (row.api === 'serp') {
+    const results: Record<string, unknown> = {};
+    for (const r of row.results) results[r.fn] = decodeResult(r.body);
+    const c = cassetteOf(row, results, row.completedAt, source);
+    return c ? [c] : [];
+  }
+  const type = typeOfTask(row.api, row.se, row.seType);
+  const params = JSON.parse(row.data) as Record<string, unknown>;
+  const out: AnyCassette[] = [];
+  for (const r of row.results) {
+    const value = decodeResult(r.body);
+    if (!Array.isArray(value)) continue;
+    const path = taskGetCassettePath(type, r.fn === TASK_GET ? null : r.fn);
+    const c = await catalogCassetteOf({ api: row.api, path, params }, value, row.completedAt, source);
+    if (c) out.push(c);
+  }
+  return out;
 }
 
 function parseSince(v: string): number {

@@ -102,12 +102,13 @@ async function createRelay(
   realClock: Clock,
   record: CassetteLibrary | null,
 ): Promise<ExecutorSetup> {
-  const [{ createClient, createPoolFetch }, { createUpstream }, { createRelayExecutor }, { createRecorder }] = await Promise.all([
-    import('../client/index.js'),
-    import('../executors/relay/upstream.js'),
-    import('../executors/relay/relay-executor.js'),
-    import('../executors/replay/recorder.js'),
-  ]);
+  const [{ createClient, createPoolFetch }, { createUpstream }, { createRelayExecutor }, { createCatalogRecorder, createRecorder }] =
+    await Promise.all([
+      import('../client/index.js'),
+      import('../executors/relay/upstream.js'),
+      import('../executors/relay/relay-executor.js'),
+      import('../executors/replay/recorder.js'),
+    ]);
   const url = config.upstreamUrl ?? '';
   const callTimeoutMs = UPSTREAM_CALL_TIMEOUT_MS;
   // Keep-alive connections, as many as the upstream takes at once.
@@ -140,6 +141,7 @@ async function createRelay(
     upstream,
     giveUpMs: config.upstreamGiveUpMs,
     cacheTtlMs: config.relayCacheTtlMs,
+    passUnknown: config.relayPassUnknown,
     postbackBase: config.upstreamPostbackBase,
     // Every node of a deployment derives the same secret; no one without the upstream password can.
     postbackKey: createHmac('sha256', config.upstreamPassword ?? '')
@@ -148,6 +150,15 @@ async function createRelay(
       .slice(0, 32),
     onResult: record
       ? createRecorder(
+          record,
+          url.replace(/\/+$/, ''),
+          () => realClock.now(),
+          (err) => console.error('serpq: recording a cassette:', err),
+        )
+      : undefined,
+    // The other APIs' live results and task results: one cassette file per endpoint path.
+    onCatalogResult: record
+      ? createCatalogRecorder(
           record,
           url.replace(/\/+$/, ''),
           () => realClock.now(),

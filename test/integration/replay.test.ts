@@ -80,7 +80,7 @@ describe('record and replay', () => {
     writeFileSync(file, saved.text);
     const r = serpqCli(['cassettes', 'import', file, '--cassettes', cassettes]);
     expect(r.status, r.out).toBe(0);
-    expect(r.out).toContain('1 results from task_get responses');
+    expect(r.out).toContain('1 results from task_get and live responses');
     return saved.body.tasks![0]!.result![0];
   }
 
@@ -146,7 +146,7 @@ describe('record and replay', () => {
     writeFileSync(odd, JSON.stringify({ hello: 'world' }));
     const r = serpqCli(['cassettes', 'import', odd, '--cassettes', cassettes]);
     expect(r.status).toBe(1);
-    expect(r.out).toContain('is neither cassettes (JSON Lines) nor a saved task_get response');
+    expect(r.out).toContain('is neither cassettes (JSON Lines) nor a saved task_get or live response');
     const bad = serpqCli(['serve', '--executor', 'replay', '--cassettes', cassettes, '--db', ':memory:', '--port', '0']);
     expect(bad.status).toBe(1);
     expect(bad.out.trim().split('\n')).toEqual([

@@ -62,6 +62,8 @@ describe("mapping a module's answer to an outcome", () => {
   it('hands the module the request in the vendor words', () => {
     expect(taskOf(input)).toEqual({
       id: 'id-1',
+      api: 'serp',
+      path: 'serp/google/organic',
       se: 'google',
       se_type: 'organic',
       functions: ['regular', 'advanced', 'html'],

@@ -1,9 +1,20 @@
+import type { ApiCatalog, Endpoint } from '../../domain/api-catalog/index.js';
+import { taskGetEndpoint, taskResultKey } from '../../domain/api-catalog/tasks.js';
 import type { ResultFunction } from '../../domain/catalog.js';
 import { STATUS, statusByCode } from '../../domain/status-codes.js';
-import type { ExecutionDeferral, ExecutionInput, ExecutionOutcome, Executor } from '../executor.js';
-import { resultProblem } from './result-check.js';
+import { parseDateTime } from '../../domain/time-format.js';
+import type {
+  CatalogTaskInput,
+  EndpointCall,
+  EndpointOutcome,
+  ExecutionDeferral,
+  ExecutionInput,
+  ExecutionOutcome,
+  Executor,
+} from '../executor.js';
+import { catalogResultProblem, resultProblem } from './result-check.js';
 import { ModuleLoadError, moduleUrl, notFound } from './resolve-module.js';
-import type { ExecutorFactory, ExecutorResult, ExecutorTask, Executor as UserExecutor } from './types.js';
+import type { ApiResult, ApiTask, ExecutorFactory, ExecutorResult, ExecutorTask, Executor as UserExecutor } from './types.js';
 
 /**
  * The module executor: `--executor ./my-executor.mjs` (or a package name) loads an ES module whose
@@ -59,6 +70,9 @@ export async function loadModuleExecutor(spec: string, options: ModuleOptions = 
   if (user === null || typeof user !== 'object' || typeof user.execute !== 'function') {
     throw new ModuleLoadError(`executor module ${spec}: its factory did not return an executor (an object with execute(task, signal))`);
   }
+  if (user.executeApi !== undefined && typeof user.executeApi !== 'function') {
+    throw new ModuleLoadError(`executor module ${spec}: its executeApi is not a function (executeApi(task, signal))`);
+  }
   return moduleExecutor(spec, user, timeoutMs, log);
 }
 
@@ -67,6 +81,8 @@ export function taskOf(input: ExecutionInput): ExecutorTask {
   const r = input.request;
   return {
     id: input.id,
+    api: 'serp',
+    path: `serp/${input.def.se}/${input.def.seType}`,
     se: input.def.se,
     se_type: input.def.seType,
     functions: input.def.getFunctions,
@@ -133,8 +149,101 @@ export function outcomeOf(input: ExecutionInput, got: ExecutorResult): Execution
   return { statusCode: STATUS.OK.code, statusMessage: STATUS.OK.message, results };
 }
 
-type Ending =
-  | { readonly end: 'answer'; readonly value: ExecutorResult }
+/** A task of another API's task type as the module sees it. */
+export function apiTaskOf(input: CatalogTaskInput, postbackData: string | null = null): ApiTask {
+  const data = input.params;
+  return {
+    id: input.id,
+    api: input.api.api,
+    path: input.type.type,
+    kind: 'task',
+    functions: input.type.taskGet.map(taskResultKey),
+    postback_data: postbackData ?? (typeof data.postback_data === 'string' ? data.postback_data : null),
+    data,
+    posted_at: input.postedAt,
+  };
+}
+
+/** A live call of another API as the module sees it. */
+export function apiCallOf(call: EndpointCall): ApiTask {
+  return {
+    id: null,
+    api: call.api.api,
+    path: call.path,
+    kind: 'live',
+    functions: [],
+    postback_data: null,
+    data: call.params,
+    posted_at: parseDateTime(call.datetime) ?? Date.now(),
+  };
+}
+
+/** A result array as it will be stored (JSON), checked against its endpoint's schema; or what is wrong with it. */
+function checkedArray(api: ApiCatalog, endpoint: Endpoint | undefined, where: string, raw: unknown): unknown[] | string {
+  let value: unknown;
+  try {
+    const text = JSON.stringify(raw);
+    if (text === undefined) return `${where}: result is ${typeof raw}, not JSON`;
+    value = JSON.parse(text);
+  } catch (err) {
+    return `${where}: result is not JSON (${firstLine(err)})`;
+  }
+  if (!Array.isArray(value)) return `${where}: result: expected an array (the vendor's result[]), got ${kind(value)}`;
+  const problem = endpoint ? catalogResultProblem(api, endpoint, value) : null;
+  return problem ? `${where}: ${problem}` : value;
+}
+
+/** The vendor code a module ended a call with, or what is wrong with it; null for 20000. */
+function endingCode(got: { status_code?: unknown; status_message?: unknown }): ExecutionOutcome | string | null {
+  const code: unknown = got.status_code ?? STATUS.OK.code;
+  if (code === STATUS.OK.code) return null;
+  const known = typeof code === 'number' ? statusByCode(code) : undefined;
+  if (!known || known.code < 40000 || NOT_FINAL.includes(known.code))
+    return `returned status_code ${JSON.stringify(code)}, which is not a vendor code a task can end with`;
+  const message = typeof got.status_message === 'string' && got.status_message !== '' ? got.status_message : known.message;
+  return { statusCode: known.code, statusMessage: message };
+}
+
+/** The checked outcome of a module's answer for a task of another API, or what is wrong with it. */
+export function apiTaskOutcomeOf(input: CatalogTaskInput, got: ApiResult): ExecutionOutcome | string {
+  if (got === null || typeof got !== 'object' || Array.isArray(got)) return `returned ${kind(got)}, not { status_code, results }`;
+  const ended = endingCode(got);
+  if (ended !== null) return ended;
+  const type = input.type.type;
+  const keys = input.type.taskGet.map(taskResultKey);
+  let given: Record<string, unknown>;
+  if (got.results !== undefined) {
+    if (got.results === null || typeof got.results !== 'object' || Array.isArray(got.results))
+      return `returned results as ${kind(got.results)}`;
+    given = got.results as Record<string, unknown>;
+  } else if (got.result !== undefined) given = { [keys[0] ?? taskResultKey(null)]: got.result };
+  else return 'returned status_code 20000 without results';
+  const results: Array<{ fn: string; value: unknown }> = [];
+  for (const [fn, raw] of Object.entries(given)) {
+    if (raw === undefined) continue;
+    if (!keys.includes(fn)) return `returned a result for '${fn}', not a function of ${type} (${keys.join(', ')})`;
+    const endpoint = taskGetEndpoint(input.api, type, fn === taskResultKey(null) ? null : fn);
+    const value = checkedArray(input.api, endpoint, `${type}/${fn}`, raw);
+    if (typeof value === 'string') return value;
+    results.push({ fn, value });
+  }
+  if (results.length === 0) return 'returned status_code 20000 without results';
+  return { statusCode: STATUS.OK.code, statusMessage: STATUS.OK.message, results };
+}
+
+/** The checked outcome of a module's answer for a live call of another API, or what is wrong with it. */
+export function apiCallOutcomeOf(call: EndpointCall, got: ApiResult): EndpointOutcome | string {
+  if (got === null || typeof got !== 'object' || Array.isArray(got)) return `returned ${kind(got)}, not { status_code, result }`;
+  const ended = endingCode(got);
+  if (ended !== null) return typeof ended === 'string' ? ended : { ...ended, result: null };
+  if (got.result === undefined) return 'returned status_code 20000 without result';
+  const value = checkedArray(call.api, call.endpoint, call.endpoint.path, got.result);
+  if (typeof value === 'string') return value;
+  return { statusCode: STATUS.OK.code, statusMessage: STATUS.OK.message, result: value };
+}
+
+type Ending<T = ExecutorResult> =
+  | { readonly end: 'answer'; readonly value: T }
   | { readonly end: 'threw'; readonly err: unknown }
   | { readonly end: 'timeout' }
   | { readonly end: 'stopped' };
@@ -144,11 +253,11 @@ type Ending =
  * worker stops. It returns at that moment even if the module ignores the signal: its late answer is
  * dropped, and a module that never settles costs a pending promise, not a worker.
  */
-async function settle(run: (signal: AbortSignal) => Promise<ExecutorResult>, outer: AbortSignal, timeoutMs: number): Promise<Ending> {
+async function settle<T>(run: (signal: AbortSignal) => Promise<T>, outer: AbortSignal, timeoutMs: number): Promise<Ending<T>> {
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let onAbort = (): void => {};
-  const cut = new Promise<Ending>((done) => {
+  const cut = new Promise<Ending<T>>((done) => {
     timer = setTimeout(() => {
       done({ end: 'timeout' });
       abort.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError'));
@@ -160,11 +269,11 @@ async function settle(run: (signal: AbortSignal) => Promise<ExecutorResult>, out
     outer.addEventListener('abort', onAbort, { once: true });
   });
   // Called at once (not a tick later), so the module sees an abort that comes right after.
-  let answer: Promise<Ending>;
+  let answer: Promise<Ending<T>>;
   try {
     answer = Promise.resolve(run(abort.signal)).then(
-      (value): Ending => ({ end: 'answer', value }),
-      (err: unknown): Ending => ({ end: 'threw', err }),
+      (value): Ending<T> => ({ end: 'answer', value }),
+      (err: unknown): Ending<T> => ({ end: 'threw', err }),
     );
   } catch (err) {
     answer = Promise.resolve({ end: 'threw', err });
@@ -184,12 +293,16 @@ function moduleExecutor(spec: string, user: UserExecutor, timeoutMs: number, log
   const givenBack = (input: ExecutionInput): ExecutionDeferral => ({ defer: 'retry', at: input.postedAt, reason: 'the worker stopped' });
   const faults: number[] = [];
   let closed: Promise<void> | null = null;
-  return {
+  const nextFault = (): ExecutionOutcome | null => {
+    const fault = faults.shift();
+    return fault === undefined ? null : { statusCode: fault, statusMessage: statusByCode(fault)?.message ?? STATUS.INTERNAL_ERROR.message };
+  };
+  const serp: Executor = {
     name: 'module',
     latencyMs: () => 0,
     async execute(input, signal) {
-      const fault = faults.shift();
-      if (fault !== undefined) return { statusCode: fault, statusMessage: statusByCode(fault)?.message ?? STATUS.INTERNAL_ERROR.message };
+      const fault = nextFault();
+      if (fault) return fault;
       if (signal.aborted) return givenBack(input);
       try {
         const ending = await settle((s) => user.execute(taskOf(input), s), signal, timeoutMs);
@@ -227,6 +340,67 @@ function moduleExecutor(spec: string, user: UserExecutor, timeoutMs: number, log
           (err: unknown) => log(`serpq: executor module ${spec}: close threw: ${firstLine(err)}`),
         );
       return closed;
+    },
+  };
+  const executeApi = user.executeApi?.bind(user);
+  if (!executeApi) return serp;
+
+  /** Runs one call of `executeApi`, turning a throw, a hang or a wrong answer into a log line and null. */
+  async function callApi<T>(
+    id: string,
+    task: ApiTask,
+    signal: AbortSignal,
+    outcome: (got: ApiResult) => T | string,
+  ): Promise<T | 'failed' | 'stopped'> {
+    try {
+      const ending = await settle((s) => executeApi!(task, s), signal, timeoutMs);
+      switch (ending.end) {
+        case 'stopped':
+          return 'stopped';
+        case 'timeout':
+          say(id, `${task.path}: no answer within ${timeoutMs} ms`);
+          return 'failed';
+        case 'threw':
+          say(id, `${task.path}: threw: ${firstLine(ending.err)}`);
+          return 'failed';
+        case 'answer': {
+          const out = outcome(ending.value);
+          if (typeof out !== 'string') return out;
+          say(id, out);
+          return 'failed';
+        }
+      }
+    } catch (err) {
+      say(id, `${task.path}: its answer could not be read: ${firstLine(err)}`);
+      return 'failed';
+    }
+  }
+
+  // Reference lists the module is not asked for: the sandbox's (deterministic, as serpq's locations are).
+  let lists: Promise<Executor> | null = null;
+  const sandboxLists = () =>
+    (lists ??= import('../sandbox/sandbox-executor.js').then((m) => m.createSandboxExecutor({ latency: { normal: 0, high: 0 } })));
+
+  return {
+    ...serp,
+    async executeTask(input, signal) {
+      const fault = nextFault();
+      if (fault) return fault;
+      const givenBackTask: ExecutionDeferral = { defer: 'retry', at: input.postedAt, reason: 'the worker stopped' };
+      if (signal.aborted) return givenBackTask;
+      const out = await callApi(input.id, apiTaskOf(input), signal, (got) => apiTaskOutcomeOf(input, got));
+      if (out === 'stopped') {
+        say(input.id, 'stopped with the worker; back to the queue');
+        return givenBackTask;
+      }
+      return out === 'failed' ? failed() : out;
+    },
+    async executeEndpoint(call, signal): Promise<EndpointOutcome> {
+      const fault = nextFault();
+      if (fault) return { ...fault, result: null };
+      if (call.endpoint.method === 'GET') return (await sandboxLists()).executeEndpoint!(call, signal);
+      const out = await callApi('(a live call)', apiCallOf(call), signal, (got) => apiCallOutcomeOf(call, got));
+      return out === 'failed' || out === 'stopped' ? { ...failed(), result: null } : out;
     },
   };
 }

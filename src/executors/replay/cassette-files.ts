@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { isApiName, loadApi } from '../../domain/api-catalog/index.js';
 import { type ResultFunction, findSeType } from '../../domain/catalog.js';
 import { stableJson } from '../../domain/serp-request.js';
 import { parseTaskRequest } from '../../domain/task-request.js';
@@ -12,19 +13,32 @@ import {
   cassetteLine,
   cassetteProblem,
   cassetteRequest,
-  parseCassetteLine,
 } from './cassette.js';
+import {
+  type AnyCassette,
+  type CatalogCassette,
+  TASK_GET,
+  catalogCassetteFile,
+  catalogCassetteLine,
+  catalogCassetteProblem,
+  catalogRequest,
+  catalogTarget,
+  isCatalogCassette,
+  isCatalogLine,
+  parseAnyCassetteLine,
+} from './catalog-cassette.js';
 
 /**
- * Cassette files written whole (export, import): each engine and type's file merged with what is
- * there (a newer cassette of the same request replaces the older one's functions), sorted by
- * request so that a re-export of the same results is the same file, and replaced atomically.
+ * Cassette files written whole (export, import): each engine and type's (another API's path's) file
+ * merged with what is there (a newer cassette of the same request replaces the older one's
+ * functions, or its result), sorted by request so that a re-export of the same results is the same
+ * file, and replaced atomically.
  */
-export function writeCassettes(dir: string, cassettes: Iterable<Cassette>): { written: number; files: string[] } {
+export function writeCassettes(dir: string, cassettes: Iterable<AnyCassette>): { written: number; files: string[] } {
   mkdirSync(dir, { recursive: true });
-  const byFile = new Map<string, Map<string, Cassette>>();
-  const fileOf = (c: Cassette) => {
-    const name = cassetteFile(c.se, c.se_type);
+  const byFile = new Map<string, Map<string, AnyCassette>>();
+  const fileOf = (c: AnyCassette) => {
+    const name = isCatalogCassette(c) ? catalogCassetteFile(c.path) : cassetteFile(c.se, c.se_type);
     let m = byFile.get(name);
     if (!m) {
       m = new Map();
@@ -41,45 +55,50 @@ export function writeCassettes(dir: string, cassettes: Iterable<Cassette>): { wr
   }
   for (const [name, m] of byFile) {
     const path = join(dir, name);
-    const lines = [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => cassetteLine(c) + '\n');
+    const lines = [...m.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, c]) => (isCatalogCassette(c) ? catalogCassetteLine(c) : cassetteLine(c)) + '\n');
     writeFileSync(`${path}.tmp`, lines.join(''));
     renameSync(`${path}.tmp`, path);
   }
   return { written, files: [...byFile.keys()].sort() };
 }
 
-function merge(m: Map<string, Cassette>, c: Cassette): void {
+function merge(m: Map<string, AnyCassette>, c: AnyCassette): void {
   const key = stableJson(c.request);
   const old = m.get(key);
-  m.set(key, old ? { ...c, results: { ...old.results, ...c.results } } : c);
+  m.set(key, old && !isCatalogCassette(old) && !isCatalogCassette(c) ? { ...c, results: { ...old.results, ...c.results } } : c);
 }
 
 /** The cassettes of a cassette file; throws naming the file and line of a malformed one. */
-export function readCassetteLines(path: string): Cassette[] {
-  const out: Cassette[] = [];
+export function readCassetteLines(path: string): AnyCassette[] {
+  const out: AnyCassette[] = [];
   readFileSync(path, 'utf8')
     .split('\n')
     .forEach((line, i) => {
-      if (line.trim() !== '') out.push(parseCassetteLine(line, `${path}:${i + 1}`));
+      if (line.trim() !== '') out.push(parseAnyCassetteLine(line, `${path}:${i + 1}`));
     });
   return out;
 }
 
 /** What an import file held: cassettes, and the vendor tasks it could not use (with why). */
 export interface ImportedFile {
-  readonly format: 'cassettes' | 'task_get';
-  readonly cassettes: Cassette[];
+  /** `responses`: the vendor's task_get or live answers. */
+  readonly format: 'cassettes' | 'responses';
+  readonly cassettes: AnyCassette[];
   readonly skipped: string[];
 }
 
-const NEITHER = 'is neither cassettes (JSON Lines) nor a saved task_get response (the vendor envelope or its tasks[])';
+const NEITHER = 'is neither cassettes (JSON Lines) nor a saved task_get or live response (the vendor envelope or its tasks[])';
 
 /**
- * Reads a file to import: cassette lines, or task_get answers saved from the vendor (the whole
- * envelope, its `tasks[]`, or such envelopes one per line). Each vendor task's `data` gives the
- * request and its `path` the function; tasks without a 20000 result are skipped.
+ * Reads a file to import: cassette lines, or task_get and live answers of any API saved from the
+ * vendor (the whole envelope, its `tasks[]`, or such envelopes one per line). Each vendor task's
+ * `path` gives the API, the endpoint and the function (`/v3/serp/google/organic/task_get/advanced/{id}`,
+ * `/v3/merchant/amazon/products/task_get/advanced/{id}`, `/v3/backlinks/summary/live`), its `data`
+ * the request; tasks without a 20000 result are skipped.
  */
-export function readImportFile(path: string, now: number): ImportedFile {
+export async function readImportFile(path: string, now: number): Promise<ImportedFile> {
   const text = readFileSync(path, 'utf8');
   const source = `import:${basename(path)}`;
   let whole: unknown;
@@ -100,8 +119,8 @@ export function readImportFile(path: string, now: number): ImportedFile {
       }
     });
   }
-  if (values.length > 0 && values.every((v) => cassetteProblem(v) === null)) {
-    return { format: 'cassettes', cassettes: values as Cassette[], skipped: [] };
+  if (values.length > 0 && values.every((v) => (isCatalogLine(v) ? catalogCassetteProblem(v) : cassetteProblem(v)) === null)) {
+    return { format: 'cassettes', cassettes: values as AnyCassette[], skipped: [] };
   }
   const tasks: unknown[] = [];
   for (const v of values) {
@@ -116,14 +135,54 @@ export function readImportFile(path: string, now: number): ImportedFile {
   if (tasks.length === 0 || !tasks.every((t) => isObject(t) && isObject(t.data) && 'status_code' in t)) {
     throw new CassetteError(`${path} ${NEITHER}`);
   }
-  const cassettes: Cassette[] = [];
+  const cassettes: AnyCassette[] = [];
   const skipped: string[] = [];
   for (const t of tasks as Array<Record<string, unknown>>) {
-    const got = vendorCassette(t, now, source);
+    const got = isSerpEngineTask(t) ? vendorCassette(t, now, source) : await vendorCatalogCassette(t, now, source);
     if (typeof got === 'string') skipped.push(`${String(t.id ?? '?')}: ${got}`);
     else cassettes.push(got);
   }
-  return { format: 'task_get', cassettes, skipped };
+  return { format: 'responses', cassettes, skipped };
+}
+
+/** The path of a vendor task after `v3`, as segments. */
+const pathOf = (t: Record<string, unknown>): string[] => {
+  const path = Array.isArray(t.path) ? (t.path as unknown[]).map(String) : [];
+  return path[0] === 'v3' ? path.slice(1) : path;
+};
+
+/** A task of SERP's engine (`serp/{se}/{se_type}/…`), as opposed to another API's endpoint (`serp/screenshot` too). */
+function isSerpEngineTask(t: Record<string, unknown>): boolean {
+  const path = pathOf(t);
+  if (path.length === 0) return true; // No path: the engine's fields in data decide, as before.
+  const data = t.data as Record<string, unknown>;
+  return path[0] === 'serp' && findSeType(String(data.se ?? path[1]), String(data.se_type ?? path[2])) !== undefined;
+}
+
+/**
+ * One vendor answer of another API as a cassette, or why it cannot be one: a task_get answer
+ * (`{type}/task_get[/{fn}]/{id}`: the id dropped) or a live call's (its path as it is).
+ */
+async function vendorCatalogCassette(t: Record<string, unknown>, now: number, source: string): Promise<CatalogCassette | string> {
+  const segments = pathOf(t);
+  const apiName = segments[0] ?? '';
+  if (!isApiName(apiName) || apiName === 'appendix') return `its path names no API (${segments.join('/')})`;
+  const get = segments.indexOf(TASK_GET);
+  // task_get's last segment is the task id.
+  const path = (get > 0 ? segments.slice(0, -1) : segments).join('/');
+  const target = catalogTarget(await loadApi(apiName), path);
+  if (!target) return `${path} is not a live endpoint or a task_get function of ${apiName}`;
+  if (t.status_code !== 20000) return `status ${String(t.status_code)} ${String(t.status_message ?? '')}`.trim();
+  if (!Array.isArray(t.result)) return 'no result';
+  const first = t.result[0] as Record<string, unknown> | undefined;
+  return {
+    api: apiName,
+    path,
+    request: catalogRequest(target.rules, t.data as Record<string, unknown>),
+    result: t.result,
+    recorded_at: isObject(first) && typeof first.datetime === 'string' ? first.datetime : formatDateTime(now),
+    source,
+  };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -2,19 +2,20 @@ import { closeSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, statS
 import { join } from 'node:path';
 import type { ResultFunction } from '../../domain/catalog.js';
 import { findSeType } from '../../domain/catalog.js';
+import { type Cassette, CassetteError, type MatchField, RESULT_FUNCTIONS, cassetteFile, cassetteLine, matchKey } from './cassette.js';
 import {
-  type Cassette,
-  CassetteError,
-  type MatchField,
-  RESULT_FUNCTIONS,
-  cassetteFile,
-  cassetteLine,
-  matchKey,
-  parseCassetteLine,
-} from './cassette.js';
+  type AnyCassette,
+  type CatalogCassette,
+  catalogCassetteFile,
+  catalogCassetteLine,
+  catalogMatchKey,
+  isCatalogCassette,
+  parseAnyCassetteLine,
+} from './catalog-cassette.js';
 
 /**
- * A cassette folder: every `*.jsonl` file in it, indexed at open by match key. The index holds only
+ * A cassette folder: every `*.jsonl` file in it (SERP's engine's cassettes and the other APIs'
+ * alike, told apart by their lines), indexed at open by match key. The index holds only
  * where each line is (file, offset, length, which functions it has), so a lookup costs one map
  * read whatever the number of cassettes, and a hit reads its one line (the last few hundred read
  * stay parsed). Lines appended by this process are kept as values; lines other processes append
@@ -30,8 +31,14 @@ export interface CassetteLibrary {
   find(key: string, fn?: ResultFunction): Cassette | null;
   /** Whether `find` would find one, without reading it. */
   has(key: string, fn?: ResultFunction): boolean;
-  /** Appends a cassette to its engine and type's file (one write, so a crash never leaves half a line). */
-  append(c: Cassette): void;
+  /** The newest cassette of another API for the key (`catalogMatchKey`), or null. */
+  findCatalog(key: string): CatalogCassette | null;
+  hasCatalog(key: string): boolean;
+  /**
+   * Appends a cassette to its file (an engine and type's, another API's path's): one write, so a
+   * crash never leaves half a line.
+   */
+  append(c: AnyCassette): void;
   close(): void;
 }
 
@@ -41,7 +48,7 @@ interface Entry {
   readonly file?: number;
   readonly offset?: number;
   readonly length?: number;
-  readonly value?: Cassette;
+  readonly value?: AnyCassette;
 }
 
 interface IndexedFile {
@@ -74,7 +81,7 @@ export function openCassettes(dir: string, match: readonly MatchField[], options
   const files: IndexedFile[] = [];
   const byPath = new Map<string, IndexedFile>();
   const index = new Map<string, Entry[]>();
-  const parsed = new Map<Entry, Cassette>();
+  const parsed = new Map<Entry, AnyCassette>();
   let count = 0;
   let lastRefresh = Date.now();
 
@@ -111,7 +118,9 @@ export function openCassettes(dir: string, match: readonly MatchField[], options
   }
 
   function indexLine(f: IndexedFile, fileNo: number, text: string, offset: number, length: number): void {
-    const c = parseCassetteLine(text, `${f.path}:${f.lines}`);
+    const c = parseAnyCassetteLine(text, `${f.path}:${f.lines}`);
+    // Another API's path is checked against its catalog when a call looks it up (loaded on first use).
+    if (isCatalogCassette(c)) return add(catalogMatchKey(c.path, c.request, match), { fns: 0, file: fileNo, offset, length });
     if (!findSeType(c.se, c.se_type)) throw new CassetteError(`${f.path}:${f.lines}: unknown engine and type ${c.se}/${c.se_type}`);
     add(matchKey(c.se, c.se_type, c.request, match), { fns: fnBits(c.results), file: fileNo, offset, length });
   }
@@ -133,7 +142,7 @@ export function openCassettes(dir: string, match: readonly MatchField[], options
     }
   }
 
-  function read(entry: Entry): Cassette {
+  function read(entry: Entry): AnyCassette {
     if (entry.value) return entry.value;
     const kept = parsed.get(entry);
     if (kept) {
@@ -144,7 +153,7 @@ export function openCassettes(dir: string, match: readonly MatchField[], options
     const f = files[entry.file!]!;
     const buf = Buffer.allocUnsafe(entry.length!);
     readSync(f.fd, buf, 0, entry.length!, entry.offset!);
-    const c = JSON.parse(buf.toString('utf8')) as Cassette;
+    const c = JSON.parse(buf.toString('utf8')) as AnyCassette;
     parsed.set(entry, c);
     if (parsed.size > PARSED_KEPT) parsed.delete(parsed.keys().next().value!);
     return c;
@@ -158,8 +167,10 @@ export function openCassettes(dir: string, match: readonly MatchField[], options
   }
 
   function lookup(key: string, fn?: ResultFunction): Entry | undefined {
-    const bit = fn ? 1 << RESULT_FUNCTIONS.indexOf(fn) : -1;
-    return index.get(key)?.find((e) => (e.fns & bit) !== 0);
+    const list = index.get(key);
+    if (!fn) return list?.[0];
+    const bit = 1 << RESULT_FUNCTIONS.indexOf(fn);
+    return list?.find((e) => (e.fns & bit) !== 0);
   }
 
   /** A lookup; on a miss, lines other processes appended are indexed first (at most once a second). */
@@ -180,12 +191,18 @@ export function openCassettes(dir: string, match: readonly MatchField[], options
     size: () => count,
     find(key, fn) {
       const entry = lookupFresh(key, fn);
-      return entry ? read(entry) : null;
+      return entry ? (read(entry) as Cassette) : null;
     },
     has: (key, fn) => lookupFresh(key, fn) !== undefined,
+    findCatalog(key) {
+      const entry = lookupFresh(key);
+      return entry ? (read(entry) as CatalogCassette) : null;
+    },
+    hasCatalog: (key) => lookupFresh(key) !== undefined,
     append(c) {
-      const path = join(dir, cassetteFile(c.se, c.se_type));
-      const line = cassetteLine(c) + '\n';
+      const catalog = isCatalogCassette(c);
+      const path = join(dir, catalog ? catalogCassetteFile(c.path) : cassetteFile(c.se, c.se_type));
+      const line = (catalog ? catalogCassetteLine(c) : cassetteLine(c)) + '\n';
       const fd = openSync(path, 'a');
       try {
         writeSync(fd, line);
@@ -201,7 +218,8 @@ export function openCassettes(dir: string, match: readonly MatchField[], options
         f.scanned = size;
         f.lines++;
       }
-      add(matchKey(c.se, c.se_type, c.request, match), { fns: fnBits(c.results), value: c });
+      if (catalog) add(catalogMatchKey(c.path, c.request, match), { fns: 0, value: c });
+      else add(matchKey(c.se, c.se_type, c.request, match), { fns: fnBits(c.results), value: c });
     },
     close() {
       for (const f of files) closeSync(f.fd);

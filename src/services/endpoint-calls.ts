@@ -14,6 +14,7 @@ import { checkAccountLimits, hasTaskControls, payloadHash } from './account-cont
 import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
 import { LIVE_TIMEOUT_MS } from './live.js';
 import type { ServiceResult } from './webhooks.js';
+import { liveTask } from './live-task.js';
 
 /**
  * Calls of the catalog's endpoints outside the SERP engine: the live endpoints of every API (one
@@ -206,23 +207,17 @@ export async function callEndpoint(
     const completedAt = deps.clock.now();
     const accepted = await deps.store.insertLiveTask(
       ctx.account.id,
-      {
+      liveTask({
         id,
         api: endpoint.api,
         se: columns.se,
         seType: columns.seType,
-        priority: 1,
         tag: typeof checked.data.tag === 'string' ? checked.data.tag : null,
         data: JSON.stringify(checked.data),
-        postbackUrl: null,
-        postbackData: null,
-        pingbackUrl: null,
         costMicro,
-        postedAt: now,
-        runAfter: now,
-        readyJson: '{}',
+        now,
         payloadHash: hash,
-      },
+      }),
       { statusCode: outcome.statusCode, statusMessage: outcome.statusMessage, completedAt, method: columns.method },
     );
     if (!accepted) {

@@ -11,6 +11,7 @@ import { readyRowJson } from './post-tasks.js';
 import { checkAccountLimits, hasTaskControls, payloadHash } from './account-controls.js';
 import { type ExecutionOutcome, isDeferral } from '../executors/executor.js';
 import { encodeResult } from '../store/stored-result.js';
+import { liveTask } from './live-task.js';
 
 /** A live task that has not finished within this time answers 50401 (the vendor's limit). */
 export const LIVE_TIMEOUT_MS = 120_000;
@@ -102,22 +103,17 @@ export async function runLive(
     const costMicro = outcome?.costMicro ?? priceMicro;
     const accepted = await deps.store.insertLiveTask(
       ctx.account.id,
-      {
+      liveTask({
         id,
         se: def.se,
         seType: def.seType,
-        priority: 1,
         tag: task.tag,
         data: JSON.stringify({ ...parsed.data, postback_data: fn }),
-        postbackUrl: null,
-        postbackData: null,
-        pingbackUrl: null,
         costMicro,
-        postedAt: now,
-        runAfter: now,
+        now,
         readyJson: readyRowJson(def, id, now, task.tag),
         payloadHash: hash,
-      },
+      }),
       { statusCode: status.code, statusMessage: status.message, completedAt, method: `live/${fn}`, results: stored },
     );
     if (!accepted) {

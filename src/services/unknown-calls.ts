@@ -9,6 +9,7 @@ import { checkAccountLimits, hasTaskControls, payloadHash } from './account-cont
 import { type CallContext, type ServiceDeps, elapsedMs } from './deps.js';
 import { LIVE_TIMEOUT_MS } from './live.js';
 import type { ServiceResult } from './webhooks.js';
+import { liveTask } from './live-task.js';
 
 /**
  * Calls of paths the catalog does not know, passed to the upstream by a relay started with
@@ -116,23 +117,17 @@ export async function callUnknown(
     const tag = asObject(posted[i])?.tag;
     const accepted = await deps.store.insertLiveTask(
       ctx.account.id,
-      {
+      liveTask({
         id,
         api: cols.api,
         se: cols.se,
         seType: cols.seType,
-        priority: 1,
         tag: typeof tag === 'string' ? tag : null,
         data: JSON.stringify(data ?? {}),
-        postbackUrl: null,
-        postbackData: null,
-        pingbackUrl: null,
         costMicro,
-        postedAt: now,
-        runAfter: now,
-        readyJson: '{}',
+        now,
         payloadHash: hashes[i] ?? null,
-      },
+      }),
       { statusCode: t.status_code, statusMessage: t.status_message, completedAt, method: cols.method },
     );
     if (!accepted) {

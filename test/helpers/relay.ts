@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type SerpqClient, createClient } from '../../src/client/index.js';
-import type { ServerProcess } from './server-process.js';
+import { type ServerProcess, startServer } from './server-process.js';
 
 /**
  * Helpers of the relay tests: the admin API, clients, what the upstream received (by tag), a
@@ -325,4 +325,56 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
+}
+
+/** The limits an upstream test account runs under: none that a test reaches. */
+export const NO_UPSTREAM_LIMITS = { tasks_ready_per_minute: 100_000, requests_per_minute: 1_000_000, concurrent_requests: 1000 };
+
+export interface RelayPairOptions {
+  /** The folder of both databases (`upstream.db`, `relay.db`). */
+  readonly dir: string;
+  readonly upToken: string;
+  readonly relayToken: string;
+  /** A recording proxy between the relay and the upstream. */
+  readonly proxy?: boolean;
+  /** Time travel on the upstream (the relay always has it). */
+  readonly upstreamTimeTravel?: boolean;
+  readonly upstreamArgs?: readonly string[];
+  readonly relayArgs?: readonly string[];
+  readonly relayPort?: number;
+}
+
+export interface RelayPair {
+  readonly up: ServerProcess;
+  readonly relay: ServerProcess;
+  readonly proxy: UpstreamProxy | null;
+}
+
+/**
+ * A second serpq as the upstream (its demo account funded, without limits) and a relay in front of it
+ * (`--executor relay` with the upstream's demo credentials, time travel, the demo account at 100 USD
+ * and a second account `team-b` / `team-b-secret` with 100 USD), optionally through a recording proxy.
+ */
+export async function startRelayPair(o: RelayPairOptions): Promise<RelayPair> {
+  const up = await startServer({
+    db: join(o.dir, 'upstream.db'),
+    adminToken: o.upToken,
+    timeTravel: o.upstreamTimeTravel,
+    extraArgs: [...(o.upstreamArgs ?? [])],
+  });
+  await admin(up, o.upToken, 'PATCH', '/admin/accounts/demo', { balance: 10_000, limits: NO_UPSTREAM_LIMITS });
+  const proxy = o.proxy ? await startUpstreamProxy(up.base) : null;
+  const relay = await startServer({
+    db: join(o.dir, 'relay.db'),
+    adminToken: o.relayToken,
+    timeTravel: true,
+    port: o.relayPort,
+    extraArgs: [
+      ...['--executor', 'relay', '--upstream-url', proxy?.base ?? up.base, '--upstream-login', 'demo', '--upstream-password', 'demo'],
+      ...(o.relayArgs ?? []),
+    ],
+  });
+  await admin(relay, o.relayToken, 'PATCH', '/admin/accounts/demo', { balance: 100 });
+  await admin(relay, o.relayToken, 'POST', '/admin/accounts', { login: 'team-b', password: 'team-b-secret', balance: 100 });
+  return { up, relay, proxy };
 }

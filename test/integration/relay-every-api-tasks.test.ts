@@ -14,8 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiName, loadApi } from '../../src/domain/api-catalog/index.js';
 import { taskPostEndpoint } from '../../src/domain/api-catalog/tasks.js';
 import { minimalRequest } from '../helpers/catalog-requests.js';
-import { type UpstreamProxy, admin, client, startUpstreamProxy } from '../helpers/relay.js';
-import { type ServerProcess, freePort, killAllServers, startServer } from '../helpers/server-process.js';
+import { type UpstreamProxy, admin, client, startRelayPair } from '../helpers/relay.js';
+import { type ServerProcess, freePort, killAllServers } from '../helpers/server-process.js';
 import { type WebhookSink, startSink } from '../helpers/webhook-sink.js';
 
 const UP_TOKEN = 'relay-every-api-tasks-upstream';
@@ -37,52 +37,41 @@ const SPECS = await Promise.all(
   }),
 );
 
+/** Forward (relay), execute (upstream), collect (relay): the order the work flows. */
+async function settleBoth(up: ServerProcess, relay: ServerProcess): Promise<void> {
+  await admin(relay, RELAY_TOKEN, 'POST', '/admin/settle');
+  await admin(up, UP_TOKEN, 'POST', '/admin/settle');
+  await admin(relay, RELAY_TOKEN, 'POST', '/admin/settle');
+}
+
+/** The upstream's task ids carrying a tag (read from its database). */
+function upstreamIdsOf(dir: string, tag: string): string[] {
+  const db = new Database(join(dir, 'upstream.db'), { readonly: true });
+  try {
+    return (db.prepare('SELECT id FROM tasks WHERE tag = ?').all(tag) as Array<{ id: string }>).map((r) => r.id);
+  } finally {
+    db.close();
+  }
+}
+
 describe('relay of every API’s task types', () => {
   let dir: string;
   let up: ServerProcess;
-  let proxy: UpstreamProxy;
+  let proxy: UpstreamProxy | null;
   let relay: ServerProcess;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'serpq-relay-tasks-'));
-    up = await startServer({ db: join(dir, 'upstream.db'), adminToken: UP_TOKEN });
-    await admin(up, UP_TOKEN, 'PATCH', '/admin/accounts/demo', {
-      balance: 10_000,
-      limits: { tasks_ready_per_minute: 100_000, requests_per_minute: 1_000_000, concurrent_requests: 1000 },
-    });
-    proxy = await startUpstreamProxy(up.base);
-    relay = await startServer({
-      db: join(dir, 'relay.db'),
-      adminToken: RELAY_TOKEN,
-      timeTravel: true,
-      extraArgs: ['--executor', 'relay', '--upstream-url', proxy.base, '--upstream-login', 'demo', '--upstream-password', 'demo'],
-    });
-    await admin(relay, RELAY_TOKEN, 'PATCH', '/admin/accounts/demo', { balance: 100 });
-    await admin(relay, RELAY_TOKEN, 'POST', '/admin/accounts', { login: 'team-b', password: 'team-b-secret', balance: 100 });
+    ({ up, relay, proxy } = await startRelayPair({ dir, upToken: UP_TOKEN, relayToken: RELAY_TOKEN, proxy: true }));
   }, 60_000);
   afterAll(async () => {
     await killAllServers();
-    await proxy.close();
+    await proxy?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function settleBoth(): Promise<void> {
-    await admin(relay, RELAY_TOKEN, 'POST', '/admin/settle');
-    await admin(up, UP_TOKEN, 'POST', '/admin/settle');
-    await admin(relay, RELAY_TOKEN, 'POST', '/admin/settle');
-  }
   const balanceMicro = async (srv: ServerProcess, token: string, login = 'demo') =>
     Math.round(Number((await admin(srv, token, 'GET', `/admin/accounts/${login}`)).balance) * 1_000_000);
-
-  /** The upstream's task ids carrying a tag (read from its database). */
-  function upstreamIdsOf(tag: string): string[] {
-    const db = new Database(join(dir, 'upstream.db'), { readonly: true });
-    try {
-      return (db.prepare('SELECT id FROM tasks WHERE tag = ?').all(tag) as Array<{ id: string }>).map((r) => r.id);
-    } finally {
-      db.close();
-    }
-  }
 
   it.each(SPECS)('$type: forwarded once, collected, every function equal to the upstream’s, charged its cost', async (spec) => {
     const mine = client(relay);
@@ -96,7 +85,7 @@ describe('relay of every API’s task types', () => {
     const otherId = other.tasks![0]!.id;
     // Not done until the upstream is.
     expect((await mine.taskGetOf(spec.type, id, spec.fns[0] ?? undefined)).tasks?.[0]?.status_code).toBe(40602);
-    await settleBoth();
+    await settleBoth(up, relay);
 
     // Each account's tasks_ready of the type lists its own task only, with its own tag.
     const readyPath = (await loadApi(spec.api as ApiName)).tasksReady.find((s) => s.types.length === 1 && s.types[0] === spec.type)!.path;
@@ -107,11 +96,11 @@ describe('relay of every API’s task types', () => {
     expect(readyB.map((r) => r.id)).toEqual([otherId]);
 
     // The upstream got each task once, tagged with serpq's id.
-    const upstreamIds = upstreamIdsOf(id);
+    const upstreamIds = upstreamIdsOf(dir, id);
     expect(upstreamIds).toHaveLength(1);
-    expect(upstreamIdsOf(otherId)).toHaveLength(1);
+    expect(upstreamIdsOf(dir, otherId)).toHaveLength(1);
     const upstreamId = upstreamIds[0]!;
-    const posts = proxy.calls.filter((c) => c.method === 'POST' && c.path === `/v3/${spec.type}/task_post`);
+    const posts = proxy!.calls.filter((c) => c.method === 'POST' && c.path === `/v3/${spec.type}/task_post`);
     expect(posts.flatMap((c) => c.tags).sort()).toEqual([id, otherId].sort());
 
     for (const fn of spec.fns) {
@@ -143,18 +132,7 @@ describe('relay of On-Page crawls', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'serpq-relay-crawl-'));
-    up = await startServer({ db: join(dir, 'upstream.db'), adminToken: UP_TOKEN, timeTravel: true });
-    await admin(up, UP_TOKEN, 'PATCH', '/admin/accounts/demo', {
-      balance: 10_000,
-      limits: { tasks_ready_per_minute: 100_000, requests_per_minute: 1_000_000, concurrent_requests: 1000 },
-    });
-    relay = await startServer({
-      db: join(dir, 'relay.db'),
-      adminToken: RELAY_TOKEN,
-      timeTravel: true,
-      extraArgs: ['--executor', 'relay', '--upstream-url', up.base, '--upstream-login', 'demo', '--upstream-password', 'demo'],
-    });
-    await admin(relay, RELAY_TOKEN, 'POST', '/admin/accounts', { login: 'team-b', password: 'team-b-secret', balance: 100 });
+    ({ up, relay } = await startRelayPair({ dir, upToken: UP_TOKEN, relayToken: RELAY_TOKEN, upstreamTimeTravel: true }));
   }, 60_000);
   afterAll(async () => {
     await killAllServers();
@@ -167,9 +145,7 @@ describe('relay of On-Page crawls', () => {
     expect(posted.status_code).toBe(20100);
     const id = posted.id;
     await admin(relay, RELAY_TOKEN, 'POST', '/admin/settle');
-    const db = new Database(join(dir, 'upstream.db'), { readonly: true });
-    const upstreamId = (db.prepare('SELECT id FROM tasks WHERE tag = ?').get(id) as { id: string }).id;
-    db.close();
+    const [upstreamId] = upstreamIdsOf(dir, id) as [string];
 
     const summaryOf = async (srv: ServerProcess, taskId: string) =>
       (await client(srv).request('GET', `on_page/summary/${taskId}`)).tasks![0]!;
@@ -210,36 +186,22 @@ describe('relay of On-Page crawls', () => {
 describe('relay cache for the other APIs’ task types', () => {
   let dir: string;
   let up: ServerProcess;
-  let proxy: UpstreamProxy;
+  let proxy: UpstreamProxy | null;
   let relay: ServerProcess;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'serpq-relay-task-cache-'));
-    up = await startServer({ db: join(dir, 'upstream.db'), adminToken: UP_TOKEN });
-    await admin(up, UP_TOKEN, 'PATCH', '/admin/accounts/demo', { balance: 10_000 });
-    proxy = await startUpstreamProxy(up.base);
-    relay = await startServer({
-      db: join(dir, 'relay.db'),
-      adminToken: RELAY_TOKEN,
-      timeTravel: true,
-      extraArgs: [
-        '--executor',
-        'relay',
-        '--upstream-url',
-        proxy.base,
-        '--upstream-login',
-        'demo',
-        '--upstream-password',
-        'demo',
-        '--relay-cache-ttl',
-        '1h',
-      ],
-    });
-    await admin(relay, RELAY_TOKEN, 'POST', '/admin/accounts', { login: 'team-b', password: 'team-b-secret', balance: 100 });
+    ({ up, relay, proxy } = await startRelayPair({
+      dir,
+      upToken: UP_TOKEN,
+      relayToken: RELAY_TOKEN,
+      proxy: true,
+      relayArgs: ['--relay-cache-ttl', '1h'],
+    }));
   }, 60_000);
   afterAll(async () => {
     await killAllServers();
-    await proxy.close();
+    await proxy?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -249,14 +211,12 @@ describe('relay cache for the other APIs’ task types', () => {
     const a = client(relay);
     const b = client(relay, 'team-b', 'team-b-secret');
     const first = (await a.taskPostOf(type, [{ ...task, tag: 'a' }])).tasks![0]!.id;
-    await admin(relay, RELAY_TOKEN, 'POST', '/admin/settle');
-    await admin(up, UP_TOKEN, 'POST', '/admin/settle');
-    await admin(relay, RELAY_TOKEN, 'POST', '/admin/settle');
+    await settleBoth(up, relay);
     const bBefore = Number((await admin(relay, RELAY_TOKEN, 'GET', '/admin/accounts/team-b')).balance);
     // Another tag and priority: the same request.
     const second = (await b.taskPostOf(type, [{ ...task, tag: 'b', priority: 2 }])).tasks![0]!.id;
     await admin(relay, RELAY_TOKEN, 'POST', '/admin/settle');
-    const posts = proxy.calls.filter((c) => c.kind === 'task_post');
+    const posts = proxy!.calls.filter((c) => c.kind === 'task_post');
     expect(posts.flatMap((c) => c.tags)).toEqual([first]);
     const mine = (await a.taskGetOf(type, first)).tasks![0]!;
     const theirs = (await b.taskGetOf(type, second)).tasks![0]!;
@@ -276,27 +236,15 @@ describe('relay of the other APIs’ task types in postback mode', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'serpq-relay-task-postbacks-'));
     sink = await startSink();
-    up = await startServer({ db: join(dir, 'upstream.db'), adminToken: UP_TOKEN, extraArgs: ['--allow-private-webhooks'] });
-    await admin(up, UP_TOKEN, 'PATCH', '/admin/accounts/demo', { balance: 10_000 });
     const port = await freePort();
-    relay = await startServer({
-      db: join(dir, 'relay.db'),
-      adminToken: RELAY_TOKEN,
-      port,
-      extraArgs: [
-        '--executor',
-        'relay',
-        '--upstream-url',
-        up.base,
-        '--upstream-login',
-        'demo',
-        '--upstream-password',
-        'demo',
-        '--upstream-postback-base',
-        `http://127.0.0.1:${port}`,
-        '--allow-private-webhooks',
-      ],
-    });
+    ({ up, relay } = await startRelayPair({
+      dir,
+      upToken: UP_TOKEN,
+      relayToken: RELAY_TOKEN,
+      upstreamArgs: ['--allow-private-webhooks'],
+      relayArgs: ['--upstream-postback-base', `http://127.0.0.1:${port}`, '--allow-private-webhooks'],
+      relayPort: port,
+    }));
   }, 60_000);
   afterAll(async () => {
     await killAllServers();
@@ -322,9 +270,7 @@ describe('relay of the other APIs’ task types in postback mode', () => {
     await admin(relay, RELAY_TOKEN, 'POST', '/admin/settle');
     // The upstream runs it and posts it back to the relay, which completes it and posts to the team.
     await admin(up, UP_TOKEN, 'POST', '/admin/settle');
-    const db = new Database(join(dir, 'upstream.db'), { readonly: true });
-    const upstreamId = (db.prepare('SELECT id FROM tasks WHERE tag = ?').get(posted.id) as { id: string }).id;
-    db.close();
+    const [upstreamId] = upstreamIdsOf(dir, posted.id) as [string];
     const log = (await admin(up, UP_TOKEN, 'GET', `/admin/tasks/${upstreamId}/deliveries`)) as {
       deliveries: Array<{ kind: string; state: string }>;
       attempts: Array<{ url: string; http_code: number }>;

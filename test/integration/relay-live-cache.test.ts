@@ -20,7 +20,7 @@ import type { ProcessStore } from '../../src/process/open-store.js';
 import { catalogOf } from '../../src/services/catalog.js';
 import { DEFAULT_LIMITS } from '../../src/store/store.js';
 import { DIALECTS, type TestStore, createTestStore, pgSkipNote } from '../helpers/dialects.js';
-import { type UpstreamProxy, admin, client, startUpstreamProxy } from '../helpers/relay.js';
+import { type UpstreamProxy, admin, client, startRelayPair } from '../helpers/relay.js';
 import { type ServerProcess, killAllServers, startServer } from '../helpers/server-process.js';
 
 pgSkipNote();
@@ -28,7 +28,6 @@ pgSkipNote();
 const UP_TOKEN = 'relay-live-cache-upstream-token';
 const RELAY_TOKEN = 'relay-live-cache-relay-token';
 const LABS = 'dataforseo_labs/google/ranked_keywords/live';
-const NO_LIMITS = { tasks_ready_per_minute: 100_000, requests_per_minute: 1_000_000, concurrent_requests: 1000 };
 
 const first = (env: WireEnvelope) => env.tasks![0]!;
 const micro = (usd: number) => Math.round(usd * 1_000_000);
@@ -41,20 +40,15 @@ describe('relay cache of live calls, against a real upstream', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'serpq-relay-live-cache-'));
-    up = await startServer({ db: join(dir, 'upstream.db'), adminToken: UP_TOKEN });
-    await admin(up, UP_TOKEN, 'PATCH', '/admin/accounts/demo', { balance: 10_000, limits: NO_LIMITS });
-    proxy = await startUpstreamProxy(up.base);
-    relay = await startServer({
-      db: join(dir, 'relay.db'),
-      adminToken: RELAY_TOKEN,
-      timeTravel: true,
-      extraArgs: [
-        ...['--executor', 'relay', '--upstream-url', proxy.base, '--upstream-login', 'demo', '--upstream-password', 'demo'],
-        ...['--relay-cache-ttl', '1h'],
-      ],
+    const pair = await startRelayPair({
+      dir,
+      upToken: UP_TOKEN,
+      relayToken: RELAY_TOKEN,
+      proxy: true,
+      relayArgs: ['--relay-cache-ttl', '1h'],
     });
-    await admin(relay, RELAY_TOKEN, 'PATCH', '/admin/accounts/demo', { balance: 100 });
-    await admin(relay, RELAY_TOKEN, 'POST', '/admin/accounts', { login: 'team-b', password: 'team-b-secret', balance: 100 });
+    ({ up, relay } = pair);
+    proxy = pair.proxy!;
   }, 60_000);
   afterAll(async () => {
     await killAllServers();

@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import type { Endpoint, FieldRule, JsonType } from '../../domain/api-catalog/index.js';
 import { checkTask } from '../../domain/api-catalog/validate.js';
 import { UserError } from './connection.js';
-import { readCsv } from './csv.js';
+import { csvRecords, readCsv } from './csv.js';
 import { type FileTask, type TaskDefaults, applyDefaults } from './task-file.js';
 import { closeMatches } from './task-types.js';
 
@@ -93,24 +93,7 @@ export function readTaskObjects(path: string, endpoint: Endpoint, problemsEnd: s
     const header = rows.shift();
     if (!header) throw new UserError(`${path}: empty CSV`);
     const names = header.cells.map((c) => c.trim());
-    for (const row of rows) {
-      if (row.cells.every((c) => c.trim() === '')) continue;
-      const where = `${path}:${row.line}`;
-      if (row.cells.length !== names.length) {
-        problems.push(`${where}: ${row.cells.length} columns, the header has ${names.length}`);
-        continue;
-      }
-      try {
-        const task: Record<string, unknown> = {};
-        names.forEach((n, i) => {
-          const cell = row.cells[i] ?? '';
-          if (cell !== '') task[n] = csvValue(rules.get(n), cell, where);
-        });
-        tasks.push({ line: row.line, task });
-      } catch (err) {
-        problems.push((err as Error).message);
-      }
-    }
+    tasks.push(...csvRecords(path, names, rows, (n, cell, where) => csvValue(rules.get(n), cell, where), problems));
   } else {
     const subject = rules.get('keyword')?.type === 'string' ? 'keyword' : rules.get('keywords')?.type === 'array' ? 'keywords' : null;
     if (format === 'text' && subject === null)

@@ -53,3 +53,37 @@ export function readCsv(text: string): CsvRow[] {
   if (cell !== '' || cells.length > 0 || touched) endRow();
   return rows;
 }
+
+/**
+ * The rows of a CSV after its header as task objects: each non-empty cell under its header name, read
+ * by `value` (which throws a message naming `where` for a cell it refuses). A blank row is skipped; a
+ * row with another number of cells than the header, or a refused cell, is a problem of its line.
+ */
+export function csvRecords(
+  path: string,
+  names: readonly string[],
+  rows: readonly CsvRow[],
+  value: (name: string, cell: string, where: string) => unknown,
+  problems: string[],
+): Array<{ line: number; task: Record<string, unknown> }> {
+  const out: Array<{ line: number; task: Record<string, unknown> }> = [];
+  for (const row of rows) {
+    if (row.cells.every((c) => c.trim() === '')) continue;
+    const where = `${path}:${row.line}`;
+    if (row.cells.length !== names.length) {
+      problems.push(`${where}: ${row.cells.length} columns, the header has ${names.length}`);
+      continue;
+    }
+    try {
+      const task: Record<string, unknown> = {};
+      names.forEach((n, i) => {
+        const cell = row.cells[i] ?? '';
+        if (cell !== '') task[n] = value(n, cell, where);
+      });
+      out.push({ line: row.line, task });
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
+  return out;
+}

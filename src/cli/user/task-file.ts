@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { SeTypeDef } from '../../domain/catalog.js';
 import { UserError } from './connection.js';
-import { readCsv } from './csv.js';
+import { csvRecords, readCsv } from './csv.js';
 
 /**
  * The file `serpq post` reads: JSON Lines of tasks (one task object per line, `.jsonl`/`.ndjson`, or
@@ -116,23 +116,8 @@ export function readTaskFile(path: string, def: SeTypeDef, defaults: TaskDefault
     if (!names.includes(subjectField(def)) && def.subject !== 'keyword_optional') {
       throw new UserError(`${path}:${header.line}: a CSV needs a header row naming ${subjectField(def)} (found: ${names.join(', ')})`);
     }
-    for (const row of rows) {
-      if (row.cells.every((c) => c.trim() === '')) continue;
-      const where = `${path}:${row.line}`;
-      if (row.cells.length !== names.length) {
-        problems.push(`${where}: ${row.cells.length} columns, the header has ${names.length}`);
-        continue;
-      }
-      try {
-        const task: Record<string, unknown> = {};
-        names.forEach((n, i) => {
-          const cell = row.cells[i] ?? '';
-          if (cell !== '') task[n] = csvValue(n, cell, def, where);
-        });
-        tasks.push({ line: row.line, task: applyDefaults(task, defaults) });
-      } catch (err) {
-        problems.push((err as Error).message);
-      }
+    for (const { line, task } of csvRecords(path, names, rows, (n, cell, where) => csvValue(n, cell, def, where), problems)) {
+      tasks.push({ line, task: applyDefaults(task, defaults) });
     }
   } else {
     const lines = text.split('\n');

@@ -1,5 +1,4 @@
 import type { WireEnvelope, WireTask } from '../../client/index.js';
-import type { ResultFunction } from '../../domain/catalog.js';
 import { STATUS } from '../../domain/status-codes.js';
 import { formatDateTime } from '../../domain/time-format.js';
 import type { RelayAccepted, RelayForwarding, RelayRow } from '../../domain/relay-records.js';
@@ -155,10 +154,10 @@ export function createForwarder(ctx: RelayContext): (batch: Pending[]) => Promis
       const key = relayRequestKey(p.input);
       const cached = await store.relayCached(key, clock.now() - ctx.cacheTtlMs);
       if (cached) {
-        const results: Array<{ fn: ResultFunction; value: unknown }> = [];
+        const results: Array<{ fn: string; value: unknown }> = [];
         for (const fn of resultKeys(typeOfInput(p.input))) {
           const body = await store.resultOf(cached.taskId, fn);
-          if (body) results.push({ fn: fn as ResultFunction, value: unzipResult(body) });
+          if (body) results.push({ fn, value: unzipResult(body) });
         }
         if (results.length > 0) {
           await store.relayCacheHit(entry(p, key), cached, realClock.now());

@@ -157,6 +157,7 @@ export function createCollector(ctx: RelayContext): Collector {
       ctx.clock.now(),
     );
     if (n === finished.length) ctx.hooks?.onFinished?.(finished.map(({ id, c }) => ({ id, statusCode: c.statusCode })));
+    for (const row of rows) if (row.upstreamId) ctx.untagged.delete(row.upstreamId);
     for (const { id, c } of finished) if (c.value) reportResult(ctx, tasks.get(id)!, types.get(id)!, c.value.fn, c.value.value);
     // Followers exist only with the cache on; without it the sweep closes the records later.
     if (ctx.cacheTtlMs > 0) for (const { id, c } of finished) n += await completeRelayed(ctx, id, c, false);
@@ -201,13 +202,17 @@ export function createCollector(ctx: RelayContext): Collector {
     // SERP's tasks_ready, and that of each other API's type forwarded (each within the upstream's
     // tasks_ready budget); what a restart forgot is found by the sweep.
     const ready: Array<{ id: string; tag: string | null }> = [];
-    for (const scope of ['serp', ...scopes]) {
-      const api = scope.split('/')[0]!;
+    const read = async (scope: string, api: string) => {
       const env = await upstream.call('tasks_ready', (c) => (scope === 'serp' ? c.tasksReady() : c.tasksReadyOf(scope)), undefined, api);
       ready.push(...((env.tasks?.[0]?.result ?? []) as Array<{ id: string; tag: string | null }>));
+    };
+    // APIs side by side, each within its own budget.
+    await Promise.all([read('serp', 'serp'), ...[...readyScopesByApi()].map(([api, list]) => readSome(api, list, read))]);
+    const byTag = new Map<string, string>();
+    for (const r of ready) {
+      const tag = typeof r.tag === 'string' && r.tag.length > 0 ? r.tag : ctx.untagged.get(r.id);
+      if (tag) byTag.set(tag, r.id);
     }
-    const tags = ready.filter((r) => typeof r.tag === 'string' && r.tag.length > 0);
-    const byTag = new Map(tags.map((r) => [r.tag!, r.id]));
     const rows = (await store.relayRows([...byTag.keys()])).filter((r) => r.state === 'forwarded' && r.upstreamId === byTag.get(r.taskId));
     let done = await collectAll(rows);
     // The sweep: forwarded a while ago and not seen on tasks_ready since.
@@ -216,6 +221,30 @@ export function createCollector(ctx: RelayContext): Collector {
     done += await orphans();
     if (done > 0) ctx.hooks?.onCompleted(done);
     return done;
+  }
+
+  /** The watched scopes of the other APIs, by API. */
+  function readyScopesByApi(): Map<string, string[]> {
+    const byApi = new Map<string, string[]>();
+    for (const scope of scopes) {
+      const api = scope.split('/')[0]!;
+      byApi.set(api, [...(byApi.get(api) ?? []), scope]);
+    }
+    return byApi;
+  }
+
+  /**
+   * Reads as many of an API's scopes as its tasks_ready calls left this minute allow, taking turns
+   * from round to round (Keywords Data has no API-wide list: its 11 types would take more than half a
+   * minute's 20 calls each round). What waits is read in a later round, or found by the sweep; no
+   * round waits for an API's budget.
+   */
+  const turns = new Map<string, number>();
+  async function readSome(api: string, list: readonly string[], read: (scope: string, api: string) => Promise<void>): Promise<void> {
+    const left = Math.min(list.length, await upstream.readyCallsLeft(api));
+    const from = turns.get(api) ?? 0;
+    turns.set(api, from + left);
+    for (let i = 0; i < left; i++) await read(list[(from + i) % list.length]!, api);
   }
 
   function watch(type: RelayedType): void {

@@ -31,6 +31,11 @@ export interface RelayContext {
   readonly onResult?: UpstreamResultHook;
   /** Called with every result of another API that arrives from the upstream (record mode). */
   readonly onCatalogResult?: UpstreamCatalogResultHook;
+  /**
+   * Tasks of types the vendor takes no `tag` for (Bing audience estimation), handed over by this
+   * process: upstream id -> serpq id, so its tasks_ready rows are recognised (others' by the sweep).
+   */
+  readonly untagged: Map<string, string>;
   hooks: ExecutorHooks | null;
 }
 

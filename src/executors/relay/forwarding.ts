@@ -14,6 +14,7 @@ import {
   readyScopeOfType,
   relayRequestKey,
   resultKeys,
+  takesTag,
   typeOfInput,
 } from './targets.js';
 import { UpstreamUnavailable } from './upstream.js';
@@ -188,8 +189,13 @@ export function createForwarder(ctx: RelayContext): (batch: Pending[]) => Promis
     if (accepted.length === 0) return;
     // Handed over until the earliest give-up time among them (a reclaim past it re-checks each task).
     await store.relayForwarded(accepted, list[0]!.owner, realClock.now(), Math.min(...list.map(leaseUntil)));
-    const ids = new Set(accepted.map((a) => a.taskId));
-    for (const p of list) if (ids.has(p.input.id)) p.resolve({ defer: 'handed-over' });
+    const ids = new Map(accepted.map((a) => [a.taskId, a.upstreamId]));
+    for (const p of list) {
+      const upstreamId = ids.get(p.input.id);
+      if (upstreamId === undefined) continue;
+      if (!takesTag(typeOfInput(p.input))) ctx.untagged.set(upstreamId, p.input.id);
+      p.resolve({ defer: 'handed-over' });
+    }
   }
 
   async function post(list: Array<{ p: Pending; key: string | null }>, rows: Map<string, RelayRow>): Promise<void> {

@@ -70,6 +70,7 @@ export function createRelayExecutor(options: RelayOptions): RelayExecutor {
     postbackUrl,
     onResult: options.onResult,
     onCatalogResult: options.onCatalogResult,
+    untagged: new Map(),
     hooks: null,
   };
   const forward = createForwarder(ctx);

@@ -81,6 +81,17 @@ export function postUpstream(t: RelayedType, tasks: Record<string, unknown>[]): 
   return t.kind === 'serp' ? (c) => c.taskPost(t.def.se, t.def.seType, tasks) : (c) => c.taskPostOf(t.type.type, tasks);
 }
 
+/**
+ * Whether the vendor takes a `tag` with the type's tasks (every type but Bing audience estimation):
+ * without one, its upstream tasks are known by their upstream ids only, and a task_post whose answer
+ * was lost cannot be told apart from one never made.
+ */
+export function takesTag(t: RelayedType): boolean {
+  if (t.kind === 'serp') return true;
+  const post = t.catalog.endpoints.find((e) => e.kind === 'task_post' && e.type === t.type.type && e.method === 'POST');
+  return post?.request?.fields.some((f) => f.name === 'tag') ?? true;
+}
+
 /** An On-Page crawl: no task_get; its functions (summary, pages, …) read the crawl wherever it runs. */
 export const isCrawlType = (t: RelayedType): boolean => t.kind === 'catalog' && t.type.type === 'on_page';
 
@@ -100,12 +111,16 @@ export function idListApi(t: RelayedType): string | null {
   return t.catalog.endpoints.some((e) => e.path === `${t.api}/id_list`) ? t.api : null;
 }
 
-/** The upstream tasks_ready path (after /v3/, without `/tasks_ready`) that lists a type's completed tasks. */
+/**
+ * The upstream tasks_ready path (after /v3/, without `/tasks_ready`) that lists a type's completed
+ * tasks: the broadest the API has (`merchant/tasks_ready` lists every Merchant type), so that one call
+ * serves every type of the API where the vendor allows it.
+ */
 export function readyScopeOfType(t: RelayedType): string {
   if (t.kind === 'serp') return 'serp';
-  const own = t.catalog.tasksReady.find((s) => s.types.length === 1 && s.types[0] === t.type.type);
-  const any = own ?? t.catalog.tasksReady.find((s) => s.types.includes(t.type.type));
-  return (any?.path ?? `${t.type.type}/tasks_ready`).replace(/\/tasks_ready$/, '');
+  let best: { path: string; types: readonly string[] } | undefined;
+  for (const s of t.catalog.tasksReady) if (s.types.includes(t.type.type) && (!best || s.types.length > best.types.length)) best = s;
+  return (best?.path ?? `${t.type.type}/tasks_ready`).replace(/\/tasks_ready$/, '');
 }
 
 /** Fields of a catalog task that are serpq's or the account's own: never part of the cache key. */

@@ -101,6 +101,8 @@ export interface Upstream {
   check(): Promise<{ result: 'ok' | 'refused' | 'unreachable'; message: string }>;
   /** Reachability and balance as last seen; calls in the last minute and under way from every process. */
   status(): Promise<UpstreamStatus>;
+  /** tasks_ready calls of `api` left in the current minute, over every process. */
+  readyCallsLeft(api: string): Promise<number>;
   /** Records an error seen by a caller (for GET /admin/upstream). */
   noteError(message: string): void;
   /** Adds a listener told about every call made (metrics); calls made before are not replayed. */
@@ -145,6 +147,9 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   let lastError: string | null = null;
   let pausedUntil = 0;
   let backoffs = 0;
+
+  /** The budget of an API's tasks_ready calls (the vendor counts them per API). */
+  const readyKey = (api: string) => (api === 'serp' ? 'tasks_ready' : `tasks_ready:${api}`);
 
   async function budget(kind: string, limit: number): Promise<void> {
     for (;;) {
@@ -212,7 +217,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     api = 'serp',
   ): Promise<WireEnvelope> {
     while (clock.now() < pausedUntil) await sleep(Math.min(250, pausedUntil - clock.now()));
-    if (kind === 'tasks_ready') await budget(api === 'serp' ? 'tasks_ready' : `tasks_ready:${api}`, limits.tasksReady);
+    if (kind === 'tasks_ready') await budget(readyKey(api), limits.tasksReady);
     if (special) await budget(special.key, special.limit);
     await budget('requests', limits.requests);
     await slot();
@@ -285,6 +290,9 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       } catch (err) {
         return { result: 'unreachable', message: (err as Error).message };
       }
+    },
+    async readyCallsLeft(api) {
+      return Math.max(0, limits.tasksReady - (await shared.upstreamCallCount(readyKey(api), clock.now(), 60_000)));
     },
     async status() {
       const now = clock.now();

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Endpoint, FieldRule, JsonType } from '../../domain/api-catalog/index.js';
 import { checkTask } from '../../domain/api-catalog/validate.js';
 import { UserError } from './connection.js';
 import { csvRecords, readCsv } from './csv.js';
-import { type FileTask, type TaskDefaults, applyDefaults } from './task-file.js';
+import { type FileTask, type TaskDefaults, applyDefaults, readTextFile } from './task-file.js';
 import { closeMatches } from './task-types.js';
 
 /**
@@ -64,13 +63,7 @@ function csvValue(rule: FieldRule | undefined, text: string, where: string): unk
  * `rules` types CSV cells. Throws one UserError naming up to 20 bad lines.
  */
 export function readTaskObjects(path: string, endpoint: Endpoint, problemsEnd: string): FileTask[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new UserError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const text = readTextFile(path);
   const rules = ruleMap(endpoint);
   const problems: string[] = [];
   const tasks: FileTask[] = [];

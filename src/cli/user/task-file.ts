@@ -95,15 +95,20 @@ function formatOf(path: string, text: string): Format {
   return first?.trimStart().startsWith('{') ? 'jsonl' : 'text';
 }
 
-/** Reads and checks the whole file; throws one UserError naming every bad line (file:line: problem). */
-export function readTaskFile(path: string, def: SeTypeDef, defaults: TaskDefaults): FileTask[] {
+/** A task file's text (UTF-8, a byte order mark dropped), or a UserError naming why it cannot be read. */
+export function readTextFile(path: string): string {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new UserError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Reads and checks the whole file; throws one UserError naming every bad line (file:line: problem). */
+export function readTaskFile(path: string, def: SeTypeDef, defaults: TaskDefaults): FileTask[] {
+  const text = readTextFile(path);
   const problems: string[] = [];
   const tasks: FileTask[] = [];
   const format = formatOf(path, text);

@@ -14,8 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiName, loadApi } from '../../src/domain/api-catalog/index.js';
 import { taskPostEndpoint } from '../../src/domain/api-catalog/tasks.js';
 import { minimalRequest } from '../helpers/catalog-requests.js';
-import { type UpstreamProxy, admin, client, startRelayPair } from '../helpers/relay.js';
-import { type ServerProcess, freePort, killAllServers } from '../helpers/server-process.js';
+import { type UpstreamProxy, admin, client, clockAheadEnv, startRelayPair } from '../helpers/relay.js';
+import { type ServerProcess, freePort, killAllServers, startServer } from '../helpers/server-process.js';
 import { type WebhookSink, startSink } from '../helpers/webhook-sink.js';
 
 const UP_TOKEN = 'relay-every-api-tasks-upstream';
@@ -288,5 +288,51 @@ describe('relay of the other APIs’ task types in postback mode', () => {
     expect(body.tasks[0]!.result).toEqual(theirs.result);
     const got = (await demo.taskGetOf(type, posted.id, 'advanced')).tasks![0]!;
     expect(got.result).toEqual(theirs.result);
+  });
+});
+
+describe('relay of a type whose API has no id_list (AI Optimization), killed after the upstream took its task_post', () => {
+  let dir: string;
+
+  afterAll(async () => {
+    await killAllServers();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finds the task on the upstream’s tasks_ready after the restart: completed once, posted once', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'serpq-relay-no-id-list-'));
+    const { up, relay, proxy } = await startRelayPair({ dir, upToken: UP_TOKEN, relayToken: RELAY_TOKEN, proxy: true });
+    const px = proxy!;
+    const type = 'ai_optimization/chat_gpt/llm_responses';
+    const api = await loadApi('ai_optimization');
+    // The relay dies holding the upstream's answer to its task_post: the upstream has the task, the relay never heard.
+    const cut = px.arm({ match: (c) => c.kind === 'task_post', phase: 'after', action: () => relay.kill() });
+    const posted = (await client(relay).taskPostOf(type, [minimalRequest(taskPostEndpoint(api, type)!)])).tasks![0]!;
+    expect(posted.status_code).toBe(20100);
+    const settled = admin(relay, RELAY_TOKEN, 'POST', '/admin/settle').catch(() => null);
+    await cut.fired;
+    await settled;
+    // The upstream completes it; the relay starts again on its database, its real clock past the 5 s
+    // an unconfirmed call is left to settle.
+    await admin(up, UP_TOKEN, 'POST', '/admin/settle');
+    const again = await startServer({
+      db: join(dir, 'relay.db'),
+      adminToken: RELAY_TOKEN,
+      timeTravel: true,
+      port: relay.port,
+      env: clockAheadEnv(dir, 6000),
+      extraArgs: ['--executor', 'relay', '--upstream-url', px.base, '--upstream-login', 'demo', '--upstream-password', 'demo'],
+    });
+    for (let i = 0; i < 5; i++) {
+      await admin(again, RELAY_TOKEN, 'POST', '/admin/settle');
+      if ((await client(again).taskGetOf(type, posted.id)).tasks![0]!.status_code === 20000) break;
+      await admin(again, RELAY_TOKEN, 'POST', '/admin/clock', { advance_seconds: 60 });
+    }
+    const got = (await client(again).taskGetOf(type, posted.id)).tasks![0]!;
+    expect(got.status_code).toBe(20000);
+    // Posted upstream once, tagged with serpq's id, and the relay's result is the upstream's.
+    expect(px.calls.filter((c) => c.kind === 'task_post').flatMap((c) => c.tags)).toEqual([posted.id]);
+    const [upstreamId] = upstreamIdsOf(dir, posted.id) as [string];
+    expect(got.result).toEqual((await client(up).taskGetOf(type, upstreamId)).tasks![0]!.result);
   });
 });

@@ -132,6 +132,7 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
     admin.post('/admin/reset', async (_req, reply) => {
       if (!deps.reset) return fail(reply, 409, 'reset is off: start the server with --time-travel or --allow-reset');
       await deps.reset();
+      forgetBudgets(store);
       return { reset: true, now: new Date(clock.now()).toISOString() };
     });
     admin.get('/admin/upstream', async (_req, reply) => {

@@ -55,15 +55,35 @@ function budgetsOf(store: BudgetStore, accountId: number, realNow: number): Prom
   return budgets;
 }
 
-/** Forgets the account's budgets read by this process (after a change through it). */
-export function forgetBudgets(store: object, accountId: number): void {
-  cached.get(store)?.delete(accountId);
+/**
+ * Alerts this process knows are claimed, by whichever node, per store: an account past its budget
+ * has every call refused, and each refusal would otherwise write its claim again. Keyed by the
+ * budget's id and creation (an id a store hands out again is another budget), the period's start and
+ * the threshold. Bounded: forgotten all at once past the cap (a claim asked again is a no-op write).
+ */
+const claimedAlerts = new WeakMap<object, Set<string>>();
+const CLAIMED_ALERTS_CAP = 10_000;
+const alertKey = (budget: Budget, periodStart: number, threshold: number) => `${budget.id}:${budget.createdAt}:${periodStart}:${threshold}`;
+
+/** Forgets what this process read of the account's budgets (of every account without one) and the alerts it knew claimed: after a change through it, or a reset. */
+export function forgetBudgets(store: object, accountId?: number): void {
+  if (accountId === undefined) cached.get(store)?.clear();
+  else cached.get(store)?.delete(accountId);
+  claimedAlerts.get(store)?.clear();
 }
 
 /** A budget's spend in the period containing `now`: every API's, or its own API's. */
-async function spentIn(store: BudgetStore, budget: Budget, now: number): Promise<{ spent: number; start: number; end: number }> {
+async function spentIn(
+  store: BudgetStore,
+  budget: Budget,
+  now: number,
+  /** Spend by API already read for a period start (budgets of one account sharing a start read it once). */
+  reads = new Map<number, Promise<Record<string, number>>>(),
+): Promise<{ spent: number; start: number; end: number }> {
   const { start, end } = budgetWindow(budget.period, budget.timeZone, now);
-  const byApi = await store.spentByApiSince(budget.accountId, start);
+  let read = reads.get(start);
+  if (!read) reads.set(start, (read = store.spentByApiSince(budget.accountId, start)));
+  const byApi = await read;
   const spent = budget.api === null ? Object.values(byApi).reduce((a, b) => a + b, 0) : (byApi[budget.api] ?? 0);
   return { spent, start, end };
 }
@@ -86,7 +106,11 @@ export async function checkBudgets(
   const budgets = (await budgetsOf(store, account.id, Date.now())).filter((b) => b.api === null || b.api === api);
   if (budgets.length === 0) return out;
   const now = clock.now();
-  const windows = await Promise.all(budgets.map((b) => spentIn(store, b, now)));
+  const reads = new Map<number, Promise<Record<string, number>>>();
+  let claimed = claimedAlerts.get(store);
+  if (!claimed) claimedAlerts.set(store, (claimed = new Set()));
+  const known = claimed;
+  const windows = await Promise.all(budgets.map((b) => spentIn(store, b, now, reads)));
   const before = windows.map((w) => w.spent);
   const spent = [...before];
   const refused = new Set<number>();
@@ -104,10 +128,12 @@ export async function checkBudgets(
   const alerts = budgets.flatMap((b, k) => {
     const thresholds = new Set(crossedThresholds(b, before[k]!, spent[k]!));
     if (refused.has(k)) thresholds.add(REFUSAL_THRESHOLD);
-    return [...thresholds].map((threshold) => ({ budget: b, window: windows[k]!, spent: spent[k]!, threshold, refused: refused.has(k) }));
+    return [...thresholds]
+      .filter((threshold) => !known.has(alertKey(b, windows[k]!.start, threshold)))
+      .map((threshold) => ({ budget: b, window: windows[k]!, spent: spent[k]!, threshold, refused: refused.has(k) }));
   });
   if (alerts.length > 0) {
-    const claimed = await Promise.all(
+    const queued = await Promise.all(
       alerts.map((a) =>
         store.claimBudgetAlert(
           a.budget.id,
@@ -118,7 +144,9 @@ export async function checkBudgets(
         ),
       ),
     );
-    if (claimed.some(Boolean)) onAlert?.();
+    if (known.size + alerts.length > CLAIMED_ALERTS_CAP) known.clear();
+    for (const a of alerts) known.add(alertKey(a.budget, a.window.start, a.threshold));
+    if (queued.some(Boolean)) onAlert?.();
   }
   return out;
 }

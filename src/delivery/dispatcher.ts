@@ -255,7 +255,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   async function enqueue(jobs: readonly DeliveryJob[]): Promise<number> {
     const accountIds = [...new Set(jobs.map((j) => j.accountId))];
     const [tasks, accounts] = await Promise.all([
-      store.tasksByIds([...new Set(jobs.map((j) => j.taskId))]),
+      // A budget alert's id names no task.
+      store.tasksByIds([...new Set(jobs.filter((j) => j.kind !== 'budget_alert').map((j) => j.taskId))]),
       Promise.all(accountIds.map((id) => store.accountById(id))),
     ]);
     const taskOf = new Map(tasks.map((t) => [t.id, t]));

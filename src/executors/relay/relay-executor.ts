@@ -14,7 +14,8 @@ import {
 } from './context.js';
 import { createEndpointRelay } from './endpoints.js';
 import { createForwarder, upstreamTask } from './forwarding.js';
-import { type RelayInput, batchKey, collectedKey, getUpstream, resultKey, typeOfInput, typeOfRow } from './targets.js';
+import { type RelayInput, batchKey, collectedKey, getUpstream, typeOfInput, typeOfRow } from './targets.js';
+import { taskResultKey } from '../../domain/api-catalog/tasks.js';
 import { type Upstream, UpstreamUnavailable } from './upstream.js';
 
 /**
@@ -206,7 +207,7 @@ export function createRelayExecutor(options: RelayOptions): RelayExecutor {
       const [row] = await store.relayRows([input.id]);
       if (!row?.upstreamId) return null;
       const type = typeOfInput(input);
-      const key = resultKey(endpoint.fn);
+      const key = taskResultKey(endpoint.fn);
       try {
         const env = await upstream.call('request', getUpstream(type, key, row.upstreamId));
         const t = env.tasks?.[0];

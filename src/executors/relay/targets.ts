@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SerpqClient, WireEnvelope } from '../../client/index.js';
 import { type ApiCatalog, type TaskType, cachedApi, isApiName, loadApi } from '../../domain/api-catalog/index.js';
-import { postbackFunction, taskResultKey, typeColumns, typeOfTask } from '../../domain/api-catalog/tasks.js';
+import { postbackFunction, taskPostEndpoint, taskResultKey, typeColumns, typeOfTask } from '../../domain/api-catalog/tasks.js';
 import { type ResultFunction, type SeTypeDef, findSeType } from '../../domain/catalog.js';
 import { stableJson } from '../../domain/serp-request.js';
 import type { CatalogTaskInput, ExecutionInput } from '../executor.js';
@@ -25,9 +25,6 @@ export const isSerpInput = (input: RelayInput): input is ExecutionInput => 'def'
 export type RelayedType =
   | { readonly kind: 'serp'; readonly api: 'serp'; readonly def: SeTypeDef }
   | { readonly kind: 'catalog'; readonly api: string; readonly catalog: ApiCatalog; readonly type: TaskType };
-
-/** The stored-result key of a catalog type's task_get function (null: the function-less `task_get/{id}`). */
-export const resultKey = taskResultKey;
 
 export function typeOfInput(input: RelayInput): RelayedType {
   return isSerpInput(input)
@@ -68,12 +65,12 @@ export function collectedKey(t: RelayedType, postbackData: string | null | undef
     return fns.includes('advanced') ? 'advanced' : fns[0]!;
   }
   if (isCrawlType(t)) return 'summary';
-  return resultKey(postbackFunction(t.type, postbackData ?? null));
+  return taskResultKey(postbackFunction(t.type, postbackData ?? null));
 }
 
 /** Every stored-result key of a type (its task_get functions). */
 export function resultKeys(t: RelayedType): string[] {
-  return t.kind === 'serp' ? [...t.def.getFunctions] : t.type.taskGet.map(resultKey);
+  return t.kind === 'serp' ? [...t.def.getFunctions] : t.type.taskGet.map(taskResultKey);
 }
 
 /** The upstream task_post of a batch of one type. */
@@ -88,9 +85,15 @@ export function postUpstream(t: RelayedType, tasks: Record<string, unknown>[]): 
  */
 export function takesTag(t: RelayedType): boolean {
   if (t.kind === 'serp') return true;
-  const post = t.catalog.endpoints.find((e) => e.kind === 'task_post' && e.type === t.type.type && e.method === 'POST');
-  return post?.request?.fields.some((f) => f.name === 'tag') ?? true;
+  let takes = tagged.get(t.type);
+  if (takes === undefined) {
+    takes = taskPostEndpoint(t.catalog, t.type.type)?.request?.fields.some((f) => f.name === 'tag') ?? true;
+    tagged.set(t.type, takes);
+  }
+  return takes;
 }
+/** takesTag per catalog type, found once (forwarding asks for every task it hands over). */
+const tagged = new WeakMap<TaskType, boolean>();
 
 /** An On-Page crawl: no task_get; its functions (summary, pages, …) read the crawl wherever it runs. */
 export const isCrawlType = (t: RelayedType): boolean => t.kind === 'catalog' && t.type.type === 'on_page';
